@@ -1,0 +1,3 @@
+from course.cli import main
+import sys
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Graded assignments: nbgrader notebooks whose expected answers the engines compute."""

@@ -1,0 +1,67 @@
+"""Competency tags on nbgrader grade cells.
+
+Every grade cell of a source notebook carries, beside nbgrader's own metadata,
+
+    cell.metadata["mesocourse"] = {
+        "competencies": ["screening"],      # competency IDs (course.knowledge)
+        "critical": true,                   # a failure here blocks certification
+        "params": {"contraindication": "pregnancy"},   # scenario parameters, for item analysis
+    }
+
+nbgrader's gradebook stores scores per grade cell but not this metadata, so the
+reports and certification read it back from the course's ``source/`` notebooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+
+@dataclass(frozen=True)
+class CellTags:
+    assignment: str
+    notebook: str
+    grade_id: str
+    max_score: float
+    competencies: tuple[str, ...]
+    critical: bool = False
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+def notebook_tags(path: Path, assignment: str) -> list[CellTags]:
+    """The tags of every grade cell in one source notebook."""
+    nb = nbformat.read(path, as_version=4)
+    tags = []
+    for cell in nb.cells:
+        grading = cell.metadata.get("nbgrader", {})
+        if not grading.get("grade"):
+            continue
+        ours = cell.metadata.get("mesocourse", {})
+        tags.append(
+            CellTags(
+                assignment=assignment,
+                notebook=path.stem,
+                grade_id=grading["grade_id"],
+                max_score=float(grading.get("points", 0)),
+                competencies=tuple(ours.get("competencies", ())),
+                critical=bool(ours.get("critical", False)),
+                params={str(k): str(v) for k, v in ours.get("params", {}).items()},
+            )
+        )
+    return tags
+
+
+def course_tags(course_dir: Path | str, assignment: str | None = None) -> dict[tuple[str, str, str], CellTags]:
+    """Tags of every grade cell under ``course_dir/source``, keyed by
+    (assignment, notebook, grade_id). Restricted to one assignment when given."""
+    source = Path(course_dir) / "source"
+    pattern = f"{assignment}/*.ipynb" if assignment else "*/*.ipynb"
+    found: dict[tuple[str, str, str], CellTags] = {}
+    for path in sorted(source.glob(pattern)):
+        for tag in notebook_tags(path, path.parent.name):
+            found[(tag.assignment, tag.notebook, tag.grade_id)] = tag
+    return found

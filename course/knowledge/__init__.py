@@ -1,0 +1,217 @@
+"""The knowledge base: every fact of the course, once, with its sources.
+
+``load()`` reads the YAML files in ``course/knowledge/data`` (or a folder you
+give), validates their shape and their cross-references, and returns a frozen
+:class:`KnowledgeBase`. Any malformed or inconsistent file raises
+:class:`KnowledgeError` naming the file, the entry and the field. The default
+knowledge base is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import yaml
+from pydantic import ValidationError
+
+from . import schema
+from .consistency import check_refs, check_sources, unique_ids
+from .errors import KnowledgeError
+from .schema import LABEL_NAMES
+
+__all__ = ["KnowledgeBase", "KnowledgeError", "load", "DATA_DIR", "LABEL_NAMES"]
+
+DATA_DIR = Path(__file__).parent / "data"
+T = TypeVar("T")
+
+
+class Index(Mapping[str, T], Generic[T]):
+    """Entries by ID, in file order; a missing ID names the collection."""
+
+    def __init__(self, kind: str, items: Iterable[T]) -> None:
+        self.kind = kind
+        self._items = {item.id: item for item in items}  # type: ignore[attr-defined]
+
+    def __getitem__(self, key: str) -> T:
+        try:
+            return self._items[key]
+        except KeyError:
+            raise KeyError(f"unknown {self.kind} '{key}' (known: {', '.join(self._items)})") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    directory: Path
+    sources: Index[schema.Source]
+    areas: Index[schema.Area]
+    depth_techniques: Index[schema.DepthTechnique]
+    techniques: schema.TechniquesFile
+    roles: Index[schema.Entry]
+    ingredients: Index[schema.Ingredient]
+    indications: Index[schema.Indication]
+    not_a_substitute_for: tuple[schema.Fact, ...]
+    protocols: Index[schema.Protocol]
+    unscheduled_claims: tuple[schema.Fact, ...]
+    care: schema.CareFile
+    screening: schema.ScreeningFile
+    complications: schema.ComplicationsFile
+    disputes: schema.DisputesFile
+    competencies: Index[schema.Competency]
+    consultation: schema.ConsultationFile
+
+    def cite(self, source_ids: Iterable[str]) -> str:
+        """Short citation text for source IDs, e.g. for a notebook footnote."""
+        parts = []
+        for source_id in source_ids:
+            source = self.sources[source_id]
+            parts.append(f"seed {source.file[:3]}" if source.kind == "seed" else source.title)
+        return "; ".join(parts)
+
+
+def _read(directory: Path, name: str) -> Any:
+    path = directory / name
+    if not path.is_file():
+        raise KnowledgeError(name, "", "", f"file missing from {directory}")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise KnowledgeError(name, "", "", f"not valid YAML: {error}") from None
+
+
+def _entry_and_field(raw: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
+    """Turn a pydantic error location into (entry ID, dotted field path)."""
+    entry, path, node = "", "", raw
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                entry = node["id"]
+        else:
+            path = f"{path}.{part}" if path else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return entry, path
+
+
+def _parse(directory: Path, name: str, model: type[schema.Model]) -> Any:
+    raw = _read(directory, name)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        entry, field = _entry_and_field(raw, tuple(first["loc"]))
+        raise KnowledgeError(name, entry, field, first["msg"]) from None
+
+
+def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
+    known_sources = set(kb.sources)
+    for name, content in parsed.items():
+        if name != "sources.yaml":  # the bibliography itself
+            check_sources(name, content, known_sources)
+    for name, collection, items in (
+        ("sources.yaml", "sources", kb.sources.values()),
+        ("areas.yaml", "areas", kb.areas.values()),
+        ("techniques.yaml", "depth_techniques", kb.depth_techniques.values()),
+        ("ingredients.yaml", "roles", kb.roles.values()),
+        ("ingredients.yaml", "ingredients", kb.ingredients.values()),
+        ("indications.yaml", "indications", kb.indications.values()),
+        ("protocols.yaml", "protocols", kb.protocols.values()),
+        ("screening.yaml", "rules", kb.screening.rules),
+        ("competencies.yaml", "competencies", kb.competencies.values()),
+    ):
+        unique_ids(name, collection, list(items))
+    for area in kb.areas.values():
+        if area.parent:
+            check_refs("areas.yaml", area.id, "parent", [area.parent], kb.areas, "area")
+    for ingredient in kb.ingredients.values():
+        check_refs("ingredients.yaml", ingredient.id, "roles", ingredient.roles, kb.roles, "role")
+    for indication in kb.indications.values():
+        check_refs("indications.yaml", indication.id, "areas", indication.areas, kb.areas, "area")
+        check_refs("indications.yaml", indication.id, "roles", indication.roles, kb.roles, "role")
+    for protocol in kb.protocols.values():
+        check_refs("protocols.yaml", protocol.id, "area", [protocol.area], kb.areas, "area")
+    _check_depth_scheme(kb)
+    _check_screening(kb)
+
+
+def _check_depth_scheme(kb: KnowledgeBase) -> None:
+    """The teaching scheme's ranges must follow each other without gaps or overlaps."""
+    previous = None
+    for technique in kb.depth_techniques.values():
+        if previous is not None and technique.scheme.from_mm != previous.scheme.up_to_mm:
+            raise KnowledgeError(
+                "techniques.yaml", technique.id, "scheme.from_mm",
+                f"must equal the previous technique's up_to_mm ({previous.scheme.up_to_mm})",
+            )
+        previous = technique
+
+
+def _check_screening(kb: KnowledgeBase) -> None:
+    s, file = kb.screening, "screening.yaml"
+    decisions = [d.id for d in s.decisions]
+    conditions = [c.id for c in s.conditions]
+    medications = [m.id for m in s.medications]
+    for rule in s.rules:
+        check_refs(file, rule.id, "decision", [rule.decision], decisions, "decision")
+        when = rule.when
+        if when.flag:
+            check_refs(file, rule.id, "when.flag", [when.flag], s.flags, "flag")
+        if when.condition:
+            check_refs(file, rule.id, "when.condition", [when.condition], conditions, "condition")
+        if when.medication:
+            check_refs(file, rule.id, "when.medication.ids", when.medication.ids, medications, "medication")
+        if when.ingredient_in_cocktail:
+            test = when.ingredient_in_cocktail
+            check_refs(file, rule.id, "when.ingredient_in_cocktail.ingredient", [test.ingredient], kb.ingredients, "ingredient")
+            check_refs(file, rule.id, "when.ingredient_in_cocktail.patient_any.flags", test.patient_any.flags, s.flags, "flag")
+            check_refs(file, rule.id, "when.ingredient_in_cocktail.patient_any.conditions", test.patient_any.conditions, conditions, "condition")
+    for position, exclusion in enumerate(s.exclusions.ingredients):
+        field = f"exclusions.ingredients[{position}]"
+        check_refs(file, exclusion.ingredient, f"{field}.ingredient", [exclusion.ingredient], kb.ingredients, "ingredient")
+        check_refs(file, exclusion.ingredient, f"{field}.patient_any.flags", exclusion.patient_any.flags, s.flags, "flag")
+        check_refs(file, exclusion.ingredient, f"{field}.patient_any.conditions", exclusion.patient_any.conditions, conditions, "condition")
+
+
+def load_from(directory: Path | str) -> KnowledgeBase:
+    """Load and validate the knowledge base in ``directory`` (not cached)."""
+    directory = Path(directory)
+    parsed = {name: _parse(directory, name, model) for name, model in schema.FILES.items()}
+    techniques, ingredients = parsed["techniques.yaml"], parsed["ingredients.yaml"]
+    indications, protocols = parsed["indications.yaml"], parsed["protocols.yaml"]
+    kb = KnowledgeBase(
+        directory=directory,
+        sources=Index("source", parsed["sources.yaml"].sources),
+        areas=Index("area", parsed["areas.yaml"].areas),
+        depth_techniques=Index("technique", techniques.depth_techniques),
+        techniques=techniques,
+        roles=Index("role", ingredients.roles),
+        ingredients=Index("ingredient", ingredients.ingredients),
+        indications=Index("indication", indications.indications),
+        not_a_substitute_for=indications.not_a_substitute_for,
+        protocols=Index("protocol", protocols.protocols),
+        unscheduled_claims=protocols.unscheduled_claims,
+        care=parsed["care.yaml"],
+        screening=parsed["screening.yaml"],
+        complications=parsed["complications.yaml"],
+        disputes=parsed["disputes.yaml"],
+        competencies=Index("competency", parsed["competencies.yaml"].competencies),
+        consultation=parsed["consultation.yaml"],
+    )
+    _check(kb, parsed)
+    return kb
+
+
+@functools.cache
+def load() -> KnowledgeBase:
+    """The course's own knowledge base, loaded and validated once per process."""
+    return load_from(DATA_DIR)

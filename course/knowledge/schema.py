@@ -1,0 +1,401 @@
+"""The shape of every knowledge-base file, as pydantic models.
+
+Each model forbids unknown fields, so a typo in a YAML key is an error rather than
+a silently ignored fact. Cross-file consistency (unknown IDs, sources) is checked
+in ``course.knowledge.consistency``; this module only describes single entries.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Label = Literal["seed_claim", "practice_guidance", "published_study", "regulatory"]
+LABEL_NAMES: dict[str, str] = {
+    "seed_claim": "seed claim",
+    "practice_guidance": "practice guidance",
+    "published_study": "published study",
+    "regulatory": "regulatory",
+}
+Sources = tuple[str, ...]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fact(Model):
+    """A sourced statement: the unit every notebook and quiz quotes."""
+
+    text: str
+    sources: Sources = Field(min_length=1)
+    label: Label
+
+
+class Entry(Fact):
+    id: str
+    name: str = ""
+
+
+def _ordered_pair(pair: tuple[float, float] | None, what: str) -> None:
+    if pair is not None and not (0 <= pair[0] <= pair[1]):
+        raise ValueError(f"{what} must be [low, high] with 0 <= low <= high, got {list(pair)}")
+
+
+# --- sources -----------------------------------------------------------------
+class Source(Model):
+    id: str
+    kind: Literal["seed", "reference"]
+    label: Label
+    title: str
+    file: str | None = None
+    citation: str | None = None
+    quotes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _seed_has_file(self) -> "Source":
+        if self.kind == "seed" and not self.file:
+            raise ValueError("a seed source needs `file` (its name in shared/seeds)")
+        return self
+
+
+class SourcesFile(Model):
+    sources: tuple[Source, ...]
+
+
+# --- areas and depth ---------------------------------------------------------
+LayerName = Literal["epidermis", "dermis", "epidermis_plus_dermis", "subcutaneous_fat"]
+
+
+class LayerFigure(Model):
+    range_mm: tuple[float, float] | None = None
+    no_reliable_figure: str | None = None
+    sources: Sources = Field(min_length=1)
+    label: Label
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _figure_or_reason(self) -> "LayerFigure":
+        if (self.range_mm is None) == (self.no_reliable_figure is None):
+            raise ValueError("give exactly one of `range_mm` and `no_reliable_figure`")
+        _ordered_pair(self.range_mm, "range_mm")
+        if self.range_mm is not None and self.range_mm[1] <= 0:
+            raise ValueError("range_mm must be above 0 mm")
+        return self
+
+
+class Area(Model):
+    id: str
+    name: str
+    parent: str | None = None
+    layers: dict[LayerName, LayerFigure] = {}
+    no_reliable_figure: str | None = None
+    sources: Sources = ()
+    notes: tuple[Fact, ...] = ()
+
+    @model_validator(mode="after")
+    def _figures_or_reason(self) -> "Area":
+        if not self.layers and not self.parent and not self.no_reliable_figure:
+            raise ValueError("an area needs `layers`, a `parent`, or `no_reliable_figure`")
+        if self.layers and self.no_reliable_figure:
+            raise ValueError("an area has either `layers` or `no_reliable_figure`, not both")
+        if "dermis" in self.layers and "epidermis_plus_dermis" in self.layers:
+            raise ValueError("give `dermis` or `epidermis_plus_dermis`, not both")
+        return self
+
+
+class AreasFile(Model):
+    areas: tuple[Area, ...]
+
+
+class DepthRange(Model):
+    from_mm: float = Field(ge=0)
+    up_to_mm: float = Field(gt=0)
+    up_to_inclusive: bool = True
+    sources: Sources = Field(min_length=1)
+    label: Label
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DepthRange":
+        if self.from_mm >= self.up_to_mm:
+            raise ValueError(f"from_mm ({self.from_mm}) must be below up_to_mm ({self.up_to_mm})")
+        return self
+
+
+class SourceValue(Model):
+    source: str
+    text: str
+    label: Label
+    disagrees: bool = False
+
+
+class DepthTechnique(Model):
+    id: str
+    name: str
+    scheme: DepthRange
+    other_values: tuple[SourceValue, ...] = ()
+
+
+class Step(Fact):
+    id: str
+
+
+class TechniquesFile(Model):
+    depth_techniques: tuple[DepthTechnique, ...]
+    methods: tuple[Entry, ...]
+    devices: tuple[Entry, ...]
+    needles_and_volumes: tuple[Fact, ...]
+    session_steps: tuple[Step, ...]
+    cocktail_types: tuple[Entry, ...]
+
+
+# --- ingredients and indications ---------------------------------------------
+class Regulation(Fact):
+    status: Literal["approved", "unapproved", "banned", "warning"]
+    jurisdiction: str
+
+
+class Ingredient(Model):
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    role_sources: Sources = Field(min_length=1)
+    evidence: tuple[Fact, ...] = Field(min_length=1)
+    cautions: tuple[Fact, ...] = ()
+    regulatory: tuple[Regulation, ...] = ()
+
+
+class IngredientsFile(Model):
+    roles: tuple[Entry, ...]
+    ingredients: tuple[Ingredient, ...]
+
+
+class Indication(Model):
+    id: str
+    name: str
+    areas: tuple[str, ...] = Field(min_length=1)
+    roles: tuple[str, ...]
+    sources: Sources = Field(min_length=1)
+    label: Label
+    evidence: tuple[Fact, ...] = ()
+
+
+class IndicationsFile(Model):
+    indications: tuple[Indication, ...]
+    not_a_substitute_for: tuple[Fact, ...]
+
+
+# --- protocols and care ------------------------------------------------------
+class Phase(Model):
+    sessions: tuple[int, int] | None = None
+    interval_days: tuple[int, int] | None = None
+    span_days: tuple[int, int] | None = None
+    period_months: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Phase":
+        for name in ("sessions", "interval_days", "span_days"):
+            _ordered_pair(getattr(self, name), name)
+        if self.sessions is not None and self.sessions[0] < 1:
+            raise ValueError("sessions must be at least 1")
+        if self.interval_days is None and self.span_days is None:
+            raise ValueError("a phase needs `interval_days` or `span_days`")
+        if self.span_days is not None and self.sessions is None:
+            raise ValueError("`span_days` needs `sessions`")
+        if self.sessions is None and self.period_months is None:
+            raise ValueError("a phase needs `sessions` or `period_months`")
+        return self
+
+
+class Maintenance(Model):
+    every_months: tuple[int, int] | None = None
+    times_per_year: tuple[int, int] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> "Maintenance":
+        if (self.every_months is None) == (self.times_per_year is None):
+            raise ValueError("give exactly one of `every_months` and `times_per_year`")
+        _ordered_pair(self.every_months, "every_months")
+        _ordered_pair(self.times_per_year, "times_per_year")
+        return self
+
+
+class Protocol(Model):
+    id: str
+    name: str
+    area: str
+    sources: Sources = Field(min_length=1)
+    label: Label
+    session_minutes: str = ""
+    note: str = ""
+    phases: tuple[Phase, ...] = Field(min_length=1)
+    maintenance: Maintenance
+
+    @model_validator(mode="after")
+    def _variable_phase_last(self) -> "Protocol":
+        for phase in self.phases[:-1]:
+            if phase.sessions is None or phase.sessions[0] != phase.sessions[1]:
+                raise ValueError("only the last phase may have a variable number of sessions")
+        return self
+
+
+class ProtocolsFile(Model):
+    protocols: tuple[Protocol, ...]
+    unscheduled_claims: tuple[Fact, ...] = ()
+
+
+class PreTreatmentStep(Step):
+    days_before: int | None = Field(default=None, ge=0)
+
+
+class CareFile(Model):
+    pre_treatment: tuple[PreTreatmentStep, ...]
+    aftercare: tuple[Step, ...]
+
+
+# --- screening ---------------------------------------------------------------
+class PatientAny(Model):
+    flags: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+
+
+class MedicationTest(Model):
+    ids: tuple[str, ...] = Field(min_length=1)
+    prescribed: bool | Literal["any"]
+    within_days: int = Field(gt=0)
+
+
+class IngredientTest(Model):
+    ingredient: str
+    patient_any: PatientAny
+
+
+class When(Model):
+    flag: str | None = None
+    condition: str | None = None
+    medication: MedicationTest | None = None
+    allergy_in_cocktail: Literal[True] | None = None
+    ingredient_in_cocktail: IngredientTest | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "When":
+        if sum(value is not None for value in self.__dict__.values()) != 1:
+            raise ValueError("`when` takes exactly one test")
+        return self
+
+
+class Rule(Model):
+    id: str
+    when: When
+    decision: str
+    explanation: str
+    sources: Sources = Field(min_length=1)
+    label: Label
+
+
+class Named(Model):
+    id: str
+    name: str = ""
+    text: str = ""
+
+
+class Exclusion(Model):
+    ingredient: str
+    patient_any: PatientAny
+    sources: Sources = Field(min_length=1)
+    label: Label
+
+
+class Exclusions(Model):
+    allergens: bool
+    ingredients: tuple[Exclusion, ...] = ()
+
+
+class ScreeningFile(Model):
+    decisions: tuple[Named, ...]
+    flags: tuple[str, ...]
+    conditions: tuple[Named, ...]
+    medications: tuple[Named, ...]
+    rules: tuple[Rule, ...]
+    exclusions: Exclusions
+    other_contraindications: tuple[Fact, ...] = ()
+
+
+# --- complications, disputes, competencies, consultation --------------------
+class Reaction(Entry):
+    triage: Literal["expected", "monitor", "urgent"]
+
+
+class Outbreak(Model):
+    id: str
+    place: str
+    years: str
+    cases: str
+    organism: str
+    cause: str
+    lesson: str
+    sources: Sources = Field(min_length=1)
+    label: Label
+
+
+class ComplicationsFile(Model):
+    reactions: tuple[Reaction, ...]
+    safety_facts: tuple[Fact, ...]
+    hygiene: tuple[Fact, ...]
+    outbreaks: tuple[Outbreak, ...]
+
+
+class Position(Model):
+    source: str
+    value: str
+    label: Label
+
+
+class Dispute(Model):
+    id: str
+    question: str
+    positions: tuple[Position, ...] = Field(min_length=2)
+    verdict: Fact
+
+
+class DisputesFile(Model):
+    history: tuple[Fact, ...]
+    disputes: tuple[Dispute, ...]
+    evidence_statements: tuple[Fact, ...]
+
+
+class Competency(Model):
+    id: str
+    name: str
+    modules: tuple[str, ...]
+    pass_mark: float = Field(gt=0, le=1)
+
+
+class CompetenciesFile(Model):
+    competencies: tuple[Competency, ...]
+    sources: Sources = Field(min_length=1)
+
+
+class ConsultationFile(Model):
+    expectations: tuple[Fact, ...]
+    tell_the_patient: tuple[Fact, ...]
+    record: tuple[Fact, ...]
+
+
+# file name -> model of its content
+FILES: dict[str, type[Model]] = {
+    "sources.yaml": SourcesFile,
+    "areas.yaml": AreasFile,
+    "techniques.yaml": TechniquesFile,
+    "ingredients.yaml": IngredientsFile,
+    "indications.yaml": IndicationsFile,
+    "protocols.yaml": ProtocolsFile,
+    "care.yaml": CareFile,
+    "screening.yaml": ScreeningFile,
+    "complications.yaml": ComplicationsFile,
+    "disputes.yaml": DisputesFile,
+    "competencies.yaml": CompetenciesFile,
+    "consultation.yaml": ConsultationFile,
+}
