@@ -293,6 +293,14 @@ class Rule(Model):
     explanation: str
     sources: Sources = Field(min_length=1)
     label: Label
+    # The days left until the medication window closes are reported (screen's wait_days).
+    reports_wait: bool = False
+
+    @model_validator(mode="after")
+    def _wait_needs_medication(self) -> "Rule":
+        if self.reports_wait and (self.when.medication is None or self.decision != "defer"):
+            raise ValueError("`reports_wait` is only for a `defer` rule with a `medication` test")
+        return self
 
 
 class Named(Model):
