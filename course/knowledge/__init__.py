@@ -89,14 +89,14 @@ def _read(directory: Path, name: str) -> Any:
 
 
 def _entry_and_field(raw: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
-    """Turn a pydantic error location into (entry ID, dotted field path)."""
+    """Turn a pydantic error location into (entry ID, field path inside that entry)."""
     entry, path, node = "", "", raw
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, dict) and isinstance(node.get("id"), str):
-                entry = node["id"]
+                entry, path = node["id"], ""
         else:
             path = f"{path}.{part}" if path else str(part)
             node = node.get(part) if isinstance(node, dict) else None
@@ -118,18 +118,6 @@ def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
     for name, content in parsed.items():
         if name != "sources.yaml":  # the bibliography itself
             check_sources(name, content, known_sources)
-    for name, collection, items in (
-        ("sources.yaml", "sources", kb.sources.values()),
-        ("areas.yaml", "areas", kb.areas.values()),
-        ("techniques.yaml", "depth_techniques", kb.depth_techniques.values()),
-        ("ingredients.yaml", "roles", kb.roles.values()),
-        ("ingredients.yaml", "ingredients", kb.ingredients.values()),
-        ("indications.yaml", "indications", kb.indications.values()),
-        ("protocols.yaml", "protocols", kb.protocols.values()),
-        ("screening.yaml", "rules", kb.screening.rules),
-        ("competencies.yaml", "competencies", kb.competencies.values()),
-    ):
-        unique_ids(name, collection, list(items))
     for area in kb.areas.values():
         if area.parent:
             check_refs("areas.yaml", area.id, "parent", [area.parent], kb.areas, "area")
@@ -182,10 +170,20 @@ def _check_screening(kb: KnowledgeBase) -> None:
         check_refs(file, exclusion.ingredient, f"{field}.patient_any.conditions", exclusion.patient_any.conditions, conditions, "condition")
 
 
+# (file, collection) pairs whose entries are looked up by ID
+ID_COLLECTIONS = (
+    ("sources.yaml", "sources"), ("areas.yaml", "areas"), ("techniques.yaml", "depth_techniques"),
+    ("ingredients.yaml", "roles"), ("ingredients.yaml", "ingredients"), ("indications.yaml", "indications"),
+    ("protocols.yaml", "protocols"), ("screening.yaml", "rules"), ("competencies.yaml", "competencies"),
+)
+
+
 def load_from(directory: Path | str) -> KnowledgeBase:
     """Load and validate the knowledge base in ``directory`` (not cached)."""
     directory = Path(directory)
     parsed = {name: _parse(directory, name, model) for name, model in schema.FILES.items()}
+    for name, collection in ID_COLLECTIONS:
+        unique_ids(name, getattr(parsed[name], collection))
     techniques, ingredients = parsed["techniques.yaml"], parsed["ingredients.yaml"]
     indications, protocols = parsed["indications.yaml"], parsed["protocols.yaml"]
     kb = KnowledgeBase(

@@ -16,18 +16,19 @@ from .schema import Model
 SOURCE_KEYS = ("sources", "source", "role_sources")
 
 
-def unique_ids(file: str, collection: str, items: Iterable[Any]) -> None:
+def unique_ids(file: str, items: Iterable[Any]) -> None:
     seen: set[str] = set()
-    for position, item in enumerate(items):
+    for item in items:
         if item.id in seen:
-            raise KnowledgeError(file, item.id, f"{collection}[{position}].id", f"duplicate ID '{item.id}'")
+            raise KnowledgeError(file, item.id, "id", f"duplicate ID '{item.id}'")
         seen.add(item.id)
 
 
 def _walk(node: Any, path: str, entry: str) -> Iterator[tuple[str, str, str, Any]]:
-    """Yield (entry, field path, key, value) for every key under a parsed model."""
+    """Yield (entry, field path inside the entry, key, value) for every key under a model."""
     if isinstance(node, Model):
-        entry = getattr(node, "id", None) or entry
+        if getattr(node, "id", None):
+            entry, path = node.id, ""
         for key in type(node).model_fields:
             value = getattr(node, key)
             field = f"{path}.{key}" if path else key

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Label = Literal["seed_claim", "practice_guidance", "published_study", "regulatory"]
 LABEL_NAMES: dict[str, str] = {
@@ -233,12 +233,13 @@ class Protocol(Model):
     phases: tuple[Phase, ...] = Field(min_length=1)
     maintenance: Maintenance
 
-    @model_validator(mode="after")
-    def _variable_phase_last(self) -> "Protocol":
-        for phase in self.phases[:-1]:
+    @field_validator("phases")
+    @classmethod
+    def _variable_phase_last(cls, phases: tuple[Phase, ...]) -> tuple[Phase, ...]:
+        for phase in phases[:-1]:
             if phase.sessions is None or phase.sessions[0] != phase.sessions[1]:
                 raise ValueError("only the last phase may have a variable number of sessions")
-        return self
+        return phases
 
 
 class ProtocolsFile(Model):

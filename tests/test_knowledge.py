@@ -1,0 +1,192 @@
+"""Knowledge base: loads, is sourced, and rejects broken copies with a precise error."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course import knowledge
+from course.knowledge import DATA_DIR, KnowledgeError, load_from
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def test_loads_and_is_cached():
+    kb = knowledge.load()
+    assert kb is knowledge.load()
+    assert {"face", "scalp"} <= set(kb.areas)
+    assert len([s for s in kb.sources.values() if s.kind == "seed"]) == 5
+
+
+def test_every_seed_quote_appears_in_its_seed():
+    if not SEEDS.is_dir():
+        pytest.skip(f"no seeds folder at {SEEDS}")
+
+    def norm(text: str) -> str:
+        return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+
+    for source in knowledge.load().sources.values():
+        if source.kind != "seed":
+            continue
+        text = norm((SEEDS / source.file).read_text(encoding="utf-8"))
+        for quote in source.quotes:
+            for part in quote.split("[...]"):
+                part = norm(part).strip(" .,:")
+                for piece in re.split(r"(?<=[.:]) ", part):  # bullet lists are quoted as sentences
+                    assert norm(piece).strip(" .,:") in text, f"{source.id}: {piece!r} not in {source.file}"
+
+
+def test_disputed_facts_keep_each_source_value():
+    kb = knowledge.load()
+    face = {p.source: p.value for p in next(d for d in kb.disputes.disputes if d.id == "face_course").positions}
+    assert {"seed_000", "seed_002", "seed_004"} <= set(face)
+    assert len(set(face.values())) == len(face)
+    duration = next(d for d in kb.disputes.disputes if d.id == "duration_of_effect")
+    assert {p.value for p in duration.positions} == {"3-4 months", "1-2 years"}
+    assert "no reliable figure" in duration.verdict.text.lower()
+    nappage = kb.depth_techniques["superficial_intradermal"].other_values
+    assert {"sfm", "training_sites"} <= {v.source for v in nappage}
+
+
+def test_areas_without_figures_say_so():
+    kb = knowledge.load()
+    for area_id in ("abdomen", "thighs"):
+        assert "no reliable" in kb.areas[area_id].no_reliable_figure.lower()
+
+
+def test_fat_dissolving_is_unapproved_or_banned():
+    pcdc = knowledge.load().ingredients["phosphatidylcholine_deoxycholate"]
+    assert {r.status for r in pcdc.regulatory} == {"unapproved", "banned"}
+
+
+def test_spec_ids_exist():
+    kb = knowledge.load()
+    conditions = {c.id for c in kb.screening.conditions}
+    assert {"autoimmune_disease", "bleeding_disorder", "diabetes", "kidney_disease", "pathological_edema",
+            "skin_infection_at_site", "acute_illness", "sensitive_skin"} <= conditions
+    assert {"aspirin", "nsaid", "anticoagulant"} <= {m.id for m in kb.screening.medications}
+    assert {"hyaluronic_acid", "vitamin_complex", "vitamin_c", "organic_silicon", "centella_asiatica",
+            "glutathione", "amino_acids", "minerals", "antioxidants", "enzymes", "plant_extracts",
+            "local_anesthetic", "prp"} <= set(kb.ingredients)
+
+
+# --- broken copies --------------------------------------------------------------------
+@pytest.fixture
+def broken(tmp_path):
+    """Copy the knowledge base to a temp folder; return an editor for one of its files."""
+    target = tmp_path / "kb"
+    shutil.copytree(DATA_DIR, target)
+
+    def edit(name: str, change) -> Path:
+        path = target / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return target
+
+    return edit
+
+
+def find(items, item_id):
+    return next(item for item in items if item["id"] == item_id)
+
+
+def assert_error(directory, file, entry, field, message):
+    with pytest.raises(KnowledgeError) as caught:
+        load_from(directory)
+    error = caught.value
+    assert (error.file, error.entry, error.field) == (file, entry, field), str(error)
+    assert message in error.message
+    assert file in str(error) and field in str(error)
+
+
+def test_unmodified_copy_loads(broken):
+    assert len(load_from(broken("sources.yaml", lambda d: None)).ingredients) > 10
+
+
+def test_unknown_source(broken):
+    directory = broken("ingredients.yaml",
+                       lambda d: find(d["ingredients"], "glutathione")["cautions"][0].update(sources=["seed_999"]))
+    assert_error(directory, "ingredients.yaml", "glutathione", "cautions[0].sources", "unknown source 'seed_999'")
+
+
+def test_missing_sources(broken):
+    directory = broken("screening.yaml", lambda d: find(d["rules"], "pregnancy").update(sources=[]))
+    assert_error(directory, "screening.yaml", "pregnancy", "sources", "at least 1")
+
+
+def test_missing_label(broken):
+    directory = broken("protocols.yaml", lambda d: find(d["protocols"], "body_004").pop("label"))
+    assert_error(directory, "protocols.yaml", "body_004", "label", "required")
+
+
+def test_bad_range(broken):
+    directory = broken("areas.yaml",
+                       lambda d: find(d["areas"], "face_chin")["layers"]["subcutaneous_fat"].update(range_mm=[5, 2]))
+    assert_error(directory, "areas.yaml", "face_chin", "layers.subcutaneous_fat", "low <= high")
+
+
+def test_unknown_field_is_a_typo_not_ignored(broken):
+    directory = broken("ingredients.yaml", lambda d: find(d["ingredients"], "prp").update(rolls=["x"]))
+    assert_error(directory, "ingredients.yaml", "prp", "rolls", "Extra inputs")
+
+
+def test_unknown_role(broken):
+    directory = broken("ingredients.yaml", lambda d: find(d["ingredients"], "prp").update(roles=["magic"]))
+    assert_error(directory, "ingredients.yaml", "prp", "roles", "unknown role 'magic'")
+
+
+def test_unknown_area_in_indication(broken):
+    directory = broken("indications.yaml", lambda d: find(d["indications"], "hair_loss").update(areas=["scalpp"]))
+    assert_error(directory, "indications.yaml", "hair_loss", "areas", "unknown area 'scalpp'")
+
+
+def test_duplicate_id(broken):
+    directory = broken("protocols.yaml", lambda d: d["protocols"].append(dict(d["protocols"][0])))
+    assert_error(directory, "protocols.yaml", "face_004", "id", "duplicate ID")
+
+
+def test_unknown_condition_in_rule(broken):
+    directory = broken("screening.yaml", lambda d: find(d["rules"], "acute_illness")["when"].update(condition="flu"))
+    assert_error(directory, "screening.yaml", "acute_illness", "when.condition", "unknown condition 'flu'")
+
+
+def test_unknown_decision(broken):
+    directory = broken("screening.yaml", lambda d: find(d["rules"], "acute_illness").update(decision="maybe"))
+    assert_error(directory, "screening.yaml", "acute_illness", "decision", "unknown decision 'maybe'")
+
+
+def test_rule_with_two_tests(broken):
+    directory = broken("screening.yaml", lambda d: find(d["rules"], "acute_illness")["when"].update(flag="pregnant"))
+    assert_error(directory, "screening.yaml", "acute_illness", "when", "exactly one test")
+
+
+def test_variable_phase_must_be_last(broken):
+    def change(data):
+        find(data["protocols"], "face_002")["phases"][0]["sessions"] = [3, 4]
+    assert_error(broken("protocols.yaml", change), "protocols.yaml", "face_002", "phases",
+                 "only the last phase")
+
+
+def test_depth_scheme_gap(broken):
+    directory = broken("techniques.yaml",
+                       lambda d: find(d["depth_techniques"], "intradermal")["scheme"].update(from_mm=2.5))
+    assert_error(directory, "techniques.yaml", "intradermal", "scheme.from_mm", "previous technique")
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path / "kb")
+    (tmp_path / "kb" / "care.yaml").write_text("pre_treatment: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="care.yaml.*not valid YAML"):
+        load_from(tmp_path / "kb")
+
+
+def test_missing_file_is_named(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path / "kb")
+    (tmp_path / "kb" / "disputes.yaml").unlink()
+    with pytest.raises(KnowledgeError, match="disputes.yaml.*missing"):
+        load_from(tmp_path / "kb")
