@@ -1,0 +1,52 @@
+"""Competency views of the scores: mastery per trainee, critical failures, and
+facility by scenario parameter. They read the competency tags on grade cells
+(``course.assignments.tags``); a missing submission counts as 0 in mastery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from course.assignments.tags import CellTags
+
+TagMap = Mapping[tuple[str, str, str], CellTags]
+
+
+def _tagged(frame: pd.DataFrame, tags: TagMap) -> pd.DataFrame:
+    """One row per (score row, competency) for tagged cells."""
+    keys = zip(frame["assignment"], frame["notebook"], frame["grade_id"])
+    competencies = [tags[key].competencies if key in tags else () for key in keys]
+    return frame.assign(competency=competencies).explode("competency").dropna(subset=["competency"])
+
+
+def competency_mastery(frame: pd.DataFrame, tags: TagMap) -> pd.DataFrame:
+    """Trainees x competencies: share of available marks earned (0..1)."""
+    rows = _tagged(frame, tags)
+    sums = rows.groupby(["student_id", "competency"])[["score", "max_score"]].sum()
+    return (sums["score"] / sums["max_score"]).unstack("competency").sort_index()
+
+
+def critical_failures(frame: pd.DataFrame, tags: TagMap) -> pd.DataFrame:
+    """Every critical grade cell a trainee did not get fully right (or did not submit)."""
+    critical = [key for key, tag in tags.items() if tag.critical]
+    keys = pd.Series(list(zip(frame["assignment"], frame["notebook"], frame["grade_id"])), index=frame.index)
+    rows = frame[keys.isin(critical) & (frame["score"] < frame["max_score"])]
+    return rows[["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "submitted"]].reset_index(drop=True)
+
+
+def facility_by_parameter(submitted: pd.DataFrame, tags: TagMap) -> pd.DataFrame:
+    """Facility of grade cells grouped by each scenario parameter value, per assignment."""
+    records = []
+    for row in submitted.itertuples(index=False):
+        tag = tags.get((row.assignment, row.notebook, row.grade_id))
+        for parameter, value in (tag.params.items() if tag else ()):
+            records.append((row.assignment, parameter, value, row.score, row.max_score))
+    if not records:
+        return pd.DataFrame(columns=["assignment", "parameter", "value", "n", "facility"])
+    table = pd.DataFrame(records, columns=["assignment", "parameter", "value", "score", "max_score"])
+    grouped = table.groupby(["assignment", "parameter", "value"])
+    result = grouped.agg(n=("score", "size"), score=("score", "sum"), max_score=("max_score", "sum"))
+    result["facility"] = result["score"] / result["max_score"]
+    return result[["n", "facility"]].reset_index()
