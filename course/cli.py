@@ -14,6 +14,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "check-knowledge": ("course.knowledge.cli", "validate the knowledge base and summarise it"),
     "report": ("course.report.cli", "write the cohort analytics report (HTML and CSV)"),
+    "app": ("course.apps", "serve the scenario modules as Voila apps (no code shown)"),
 }
 
 
