@@ -156,8 +156,11 @@ def summary(store: AttemptStore | Path | str | None = None) -> "pandas.DataFrame
     attempts = _as_store(store).attempts()
     competencies = knowledge.load().competencies
     modules = sorted({m for c in competencies.values() for m in c.modules} | {a.module for a in attempts})
+    topics = {m: ", ".join(c.id for c in competencies.values() if m in c.modules) for m in modules}
     rows = [
-        _row("module", m, f"Module {m}", [a for a in attempts if a.module == m], math.nan) for m in modules
+        _row("module", m, f"Module {m} ({topics[m]})" if topics[m] else f"Module {m}",
+             [a for a in attempts if a.module == m], math.nan)
+        for m in modules
     ] + [
         _row("competency", c.id, c.name, [a for a in attempts if a.competency == c.id], c.pass_mark)
         for c in competencies.values()
@@ -205,27 +208,32 @@ def plot_progress(store: AttemptStore | Path | str | None = None) -> "Figure":
     return figure
 
 
-def show_progress(store: AttemptStore | Path | str | None = None) -> None:
-    """Display the progress plot and table, or a friendly message (module 00)."""
+def progress_outputs(store: AttemptStore | Path | str | None = None) -> list[Any]:
+    """What module 00 displays: a message, or the plot (PNG) and the summary table."""
     import io
 
-    from IPython.display import Image, Markdown, display
+    from IPython.display import Image, Markdown
 
     store = _as_store(store)
     try:
         attempts = store.attempts()
     except AttemptsError as error:
-        display(Markdown(f"**Your progress file could not be read.** {error}"))
-        return
+        return [Markdown(f"**Your progress file could not be read.** {error}")]
     if not attempts:
-        display(Markdown(
+        return [Markdown(
             "No quiz attempts yet: check an answer in any module's quiz and your progress "
             f"appears here (recorded in `{store.path}`)."
-        ))
-        return
+        )]
     buffer = io.BytesIO()
     plot_progress(store).savefig(buffer, format="png", dpi=100)
-    display(Image(buffer.getvalue()))
     table = summary(store)
-    table = table[table.items_attempted > 0].drop(columns=["pass_mark"])
-    display(table.assign(share=(table.share * 100).round().astype(int).astype(str) + "%").reset_index(drop=True))
+    table = table[table.items_attempted > 0].drop(columns=["pass_mark"]).reset_index(drop=True)
+    table["share"] = (table["share"] * 100).round().astype(int).astype(str) + "%"
+    return [Image(buffer.getvalue()), table]
+
+
+def show_progress(store: AttemptStore | Path | str | None = None) -> None:
+    """Display the progress plot and table, or a friendly message (module 00)."""
+    from IPython.display import display
+
+    display(*progress_outputs(store))

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .bank import Bank, Item, Option, QuizError, all_banks, load_bank, quizzes_dir, sources_note
+from .bank import Bank, Item, Option, QuizError
+from .loading import all_banks, load_bank, quizzes_dir, sources_note
 from .marking import Marked, draw, mark
 
 __all__ = [

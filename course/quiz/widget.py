@@ -16,7 +16,8 @@ import ipywidgets as widgets
 
 from course.progress import AttemptsError, AttemptStore
 
-from .bank import Bank, Item, load_bank, sources_note
+from .bank import Bank, Item
+from .loading import load_bank, sources_note
 from .marking import NO_ANSWER, Marked, draw, mark
 
 FULL_WIDTH = widgets.Layout(width="95%")
