@@ -1,0 +1,106 @@
+"""Finding and reading quiz banks: ``quizzes/NN_slug.yaml``, validated on load.
+
+The bank folder is the repository's ``quizzes/`` (found relative to the package),
+or ``$MESOCOURSE_QUIZZES``. Banks are read on every call, so an edited bank or a
+changed folder is seen at once.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+import course
+from course import knowledge
+
+from .bank import Bank, BankFile, QuizError
+from .checks import check_bank
+
+BANK_GLOB = "[0-9][0-9]_*.yaml"
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
+
+
+def quizzes_dir() -> Path:
+    """The bank folder: ``$MESOCOURSE_QUIZZES`` or the repository's ``quizzes/``."""
+    configured = os.environ.get("MESOCOURSE_QUIZZES")
+    return Path(configured) if configured else Path(course.__file__).resolve().parents[1] / "quizzes"
+
+
+def shown(path: Path) -> str:
+    """A path as an author reads it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _item_and_field(raw: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
+    """Turn a pydantic error location into (item ID, field path inside the item)."""
+    if len(loc) < 2 or loc[0] != "items" or not isinstance(loc[1], int):
+        return "", ".".join(str(part) for part in loc)
+    items = raw.get("items") if isinstance(raw, dict) else None
+    entry = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+    item = entry.get("id") if isinstance(entry, dict) else None
+    field = ""
+    for part in loc[2:]:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+    return str(item) if item is not None else f"#{loc[1] + 1}", field
+
+
+def parse_bank(path: Path) -> Bank:
+    """Read and validate one bank file against its shape and the knowledge base."""
+    name = shown(path)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    except yaml.YAMLError as error:
+        raise QuizError(name, "", "", f"not valid YAML: {error}") from None
+    try:
+        parsed = BankFile.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        item, field = _item_and_field(raw, tuple(first["loc"]))
+        raise QuizError(name, item, field, first["msg"]) from None
+    bank = Bank(parsed.module, parsed.title, parsed.items, path)
+    check_bank(bank, name, knowledge.load())
+    return bank
+
+
+def _module_id(module: str | int) -> str:
+    text = str(module).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 99:
+        raise ValueError(f"a module is a number such as '04', got {module!r}")
+    return f"{int(text):02d}"
+
+
+def load_bank(module: str | int) -> Bank:
+    """The validated bank of ``module`` (e.g. ``"04"``) from :func:`quizzes_dir`."""
+    number, folder = _module_id(module), quizzes_dir()
+    matches = sorted(folder.glob(f"{number}_*.yaml"))
+    if len(matches) != 1:
+        found = ", ".join(p.name for p in matches) or "none"
+        raise QuizError(shown(folder), "", "", f"expected one bank file {number}_*.yaml for module {number}, found {found}")
+    return parse_bank(matches[0])
+
+
+def all_banks() -> tuple[Bank, ...]:
+    """Every bank in :func:`quizzes_dir`, validated; item IDs are unique across banks."""
+    folder = quizzes_dir()
+    if not folder.is_dir():
+        raise QuizError(shown(folder), "", "", "the quiz bank folder does not exist")
+    banks = tuple(parse_bank(path) for path in sorted(folder.glob(BANK_GLOB)))
+    seen: dict[str, str] = {}
+    for bank in banks:
+        for item in bank.items:
+            if item.id in seen:
+                raise QuizError(shown(bank.path), item.id, "id", f"duplicate item ID, also in {seen[item.id]}")
+            seen[item.id] = bank.path.name
+    return banks
+
+
+def sources_note(bank: Bank) -> str:
+    """One line listing the bank's sources, for the end of a notebook."""
+    return f"Quiz sources (module {bank.module}): {knowledge.load().cite(bank.sources)}."

@@ -1,0 +1,131 @@
+"""The quiz as ipywidgets: a thin view that reads controls, calls ``mark`` and records.
+
+Each item gets the control its type needs, a Check button and a feedback area;
+the quiz keeps a running score (each item counts by its latest check). Every
+check is recorded in an :class:`~course.progress.AttemptStore`. Controls are
+attributes (``quiz.views[0].control``, ``.check``, ``.feedback``), so tests and
+notebooks can drive the quiz in plain Python: set ``.value``, call ``.click()``.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from course.progress import AttemptsError, AttemptStore
+
+from .bank import Bank, Item
+from .loading import load_bank, sources_note
+from .marking import NO_ANSWER, Marked, draw, mark
+
+FULL_WIDTH = widgets.Layout(width="95%")
+
+
+def _choice_options(item: Item) -> list[tuple[str, str]]:
+    return [(option.text, option.id) for option in item.options]
+
+
+class ItemView:
+    """One item: its control(s), a Check button, the feedback and the latest mark."""
+
+    def __init__(self, item: Item, number: int, on_check: Any) -> None:
+        self.item, self.result = item, None
+        self.checkboxes: dict[str, widgets.Checkbox] = {}
+        self.positions: list[widgets.Dropdown] = []
+        self.number: widgets.FloatText | None = None
+        self.control = self._control(item)
+        self.check = widgets.Button(description="Check", button_style="primary")
+        self.feedback = widgets.HTML()
+        self.check.on_click(lambda _: on_check(self))
+        heading = widgets.HTML(
+            f"<b>{number}.</b> {html.escape(item.stem)} "
+            f"<small>({html.escape(item.competency)}, {item.difficulty})</small>"
+        )
+        self.box = widgets.VBox([heading, self.control, self.check, self.feedback])
+
+    def _control(self, item: Item) -> widgets.Widget:
+        if item.type == "single_choice":
+            return widgets.RadioButtons(options=_choice_options(item), value=None, layout=FULL_WIDTH)
+        if item.type == "true_false":
+            return widgets.ToggleButtons(options=[("True", True), ("False", False)], value=None)
+        if item.type == "numeric":
+            self.number = widgets.FloatText(value=0.0, layout=widgets.Layout(width="8em"))
+            return widgets.HBox([self.number, widgets.Label(item.unit or "")])
+        if item.type == "multiple_choice":
+            self.checkboxes = {
+                option.id: widgets.Checkbox(description=option.text, value=False, indent=False, layout=FULL_WIDTH)
+                for option in item.options
+            }
+            return widgets.VBox(list(self.checkboxes.values()))
+        # ordering: one dropdown per position, starting in the (shuffled) order of the file
+        self.positions = [
+            widgets.Dropdown(options=_choice_options(item), value=option.id, description=f"{n}.", layout=FULL_WIDTH)
+            for n, option in enumerate(item.options, start=1)
+        ]
+        return widgets.VBox(self.positions)
+
+    def response(self) -> Any:
+        """The trainee's answer as ``mark`` takes it."""
+        kind = self.item.type
+        if kind == "numeric":
+            return self.number.value  # type: ignore[union-attr]
+        if kind == "multiple_choice":
+            return [option_id for option_id, box in self.checkboxes.items() if box.value]
+        if kind == "ordering":
+            return [dropdown.value for dropdown in self.positions]
+        return self.control.value
+
+    def show(self, result: Marked, note: str = "") -> None:
+        self.result = result
+        colour = "#2e7d32" if result.correct else "#c62828"
+        body = html.escape(result.feedback).replace("\n", "<br>")
+        extra = f"<br><i>{html.escape(note)}</i>" if note else ""
+        self.feedback.value = f'<div style="color:{colour}">{body}</div>{extra}'
+
+
+class QuizWidget(widgets.VBox):
+    """A bank (or a seeded draw from it) as widgets with immediate feedback and a score."""
+
+    def __init__(
+        self, module_or_bank: str | Bank, n: int | None = None, seed: int | None = None,
+        store: AttemptStore | None = None,
+    ) -> None:
+        self.bank = module_or_bank if isinstance(module_or_bank, Bank) else load_bank(module_or_bank)
+        self.store = store if store is not None else AttemptStore()
+        self.views = [ItemView(item, number, self._on_check) for number, item in enumerate(draw(self.bank, n, seed), 1)]
+        self.score = widgets.HTML()
+        self._update_score()
+        title = widgets.HTML(f"<h3>Self-check: {html.escape(self.bank.title)}</h3>")
+        footer = widgets.HTML(f"<small>{html.escape(sources_note(self.bank))}</small>")
+        super().__init__([title, *(view.box for view in self.views), self.score, footer])
+
+    @property
+    def points(self) -> float:
+        """Sum of the latest scores of the checked items."""
+        return sum(view.result.score for view in self.views if view.result is not None)
+
+    def _on_check(self, view: ItemView) -> None:
+        result = mark(view.item, view.response())
+        note = ""
+        if result.feedback != NO_ANSWER:  # nothing to record
+            try:
+                self.store.record(self.bank.module, view.item.id, view.item.competency, result.correct, result.score)
+            except (AttemptsError, OSError) as error:
+                note = f"Your answer was marked but not recorded: {error}"
+        view.show(result, note)
+        self._update_score()
+
+    def _update_score(self) -> None:
+        checked = sum(view.result is not None for view in self.views)
+        self.score.value = f"<b>Score: {round(self.points, 2):g} / {len(self.views)}</b> ({checked} of {len(self.views)} checked)"
+
+
+def show(module: str, n: int | None = None, seed: int | None = None, store: AttemptStore | None = None) -> QuizWidget:
+    """Display the quiz of ``module`` (a notebook's last cell) and return it."""
+    from IPython.display import display
+
+    quiz = QuizWidget(module, n=n, seed=seed, store=store)
+    display(quiz)
+    return quiz
