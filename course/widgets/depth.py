@@ -104,7 +104,8 @@ class DepthExplorer(View):
         self.technique = widgets.Dropdown(options=[(t.name, t.id) for t in kb.depth_techniques.values()],
                                           value="superficial_intradermal", description="Intended technique",
                                           style=WIDE, layout=widgets.Layout(width="460px"))
-        self.tip_readout = widgets.HTML()
+        self.tip_readout = widgets.HTML(style={"font_size": "1.15em"})
+        self.tip_readout.add_class("meso-tip-depth")  # a stable hook for browser tests
         self.layer_readout = widgets.HTML()
         self.warning = widgets.HTML()
         self.figure = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from course import cases, knowledge
 from course.screening import Reason, ScreeningResult, screen, to_patient
 from course.widgets import render
-from course.widgets.base import WIDE, Gallery, View
+from course.widgets.base import WIDE, Gallery
 from course.widgets.patient import PatientForm
 
 NOT_SCREENED = "Decision: not screened yet (press “Screen patient”)"
@@ -61,7 +61,7 @@ def result_html(result: ScreeningResult, cocktail: Iterable[str]) -> str:
     return "".join(parts)
 
 
-class IntakeForm(PatientForm, View):
+class IntakeForm(PatientForm):
     """The intake form: the patient's answers and the planned cocktail, then "Screen patient"."""
 
     def __init__(self) -> None:
@@ -72,7 +72,8 @@ class IntakeForm(PatientForm, View):
             rows=6, layout=widgets.Layout(width="460px"),
         )
         self.screen_button = widgets.Button(description="Screen patient", button_style="primary", icon="check")
-        self.decision = widgets.HTML(NOT_SCREENED)
+        self.decision = widgets.HTML(NOT_SCREENED, style={"font_size": "1.15em"})
+        self.decision.add_class("meso-decision")  # a stable hook for browser tests
         self.details = widgets.HTML()
         self.result: ScreeningResult | None = None
         self.screen_button.on_click(self.run_screening)

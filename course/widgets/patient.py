@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from course import knowledge
-from course.widgets.base import WIDE
+from course.widgets.base import WIDE, View
 
 
 class MedicationRow:
@@ -21,7 +21,7 @@ class MedicationRow:
 
     def __init__(self, medication_id: str, name: str) -> None:
         self.id = medication_id
-        self.taking = widgets.Checkbox(description=name, style=WIDE)
+        self.taking = widgets.Checkbox(description=name, style=WIDE, layout=widgets.Layout(width="380px"))
         self.days = widgets.BoundedIntText(value=0, min=0, max=3650, description="Days since last dose", style=WIDE,
                                            layout=widgets.Layout(width="220px"))
         self.prescribed = widgets.Checkbox(description="Prescribed", style=WIDE)
@@ -31,7 +31,7 @@ class MedicationRow:
         return {"id": self.id, "days_since_last_dose": self.days.value, "prescribed": self.prescribed.value}
 
 
-class PatientForm:
+class PatientForm(View):
     """Pregnancy, breastfeeding, conditions, allergies and (optionally) medications."""
 
     def __init__(self, medications: bool = True) -> None:
