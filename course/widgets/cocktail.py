@@ -17,7 +17,7 @@ from course.ingredients import CocktailCheck, Flag, PatientCocktailCheck
 from course.widgets import render
 from course.widgets.base import WIDE, View
 from course.widgets.intake import decision_text, names, reasons_table
-from course.widgets.patient import PatientForm
+from course.widgets.patient import PatientForm, ingredient_options
 
 
 def roles_html(check: CocktailCheck, cocktail: Sequence[str]) -> str:
@@ -68,7 +68,7 @@ class CocktailBuilder(View):
             layout=widgets.Layout(width="560px"),
         )
         self.ingredients = widgets.SelectMultiple(
-            options=[(i.name, i.id) for i in kb.ingredients.values()], description="Ingredients", style=WIDE,
+            options=ingredient_options(), description="Ingredients", style=WIDE,
             rows=10, layout=widgets.Layout(width="560px"),
         )
         self.add_patient = widgets.Checkbox(description="Add a patient", style=WIDE)

@@ -17,14 +17,14 @@ from course import cases, knowledge
 from course.screening import Reason, ScreeningResult, screen, to_patient
 from course.widgets import render
 from course.widgets.base import WIDE, Gallery
-from course.widgets.patient import PatientForm
+from course.widgets.patient import PatientForm, ingredient_options
 
 NOT_SCREENED = "Decision: not screened yet (press “Screen patient”)"
 STALE = "Decision: the form changed (press “Screen patient” again)"
 
 
 def decision_text(result: ScreeningResult) -> str:
-    """"Decision: <id> — <what it means>", from the knowledge base's decision table."""
+    """The readout "Decision: <id> — <what it means>", from the knowledge base's decision table."""
     meaning = {d.id: d.text for d in knowledge.load().screening.decisions}[result.decision]
     return f"Decision: {result.decision} — {meaning}"
 
@@ -52,7 +52,8 @@ def result_html(result: ScreeningResult, cocktail: Iterable[str]) -> str:
     """Reasons, excluded ingredients (and which are in the cocktail) and wait days."""
     planned = set(cocktail)
     excluded = result.excluded_ingredients
-    parts = [reasons_table(result.explanations), f"<p><b>Excluded ingredients for this patient:</b> {render.text(names(excluded))}"]
+    parts = [reasons_table(result.explanations),
+             f"<p><b>Excluded ingredients for this patient:</b> {render.text(names(excluded))}"]
     if excluded & planned:
         parts.append(f"; in the planned cocktail: <b>{render.text(names(excluded & planned))}</b>")
     parts.append("</p>")
@@ -66,9 +67,8 @@ class IntakeForm(PatientForm):
 
     def __init__(self) -> None:
         super().__init__(medications=True)
-        kb = knowledge.load()
         self.cocktail = widgets.SelectMultiple(
-            options=[(i.name, i.id) for i in kb.ingredients.values()], description="Planned cocktail", style=WIDE,
+            options=ingredient_options(), description="Planned cocktail", style=WIDE,
             rows=6, layout=widgets.Layout(width="460px"),
         )
         self.screen_button = widgets.Button(description="Screen patient", button_style="primary", icon="check")

@@ -16,6 +16,11 @@ from course import knowledge
 from course.widgets.base import WIDE, View
 
 
+def ingredient_options() -> list[tuple[str, str]]:
+    """(name, ID) of every ingredient in the knowledge base, for a selection control."""
+    return [(i.name, i.id) for i in knowledge.load().ingredients.values()]
+
+
 class MedicationRow:
     """One medication: taken or not, days since the last dose, prescribed or not."""
 
@@ -43,7 +48,7 @@ class PatientForm(View):
             layout=widgets.Layout(width="460px"),
         )
         self.allergies = widgets.SelectMultiple(
-            options=[(i.name, i.id) for i in kb.ingredients.values()], description="Allergies", style=WIDE, rows=6,
+            options=ingredient_options(), description="Allergies", style=WIDE, rows=6,
             layout=widgets.Layout(width="460px"),
         )
         self.medications = (
