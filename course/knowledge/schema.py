@@ -350,10 +350,20 @@ class Outbreak(Model):
 
 
 class ComplicationsFile(Model):
+    # What each triage level asks the practitioner to do (module 08), in triage order.
+    triage_levels: tuple[Named, ...] = ()
     reactions: tuple[Reaction, ...]
     safety_facts: tuple[Fact, ...]
     hygiene: tuple[Fact, ...]
     outbreaks: tuple[Outbreak, ...]
+
+    @model_validator(mode="after")
+    def _levels_cover_reactions(self) -> "ComplicationsFile":
+        levels = {level.id for level in self.triage_levels}
+        missing = sorted({r.triage for r in self.reactions} - levels) if levels else []
+        if missing:
+            raise ValueError(f"triage_levels lacks {', '.join(missing)}, used by reactions")
+        return self
 
 
 class Position(Model):

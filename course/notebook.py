@@ -1,0 +1,221 @@
+"""What a module notebook shows from the knowledge base, one call per view.
+
+Notebooks type no medical fact: every statement on the page comes through these
+functions (or the widgets), which take it from the knowledge base with its
+evidence label and sources. Each function returns an ``IPython.display.HTML``,
+so a call at the end of a cell displays it. ``objectives`` opens a module and
+``references`` closes it with every source cited since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from IPython.display import HTML
+
+from course import knowledge, syllabus
+from course.knowledge import LABEL_NAMES, schema
+from course.widgets import render
+from course.widgets.depth import scheme_range
+
+
+# --- opening and closing a module --------------------------------------------
+def objectives(module_id: str) -> HTML:
+    """The module's learning objectives, tagged with competency IDs.
+
+    Also starts the module's reference list. (The disclaimer is in the notebook's
+    title cell, written there from ``course.DISCLAIMER`` by ``notebooks/build.py``.)
+    """
+    render.forget_citations()
+    kb = knowledge.load()
+    items = []
+    for objective in syllabus.module(module_id).objectives:
+        tag = ""
+        if objective.competency:
+            competency = kb.competencies[objective.competency]
+            tag = f' <code title="{render.text(competency.name)}">{render.text(competency.id)}</code>'
+        items.append(f"<li>{render.text(objective.text)}{tag}</li>")
+    competencies = "".join(
+        f"<li><code>{render.text(c)}</code>: {render.text(kb.competencies[c].name)} "
+        f"(pass mark {kb.competencies[c].pass_mark:.0%})</li>"
+        for c in syllabus.competencies(module_id)
+    )
+    builds = f"<p>This module builds the competency:</p><ul>{competencies}</ul>" if competencies else ""
+    return HTML(f"<h3>Learning objectives</h3><ul>{''.join(items)}</ul>{builds}")
+
+
+def references() -> HTML:
+    """Every source cited in this module so far, with its full reference."""
+    return HTML("<h3>Sources cited in this module</h3>" + render.reference_list(render.cited()))
+
+
+def course_map() -> HTML:
+    """The modules, their notebooks and the competencies they build."""
+    kb = knowledge.load()
+    rows = [
+        (render.text(m.id), render.text(m.title), f"<code>{render.text(m.notebook)}</code>",
+         render.text(", ".join(f"{c} (pass mark {kb.competencies[c].pass_mark:.0%})"
+                               for c in syllabus.competencies(m.id)) or "orientation"))
+        for m in syllabus.modules()
+    ]
+    return HTML(render.table(("Module", "Title", "Notebook", "Competency"), rows))
+
+
+def evidence_labels() -> HTML:
+    """The evidence labels every fact carries, as they appear on the page."""
+    return HTML(" ".join(render.label(label) for label in LABEL_NAMES))
+
+
+# --- generic views ---------------------------------------------------------------
+def facts(items: Iterable[schema.Fact], caption: str = "") -> HTML:
+    """Facts as a table of statement, evidence label and sources."""
+    return HTML(render.facts_table(items, caption))
+
+
+def entries(items: Iterable[schema.Entry], caption: str = "") -> HTML:
+    """Named entries (roles, methods, devices, cocktail types) with their sources."""
+    return HTML(render.entries_table(items, caption))
+
+
+def disputes(ids: Iterable[str] | None = None) -> HTML:
+    """The seeds' contradictions (all, or those with ``ids``): each source's position side
+    by side, then what the course teaches."""
+    known = {d.id: d for d in knowledge.load().disputes.disputes}
+    chosen = [known[i] for i in ids] if ids is not None else list(known.values())
+    return HTML("".join(render.dispute_table(d) for d in chosen))
+
+
+# --- module views ------------------------------------------------------------
+def indications() -> HTML:
+    """Each claimed indication with its areas, the roles paired with it and its evidence."""
+    kb = knowledge.load()
+    rows = [
+        (render.text(i.name), render.text(", ".join(kb.areas[a].name for a in i.areas)),
+         f"{render.label(i.label)} {render.citation(i.sources)}", render.fact_list(i.evidence) or "no evidence entry")
+        for i in kb.indications.values()
+    ]
+    return HTML(render.table(("Indication", "Areas", "Claimed by", "Evidence"), rows))
+
+
+def _regulation(rule: schema.Regulation) -> str:
+    return render.fact(f"{rule.jurisdiction} ({rule.status}): {rule.text}", rule.sources, rule.label)
+
+
+def ingredients() -> HTML:
+    """Each ingredient with its roles, evidence, cautions and regulatory status."""
+    kb = knowledge.load()
+    rows = [
+        (render.text(i.name), render.text(", ".join(kb.roles[r].name for r in i.roles)) + " "
+         + render.citation(i.role_sources), render.fact_list(i.evidence), render.fact_list(i.cautions) or "none",
+         "".join(f"<p>{_regulation(r)}</p>" for r in i.regulatory) or "none")
+        for i in kb.ingredients.values()
+    ]
+    return HTML(render.table(("Ingredient", "Claimed roles", "Evidence", "Cautions", "Regulatory"), rows))
+
+
+def _figure(figure: schema.LayerFigure | None) -> str:
+    if figure is None:
+        return "—"
+    if figure.range_mm is None:
+        return f"no reliable figure: {render.fact(figure.no_reliable_figure or '', figure.sources, figure.label)}"
+    low, high = figure.range_mm
+    value = f"{low:g} mm" if low == high else f"{low:g}–{high:g} mm"
+    note = f" ({figure.note})" if figure.note else ""
+    return render.fact(value + note, figure.sources, figure.label)
+
+
+def layers() -> HTML:
+    """Layer thicknesses per area as the sources give them, or why there is no figure."""
+    kb = knowledge.load()
+    rows = []
+    for area in kb.areas.values():
+        name = render.text(area.name) + (f" (part of {render.text(kb.areas[area.parent].name)})" if area.parent else "")
+        if not area.layers:
+            reason = area.no_reliable_figure or "figures as for the whole area"
+            rows.append((name, f"no reliable figure: {render.text(reason)} {render.citation(area.sources)}", "", ""))
+            continue
+        skin = area.layers.get("epidermis_plus_dermis")
+        dermis = f"with the epidermis: {_figure(skin)}" if skin else _figure(area.layers.get("dermis"))
+        rows.append((name, _figure(area.layers.get("epidermis")), dermis, _figure(area.layers.get("subcutaneous_fat"))))
+    return HTML(render.table(("Area", "Epidermis", "Dermis", "Subcutaneous fat"), rows))
+
+
+def depth_scheme() -> HTML:
+    """The teaching scheme's depth ranges, with every other source's values beside them."""
+    rows = []
+    for technique in knowledge.load().depth_techniques.values():
+        scheme = technique.scheme
+        others = "".join(
+            f"<li>{render.fact(v.text, [v.source], v.label)}{' <b>(disagrees)</b>' if v.disagrees else ''}</li>"
+            for v in technique.other_values
+        )
+        rows.append((render.text(technique.name), render.fact(scheme_range(technique), scheme.sources, scheme.label),
+                     f"<ul>{others}</ul>"))
+    return HTML(render.table(("Technique", "Teaching scheme", "Other sources"), rows))
+
+
+def protocols() -> HTML:
+    """Each seed's protocol as its source states it; none is averaged."""
+    kb = knowledge.load()
+    rows = [
+        (f"<code>{render.text(p.id)}</code>", render.text(p.name), render.text(kb.areas[p.area].name),
+         render.text(p.session_minutes or "not stated"), f"{render.label(p.label)} {render.citation(p.sources)}")
+        for p in kb.protocols.values()
+    ]
+    table = render.table(("Protocol", "As the source states it", "Area", "Session length", "Source"), rows)
+    unscheduled = render.facts_table(kb.unscheduled_claims, "Course lengths stated without a usable schedule")
+    return HTML(table + unscheduled)
+
+
+def _when(rule: schema.Rule) -> str:
+    """A rule's test in words."""
+    s, when = knowledge.load().screening, rule.when
+    conditions = {c.id: c.name for c in s.conditions}
+    if when.flag:
+        return f"the patient is {when.flag}"
+    if when.condition:
+        return conditions[when.condition]
+    if when.medication:
+        test = when.medication
+        prescribed = {True: "prescribed ", False: "non-prescribed ", "any": ""}[test.prescribed]
+        return f"{prescribed}{' or '.join(test.ids)} taken less than {test.within_days} days ago"
+    if when.allergy_in_cocktail:
+        return "an allergen is in the cocktail"
+    test = when.ingredient_in_cocktail
+    assert test is not None  # the schema allows exactly one test
+    who = [*test.patient_any.flags, *(conditions[c] for c in test.patient_any.conditions)]
+    return f"{test.ingredient} in the cocktail and any of: {', '.join(who)}"
+
+
+def screening_rules() -> HTML:
+    """The decisions from least to most severe, then every rule with its test and sources."""
+    s = knowledge.load().screening
+    decisions = render.table(("Decision", "Meaning"), [(f"<code>{d.id}</code>", render.text(d.text)) for d in s.decisions],
+                             "Decisions, least to most severe")
+    rules = render.table(
+        ("Rule", "Fires when", "Decision", "Explanation", "Evidence", "Sources"),
+        [(f"<code>{r.id}</code>", render.text(_when(r)), f"<code>{r.decision}</code>", render.text(r.explanation),
+          render.label(r.label), render.citation(r.sources)) for r in s.rules],
+        "Rules",
+    )
+    return HTML(decisions + rules)
+
+
+def reactions() -> HTML:
+    """Reactions grouped by triage level: expected, monitor, urgent."""
+    complications = knowledge.load().complications
+    rows = [
+        (f"<b>{render.text(level.id)}</b>: {render.text(level.text)}", render.text(r.name), render.fact_of(r))
+        for level in complications.triage_levels for r in complications.reactions if r.triage == level.id
+    ]
+    return HTML(render.table(("Triage", "Reaction", "What the sources say"), rows))
+
+
+def outbreaks() -> HTML:
+    """The published outbreaks: place, years, cases, organism, cause and lesson."""
+    rows = [
+        (render.text(o.place), render.text(o.years), render.text(o.cases), render.text(o.organism),
+         render.text(o.cause), render.text(o.lesson), f"{render.label(o.label)} {render.citation(o.sources)}")
+        for o in knowledge.load().complications.outbreaks
+    ]
+    return HTML(render.table(("Place", "When", "Cases", "Organism", "Cause", "Lesson", "Sources"), rows))

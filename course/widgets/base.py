@@ -1,0 +1,82 @@
+"""What every widget scenario shares: display of its root, and a step-by-step reveal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+WIDE = {"description_width": "initial"}
+
+
+class View:
+    """A widget scenario. Its controls are attributes (tests set ``.value`` and call
+    ``.click()`` on them); ``root`` is the widget tree a notebook displays."""
+
+    root: widgets.Widget
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.root._repr_mimebundle_(**kwargs)
+
+    def show(self) -> None:
+        from IPython.display import display
+
+        display(self.root)
+
+
+class StepReveal(View):
+    """Shows a sequence of (heading, body) steps one at a time, on "Next step".
+
+    The heading is plain text, the body HTML.
+
+    Used by the case galleries: the trainee reads a step, thinks about the next,
+    then reveals it.
+    """
+
+    def __init__(self, steps: Sequence[tuple[str, str]] = ()) -> None:
+        self.next_button = widgets.Button(description="Next step", icon="forward")
+        self.restart_button = widgets.Button(description="Start again", icon="undo")
+        self.progress = widgets.HTML()
+        self.steps_html = widgets.HTML()
+        self.next_button.on_click(self.next)
+        self.restart_button.on_click(self.restart)
+        self.root = widgets.VBox([self.steps_html, widgets.HBox([self.next_button, self.restart_button, self.progress])])
+        self.set_steps(steps)
+
+    def set_steps(self, steps: Sequence[tuple[str, str]]) -> None:
+        """Replace the steps and show the first one."""
+        self.steps = tuple(steps)
+        self.restart()
+
+    def next(self, _button: object = None) -> None:
+        self.shown = min(self.shown + 1, len(self.steps))
+        self._render()
+
+    def restart(self, _button: object = None) -> None:
+        self.shown = min(1, len(self.steps))
+        self._render()
+
+    def _render(self) -> None:
+        visible = self.steps[: self.shown]
+        self.steps_html.value = "".join(f"<h4>{escape(heading)}</h4>{body}" for heading, body in visible)
+        self.next_button.disabled = self.shown >= len(self.steps)
+        self.progress.value = f"step {self.shown} of {len(self.steps)}"
+
+
+class Gallery(View):
+    """A dropdown of items (cases, outbreaks); the chosen item's steps are revealed one at a time."""
+
+    def __init__(self, description: str, items: Sequence[tuple[str, str]],
+                 steps_for: Callable[[str], Sequence[tuple[str, str]]]) -> None:
+        self.choice = widgets.Dropdown(options=list(items), description=description, style=WIDE,
+                                       layout=widgets.Layout(width="560px"))
+        self.reveal = StepReveal()
+        self._steps_for = steps_for
+        self.choice.observe(self._select, names="value")
+        self._select()
+        self.root = widgets.VBox([self.choice, self.reveal.root])
+
+    def _select(self, _change: object = None) -> None:
+        self.reveal.set_steps(self._steps_for(self.choice.value))

@@ -1,0 +1,140 @@
+"""Knowledge-base facts as HTML: statements with their evidence label and sources.
+
+Notebooks and widgets show facts only through these functions, so every fact on
+screen carries its evidence label and its citations, and every source cited in a
+kernel is remembered for the module's closing reference list (:func:`cited`).
+All text is HTML-escaped here; callers pass plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from course import knowledge
+from course.knowledge import LABEL_NAMES, schema
+
+# Background colours of the evidence-label badges (presentation only).
+LABEL_COLOURS = {
+    "seed_claim": "#fde2c4",
+    "practice_guidance": "#d6e6fb",
+    "published_study": "#d4f1d4",
+    "regulatory": "#eadcf7",
+}
+TABLE_STYLE = "border-collapse:collapse;margin:0.5em 0;text-align:left"
+CELL_STYLE = "border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left"
+
+_cited: dict[str, None] = {}  # source IDs cited in this process, in order of first citation
+
+
+def text(value: object) -> str:
+    """Plain text, escaped for HTML."""
+    return escape(str(value))
+
+
+def short_name(source_id: str) -> str:
+    """How a source is cited inline: "seed 000" for a seed, its ID otherwise."""
+    source = knowledge.load().sources[source_id]
+    return f"seed {source.file[:3]}" if source.kind == "seed" and source.file else source.id
+
+
+def citation(source_ids: Iterable[str]) -> str:
+    """Inline citations, e.g. "[seed 000; has_2014]"; the full title shows on hover."""
+    kb = knowledge.load()
+    parts = []
+    for source_id in source_ids:
+        source = kb.sources[source_id]  # an unknown ID raises, naming it
+        _cited.setdefault(source_id, None)
+        title = f"{source.title} ({source.citation})" if source.citation else source.title
+        parts.append(f'<span title="{text(title)}">{text(short_name(source_id))}</span>')
+    return f"[{'; '.join(parts)}]" if parts else ""
+
+
+def label(label_id: str) -> str:
+    """The evidence label as a coloured badge, e.g. "published study"."""
+    colour = LABEL_COLOURS[label_id]
+    return (
+        f'<span style="background:{colour};border-radius:3px;padding:0 4px;'
+        f'font-size:85%;white-space:nowrap">{text(LABEL_NAMES[label_id])}</span>'
+    )
+
+
+def fact(statement: str, sources: Iterable[str], label_id: str) -> str:
+    """One statement followed by its evidence label and citations."""
+    return f"{text(statement)} {label(label_id)} {citation(sources)}"
+
+
+def fact_of(item: schema.Fact) -> str:
+    """:func:`fact` for a knowledge-base ``Fact`` (or any entry with text, sources, label)."""
+    return fact(item.text, item.sources, item.label)
+
+
+def fact_list(items: Iterable[schema.Fact]) -> str:
+    """Facts as a bulleted list (empty when there are none)."""
+    rows = "".join(f"<li>{fact_of(item)}</li>" for item in items)
+    return f"<ul>{rows}</ul>" if rows else ""
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "") -> str:
+    """An HTML table; ``header`` (plain text, may be empty) names the columns, cells are HTML already."""
+    head = "".join(f'<th style="{CELL_STYLE}">{text(name)}</th>' for name in header)
+    head = f"<tr>{head}</tr>" if head else ""
+    body = "".join(
+        "<tr>" + "".join(f'<td style="{CELL_STYLE}">{cell}</td>' for cell in row) + "</tr>" for row in rows
+    )
+    title = f'<caption style="text-align:left;font-weight:bold">{text(caption)}</caption>' if caption else ""
+    return f'<table style="{TABLE_STYLE}">{title}{head}{body}</table>'
+
+
+def facts_table(items: Iterable[schema.Fact], caption: str = "") -> str:
+    """Facts as rows of statement, evidence label and sources."""
+    rows = [(text(item.text), label(item.label), citation(item.sources)) for item in items]
+    return table(("Statement", "Evidence", "Sources"), rows, caption)
+
+
+def entries_table(items: Iterable[schema.Entry], caption: str = "") -> str:
+    """Named entries (methods, devices, roles, ...) as rows of name, text, label and sources."""
+    rows = [(text(item.name or item.id), text(item.text), label(item.label), citation(item.sources)) for item in items]
+    return table(("Name", "What the source says", "Evidence", "Sources"), rows, caption)
+
+
+def positions_table(dispute: schema.Dispute) -> str:
+    """One dispute's positions, each source's value side by side."""
+    rows = [(citation([p.source]), text(p.value), label(p.label)) for p in dispute.positions]
+    return table(("Source", "Says", "Evidence"), rows, dispute.question)
+
+
+def verdict(dispute: schema.Dispute) -> str:
+    """What the course teaches about a dispute, with its own sources."""
+    return f"<p><b>What the course teaches:</b> {fact_of(dispute.verdict)}</p>"
+
+
+def dispute_table(dispute: schema.Dispute) -> str:
+    """One dispute: each source's position side by side, then what the course teaches."""
+    return positions_table(dispute) + verdict(dispute)
+
+
+def box(html: str, colour: str = "#f5f5f5") -> str:
+    """A shaded block, e.g. for a warning or a disclaimer."""
+    return f'<div style="background:{colour};border-left:4px solid #888;padding:6px 10px;margin:6px 0">{html}</div>'
+
+
+def cited() -> tuple[str, ...]:
+    """Source IDs cited so far in this process, in order of first citation."""
+    return tuple(_cited)
+
+
+def forget_citations() -> None:
+    """Start a new reference list (at the top of each module)."""
+    _cited.clear()
+
+
+def reference_list(source_ids: Iterable[str]) -> str:
+    """A bibliography: inline name, title, citation and the source's default label."""
+    kb = knowledge.load()
+    rows = []
+    for source_id in source_ids:
+        source = kb.sources[source_id]
+        rows.append((text(short_name(source_id)), text(source.title), text(source.citation or source.file or ""),
+                     label(source.label)))
+    return table(("Cited as", "Title", "Reference", "Kind of source"), rows)

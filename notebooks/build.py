@@ -1,0 +1,433 @@
+"""Build the module notebooks (``NN_*.ipynb``) from the narrative below.
+
+Every notebook gets the same frame: the title and the disclaimer (``course.DISCLAIMER``),
+the learning objectives (``course.notebook.objectives``), the module's body, a
+reflection, the self-check quiz (``course.quiz.show``) and the sources cited. The
+body is thin narrative in markdown; every medical fact is rendered from the
+knowledge base by a code cell. Notebooks are written without outputs.
+
+    python notebooks/build.py           # write the notebooks
+    python notebooks/build.py --check   # exit 1 if a committed notebook differs
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+from course import DISCLAIMER, syllabus
+
+HERE = Path(__file__).parent
+KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+Cell = tuple[str, str]  # ("markdown" | "code", source)
+
+
+def md(source: str) -> Cell:
+    return ("markdown", source.strip())
+
+
+def code(source: str) -> Cell:
+    return ("code", source.strip())
+
+
+SETUP = code("""
+from course import knowledge, notebook as nb
+kb = knowledge.load()
+nb.objectives("{module}")
+""")
+
+QUIZ = [
+    md("""
+## Self-check
+Answer the quiz without looking back first; each answer gives feedback with its sources, and
+your attempt is recorded for your progress view (module 00).
+"""),
+    code("""
+from course import quiz
+quiz.show("{module}")
+"""),
+    md("## Sources"),
+    code("nb.references()"),
+]
+
+BODIES: dict[str, list[Cell]] = {}
+
+BODIES["00"] = [
+    md("""
+## How the course works
+Each module is a notebook: a short narrative, tables rendered from the course's knowledge base,
+one or more interactive scenarios and a self-check quiz. Run the cells from top to bottom
+(**Run → Run All Cells**, or **Shift+Enter** cell by cell); the scenarios answer as soon as you change
+a control.
+
+**JupyterLab or the apps?** In JupyterLab you see the code behind each table and scenario and can
+change it: use it when you want to explore or check how an answer is reached. The scenario modules
+(03, 04, 06, 07, 08) can also be served as apps, which show the narrative and the widgets without
+code: use them when code gets in the way.
+"""),
+    md("""
+## Reading a fact
+Every fact in the course is stated once, in the knowledge base, with its sources and one of these
+evidence labels:
+"""),
+    code("nb.evidence_labels()"),
+    md("""
+- **seed claim**: what one of the clinic or marketing articles the course was built from says;
+- **practice guidance**: what a society, a consensus or a training source advises;
+- **published study**: what a published study or review found;
+- **regulatory**: what a regulator or a product label states.
+
+Sources are cited in square brackets: hover over one to see its full title. Where sources disagree,
+the course shows each source's value side by side and never averages them; where there is no
+reliable figure, it says so. Every module ends with the list of sources it cited.
+"""),
+    md("## The modules"),
+    code("nb.course_map()"),
+    md("""
+## Your progress
+The plot shows your best quiz score per module and per competency, from your recorded attempts.
+It is empty until you take your first quiz.
+"""),
+    code("""
+from course import progress
+progress.show_progress()
+"""),
+]
+
+BODIES["01"] = [
+    md("""
+## Where mesotherapy comes from
+The history as the seeds tell it:
+"""),
+    code('nb.facts(kb.disputes.history, "History")'),
+    md("""
+## The seeds contradict each other
+The course was built from five clinic and marketing articles (the *seeds*). They do not agree.
+Each table sets every seed's position side by side, then says what the course teaches and on which
+sources.
+"""),
+    code("nb.disputes()"),
+    md("""
+## Scenario: weigh the sources
+Pick a question. Before you reveal what the course teaches, decide which position you would defend
+to a patient, and why: who says it, and with what kind of evidence?
+"""),
+    code("""
+from course.widgets.disputes import DisputeExplorer
+DisputeExplorer()
+"""),
+    md("## What published evidence says"),
+    code('nb.facts(kb.disputes.evidence_statements, "Published evidence")'),
+    md("""
+## Reflection
+- A patient has read that mesotherapy is non-invasive and free of risk. What do you answer, and
+  which sources do you cite?
+- Which of the seed claims above would you no longer repeat to a patient?
+"""),
+]
+
+BODIES["02"] = [
+    md("""
+## What mesotherapy is claimed to treat
+Each indication with the body areas it concerns, who claims it and what evidence exists. Read the
+evidence labels: which indications rest on seed claims alone?
+"""),
+    code("nb.indications()"),
+    md("""
+## Scenario: one area at a time
+Choose a body area. Which indications are claimed there? Which of them have a published-study
+or regulatory entry, and what does it say?
+"""),
+    code("""
+from course.widgets.indications import AreaExplorer
+AreaExplorer()
+"""),
+    md("## What mesotherapy is not"),
+    code('nb.facts(kb.not_a_substitute_for, "Not a substitute for")'),
+    md("""
+## Reflection
+- A patient asks for mesotherapy to "melt" fat on the abdomen. Using the tables, what do you tell
+  them?
+- For which area would you tell a patient that the evidence is weakest?
+"""),
+]
+
+BODIES["03"] = [
+    md("""
+## Ingredient roles
+A cocktail is described by the roles its ingredients are claimed to play:
+"""),
+    code('nb.entries(kb.roles.values(), "Ingredient roles")'),
+    md("""
+## Ingredients, evidence, cautions and regulatory status
+Read the evidence column before the roles: a claimed role is not a demonstrated effect.
+"""),
+    code("nb.ingredients()"),
+    md("""
+## Scenario: build a cocktail
+1. Choose an indication and select ingredients until no role is missing. Which cautions appear?
+2. Choose the localized fat indication and the ingredient that covers its role. Read the
+   regulatory flags: could you offer it?
+3. Tick **Add a patient** and mark her pregnant, then add organic silicon. Which ingredients are
+   excluded, and what does screening decide?
+"""),
+    code("""
+from course.widgets.cocktail import CocktailBuilder
+CocktailBuilder()
+"""),
+    md("""
+## Reflection
+- Which ingredients in the table have no trial of their own? How would you explain that to a
+  patient who asks what is in the syringe?
+- Why does the builder exclude an ingredient for one patient and not for another?
+"""),
+]
+
+BODIES["04"] = [
+    md("""
+## Skin layers by area
+The thickness of each layer as the sources give it. Where no source gives a figure the course
+says so and does not invent one.
+"""),
+    code("nb.layers()"),
+    md("""
+## Injection depth: the techniques
+The course names depths with a teaching scheme; other sources' figures are kept beside it,
+especially where they disagree.
+"""),
+    code("nb.depth_scheme()"),
+    code('nb.facts(kb.techniques.needles_and_volumes, "Needles and volumes")'),
+    md("""
+## Scenario: the depth explorer
+The depth of the tip is the inserted length of the needle times the sine of its angle to the skin
+surface. Move the controls and watch the tip, the layer it reaches and the warning.
+1. Keep the face and the superficial intradermal technique. Which angles keep the tip within the
+   technique's range for this needle?
+2. Keep the needle and angle, and switch between the forehead, the chin and the temple. Does the
+   layer at the tip change? Why?
+3. Choose the intradermal technique on the face. Is the tip in the dermis? What does that tell you
+   about technique names and real layers?
+4. Choose the abdomen. Why does the explorer draw no layers?
+"""),
+    code("""
+from course.widgets.depth import DepthExplorer
+DepthExplorer()
+"""),
+    md("""
+## Reflection
+- Two sources name the same technique with different depths. Which figure do you use, and how do
+  you record your choice?
+- What would you need to know before treating an area for which the course has no reliable figure?
+"""),
+]
+
+BODIES["05"] = [
+    md("## Injection methods"),
+    code('nb.entries(kb.techniques.methods, "Injection methods")'),
+    md("## Devices"),
+    code('nb.entries(kb.techniques.devices, "Devices")'),
+    md("## Autologous (PRP) and classical cocktails"),
+    code('nb.entries(kb.techniques.cocktail_types, "Cocktail types")'),
+    md("""
+## Where the seeds disagree on the session
+How long a session lasts and how pain is relieved:
+"""),
+    code('nb.disputes(["session_length", "pain_relief"])'),
+    md("""
+## Scenario: a session, step by step
+Before each step, say what comes next and why; then reveal it.
+"""),
+    code("""
+from course.widgets.session import SessionWalkthrough
+SessionWalkthrough()
+"""),
+    md("""
+## Reflection
+- Which step of the session protects the patient most, in your view? Which step is most often
+  skipped in a busy clinic?
+- A colleague proposes a reusable multi-injector to save time. What do the sources say?
+"""),
+]
+
+BODIES["06"] = [
+    md("""
+## The seeds' protocols
+Each seed states its own course of sessions. The course keeps each as its source states it and
+never averages them.
+"""),
+    code("nb.protocols()"),
+    code('nb.disputes(["face_course"])'),
+    md("## Before the first session"),
+    code('nb.facts(kb.care.pre_treatment, "Pre-treatment steps")'),
+    md("""
+## Scenario: plan a course
+Choose a protocol and the date of the first session. The planner gives the session dates, the
+dated pre-treatment steps, the first maintenance window and the aftercare.
+1. Plan the face protocols from the same date. Which one ends first? Which one asks for the most
+   visits?
+2. Choose more sessions where the protocol allows it. What moves, and what stays?
+"""),
+    code("""
+from course.widgets.planner import CoursePlanner
+CoursePlanner()
+"""),
+    md("""
+## The protocols compared
+Every protocol planned from the same first date, on one timeline:
+"""),
+    code("""
+from course.widgets.planner import ProtocolComparison
+ProtocolComparison()
+"""),
+    md("""
+## Reflection
+- A patient wants to be "done" before a date. Which protocol fits, and what do you tell her about
+  maintenance?
+- Why does the course not average the protocols into one?
+"""),
+]
+
+BODIES["07"] = [
+    md("""
+## The screening rules
+The course screens with a fixed set of sourced rules. When several fire, the most severe decision
+applies.
+"""),
+    code("nb.screening_rules()"),
+    code('nb.disputes(["aspirin_stop"])'),
+    md("""
+## Beyond the course's rules
+Other sources list further contraindications that the rules above do not apply. Know them, and
+ask about them.
+"""),
+    code('nb.facts(kb.screening.other_contraindications, "Other contraindications")'),
+    md("""
+## Scenario: the intake form
+Fill in the form for a synthetic patient and press **Screen patient**. Try a pregnant patient;
+then a patient who took a non-prescribed painkiller a few days ago; then the same painkiller
+prescribed by a doctor. Read the reasons: how would you say each one to the patient?
+"""),
+    code("""
+from course.widgets.intake import IntakeForm
+IntakeForm()
+"""),
+    md("""
+## Case studies
+Each case reveals its reasoning one rule at a time. Decide before you press **Next step**.
+"""),
+    code("""
+from course.widgets.intake import CaseGallery
+CaseGallery()
+"""),
+    md("""
+## Reflection
+- Which decision is hardest to explain to a patient who is keen to start today? Practise the words.
+- A patient asks you to tell her when to stop her prescribed medication. What do you do?
+"""),
+]
+
+BODIES["08"] = [
+    md("""
+## Reactions: expected, monitor or urgent
+Each reaction with its triage level and what that level asks you to do:
+"""),
+    code("nb.reactions()"),
+    md("""
+## Scenario: triage
+A patient calls after a session. Choose what they report, decide the triage level, then check.
+"""),
+    code("""
+from course.widgets.triage import TriageTrainer
+TriageTrainer()
+"""),
+    md("## How safe is it?"),
+    code('nb.facts(kb.complications.safety_facts, "Safety")'),
+    code('nb.disputes(["risk"])'),
+    md("## Aftercare and hygiene"),
+    code('nb.facts(kb.care.aftercare, "Aftercare")'),
+    code('nb.facts(kb.complications.hygiene, "Hygiene")'),
+    md("""
+## The published outbreaks
+Infection outbreaks after mesotherapy, as case studies:
+"""),
+    code("nb.outbreaks()"),
+    md("For each outbreak, guess the cause before you reveal it."),
+    code("""
+from course.widgets.triage import OutbreakStudies
+OutbreakStudies()
+"""),
+    md("""
+## Reflection
+- What do the outbreaks have in common? Which of their causes could happen in your clinic?
+- A patient reports a painful bump weeks after a session. What do you do today?
+"""),
+]
+
+BODIES["09"] = [
+    md("""
+## Setting expectations
+What the patient should expect, with the sources behind each statement:
+"""),
+    code('nb.facts(kb.consultation.expectations, "Expectations")'),
+    code('nb.disputes(["duration_of_effect", "evidence"])'),
+    md("## What to tell the patient"),
+    code('nb.facts(kb.consultation.tell_the_patient, "Tell the patient")'),
+    md("## What to record"),
+    code('nb.facts(kb.consultation.record, "Record")'),
+    md("""
+## Scenario: your consultation checklist
+Think of a consultation with one of the synthetic patients of module 07. Tick what you told the
+patient and what your record contains, then press **Check**.
+"""),
+    code("""
+from course.widgets.consultation import ConsultationChecklist
+ConsultationChecklist()
+"""),
+    md("""
+## Reflection
+- How would you answer a patient who asks how long the result will last?
+- What in your record would show that consent was informed?
+"""),
+]
+
+
+def cells(module: syllabus.Module) -> list[Cell]:
+    """The module's cells in the common frame."""
+    header = md(f"# Module {module.id} · {module.title}\n\n> **{DISCLAIMER}**")
+    closing = QUIZ if module.id != "00" else []  # the orientation module ends with the progress view
+    frame = [header, SETUP, *BODIES[module.id], *closing]
+    return [(kind, source.replace("{module}", module.id)) for kind, source in frame]
+
+
+def notebook(module: syllabus.Module) -> nbformat.NotebookNode:
+    """The module as a notebook without outputs, with stable cell IDs."""
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}})
+    for number, (kind, source) in enumerate(cells(module)):
+        make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
+        nb.cells.append(make(source, id=f"m{module.id}-{number:02d}"))
+    return nb
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report notebooks that differ from the build")
+    args = parser.parse_args(argv)
+    stale = []
+    for module in syllabus.modules():
+        path = HERE / module.notebook
+        text = nbformat.writes(notebook(module)) + "\n"
+        if args.check:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(module.notebook)
+        else:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print(f"out of date (run python notebooks/build.py): {', '.join(stale)}", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,301 @@
+"""Each widget scenario driven in plain Python: set controls, click, read what it shows.
+
+Expected values come from the engines and the knowledge base, never typed here,
+so the tests check that the widgets show what the engines decide.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import matplotlib.pyplot as plt
+import pytest
+
+from course import cases, knowledge, syllabus
+from course.depth import boundaries, layer_at, technique_for_depth, tip_depth_mm
+from course.ingredients import check_cocktail, check_for_patient
+from course.knowledge import KnowledgeError
+from course.scheduling import plan_course, session_range
+from course.screening import screen
+from course.widgets import render
+from course.widgets.cocktail import CocktailBuilder
+from course.widgets.consultation import ConsultationChecklist
+from course.widgets.depth import DepthExplorer
+from course.widgets.disputes import DisputeExplorer
+from course.widgets.indications import AreaExplorer
+from course.widgets.intake import CaseGallery, IntakeForm, decision_text
+from course.widgets.planner import CoursePlanner, ProtocolComparison
+from course.widgets.session import SessionWalkthrough
+from course.widgets.triage import OutbreakStudies, TriageTrainer
+
+PNG = b"\x89PNG"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return knowledge.load()
+
+
+# --- module 07: intake form and cases -------------------------------------------
+def test_pregnant_patient_is_declined_with_the_rules_explanation(kb):
+    form = IntakeForm()
+    assert form.decision.value.startswith("Decision: not screened")
+    form.pregnant.value = True
+    form.screen_button.click()
+    assert form.decision.value.startswith("Decision: decline")
+    assert form.result == screen({"pregnant": True})
+    rule = next(r for r in kb.screening.rules if r.id == "pregnancy")
+    assert render.text(rule.explanation) in form.details.value
+
+
+def test_recent_painkiller_defers_with_the_engines_wait_days():
+    form = IntakeForm()
+    row = form.medications["nsaid"]
+    row.taking.value, row.days.value = True, 5
+    form.cocktail.value = ("hyaluronic_acid",)
+    form.screen_button.click()
+    expected = screen({"medications": [{"id": "nsaid", "days_since_last_dose": 5, "prescribed": False}]},
+                      ["hyaluronic_acid"])
+    assert form.decision.value == decision_text(expected)
+    assert expected.wait_days is not None and f"{expected.wait_days} more days" in form.details.value
+    row.prescribed.value = True  # the same drug, prescribed: refer, and the shown result is stale until re-screened
+    assert form.result is None and "form changed" in form.decision.value
+    form.screen_button.click()
+    assert form.decision.value.startswith(f"Decision: {screen(form.patient(), ['hyaluronic_acid']).decision}")
+    assert form.result.decision == "refer"
+
+
+def test_allergen_in_the_cocktail_is_named_as_excluded(kb):
+    form = IntakeForm()
+    form.allergies.value = ("vitamin_c",)
+    form.cocktail.value = ("vitamin_c", "hyaluronic_acid")
+    form.screen_button.click()
+    assert form.decision.value.startswith("Decision: modify_cocktail")
+    assert f"in the planned cocktail: <b>{kb.ingredients['vitamin_c'].name}</b>" in form.details.value
+
+
+def test_case_gallery_reveals_each_rule_then_the_engines_decision():
+    gallery = CaseGallery()
+    loaded = cases.load()
+    assert list(gallery.choice.options) == [(c.title, c.id) for c in loaded]
+    decisions = set()
+    for case in loaded:
+        gallery.choice.value = case.id
+        result = screen(case.patient, case.cocktail)
+        decisions.add(result.decision)
+        reveal = gallery.reveal
+        assert reveal.shown == 1 and decision_text(result) not in reveal.steps_html.value
+        assert len(reveal.steps) == 1 + max(1, len(result.reasons)) + 2
+        while not reveal.next_button.disabled:
+            reveal.next_button.click()
+        assert render.text(decision_text(result)) in reveal.steps_html.value
+        for rule in result.reasons:
+            assert f": {rule}</h4>" in reveal.steps_html.value
+        reveal.restart_button.click()
+        assert reveal.shown == 1
+    assert decisions == {d.id for d in knowledge.load().screening.decisions}  # the gallery covers every decision
+
+
+def test_a_case_with_an_unknown_condition_is_refused_naming_the_case(tmp_path):
+    bad = tmp_path / "cases.yaml"
+    bad.write_text("cases:\n  - {id: x1, title: T, story: S, patient: {conditions: [flu]}}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"cases.yaml: entry 'x1', field 'patient': .*unknown condition ID 'flu'"):
+        cases.load(bad)
+
+
+# --- module 04: depth explorer ----------------------------------------------------
+def test_angle_change_changes_the_tip_depth_readout():
+    explorer = DepthExplorer()
+    before = explorer.tip_readout.value
+    assert before == f"Tip depth: {tip_depth_mm(explorer.needle_length.value, explorer.angle.value):.2f} mm"
+    first_figure = explorer.figure.value
+    explorer.angle.value = 60
+    assert explorer.tip_readout.value == f"Tip depth: {tip_depth_mm(explorer.needle_length.value, 60):.2f} mm"
+    assert explorer.tip_readout.value != before
+    assert bytes(explorer.figure.value).startswith(PNG) and bytes(explorer.figure.value) != bytes(first_figure)
+    assert explorer.angle.description == "Needle angle"
+
+
+def test_layer_and_warning_follow_the_engine():
+    explorer = DepthExplorer()
+    explorer.area.value, explorer.needle_length.value, explorer.angle.value = "face", 4.0, 30
+    tip = explorer.tip_depth
+    assert f"<b>{layer_at(tip, 'face')}</b>" in explorer.layer_readout.value
+    explorer.technique.value = technique_for_depth(tip)
+    assert "⚠" not in explorer.warning.value
+    other = next(t for t in knowledge.load().depth_techniques if t != technique_for_depth(tip))
+    explorer.technique.value = other
+    assert "leaves the intended technique" in explorer.warning.value
+    explorer.needle_length.value, explorer.angle.value = 13.0, 90  # beyond the teaching scheme
+    with pytest.raises(ValueError) as beyond:
+        technique_for_depth(explorer.tip_depth)
+    assert render.text(beyond.value) in explorer.warning.value
+
+
+def test_area_without_figures_says_no_reliable_figure():
+    explorer = DepthExplorer()
+    explorer.area.value = "abdomen"
+    with pytest.raises(ValueError) as missing:
+        boundaries("abdomen")
+    assert "no reliable figure" in explorer.layer_readout.value
+    assert render.text(missing.value) in explorer.notes.value
+    assert bytes(explorer.figure.value).startswith(PNG)
+
+
+# --- module 06: planner ---------------------------------------------------------------
+def test_planner_dates_equal_plan_course():
+    planner = CoursePlanner()
+    planner.first_date.value = date(2025, 3, 3)
+    for protocol_id in knowledge.load().protocols:
+        planner.protocol.value = protocol_id
+        expected = plan_course(protocol_id, date(2025, 3, 3))
+        assert planner.plan == expected
+        for day in (*expected.sessions, expected.maintenance_from, expected.maintenance_until):
+            assert day.isoformat() in planner.plan_html.value
+        allowed = session_range(knowledge.load().protocols[protocol_id])
+        offered = [value for _, value in planner.sessions.options if value is not None]
+        assert offered == (list(range(allowed[0], allowed[1] + 1)) if allowed else [])
+    planner.protocol.value = "general_000"
+    planner.sessions.value = planner.sessions.options[-1][1]
+    assert planner.plan == plan_course("general_000", date(2025, 3, 3), sessions=planner.sessions.value)
+    assert bytes(planner.timeline.value).startswith(PNG)
+    planner.first_date.value = None
+    assert planner.plan is None and "Choose the date" in planner.plan_html.value
+
+
+def test_comparison_plans_every_protocol_from_one_date():
+    comparison = ProtocolComparison()
+    comparison.first_date.value = date(2026, 1, 5)
+    assert comparison.plans == [plan_course(p, date(2026, 1, 5)) for p in knowledge.load().protocols]
+    assert bytes(comparison.figure.value).startswith(PNG)
+
+
+# --- module 03: cocktail builder --------------------------------------------------------
+def test_cocktail_builder_shows_roles_cautions_and_flags(kb):
+    builder = CocktailBuilder()
+    builder.indication.value = "facial_rejuvenation"
+    builder.ingredients.value = ("hyaluronic_acid", "glutathione")
+    expected = check_cocktail("facial_rejuvenation", ["hyaluronic_acid", "glutathione"])
+    assert builder.check == expected and expected.roles_missing
+    for role in expected.roles_needed:
+        assert kb.roles[role].name in builder.result.value
+    assert builder.result.value.count("<b>missing</b>") == len(expected.roles_missing)
+    for flag in expected.cautions + expected.regulatory_flags:
+        assert render.text(flag.text) in builder.result.value
+    assert builder.patient.root.layout.display == "none"
+
+
+def test_cocktail_builder_excludes_for_the_patient():
+    builder = CocktailBuilder()
+    builder.ingredients.value = ("organic_silicon", "hyaluronic_acid")
+    builder.add_patient.value = True
+    builder.patient.pregnant.value = True
+    expected = check_for_patient(builder.indication.value, ["organic_silicon", "hyaluronic_acid"], {
+        "pregnant": True, "breastfeeding": False, "conditions": [], "allergies": [], "medications": []})
+    assert builder.check == expected and expected.excluded_in_cocktail
+    assert render.text(decision_text(expected.screening)) in builder.result.value
+    assert builder.patient.root.layout.display is None
+
+
+# --- module 08: triage and outbreaks -------------------------------------------------
+def test_triage_feedback_matches_the_knowledge_base(kb):
+    trainer = TriageTrainer()
+    levels = {level.id: level for level in kb.complications.triage_levels}
+    for reaction in kb.complications.reactions:
+        trainer.reaction.value = reaction.id
+        assert trainer.guess.value is None and trainer.feedback.value == ""  # a new reaction starts afresh
+        wrong = next(level for level in levels if level != reaction.triage)
+        trainer.guess.value = wrong
+        trainer.check_button.click()
+        assert trainer.correct is False and "Not quite" in trainer.feedback.value
+        trainer.guess.value = reaction.triage
+        trainer.check_button.click()
+        assert trainer.correct is True
+        assert render.text(levels[reaction.triage].text) in trainer.feedback.value
+        assert render.text(reaction.text) in trainer.feedback.value
+    trainer.reaction.value = kb.complications.reactions[0].id
+    trainer.check_button.click()
+    assert trainer.correct is None and "Choose a triage level" in trainer.feedback.value
+
+
+def test_outbreak_cause_is_revealed_only_on_next_step(kb):
+    studies = OutbreakStudies()
+    for outbreak in kb.complications.outbreaks:
+        studies.choice.value = outbreak.id
+        assert render.text(outbreak.organism) in studies.reveal.steps_html.value
+        assert render.text(outbreak.lesson) not in studies.reveal.steps_html.value
+        studies.reveal.next_button.click()
+        studies.reveal.next_button.click()
+        assert render.text(outbreak.cause) in studies.reveal.steps_html.value
+        assert render.text(outbreak.lesson) in studies.reveal.steps_html.value
+
+
+# --- modules 01, 02, 05, 09 ---------------------------------------------------------
+def test_dispute_verdict_is_hidden_until_revealed(kb):
+    explorer = DisputeExplorer()
+    for dispute in kb.disputes.disputes:
+        explorer.dispute.value = dispute.id
+        assert explorer.verdict.value == ""
+        for position in dispute.positions:
+            assert render.text(position.value) in explorer.positions.value
+        explorer.reveal_button.click()
+        assert render.text(dispute.verdict.text) in explorer.verdict.value
+
+
+def test_area_explorer_lists_the_indications_of_the_area(kb):
+    explorer = AreaExplorer()
+    explorer.area.value = "scalp"
+    shown = [i.name for i in kb.indications.values() if render.text(i.name) in explorer.indications.value]
+    assert shown == [i.name for i in kb.indications.values() if "scalp" in i.areas]
+
+
+def test_session_walkthrough_follows_the_knowledge_base_order(kb):
+    walkthrough = SessionWalkthrough()
+    steps = kb.techniques.session_steps
+    assert len(walkthrough.steps) == len(steps)
+    for _ in steps[1:]:
+        walkthrough.next_button.click()
+    html = walkthrough.steps_html.value
+    positions = [html.index(render.text(step.text)) for step in steps]
+    assert positions == sorted(positions) and walkthrough.next_button.disabled
+
+
+def test_consultation_checklist_names_what_is_missing(kb):
+    checklist = ConsultationChecklist()
+    checklist.check_button.click()
+    assert checklist.missing == list(kb.consultation.tell_the_patient + kb.consultation.record)
+    for box in checklist.told + checklist.recorded[1:]:
+        box.value = True
+    checklist.check_button.click()
+    assert checklist.missing == [kb.consultation.record[0]]
+    checklist.recorded[0].value = True
+    checklist.check_button.click()
+    assert checklist.missing == [] and "All" in checklist.feedback.value
+
+
+# --- rendering, syllabus, figures ------------------------------------------------------
+def test_citations_are_recorded_and_unknown_sources_refused():
+    render.forget_citations()
+    html = render.fact("A <b> statement", ["seed_000", "has_2014"], "published_study")
+    assert "A &lt;b&gt; statement" in html and "seed 000" in html
+    assert render.cited() == ("seed_000", "has_2014")
+    with pytest.raises(KeyError, match="no_such_source"):
+        render.citation(["no_such_source"])
+
+
+def test_syllabus_objectives_name_the_modules_competencies(tmp_path):
+    for competency in knowledge.load().competencies.values():
+        for module_id in competency.modules:
+            assert competency.id in syllabus.competencies(module_id)
+    bad = tmp_path / "syllabus.yaml"
+    bad.write_text('modules:\n  - {id: "04", title: T, notebook: n.ipynb, objectives: [{competency: evidence, text: x}]}\n',
+                   encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"entry '04', field 'objectives\[0\].competency': .*does not list module 04"):
+        syllabus.load_from(bad)
+
+
+def test_widgets_leave_no_pyplot_figure():
+    DepthExplorer().angle.value = 45
+    CoursePlanner()
+    ProtocolComparison()
+    assert plt.get_fignums() == []
