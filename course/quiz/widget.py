@@ -38,6 +38,7 @@ class ItemView:
         self.control = self._control(item)
         self.check = widgets.Button(description="Check", button_style="primary")
         self.feedback = widgets.HTML()
+        self.feedback.add_class("meso-quiz-feedback")  # a stable hook for browser tests
         self.check.on_click(lambda _: on_check(self))
         heading = widgets.HTML(
             f"<b>{number}.</b> {html.escape(item.stem)} "

@@ -1,0 +1,191 @@
+"""End to end in headless Chromium: JupyterLab and Voilà as a trainee uses them.
+
+Servers run on free localhost ports with throwaway settings, on copies of the
+notebooks (nothing in the repository is saved over). Screenshots of every step go
+to test-artifacts/browser/. Without Chromium the tests skip outside CI and fail in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from browser_support import CHROMIUM_FLAGS, chromium_path, free_port, server
+from course.apps import app_folder
+from course.depth import tip_depth_mm
+from course.paths import NOTEBOOKS, REPO_ROOT
+from course.quiz import load_bank
+from course.screening import screen
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
+ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "browser"
+TIMEOUT_MS = 90_000
+
+if chromium_path() is None:
+    if os.environ.get("CI"):
+        pytest.fail("CI: chromium is not installed (.ci/system-packages should install it)", pytrace=False)
+    pytest.skip("no chromium installed: `apt-get install chromium` to run the browser tests", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    shot(page, f"final-{request.node.name}")  # the last state, whether the test passed or not
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a copy of the notebooks: yields the URL of a notebook by name."""
+    home = tmp_path_factory.mktemp("lab")
+    shutil.copytree(NOTEBOOKS, home / "notebooks")
+    news = home / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True)
+    news.write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    token, port = secrets.token_hex(16), free_port()
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--ServerApp.port={port}",
+               "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={home / 'notebooks'}", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    command += ["--allow-root"] if os.geteuid() == 0 else []
+    with server(command, f"http://127.0.0.1:{port}/api/status?token={token}", home):
+        yield lambda name: f"http://127.0.0.1:{port}/lab/tree/{name}?token={token}&reset"
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    """Voilà serving the scenario apps, as `make app` does: yields a notebook's URL."""
+    home = tmp_path_factory.mktemp("voila")
+    (home / "apps").mkdir()
+    app_folder(home / "apps")
+    port = free_port()
+    command = [sys.executable, "-m", "voila", str(home / "apps"), f"--port={port}", "--no-browser",
+               "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=False"]
+    with server(command, f"http://127.0.0.1:{port}/", home):
+        yield lambda name: f"http://127.0.0.1:{port}/voila/render/{name}"
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def notebook_name(module: str) -> str:
+    return next(NOTEBOOKS.glob(f"{module}_*.ipynb")).name
+
+
+def accept_kernel_dialog(page) -> None:
+    """If JupyterLab asks which kernel to start (a start-up race), take its preselected Python 3."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count() and dialog.first.is_visible():
+        dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+        page.locator(".jp-Dialog").wait_for(state="detached")
+
+
+def run_all_cells(page) -> None:
+    """Run > Run All Cells, again if the kernel was not connected yet (cells stay unrun)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.locator(".jp-Notebook").first.wait_for()
+    started = "() => /\\[(\\d+|\\*)\\]/.test(document.querySelector('.jp-CodeCell .jp-InputPrompt').innerText)"
+    for _ in range(6):
+        accept_kernel_dialog(page)
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(started, timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            accept_kernel_dialog(page)
+    raise AssertionError("JupyterLab never started running the notebook's cells")
+
+
+def screen_pregnant_patient(page, prefix: str) -> None:
+    """Fill the intake form for a pregnant patient, press the button, read the decision."""
+    from course.widgets.intake import IntakeForm
+
+    form = IntakeForm()
+    expected = screen({"pregnant": True}, list(form.cocktail.value)).decision
+    decision = page.locator(".meso-decision").first
+    decision.wait_for()
+    shot(page, f"{prefix}-1-intake-form")
+    page.get_by_role("checkbox", name="Pregnant", exact=True).first.check()
+    page.get_by_role("button", name="Screen patient").first.click()
+    page.wait_for_function(
+        "expected => document.querySelector('.meso-decision').innerText.includes('Decision: ' + expected)",
+        arg=expected,
+    )
+    decision.scroll_into_view_if_needed()
+    shot(page, f"{prefix}-2-decision")
+    assert decision.inner_text().startswith(f"Decision: {expected}")
+    assert expected == "decline"
+
+
+def test_lab_screening_and_quiz(page, lab):
+    page.goto(lab(notebook_name("07")))
+    run_all_cells(page)
+    screen_pregnant_patient(page, "lab-07")
+
+    item = load_bank("07").items[0]
+    assert item.type == "single_choice"
+    right = next(o for o in item.options if o.id == item.answer)
+    wrong = next(o for o in item.options if o.id != item.answer)
+    quiz = page.locator(".widget-vbox", has=page.get_by_text(item.stem[:40])).last
+    feedback = quiz.locator(".meso-quiz-feedback")
+    for option, name in ((wrong, "3-quiz-wrong"), (right, "4-quiz-right")):
+        quiz.get_by_role("radio", name=option.text, exact=True).check()
+        quiz.get_by_role("button", name="Check").click()
+        page.wait_for_function(
+            "([el, text]) => el.innerText.includes(text)",
+            arg=[feedback.element_handle(), option.feedback.split("\n")[0][:30]],
+        )
+        feedback.scroll_into_view_if_needed()
+        shot(page, f"lab-07-{name}")
+    assert right.feedback.split("\n")[0][:30] in feedback.inner_text()
+
+
+def test_lab_depth_angle_changes_tip_depth(page, lab):
+    from course.widgets.depth import DepthExplorer
+
+    explorer = DepthExplorer()
+    length, angle, step = explorer.needle_length.value, explorer.angle.value, explorer.angle.step
+    page.goto(lab(notebook_name("04")))
+    run_all_cells(page)
+    readout = page.locator(".meso-tip-depth").first
+    readout.wait_for()
+    before = f"Tip depth: {tip_depth_mm(length, angle):.2f} mm"
+    page.wait_for_function("t => document.querySelector('.meso-tip-depth').innerText.includes(t)", arg=before)
+    readout.scroll_into_view_if_needed()
+    shot(page, "lab-04-1-depth-explorer")
+    slider = page.locator(".widget-slider", has=page.get_by_text("Needle angle", exact=True)).first
+    slider.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    after = f"Tip depth: {tip_depth_mm(length, angle + step):.2f} mm"
+    page.wait_for_function("t => document.querySelector('.meso-tip-depth').innerText.includes(t)", arg=after)
+    shot(page, "lab-04-2-angle-moved")
+    assert before != after
+
+
+def test_voila_screening(page, voila):
+    page.goto(voila(notebook_name("07")))
+    screen_pregnant_patient(page, "voila-07")
+    assert page.get_by_text("import IntakeForm").filter(visible=True).count() == 0  # no code shown
