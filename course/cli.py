@@ -13,6 +13,13 @@ import sys
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "check-knowledge": ("course.knowledge.cli", "validate the knowledge base and summarise it"),
+    "standard-set": ("course.certification.commands.standard_set", "set pass marks by modified Angoff from judges' ratings"),
+    "observe": ("course.certification.commands.observe", "record an observed procedure on the entrustment scale"),
+    "certify": ("course.certification.commands.certify", "decide certification per trainee and issue certificates"),
+    "verify": ("course.certification.commands.verify", "verify a certificate, or every record of the registry"),
+    "expiring": ("course.certification.commands.expiring", "list certificates due for recertification"),
+    "revoke": ("course.certification.commands.revoke", "revoke a certificate, with a reason"),
+    "certification-export": ("course.certification.commands.export", "CSV export of certification for HR, Canvas or Moodle"),
 }
 
 

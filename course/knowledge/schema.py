@@ -416,7 +416,7 @@ class CertificationFile(Model):
     validity_months: int = Field(gt=0)
     recertification: Recertification
     entrustment_scale: tuple[EntrustmentLevel, ...] = Field(min_length=1)
-    observed_practice: tuple[ObservedProcedure, ...]
+    observed_practice: tuple[ObservedProcedure, ...] = Field(min_length=1)
     restrictions: tuple[LevelRestrictions, ...] = ()
     basis: tuple[Fact, ...] = ()
     sources: Sources = Field(min_length=1)
