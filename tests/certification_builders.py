@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
+from sqlalchemy.exc import SAWarning
 
 from course.cli import main
 
@@ -87,7 +89,9 @@ def write_gradebook(course: Path, trainees: list[Trainee], items: tuple[Item, ..
         for trainee in trainees:
             gb.add_student(trainee.id, first_name=trainee.first, last_name=trainee.last, email=trainee.email)
             for assignment in trainee.submitted:
-                gb.add_submission(assignment, trainee.id)
+                with warnings.catch_warnings():  # nbgrader's own cascade warning, not ours
+                    warnings.simplefilter("ignore", SAWarning)
+                    gb.add_submission(assignment, trainee.id)
             for item in items:
                 if item.assignment in trainee.submitted:
                     grade = gb.find_grade(item.grade_id, item.notebook, item.assignment, trainee.id)

@@ -17,7 +17,7 @@ from course.knowledge.schema import CertificationFile
 
 from .chain import Record, verification_code
 from .dates import add_months
-from .decide import Decision
+from .decide import Decision, percent
 
 TITLE = "mesocourse training certificate"
 STATEMENT = (
@@ -65,7 +65,7 @@ def certificate_lines(record: Record) -> list[tuple[str, str]]:
         ("Entrustment level", f"{data['entrustment_level']} ({data['entrustment_name']})"),
         ("Restrictions", "; ".join(data["restrictions"]) or "none"),
         ("Competencies", "\n".join(
-            f"{c['name']} ({c['id']}): {c['share']:.0%}, pass mark {c['pass_mark']:.0%}" for c in data["competencies"])),
+            f"{c['name']} ({c['id']}): {percent(c['share'])}, pass mark {percent(c['pass_mark'])}" for c in data["competencies"])),
         ("Verification code", code),
         ("Verify", f"mesocourse verify {data['certificate_id']} --code {code}"),
         ("Registry record", f"{record.seq}, recorded {record.recorded_at} by {record.recorded_by}"),

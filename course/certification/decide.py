@@ -27,6 +27,11 @@ CERTIFIED, NOT_YET = "certified", "not yet certified"
 _ROUNDING = 1e-9  # scores are floats: a share equal to the mark up to rounding passes
 
 
+def percent(share: float) -> str:
+    """A share as a percentage with up to two decimals: 0.799 -> '79.9%', 0.8 -> '80%'."""
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
 @dataclass(frozen=True)
 class CompetencyResult:
     id: str
@@ -194,8 +199,8 @@ def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeS
     max_age = framework.recertification.observations_max_age_months
     procedures = tuple(_procedure_result(p, observations, on, max_age, fresh_since) for p in framework.observed_practice)
     reasons = [
-        f"Competency '{c.id}' ({c.name}): {c.score:g} of {c.max_score:g} marks ({c.share:.0%}), below its pass mark "
-        f"of {c.mark.value:.0%} ({c.mark.source}); marks elsewhere do not make up for it."
+        f"Competency '{c.id}' ({c.name}): {c.score:g} of {c.max_score:g} marks ({percent(c.share)}), below its pass mark "
+        f"of {percent(c.mark.value)} ({c.mark.source}); marks elsewhere do not make up for it."
         for c in competencies if not c.passed
     ]
     reasons += critical_failures
@@ -207,7 +212,7 @@ def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeS
     else:
         explanation = [
             "Every assessed competency reaches its pass mark: " + ", ".join(
-                f"{c.id} {c.share:.0%} (mark {c.mark.value:.0%})" for c in competencies) + ".",
+                f"{c.id} {percent(c.share)} (mark {percent(c.mark.value)})" for c in competencies) + ".",
             f"No critical item failed ({checked} critical item(s) checked).",
             "Observed practice complete: " + ", ".join(
                 f"{p.procedure.id} at level {p.level_reached} in {p.procedure.count} observation(s)" for p in procedures) + ".",

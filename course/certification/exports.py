@@ -63,7 +63,7 @@ def _competency_columns(decisions: Sequence[Record]) -> list[str]:
 
 def _grades(decision: Record, certificate: Certificate | None, competencies: Sequence[str], on: date) -> list[object]:
     scores = decision.data["competencies"]
-    percents = [round(scores[c]["share"] * 100, 1) if c in scores else "" for c in competencies]
+    percents = [round(scores[c]["share"] * 100, 2) if c in scores else "" for c in competencies]
     return [*percents, int(certificate is not None and certificate.status(on) == VALID)]
 
 

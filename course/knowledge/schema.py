@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Label = Literal["seed_claim", "practice_guidance", "published_study", "regulatory"]
 LABEL_NAMES: dict[str, str] = {
@@ -421,12 +421,13 @@ class CertificationFile(Model):
     basis: tuple[Fact, ...] = ()
     sources: Sources = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _scale_counts_from_one(self) -> "CertificationFile":
-        levels = [entry.level for entry in self.entrustment_scale]
+    @field_validator("entrustment_scale")
+    @classmethod
+    def _scale_counts_from_one(cls, scale: tuple[EntrustmentLevel, ...]) -> tuple[EntrustmentLevel, ...]:
+        levels = [entry.level for entry in scale]
         if levels != list(range(1, len(levels) + 1)):
-            raise ValueError(f"entrustment_scale levels must be 1, 2, 3, ... in order, got {levels}")
-        return self
+            raise ValueError(f"levels must be 1, 2, 3, ... in order, got {levels}")
+        return scale
 
     def level_name(self, level: int) -> str:
         """The scale's name for an entrustment level, e.g. 3 -> 'indirect supervision'."""

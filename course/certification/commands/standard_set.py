@@ -7,6 +7,7 @@ from pathlib import Path
 
 from course.knowledge import load
 
+from ..decide import percent
 from ..items import course_items
 from ..registry import STANDARD_SET
 from ..standard_setting import COLUMNS, angoff_payload
@@ -31,5 +32,5 @@ def run(args: argparse.Namespace) -> int:
           "`mesocourse certify` now uses these cuts:")
     print(f"  {'competency':<16}{'Angoff cut':>12}{'fixed mark':>12}")
     for competency, cut in payload["competency_cuts"].items():
-        print(f"  {competency:<16}{cut:>12.1%}{competencies[competency].pass_mark:>12.0%}")
+        print(f"  {competency:<16}{percent(cut):>12}{percent(competencies[competency].pass_mark):>12}")
     return 0
