@@ -7,9 +7,11 @@ nbgrader's own ``Gradebook`` API. Nothing here replaces the code under test.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-import subprocess
 import sys
+import time
+from collections import Counter
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,7 @@ import nbformat
 from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
+from course.certification.registry import OBSERVATION, Registry
 from course.cli import main
 
 # nbgrader runs the `alembic` command when it creates a gradebook (as `make test` arranges).
@@ -120,6 +123,35 @@ def observe_all(registry: str, trainee: str, *, level: int = 3, day: str = "2024
             observe(registry, trainee, procedure, level, day)
 
 
-def mesocourse(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real ``mesocourse`` command in a fresh process."""
-    return subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+def mesocourse_command(*args: str) -> list[str]:
+    """The command line that runs the real ``mesocourse`` in a fresh process."""
+    return [sys.executable, "-m", "course", *args]
+
+
+def _append_many(url: str, actor: str, count: int, start: multiprocessing.synchronize.Barrier) -> None:
+    """One writer process: wait for the other, then append one record per transaction."""
+    with Registry(url, create=True) as registry:
+        start.wait(timeout=60)
+        for number in range(count):
+            with registry.transaction(actor) as tx:
+                tx.append(OBSERVATION, {"trainee": actor, "procedure": "facial_session", "entrustment": 3,
+                                        "date": "2024-01-01", "assessor": actor, "number": number}, trainee=actor)
+            time.sleep(0.01)  # an instructor's pace, so the other writer gets its turns
+
+
+def check_concurrent_appends(url: str, per_writer: int) -> None:
+    """Two processes append at once: every record kept, numbered 1..n without gaps."""
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(2)
+    writers = [context.Process(target=_append_many, args=(url, actor, per_writer, start)) for actor in ("alice", "bob")]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=120)
+        assert writer.exitcode == 0, "a writer failed"
+    with Registry(url, create=False) as registry:
+        records = registry.records()
+    assert [r.seq for r in records] == list(range(1, 2 * per_writer + 1))
+    assert Counter(r.trainee for r in records) == {"alice": per_writer, "bob": per_writer}
+    assert sorted(r.data["number"] for r in records if r.trainee == "alice") == list(range(per_writer))
+    assert len({r.recorded_by for r in records[:per_writer]}) == 2, "the two writers did not interleave"

@@ -10,7 +10,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from certification_builders import Trainee, build_course, observe_all
+from certification_builders import Trainee, build_course, check_concurrent_appends, observe_all
 
 from course.certification.chain import record_hash, verification_code
 from course.certification.registry import CERTIFICATE, Registry
@@ -177,3 +177,9 @@ def test_the_registry_location_comes_from_the_environment(tmp_path: Path, monkey
     observe_all("", "t9")  # an empty --registry falls back to the environment
     with Registry(f"sqlite:///{target}", create=False) as opened:
         assert [r.trainee for r in opened.records()] == ["t9"] * 5
+
+
+def test_two_processes_appending_at_once_lose_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "registry.db"
+    check_concurrent_appends(f"sqlite:///{path}", per_writer=20)
+    assert verify_registry(path, capsys)[0] == 0
