@@ -148,7 +148,7 @@ def test_a_record_inserted_in_the_middle_is_detected(registry: Path, capsys: pyt
     assert "content changed after it was recorded" in out  # the renumbered records
 
 
-def test_a_tampered_registry_answers_every_certificate_check_and_refuses_new_records(
+def test_a_tampered_registry_fails_every_check_and_is_refused_by_other_commands(
     registry: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     certificate_id = rows(registry, "kind = 'certificate'")[0]["certificate_id"]
@@ -159,8 +159,10 @@ def test_a_tampered_registry_answers_every_certificate_check_and_refuses_new_rec
     assert "registry tampered" in capsys.readouterr().out
     assert main(["observe", "t1", "--procedure", "facial_session", "--assessor", "A", "--entrustment", "3",
                  "--date", "2024-02-01", "--registry", url, "--by", "me"]) == 2
-    assert "has been tampered with; nothing was recorded" in capsys.readouterr().err
+    assert "has been tampered with; refusing to use it" in capsys.readouterr().err
     assert len(rows(registry)) == 13
+    assert main(["certification-export", "--format", "hr", "--registry", url]) == 2
+    assert "record 2 missing" in capsys.readouterr().err
 
 
 def test_read_commands_never_create_a_registry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -135,6 +135,8 @@ class Transaction:
     def append(self, kind: str, payload: dict[str, Any], *, trainee: str | None = None,
                certificate_id: str | None = None) -> Record:
         """Append one record after the chain head and move the head to it."""
+        if not self.actor.strip():
+            raise CertificationError("a registry record needs the name of who records it")
         head = self._conn.execute(select(head_table.c.seq, head_table.c.hash).where(head_table.c.id == 1)).one()
         fields = dict(
             seq=head.seq + 1, kind=kind, trainee=trainee, certificate_id=certificate_id,
@@ -210,11 +212,11 @@ class Registry:
         return records, chain_problems(records, head.seq, head.hash)
 
     def require_intact(self) -> None:
-        """Refuse to add to a tampered registry: raise with every problem listed."""
+        """Refuse to use a tampered registry: raise with every problem listed."""
         _, problems = self.check()
         if problems:
             raise CertificationError(
-                f"registry {self.display_url} has been tampered with; nothing was recorded:\n  "
+                f"registry {self.display_url} has been tampered with; refusing to use it:\n  "
                 + "\n  ".join(problems)
             )
 

@@ -44,17 +44,15 @@ def day(args: argparse.Namespace) -> date:
 
 
 def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
-    """The registry the options name; commands that record (they have --by) refuse a tampered one."""
-    writer = getattr(args, "by", None) is not None
-    if writer and not args.by.strip():
+    """The registry the options name, refused if tampered (``verify`` reports the details)."""
+    if getattr(args, "by", None) is not None and not args.by.strip():
         raise CertificationError("--by: give the name of who records this")
     registry = Registry(registry_url(args.registry, args.course), create=create)
-    if writer:
-        try:
-            registry.require_intact()
-        except CertificationError:
-            registry.close()
-            raise
+    try:
+        registry.require_intact()
+    except CertificationError:
+        registry.close()
+        raise
     return registry
 
 
