@@ -207,18 +207,20 @@ def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeS
     reasons += [_procedure_reason(p, framework) for p in procedures if not p.met]
     level = None if reasons else min(p.level_reached or 0 for p in procedures)
     restrictions = framework.restrictions_for(level) if level else ()
-    if reasons:
-        explanation = reasons + notes
-    else:
-        explanation = [
-            "Every assessed competency reaches its pass mark: " + ", ".join(
-                f"{c.id} {percent(c.share)} (mark {percent(c.mark.value)})" for c in competencies) + ".",
-            f"No critical item failed ({checked} critical item(s) checked).",
-            "Observed practice complete: " + ", ".join(
-                f"{p.procedure.id} at level {p.level_reached} in {p.procedure.count} observation(s)" for p in procedures) + ".",
-            f"Entrustment level {level} ({framework.level_name(level)}), the lowest over the observed procedures; "
-            + (f"restrictions: {'; '.join(restrictions)}." if restrictions else "no restrictions."),
-            *notes,
-        ]
+    explanation = reasons if reasons else _certified_lines(competencies, checked, procedures, level, restrictions, framework)
     return Decision(trainee, on, competencies, checked, tuple(critical_failures), procedures,
-                    tuple(reasons), tuple(explanation), level, restrictions)
+                    tuple(reasons), tuple(explanation + notes), level, restrictions)
+
+
+def _certified_lines(competencies: Sequence[CompetencyResult], checked: int, procedures: Sequence[ProcedureResult],
+                     level: int, restrictions: Sequence[str], framework: CertificationFile) -> list[str]:
+    """Why a positive decision is positive, one line per requirement."""
+    return [
+        "Every assessed competency reaches its pass mark: " + ", ".join(
+            f"{c.id} {percent(c.share)} (mark {percent(c.mark.value)})" for c in competencies) + ".",
+        f"No critical item failed ({checked} critical item(s) checked).",
+        "Observed practice complete: " + ", ".join(
+            f"{p.procedure.id} at level {p.level_reached} in {p.procedure.count} observation(s)" for p in procedures) + ".",
+        f"Entrustment level {level} ({framework.level_name(level)}), the lowest over the observed procedures; "
+        + (f"restrictions: {'; '.join(restrictions)}." if restrictions else "no restrictions."),
+    ]
