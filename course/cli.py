@@ -15,10 +15,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-knowledge": ("course.knowledge.cli", "validate the knowledge base and summarise it"),
     "report": ("course.report.cli", "write the cohort analytics report (HTML and CSV)"),
     "app": ("course.apps", "serve the scenario modules as Voila apps (no code shown)"),
+    "standard-set": ("course.certification.commands.standard_set", "set pass marks by modified Angoff from judges' ratings"),
+    "observe": ("course.certification.commands.observe", "record an observed procedure on the entrustment scale"),
+    "certify": ("course.certification.commands.certify", "decide certification per trainee and issue certificates"),
+    "verify": ("course.certification.commands.verify", "verify a certificate, or every record of the registry"),
+    "expiring": ("course.certification.commands.expiring", "list certificates due for recertification"),
+    "revoke": ("course.certification.commands.revoke", "revoke a certificate, with a reason"),
+    "certification-export": ("course.certification.commands.export", "CSV export of certification for HR, Canvas or Moodle"),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the ``chosen`` command's module is imported (all when None)."""
     parser = argparse.ArgumentParser(
         prog="mesocourse",
         description="Mesotherapy training and competency toolkit "
@@ -26,15 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(module_name)
         command = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(command)
-        command.set_defaults(_run=module.run)
+        if chosen is None or name == chosen:
+            module = importlib.import_module(module_name)
+            module.add_arguments(command)
+            command.set_defaults(_run=module.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((arg for arg in argv if arg in COMMANDS), "")
+    args = build_parser(chosen).parse_args(argv)
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:

@@ -68,6 +68,7 @@ class KnowledgeBase:
     disputes: schema.DisputesFile
     competencies: Index[schema.Competency]
     consultation: schema.ConsultationFile
+    certification: schema.CertificationFile
 
     def cite(self, source_ids: Iterable[str]) -> str:
         """Short citation text for source IDs, e.g. for a notebook footnote."""
@@ -130,6 +131,7 @@ def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
         check_refs("protocols.yaml", protocol.id, "area", [protocol.area], kb.areas, "area")
     _check_depth_scheme(kb)
     _check_screening(kb)
+    _check_certification(kb)
 
 
 def _check_depth_scheme(kb: KnowledgeBase) -> None:
@@ -170,11 +172,30 @@ def _check_screening(kb: KnowledgeBase) -> None:
         check_refs(file, exclusion.ingredient, f"{field}.patient_any.conditions", exclusion.patient_any.conditions, conditions, "condition")
 
 
+def _check_certification(kb: KnowledgeBase) -> None:
+    """Observed procedures name known competencies; levels exist on the entrustment scale."""
+    c, file = kb.certification, "certification.yaml"
+    top = len(c.entrustment_scale)
+    for procedure in c.observed_practice:
+        check_refs(file, procedure.id, "competencies", procedure.competencies, kb.competencies, "competency")
+        if procedure.min_level > top:
+            raise KnowledgeError(file, procedure.id, "min_level", f"level {procedure.min_level} is not on the entrustment scale (1-{top})")
+    seen: set[int] = set()
+    for position, rule in enumerate(c.restrictions):
+        field = f"restrictions[{position}].level"
+        if rule.level > top:
+            raise KnowledgeError(file, str(rule.level), field, f"level {rule.level} is not on the entrustment scale (1-{top})")
+        if rule.level in seen:
+            raise KnowledgeError(file, str(rule.level), field, f"level {rule.level} listed twice")
+        seen.add(rule.level)
+
+
 # (file, collection) pairs whose entries are looked up by ID
 ID_COLLECTIONS = (
     ("sources.yaml", "sources"), ("areas.yaml", "areas"), ("techniques.yaml", "depth_techniques"),
     ("ingredients.yaml", "roles"), ("ingredients.yaml", "ingredients"), ("indications.yaml", "indications"),
     ("protocols.yaml", "protocols"), ("screening.yaml", "rules"), ("competencies.yaml", "competencies"),
+    ("certification.yaml", "observed_practice"),
 )
 
 
@@ -204,6 +225,7 @@ def load_from(directory: Path | str) -> KnowledgeBase:
         disputes=parsed["disputes.yaml"],
         competencies=Index("competency", parsed["competencies.yaml"].competencies),
         consultation=parsed["consultation.yaml"],
+        certification=parsed["certification.yaml"],
     )
     _check(kb, parsed)
     return kb

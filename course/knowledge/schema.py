@@ -403,6 +403,60 @@ class ConsultationFile(Model):
     record: tuple[Fact, ...]
 
 
+# --- certification -----------------------------------------------------------
+class Recertification(Model):
+    window_days: int = Field(gt=0)
+    observations_max_age_months: int = Field(gt=0)
+    text: str
+
+
+class EntrustmentLevel(Model):
+    level: int = Field(ge=1)
+    name: str
+    text: str
+
+
+class ObservedProcedure(Model):
+    """A procedure certification needs: ``count`` observations at ``min_level`` or higher."""
+
+    id: str
+    name: str
+    competencies: tuple[str, ...] = Field(min_length=1)
+    count: int = Field(ge=1)
+    min_level: int = Field(ge=1)
+
+
+class LevelRestrictions(Model):
+    level: int = Field(ge=1)
+    restrictions: tuple[str, ...] = Field(min_length=1)
+
+
+class CertificationFile(Model):
+    validity_months: int = Field(gt=0)
+    recertification: Recertification
+    entrustment_scale: tuple[EntrustmentLevel, ...] = Field(min_length=1)
+    observed_practice: tuple[ObservedProcedure, ...] = Field(min_length=1)
+    restrictions: tuple[LevelRestrictions, ...] = ()
+    basis: tuple[Fact, ...] = ()
+    sources: Sources = Field(min_length=1)
+
+    @field_validator("entrustment_scale")
+    @classmethod
+    def _scale_counts_from_one(cls, scale: tuple[EntrustmentLevel, ...]) -> tuple[EntrustmentLevel, ...]:
+        levels = [entry.level for entry in scale]
+        if levels != list(range(1, len(levels) + 1)):
+            raise ValueError(f"levels must be 1, 2, 3, ... in order, got {levels}")
+        return scale
+
+    def level_name(self, level: int) -> str:
+        """The scale's name for an entrustment level, e.g. 3 -> 'indirect supervision'."""
+        return self.entrustment_scale[level - 1].name
+
+    def restrictions_for(self, level: int) -> tuple[str, ...]:
+        """Restrictions a certificate at this entrustment level carries (none if unlisted)."""
+        return next((rule.restrictions for rule in self.restrictions if rule.level == level), ())
+
+
 # file name -> model of its content
 FILES: dict[str, type[Model]] = {
     "sources.yaml": SourcesFile,
@@ -417,4 +471,5 @@ FILES: dict[str, type[Model]] = {
     "disputes.yaml": DisputesFile,
     "competencies.yaml": CompetenciesFile,
     "consultation.yaml": ConsultationFile,
+    "certification.yaml": CertificationFile,
 }

@@ -1,0 +1,27 @@
+"""Competency certification: decisions, certificates and a tamper-evident registry.
+
+A trainee is certified when every competency reaches its pass mark (non-compensatory),
+no critical item failed, and the observed procedures the framework requires were
+seen at the required entrustment level. Every observation, standard setting,
+decision, certificate and revocation is appended to a hash-chained registry, so a
+later edit, insertion or deletion is detected by ``mesocourse verify --registry``.
+
+Modules, one job each: ``dates``; ``chain`` (record hashes, chain check,
+verification codes); ``registry`` (storage and locking); ``gradebook`` (scores
+from nbgrader); ``items`` (the course's tagged grade cells); ``standard_setting``
+(fixed marks and modified Angoff); ``decide`` (the decision); ``history`` (what
+the records say: observations, certificate status); ``certificates`` (PDF and
+HTML); ``exports`` (HR and LMS CSV); ``commands`` (the ``mesocourse`` sub-commands)::
+
+    mesocourse standard-set --angoff ratings.csv --course DIR
+    mesocourse observe t01 --procedure facial_session --assessor "Dr Ruiz" --entrustment 3 --date 2025-05-02
+    mesocourse certify --course DIR
+    mesocourse verify MC-2025-7KQ2M9XH --code ABCD-EFGH-JKLM
+    mesocourse verify --registry
+    mesocourse expiring --within 60d
+    mesocourse revoke MC-2025-7KQ2M9XH --reason "..."
+    mesocourse certification-export --format canvas --out canvas.csv
+
+The framework (validity, recertification, entrustment scale, observed procedures,
+restrictions) is ``course/knowledge/data/certification.yaml``.
+"""

@@ -1,0 +1,135 @@
+"""Certificates: a unique ID, the record's content, and the same text as PDF and HTML.
+
+A certificate is drawn only from its registry record, so the files say exactly
+what the registry says; the verification code comes from the record's hash.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from collections.abc import Container
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from course.knowledge.schema import CertificationFile
+
+from .chain import Record, verification_code
+from .dates import add_months
+from .decide import Decision, percent
+
+TITLE = "mesocourse training certificate"
+STATEMENT = (
+    "This is a training certificate from mesocourse, a training toolkit whose material is built "
+    "from cited sources. It is not clinical guidance and not a licence to practise."
+)
+_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_certificate_id(issued: date, taken: Container[str]) -> str:
+    """A random ID like MC-2025-7KQ2M9XH, not in ``taken``."""
+    while True:
+        candidate = f"MC-{issued.year}-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+        if candidate not in taken:
+            return candidate
+
+
+def certificate_payload(decision: Decision, certificate_id: str, framework: CertificationFile,
+                        decision_seq: int, supersedes: str | None, sources: str) -> dict[str, Any]:
+    """The certificate record for a positive decision."""
+    level = decision.entrustment_level
+    assert level is not None, "only a positive decision has a certificate"
+    return {
+        "certificate_id": certificate_id, "trainee": decision.trainee.id, "name": decision.trainee.name,
+        "issued": decision.on.isoformat(),
+        "expires": add_months(decision.on, framework.validity_months).isoformat(),
+        "competencies": [
+            {"id": c.id, "name": c.name, "share": c.share, "pass_mark": c.mark.value} for c in decision.competencies
+        ],
+        "entrustment_level": level, "entrustment_name": framework.level_name(level),
+        "restrictions": list(decision.restrictions), "decision_seq": decision_seq,
+        "supersedes": supersedes, "statement": STATEMENT, "framework_sources": sources,
+    }
+
+
+def certificate_lines(record: Record) -> list[tuple[str, str]]:
+    """(label, text) pairs both formats print, in order."""
+    data = record.data
+    code = verification_code(record.hash)
+    lines = [
+        ("Certificate ID", data["certificate_id"]),
+        ("Awarded to", f"{data['name']} (trainee ID {data['trainee']})"),
+        ("Issued", data["issued"]),
+        ("Expires", data["expires"]),
+        ("Entrustment level", f"{data['entrustment_level']} ({data['entrustment_name']})"),
+        ("Restrictions", "; ".join(data["restrictions"]) or "none"),
+        ("Competencies", "\n".join(
+            f"{c['name']} ({c['id']}): {percent(c['share'])}, pass mark {percent(c['pass_mark'])}" for c in data["competencies"])),
+        ("Verification code", code),
+        ("Verify", f"mesocourse verify {data['certificate_id']} --code {code}"),
+        ("Registry record", f"{record.seq}, recorded {record.recorded_at} by {record.recorded_by}"),
+    ]
+    if data["supersedes"]:
+        lines.append(("Supersedes", data["supersedes"]))
+    lines.append(("Framework sources", data["framework_sources"]))
+    return lines
+
+
+def _dejavu(style: str) -> Path:
+    """DejaVu Sans from matplotlib's data (a dependency): Unicode names print correctly."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"DejaVuSans{style}.ttf"
+
+
+def write_pdf(record: Record, path: Path) -> Path:
+    """The certificate as an A4 PDF."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_title(f"{TITLE} {record.certificate_id}")
+    pdf.set_creator("mesocourse")
+    pdf.add_font("DejaVu", "", _dejavu(""))
+    pdf.add_font("DejaVu", "B", _dejavu("-Bold"))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 20)
+    pdf.cell(0, 14, TITLE, new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.multi_cell(0, 5, STATEMENT, new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.ln(6)
+    for label, text in certificate_lines(record):
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.cell(48, 7, label)
+        pdf.set_font("DejaVu", "", 11)
+        pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.output(str(path))
+    return path
+
+
+def write_html(record: Record, path: Path) -> Path:
+    """The certificate as a standalone HTML page."""
+    rows = "\n".join(
+        f"<dt>{html.escape(label)}</dt><dd>{html.escape(text).replace(chr(10), '<br>')}</dd>"
+        for label, text in certificate_lines(record)
+    )
+    path.write_text(
+        f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{TITLE} {html.escape(record.certificate_id or '')}</title>
+<style>body{{font-family:sans-serif;max-width:46em;margin:2em auto}}dt{{font-weight:bold;margin-top:.6em}}
+.statement{{border:1px solid #999;padding:.6em}}</style></head>
+<body><h1>{TITLE}</h1><p class="statement">{html.escape(STATEMENT)}</p>
+<dl>
+{rows}
+</dl></body></html>
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_certificate(record: Record, directory: Path) -> tuple[Path, Path]:
+    """``CERT_ID.pdf`` and ``CERT_ID.html`` in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = directory / str(record.certificate_id)
+    return write_pdf(record, stem.with_suffix(".pdf")), write_html(record, stem.with_suffix(".html"))

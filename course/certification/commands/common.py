@@ -1,0 +1,70 @@
+"""Options and error reporting shared by the certification commands."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from ..dates import parse_day
+from ..errors import CertificationError
+from ..registry import ENV_VAR, Registry, registry_url
+
+Run = Callable[[argparse.Namespace], int]
+
+
+def add_course(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
+                        help="nbgrader course directory (default: the current directory)")
+
+
+def add_registry(parser: argparse.ArgumentParser, *, writer: bool) -> None:
+    """--course, --registry and, for commands that record, --by."""
+    add_course(parser)
+    parser.add_argument("--registry", metavar="URL",
+                        help=f"registry: an SQLAlchemy URL or SQLite file (default: ${ENV_VAR}, "
+                        "else DIR/certification/registry.db)")
+    if writer:
+        parser.add_argument("--by", metavar="NAME", default=os.environ.get("MESOCOURSE_USER") or getpass.getuser(),
+                            help="who records this, stored in every record (default: $MESOCOURSE_USER or your login)")
+
+
+def add_day(parser: argparse.ArgumentParser, help_text: str, *, required: bool = False) -> None:
+    parser.add_argument("--date", metavar="YYYY-MM-DD", required=required, help=help_text)
+
+
+def day(args: argparse.Namespace) -> date:
+    """The --date option, or today."""
+    return parse_day(args.date, "--date") if args.date else date.today()
+
+
+def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
+    """The registry the options name, refused if tampered (``verify`` reports the details)."""
+    if getattr(args, "by", None) is not None and not args.by.strip():
+        raise CertificationError("--by: give the name of who records this")
+    registry = Registry(registry_url(args.registry, args.course), create=create)
+    try:
+        registry.require_intact()
+    except CertificationError:
+        registry.close()
+        raise
+    return registry
+
+
+def reporting_errors(run: Run) -> Run:
+    """Print a CertificationError as one clear message and exit 2, without a traceback."""
+
+    @functools.wraps(run)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except CertificationError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+
+    return wrapper

@@ -1,0 +1,36 @@
+"""``mesocourse expiring --within 60d``: who needs recertification soon (or already)."""
+
+from __future__ import annotations
+
+import argparse
+
+from course.knowledge import load
+
+from ..dates import parse_period
+from ..history import REVOKED, latest_per_trainee
+from .common import add_day, add_registry, day, open_registry, reporting_errors
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--within", metavar="PERIOD",
+                        help="e.g. 60d or 8w (default: the framework's recertification window)")
+    add_day(parser, "count from this day (default: today)")
+    add_registry(parser, writer=False)
+
+
+@reporting_errors
+def run(args: argparse.Namespace) -> int:
+    within = parse_period(args.within) if args.within else load().certification.recertification.window_days
+    on = day(args)
+    with open_registry(args, create=False) as registry:
+        latest = latest_per_trainee(registry.records())
+    due = sorted(
+        (c for c in latest.values() if c.status(on) != REVOKED and c.due(on, within)),
+        key=lambda c: c.expires,
+    )
+    print(f"{len(due)} trainee(s) need recertification within {within} days of {on} (revoked certificates not listed):")
+    for certificate in due:
+        days = (certificate.expires - on).days
+        when = f"expires {certificate.expires} (in {days} days)" if days > 0 else f"expired {certificate.expires} ({-days} days ago)"
+        print(f"  {certificate.trainee:<16} {certificate.record.data['name']:<28} {certificate.id}  {when}")
+    return 0

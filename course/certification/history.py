@@ -1,0 +1,93 @@
+"""What the registry's records say: observations, certificates and their status on a day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .chain import Record, verification_code
+from .registry import CERTIFICATE, OBSERVATION, REVOCATION
+
+VALID, EXPIRED, REVOKED = "valid", "expired", "revoked"
+
+
+@dataclass(frozen=True)
+class Observation:
+    seq: int
+    procedure: str
+    level: int
+    day: date
+    assessor: str
+
+    @classmethod
+    def from_record(cls, record: Record) -> "Observation":
+        data = record.data
+        return cls(record.seq, data["procedure"], data["entrustment"], date.fromisoformat(data["date"]), data["assessor"])
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A certificate record with its revocation and successor, if any."""
+
+    record: Record
+    revocation: Record | None = None
+    superseded_by: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.record.data["certificate_id"]
+
+    @property
+    def trainee(self) -> str:
+        return self.record.data["trainee"]
+
+    @property
+    def issued(self) -> date:
+        return date.fromisoformat(self.record.data["issued"])
+
+    @property
+    def expires(self) -> date:
+        return date.fromisoformat(self.record.data["expires"])
+
+    @property
+    def code(self) -> str:
+        return verification_code(self.record.hash)
+
+    def status(self, on: date) -> str:
+        """Revoked, expired (from its expiry day on) or valid."""
+        if self.revocation is not None:
+            return REVOKED
+        return EXPIRED if on >= self.expires else VALID
+
+    def due(self, on: date, window_days: int) -> bool:
+        """Whether the holder needs recertification: not valid, or expiring within the window."""
+        return self.status(on) != VALID or self.expires - on <= timedelta(days=window_days)
+
+    def fresh_since(self) -> date:
+        """Observed practice must postdate this day to count again: revocation, else issue."""
+        if self.revocation is not None:
+            return date.fromisoformat(self.revocation.data["date"])
+        return self.issued
+
+
+def observations(records: Iterable[Record]) -> list[Observation]:
+    """The observation records among ``records``."""
+    return [Observation.from_record(r) for r in records if r.kind == OBSERVATION]
+
+
+def certificates(records: Iterable[Record]) -> dict[str, Certificate]:
+    """Certificates by ID, in issue order, with revocations and successors attached."""
+    records = list(records)
+    revocations = {r.certificate_id: r for r in records if r.kind == REVOCATION}
+    issued = [r for r in records if r.kind == CERTIFICATE]
+    successors = {r.data["supersedes"]: r.certificate_id for r in issued if r.data.get("supersedes")}
+    return {
+        r.certificate_id: Certificate(r, revocations.get(r.certificate_id), successors.get(r.certificate_id))
+        for r in issued
+    }
+
+
+def latest_per_trainee(records: Iterable[Record]) -> dict[str, Certificate]:
+    """Each trainee's most recent certificate."""
+    return {certificate.trainee: certificate for certificate in certificates(records).values()}

@@ -1,0 +1,29 @@
+"""The course's graded items: grade cells of ``DIR/source/*/*.ipynb`` with their tags."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from course.assignments.tags import CellTags, course_tags
+
+from .errors import CertificationError
+from .gradebook import ItemKey
+
+
+def course_items(course_dir: Path, known_competencies: Collection[str]) -> dict[ItemKey, CellTags]:
+    """Every grade cell of the course; refuses none, or a competency the knowledge base lacks."""
+    items = course_tags(course_dir)
+    if not items:
+        raise CertificationError(f"{course_dir / 'source'}: no grade cells in */*.ipynb (is --course the nbgrader course directory?)")
+    for (assignment, notebook, grade_id), tags in items.items():
+        for competency in tags.competencies:
+            if competency not in known_competencies:
+                raise CertificationError(
+                    f"{course_dir / 'source' / assignment / notebook}.ipynb, cell '{grade_id}', field "
+                    f"'mesocourse.competencies': unknown competency '{competency}' "
+                    f"(known: {', '.join(known_competencies)})"
+                )
+    if not any(tags.competencies for tags in items.values()):
+        raise CertificationError(f"{course_dir / 'source'}: no grade cell is tagged with a competency (metadata 'mesocourse.competencies')")
+    return items
