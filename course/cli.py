@@ -13,6 +13,7 @@ import sys
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "check-knowledge": ("course.knowledge.cli", "validate the knowledge base and summarise it"),
+    "release": ("course.assignments.release", "build the graded assignments' source/ notebooks and generate release/"),
 }
 
 

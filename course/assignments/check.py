@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from course.assignments import cellcode
-from course.assignments.build import ASSIGNMENTS, load_assignment
+from course.assignments.catalog import ASSIGNMENTS, load_assignment
 from course.assignments.questions import Field, Question
 
 
