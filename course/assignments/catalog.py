@@ -16,13 +16,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from course.assignments import ASSIGNMENTS
 from course.assignments.items import AnyItem, DataError, make_question
 from course.assignments.questions import Assignment
 from course.knowledge import KnowledgeError, _entry_and_field
 
 __all__ = ["ASSIGNMENTS", "DATA_DIR", "load_assignment", "reference_answers"]
 
-ASSIGNMENTS = ("screening", "planning", "depth", "certification")
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -39,11 +39,11 @@ class AssignmentFile(BaseModel):
     items: tuple[AnyItem, ...]  # type: ignore[valid-type]
 
 
-def _read(name: str) -> AssignmentFile:
+def _read(name: str, data_dir: Path) -> AssignmentFile:
     file = f"{name}.yaml"
-    path = DATA_DIR / file
+    path = data_dir / file
     if not path.is_file():
-        raise KnowledgeError(file, "", "", f"file missing from {DATA_DIR} (assignments: {', '.join(ASSIGNMENTS)})")
+        raise KnowledgeError(file, "", "", f"file missing from {data_dir} (assignments: {', '.join(ASSIGNMENTS)})")
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     if isinstance(raw, dict) and raw.get("default_type"):
         for item in raw.get("items") or []:
@@ -58,11 +58,14 @@ def _read(name: str) -> AssignmentFile:
 
 
 @functools.cache
-def load_assignment(name: str) -> Assignment:
-    """The assignment ``name`` with every expected answer computed by the engines."""
+def load_assignment(name: str, data_dir: Path = DATA_DIR) -> Assignment:
+    """The assignment ``name`` with every expected answer computed by the engines.
+
+    Bad case data raises ``KnowledgeError`` naming the file, the item and the field.
+    """
     if name not in ASSIGNMENTS:
         raise ValueError(f"unknown assignment '{name}' (known: {', '.join(ASSIGNMENTS)})")
-    data = _read(name)
+    data = _read(name, Path(data_dir))
     questions = []
     for number, item in enumerate(data.items, start=1):
         title = data.item_title.format(number=number, id=item.id)

@@ -23,8 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from course.assignments import cellcode
-from course.assignments.catalog import ASSIGNMENTS, load_assignment
+from course.assignments import ASSIGNMENTS, cellcode
 from course.assignments.questions import Field, Question
 
 
@@ -46,6 +45,8 @@ def check_question(question: Question, answers: Mapping[str, Any]) -> list[Field
 
 def report(assignment: str, answers: Mapping[str, Any], question_id: str | None = None) -> str:
     """Plain-language feedback on the format of ``answers`` (variable -> value)."""
+    from course.assignments.catalog import load_assignment  # on first use: the setup cell stays quick
+
     loaded = load_assignment(assignment)
     questions = [loaded.question(question_id)] if question_id else list(loaded.questions)
     lines = []
