@@ -36,8 +36,10 @@ def literal(value: Any) -> str:
     """``value`` as a Python literal a trainee would type (double-quoted strings)."""
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
         return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(literal(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, dict):
         items = [f"    {literal(k)}: {literal(v)}," for k, v in value.items()]
         return "{\n" + "\n".join(items) + "\n}"

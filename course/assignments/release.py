@@ -1,8 +1,8 @@
 """``mesocourse release``: build the source notebooks, then generate ``release/``.
 
 The student versions are made by nbgrader's own ``generate_assignment`` (through
-``nbgrader.apps.NbGraderAPI``) with the course's ``nbgrader_config.py``; the
-gradebook it needs is a throwaway one, so releasing leaves no database behind.
+``nbgrader.apps.NbGraderAPI``) with the course's ``nbgrader_config.py``, which also
+records the assignments in the course's gradebook, ready for ``nbgrader autograde``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_sources
@@ -33,16 +32,14 @@ def generate_release(course_dir: Path | str, names: tuple[str, ...] = ASSIGNMENT
         raise FileNotFoundError(f"{root}: no nbgrader_config.py (is this the course directory?)")
     ensure_tools_on_path()
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)  # a relative SQLite db_url then lives in the course too
+    api = NbGraderAPI(config=config)
     written = []
-    with tempfile.TemporaryDirectory() as scratch:
-        config.CourseDirectory.root = str(root)
-        config.CourseDirectory.db_url = f"sqlite:///{Path(scratch) / 'gradebook.db'}"
-        api = NbGraderAPI(config=config)
-        for name in names:
-            result = api.generate_assignment(name, force=True)
-            if not result["success"]:
-                raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n{result.get('error') or result.get('log')}")
-            written.append(root / "release" / name / f"{name}.ipynb")
+    for name in names:
+        result = api.generate_assignment(name, force=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n{result.get('error') or result.get('log')}")
+        written.append(root / "release" / name / f"{name}.ipynb")
     return written
 
 
