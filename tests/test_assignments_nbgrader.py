@@ -146,6 +146,14 @@ def answers_in_a_new_cell(nb: nbformat.NotebookNode) -> None:
     _insert_after(nb, "problem_07_answer", nbformat.v4.new_code_cell('problem_07_layer = "dermis"\nproblem_07_technique = "epidermal"'))
 
 
+DISPLAY_HACK = (
+    "ip = get_ipython()\n"
+    "ip.display_formatter.formatters['text/plain'].for_type(float, lambda obj, p, cycle: p.text('1.0'))\n"
+    "import sys\nsys.displayhook = lambda value: print(1.0)\n"
+)
+SILENT_RESULTS = "%config InteractiveShell.ast_node_interactivity = 'none'\n"
+
+
 PERMISSIVE = "class Anything:\n    def __eq__(self, other):\n        return True\n    def __hash__(self):\n        return 0\n"
 
 
@@ -168,30 +176,26 @@ def patch_course_and_builtins(nb: nbformat.NotebookNode) -> None:
     _answer_cells(nb)[0].source = (
         "import builtins, sys\nimport course.depth\nbuiltins.abs = lambda x: 0\nbuiltins.print = lambda *a, **k: None\n"
         "course.depth.tip_depth_mm = lambda *a: 4.0\nsys.modules['course.assignments.cellcode'] = None\n"
-        "%config InteractiveShell.ast_node_interactivity = 'none'\n!echo patched\n"
+        + SILENT_RESULTS + "!echo patched\n"
     )
 
 
-DISPLAY_HACK = (
-    "ip = get_ipython()\n"
-    "ip.display_formatter.formatters['text/plain'].for_type(float, lambda obj, p, cycle: p.text('1.0'))\n"
-    "import sys\nsys.displayhook = lambda value: print(1.0)\n"
-)
-
-
 def fake_the_displayed_score(nb: nbformat.NotebookNode) -> None:
-    """Fake every test's result, in an answer cell, in an added cell and in a forged read-only cell."""
+    """Every test's result shown as 1.0, from the first answer cell and from an added cell."""
     _answer_cells(nb)[0].source = DISPLAY_HACK
-    forged = nbformat.v4.new_code_cell(DISPLAY_HACK, metadata={"nbgrader": {
-        "grade": False, "grade_id": "forged_setup", "locked": True, "schema_version": 3, "solution": False, "task": False}})
-    nb.cells.insert(1, forged)
-    nb.cells.insert(3, nbformat.v4.new_code_cell(DISPLAY_HACK))
+    _insert_after(nb, _answer_cells(nb)[1].metadata.nbgrader.grade_id, nbformat.v4.new_code_cell(DISPLAY_HACK))
+
+
+def forge_a_read_only_cell(nb: nbformat.NotebookNode) -> None:
+    """A cell claiming to be a read-only cell the source does not have, hiding every test's result."""
+    nb.cells.insert(1, nbformat.v4.new_code_cell(SILENT_RESULTS, metadata={"nbgrader": {
+        "grade": False, "grade_id": "forged_setup", "locked": True, "schema_version": 3, "solution": False, "task": False}}))
 
 
 def honest_first_case_then_cheat(nb: nbformat.NotebookNode) -> None:
     """case_01 answered honestly (4 points), every other answer permissive, the display faked."""
     permissive_objects(nb, keep_first=True)
-    nb.cells.append(nbformat.v4.new_code_cell(DISPLAY_HACK))
+    _insert_after(nb, "case_01_answer", nbformat.v4.new_code_cell(DISPLAY_HACK))
 
 
 Edit = Callable[[nbformat.NotebookNode], None]
@@ -203,6 +207,7 @@ SUBMISSIONS: list[tuple[str, str, dict, Edit | None]] = [
     ("gamer_shadow", "planning", {}, shadow_grading_names),
     ("gamer_patch", "depth", {}, patch_course_and_builtins),
     ("gamer_display", "certification", {}, fake_the_displayed_score),
+    ("gamer_forged", "screening", {}, forge_a_read_only_cell),
     ("gamer_mixed", "screening", {k: v for k, v in reference_answers("screening").items() if k.startswith("case_01_")},
      honest_first_case_then_cheat),
 ]
@@ -277,12 +282,30 @@ def test_gaming_attempts_earn_nothing_they_did_not_earn_honestly(course: Path) -
     for student, assignment, _, _ in SUBMISSIONS:
         if student.startswith("gamer_"):
             honest = 4.0 if student == "gamer_mixed" else 0.0  # gamer_mixed answered case_01 honestly
-            assert total(course, student, assignment) == honest <= total(course, "reference", assignment), student
-            assert total(course, student, assignment) >= total(course, "release", assignment)
+            assert total(course, student, assignment) == honest, student
+            assert total(course, "release", assignment) == 0.0
     assert marks(course, "gamer_mixed", "screening")["case_01"] == 4.0
-    graded = nbformat.read(course / "autograded" / "gamer_display" / "certification" / "certification.ipynb", as_version=4)
-    assert sum(NOTE in c.source for c in graded.cells) == 3  # the answer cell, the added cell, the forged cell
-    assert not any("nbgrader" in c.metadata and c.metadata.nbgrader.get("grade_id") == "forged_setup" for c in graded.cells)
+    removed = {}
+    for student in ("gamer_display", "gamer_forged"):
+        assignment = next(a for s, a, _, _ in SUBMISSIONS if s == student)
+        graded = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+        removed[student] = sum(NOTE in c.source for c in graded.cells)
+        assert not any(c.metadata.get("nbgrader", {}).get("grade_id") == "forged_setup" for c in graded.cells)
+    assert removed == {"gamer_display": 2, "gamer_forged": 1}
+
+
+def test_without_the_sanitiser_the_same_attempts_would_score(course: Path, tmp_path: Path) -> None:
+    """The control: nbgrader's default autograde, same course and gradebook, same attempts."""
+    control = tmp_path / "control"
+    shutil.copytree(course, control, ignore=shutil.ignore_patterns("autograded", "feedback"))
+    config = control / "nbgrader_config.py"
+    config.write_text(config.read_text().replace('"course.assignments.integrity.LiteralAnswers",', ""))
+    for student in ("reference", "release", "partial", "gamer_eq", "gamer_shadow", "gamer_forged"):
+        shutil.rmtree(control / "submitted" / student)
+    nbgrader(control, "autograde", "*", "--force")
+    assert total(control, "gamer_patch", "depth") == 15.0  # results hidden: nbgrader gives full marks
+    assert total(control, "gamer_display", "certification") > 0.0
+    assert total(control, "gamer_mixed", "screening") > 4.0
 
 
 # --- feedback ----------------------------------------------------------------------
