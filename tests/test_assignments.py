@@ -199,7 +199,7 @@ def test_check_reads_the_notebook_namespace_and_is_silent_under_autograde(monkey
     namespace = {"check": check, "problem_03_technique": "epidermal"}
     with contextlib.redirect_stdout(out):
         exec('check("problem_03")', namespace)
-    assert out.getvalue().startswith("Problem 03 (1 points): visible test passes")
+    assert out.getvalue().startswith("Problem 03 (1 point): visible test passes")
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

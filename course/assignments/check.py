@@ -53,7 +53,7 @@ def report(assignment: str, answers: Mapping[str, Any], question_id: str | None 
     for question in questions:
         checks = check_question(question, answers)
         passes = all(c.filled for c in checks)
-        lines.append(f"{question.title} ({question.points:g} points): visible test "
+        lines.append(f"{question.title} ({question.points:g} point{'' if question.points == 1 else 's'}): visible test "
                      + ("passes: every answer is filled in with the right type." if passes else "does not pass yet."))
         for c in checks:
             lines.append(f"  {'ok ' if c.problem is None else 'FIX'} {c.name}: {c.problem or 'the format is right'}")

@@ -13,7 +13,10 @@ the course's ``nbgrader_config.py``) rewrites every code cell it cannot trust:
   accepts the value) for the notebook's answer names; everything else, IPython
   magics and shell escapes included, is commented out with a note;
 - nbgrader metadata naming a cell the gradebook does not know is dropped, so a
-  forged grade or read-only cell neither runs nor aborts the batch.
+  forged grade or read-only cell neither runs nor aborts the batch; a grade cell
+  that still differs from its source (impossible after ``OverwriteCells``; keep
+  ``OverwriteCells.add_missing_cells`` off, since it re-adds test cells with a
+  changed source) scores 0 rather than running emptied.
 """
 
 from __future__ import annotations
@@ -110,6 +113,10 @@ class LiteralAnswers(NbGraderPreprocessor):
             return
         locked, source = cells.get(grade_id, (False, None))  # type: ignore[arg-type]
         if locked and cell.source == source:
+            return
+        if grading.get("grade"):  # never reached after OverwriteCells; a test emptied here would give full marks
+            self.log.warning("Grade cell %s does not match the source: it scores 0", grade_id)
+            cell.source = NOTE + "this test cell does not match the source\n0.0"
             return
         cleaned = keep_plain_answers(cell.source, names)
         if cleaned != cell.source:

@@ -22,7 +22,7 @@ from nbformat import NotebookNode
 
 from course import DISCLAIMER
 from course.assignments import cellcode
-from course.assignments.questions import Assignment, Field, Question
+from course.assignments.questions import Assignment, Question
 
 VISIBLE_FUNCTIONS = (cellcode._mc_is_number, cellcode._mc_filled)
 HIDDEN_FUNCTIONS = tuple(
@@ -118,7 +118,7 @@ except:
 _mc_score'''
 
 
-def _question_cells(assignment: Assignment, question: Question) -> list[NotebookNode]:
+def _question_cells(question: Question) -> list[NotebookNode]:
     test_meta = {**_nbgrader(question.id, grade=True, locked=True, points=question.points), "mesocourse": question.tags()}
     return [
         _markdown(f"{question.id}-prompt", question.prompt),
@@ -147,7 +147,7 @@ def build_notebook(assignment: Assignment) -> NotebookNode:
              f'from course.assignments.check import checker\ncheck = checker("{assignment.name}")')
     cells = [_markdown("header", header(assignment)), _code("setup", setup, _nbgrader("setup", locked=True))]
     for question in assignment.questions:
-        cells += _question_cells(assignment, question)
+        cells += _question_cells(question)
     cells += [
         _markdown("submit-prompt", "## Before you submit\nRun the cell below: it checks the format of every answer."),
         _code("check_all", "check()", _nbgrader("check_all", locked=True)),
@@ -156,14 +156,3 @@ def build_notebook(assignment: Assignment) -> NotebookNode:
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     return nb
 
-
-def answer_names(question: Question) -> tuple[str, ...]:
-    return tuple(f.name for f in question.fields)
-
-
-def field_of(assignment: Assignment, name: str) -> Field:
-    for question in assignment.questions:
-        for candidate in question.fields:
-            if candidate.name == name:
-                return candidate
-    raise KeyError(f"assignment '{assignment.name}' has no answer variable '{name}'")

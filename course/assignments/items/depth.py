@@ -135,6 +135,6 @@ def depth_question(item: DepthItem, title: str) -> Question:
     questions = {"tip_depth": "how deep the tip is (mm, 2 decimals)", "layer": "the layer it reaches",
                  "technique": "the technique of the teaching scheme for that depth",
                  "needle_and_angle": "a needle and an angle that put the tip at the target level"}
-    prompt = f"### {title}\n{_situation(item)}\n\nWork out " + "; ".join(questions[a] for a in item.ask) + "."
+    prompt = f"### {title}\n{_situation(item)}\n\nWork out:\n" + "\n".join(f"- {questions[a]}" for a in item.ask)
     params = {"asks": "+".join(item.ask), **({"area": item.area} if item.area else {}), **item.params}
     return Question(item.id, title, prompt, tuple(fields), competencies(item, "depth"), item.critical, params)
