@@ -314,6 +314,16 @@ def _mc_problem(field, value):
 
 
 # --- credit ------------------------------------------------------------------
+def _mc_untouched(value):
+    """A template dict whose values are all still None."""
+    if _mc_type(value) is not _mc_dict or value.__len__() == 0:
+        return False
+    for item in value.values():
+        if item is not None:
+            return False
+    return True
+
+
 def _mc_set_credit(field, value):
     if _mc_type(value) is not _mc_list:
         return 0.0, "not a list"
@@ -397,7 +407,7 @@ def _mc_schedule_credit(field, value):
 def _mc_credit(field, value, answers):
     """(credit in 0..1, plain-language note) for one answer; never reveals the expected one."""
     kind = field["kind"]
-    if value is None:
+    if value is None or _mc_untouched(value):
         return 0.0, "not answered"
     if kind == "choice" or kind == "date":
         same = _mc_same(value, field["expected"]) if kind == "choice" else _mc_day(value) == _mc_day(field["expected"])
@@ -435,7 +445,7 @@ def _mc_grade(title, points, fields, answers):
         value = answers.get(field["name"])
         credit, note = _mc_credit(field, value, answers)
         problem = _mc_problem(field, value)
-        if problem is not None and value is not None:
+        if problem is not None and value is not None and not _mc_untouched(value):
             note += f" (format: {problem})"
         total += field["weight"] * credit
         lines.append(f"  {field['label']}: {note}")
