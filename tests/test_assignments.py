@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 import random
 from datetime import date, timedelta
@@ -31,14 +32,20 @@ from course.scheduling import plan_course, validate_schedule
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_cell(source: str, namespace: dict) -> tuple[object, str, str]:
-    """Run a code cell as IPython does (the last expression is its result)."""
+@functools.cache
+def _compiled(source: str) -> tuple[object, object]:
     tree = ast.parse(source)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    return compile(tree, "<cell>", "exec"), compile(ast.Expression(last.value), "<cell>", "eval") if last else None
+
+
+def run_cell(source: str, namespace: dict) -> tuple[object, str, str]:
+    """Run a code cell as IPython does (the last expression is its result)."""
+    body, last = _compiled(source)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        exec(compile(tree, "<cell>", "exec"), namespace)
-        value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace) if last else None
+        exec(body, namespace)
+        value = eval(last, namespace) if last else None
     return value, out.getvalue(), err.getvalue()
 
 
@@ -136,6 +143,21 @@ def test_test_cells_grade_honest_answers_despite_shadowing_and_refuse_permissive
         zero, out, err = run_cell(cell.source, _shadowing(cheat))
         assert zero == 0.0 and err == "", cell.metadata.nbgrader.grade_id
         assert "not right" in out or "not a" in out or "wrong type" in out
+
+
+EXOTIC = [None, "", "x" * 10_000, 10**400, -1, 1e308, float("nan"), [], [[]], [None], [1, "a"], {}, {1: 2},
+          {"a": [1]}, ("a",), b"bytes", {"needle_mm": 4, "angle_deg": True}, set(), 1j, ["2025-02-30"],
+          ["2025-03-03"] * 300, ["\u0663\u0660\u0662\u0665-01-01"], Anything()]
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_test_cells_give_a_score_in_range_and_nothing_on_stderr_whatever_the_answer(name: str) -> None:
+    answers = reference_answers(name)
+    for cell in grade_cells(name):
+        points = cell.metadata.nbgrader.points
+        for value in EXOTIC:
+            score, _, err = run_cell(cell.source, {k: value for k in answers})
+            assert type(score) is float and 0 <= score < points and err == "", (cell.metadata.nbgrader.grade_id, value)
 
 
 def test_test_cells_hold_no_reference_to_course_or_imports() -> None:

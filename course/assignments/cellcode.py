@@ -49,9 +49,9 @@ _mc_dict = {}.__class__'''
 
 # --- values ------------------------------------------------------------------
 def _mc_is_number(value):
-    """An exact int or float (not a bool), finite."""
+    """An exact int or float (not a bool), finite and of a sane size (no overflow later)."""
     kind = _mc_type(value)
-    return (kind is _mc_int or kind is _mc_float) and value == value and value - value == 0
+    return (kind is _mc_int or kind is _mc_float) and -1e12 < value < 1e12
 
 
 def _mc_same(left, right):
@@ -443,8 +443,11 @@ def _mc_grade(title, points, fields, answers):
     lines = []
     for field in fields:
         value = answers.get(field["name"])
-        credit, note = _mc_credit(field, value, answers)
-        problem = _mc_problem(field, value)
+        try:
+            credit, note = _mc_credit(field, value, answers)
+            problem = _mc_problem(field, value)
+        except:  # noqa: E722 - any answer must leave the other answers graded
+            credit, note, problem = 0.0, "could not be read", None
         if problem is not None and value is not None and not _mc_untouched(value):
             note += f" (format: {problem})"
         total += field["weight"] * credit
