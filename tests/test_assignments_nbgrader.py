@@ -10,6 +10,7 @@ assignment's introduction, not by calling the grading code.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -22,10 +23,9 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 
-from course.assignments import ASSIGNMENTS
-from course.assignments.catalog import reference_answers
+from course.assignments import ASSIGNMENTS, release
+from course.assignments.catalog import load_assignment, reference_answers
 from course.assignments.integrity import NOTE
-from course.assignments.release import generate_release
 from course.assignments.submission import fill_answers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -226,7 +226,9 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("course")
     shutil.copy(REPO / "nbgrader_config.py", root)
     shutil.copytree(REPO / "source", root / "source")
-    generate_release(root)
+    parser = argparse.ArgumentParser()
+    release.add_arguments(parser)  # `mesocourse release`: nbgrader generate_assignment through its Python API
+    assert release.run(parser.parse_args(["--course", str(root), "--skip-build"])) == 0
     for student, assignment, answers, edit in SUBMISSIONS:
         nb = fill_answers(nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4), answers)
         if edit:
@@ -263,8 +265,6 @@ def test_committed_release_is_what_generate_assignment_makes_from_source(course:
 # --- scores ----------------------------------------------------------------------
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_reference_answers_score_full_marks(course: Path, name: str) -> None:
-    from course.assignments.catalog import load_assignment
-
     assert total(course, "reference", name) == load_assignment(name).points
 
 
