@@ -260,6 +260,7 @@ def test_committed_release_is_what_generate_assignment_makes_from_source(course:
         assert [(c.cell_type, c.source, c.metadata) for c in fresh.cells] == \
                [(c.cell_type, c.source, c.metadata) for c in committed.cells], f"release/{name} is stale: run `make release`"
         assert not any("HIDDEN TESTS" in c.source or "BEGIN SOLUTION" in c.source for c in committed.cells)
+        assert not any("mesocourse" in c.metadata for c in committed.cells)  # tags would give answers away
 
 
 # --- scores ----------------------------------------------------------------------

@@ -1,4 +1,11 @@
-"""Keep only plain answers in a submission before nbgrader runs it.
+"""What trainees' notebooks may hold: plain answers in, answer-revealing tags out.
+
+:class:`DropCourseTags` (for ``nbgrader generate_assignment``) removes the
+``mesocourse`` tags from the student version: their scenario parameters (e.g. the
+contraindication or the protocol) would give answers away; the reports read them
+from ``source/``.
+
+:class:`LiteralAnswers` keeps only plain answers in a submission before nbgrader runs it.
 
 nbgrader runs a trainee's notebook as the grader, in one namespace with the test
 cells: an answer cell could shadow names the tests use, patch ``course`` or
@@ -122,3 +129,11 @@ class LiteralAnswers(NbGraderPreprocessor):
         if cleaned != cell.source:
             self.log.warning("Removed code other than plain answers from cell %s", grade_id or "(unmarked)")
             cell.source = cleaned
+
+
+class DropCourseTags(NbGraderPreprocessor):
+    """Remove ``cell.metadata["mesocourse"]`` (competencies, critical, params) from every cell."""
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int) -> tuple[NotebookNode, ResourcesDict]:
+        cell.metadata.pop("mesocourse", None)
+        return cell, resources
