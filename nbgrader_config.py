@@ -9,3 +9,43 @@ c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this 
 c.CourseDirectory.root = "."
 c.CourseDirectory.course_id = "mesocourse"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+
+# Graded assignments (course/assignments). The answer cells keep their template lines
+# (`name = None`) in the student version, so the solution stub is only a comment.
+c.ClearSolutions.code_stub = {"python": "# (write your answers in the lines above)"}
+
+# nbgrader's default generate_assignment steps, then drop our grade-cell tags from the
+# student version: their scenario parameters would give answers away.
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "course.assignments.integrity.DropCourseTags",
+]
+
+# Autograde: once nbgrader has restored the read-only cells, keep only plain answers
+# (`name = <literal>`) in every other code cell, so a submission cannot patch the tests.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "course.assignments.integrity.LiteralAnswers",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Feedback for trainees: hidden tests are removed from the HTML.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]

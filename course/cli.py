@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "expiring": ("course.certification.commands.expiring", "list certificates due for recertification"),
     "revoke": ("course.certification.commands.revoke", "revoke a certificate, with a reason"),
     "certification-export": ("course.certification.commands.export", "CSV export of certification for HR, Canvas or Moodle"),
+    "release": ("course.assignments.release", "build the graded assignments' source/ notebooks and generate release/"),
 }
 
 

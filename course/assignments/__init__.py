@@ -1,1 +1,10 @@
-"""Graded assignments: nbgrader notebooks whose expected answers the engines compute."""
+"""Graded assignments: nbgrader notebooks whose expected answers the engines compute.
+
+Modules: ``catalog`` (case data -> questions with expected answers), ``notebook``
+and ``build`` (source notebooks), ``cellcode`` (the grading code test cells carry),
+``check`` (trainees' format feedback), ``integrity`` (the autograde preprocessor),
+``release`` (``mesocourse release``), ``submission`` (answers into a student
+version), ``tags`` (competency tags on grade cells).
+"""
+
+ASSIGNMENTS = ("screening", "planning", "depth", "certification")

@@ -1,0 +1,91 @@
+"""The graded assignments' questions, loaded from their case data.
+
+Case data (synthetic patients and problems) lives in ``course/assignments/data/
+<assignment>.yaml``; the question makers (``course.assignments.items``) compute
+each expected answer with the engines and the knowledge base when an assignment
+is loaded. This module stays free of nbformat so that ``check()`` loads fast in a
+trainee's kernel; ``course.assignments.build`` writes the notebooks.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from course.assignments import ASSIGNMENTS
+from course.assignments.items import AnyItem, DataError, make_question
+from course.assignments.questions import Assignment
+from course.knowledge import KnowledgeError, _entry_and_field
+
+__all__ = ["ASSIGNMENTS", "DATA_DIR", "load_assignment", "reference_answers"]
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class AssignmentFile(BaseModel):
+    """One assignment's YAML file. ``item_title`` is formatted with ``number`` (1-based)
+    and the item's ``id``; ``default_type`` fills each item's missing ``type``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    introduction: str
+    item_title: str
+    default_type: str | None = None
+    items: tuple[AnyItem, ...]  # type: ignore[valid-type]
+
+
+def _read(name: str, data_dir: Path) -> AssignmentFile:
+    file = f"{name}.yaml"
+    path = data_dir / file
+    if not path.is_file():
+        raise KnowledgeError(file, "", "", f"file missing from {data_dir} (assignments: {', '.join(ASSIGNMENTS)})")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if isinstance(raw, dict) and raw.get("default_type"):
+        for item in raw.get("items") or []:
+            if isinstance(item, dict):
+                item.setdefault("type", raw["default_type"])
+    try:
+        return AssignmentFile.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        entry, field = _entry_and_field(raw, tuple(first["loc"]))
+        raise KnowledgeError(file, entry, field, first["msg"]) from None
+
+
+@functools.cache
+def load_assignment(name: str, data_dir: Path = DATA_DIR) -> Assignment:
+    """The assignment ``name`` with every expected answer computed by the engines.
+
+    Bad case data raises ``KnowledgeError`` naming the file, the item and the field.
+    """
+    if name not in ASSIGNMENTS:
+        raise ValueError(f"unknown assignment '{name}' (known: {', '.join(ASSIGNMENTS)})")
+    data = _read(name, Path(data_dir))
+    questions = []
+    for number, item in enumerate(data.items, start=1):
+        title = data.item_title.format(number=number, id=item.id)
+        try:
+            questions.append(make_question(item, title))
+        except DataError as error:
+            raise KnowledgeError(f"{name}.yaml", item.id, "", str(error)) from None
+    _check_unique(name, questions)
+    return Assignment(name, data.title, data.introduction, tuple(questions))
+
+
+def _check_unique(name: str, questions: list[Any]) -> None:
+    seen: set[str] = set()
+    for question in questions:
+        for key in (question.id, *(f.name for f in question.fields)):
+            if key in seen:
+                raise KnowledgeError(f"{name}.yaml", question.id, "id", f"'{key}' is used twice")
+            seen.add(key)
+
+
+def reference_answers(name: str) -> dict[str, Any]:
+    """Answer variable -> the reference answer (full marks), for every question of ``name``."""
+    return {f.name: f.solution for q in load_assignment(name).questions for f in q.fields}

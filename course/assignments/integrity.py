@@ -1,0 +1,139 @@
+"""What trainees' notebooks may hold: plain answers in, answer-revealing tags out.
+
+:class:`DropCourseTags` (for ``nbgrader generate_assignment``) removes the
+``mesocourse`` tags from the student version: their scenario parameters (e.g. the
+contraindication or the protocol) would give answers away; the reports read them
+from ``source/``.
+
+:class:`LiteralAnswers` keeps only plain answers in a submission before nbgrader runs it.
+
+nbgrader runs a trainee's notebook as the grader, in one namespace with the test
+cells: an answer cell could shadow names the tests use, patch ``course`` or
+builtins, or fake a test's result through ``sys.displayhook``. Our answers are
+plain values, so :class:`LiteralAnswers` (registered for ``nbgrader autograde`` in
+the course's ``nbgrader_config.py``) rewrites every code cell it cannot trust:
+
+- trusted: a cell whose ``grade_id`` is a read-only (locked) cell of the source
+  notebook in the gradebook and whose source is that cell's (nbgrader's
+  ``OverwriteCells``, which runs before, has restored it);
+- every other code cell keeps only statements ``name = <literal>`` (``ast.literal_eval``
+  accepts the value) for the notebook's answer names; everything else, IPython
+  magics and shell escapes included, is commented out with a note;
+- nbgrader metadata naming a cell the gradebook does not know is dropped, so a
+  forged grade or read-only cell neither runs nor aborts the batch; a grade cell
+  that still differs from its source (impossible after ``OverwriteCells``; keep
+  ``OverwriteCells.add_missing_cells`` off, since it re-adds test cells with a
+  changed source) scores 0 rather than running emptied.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+NOTE = "# [removed by the grader: answer cells may only hold plain values] "
+
+
+def assigned_names(source: str) -> set[str]:
+    """Names a cell's source assigns at top level (the answer variables of a template)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+
+
+def _is_plain_answer(node: ast.stmt, names: set[str]) -> bool:
+    if not isinstance(node, ast.Assign) or not all(isinstance(t, ast.Name) and t.id in names for t in node.targets):
+        return False
+    try:
+        ast.literal_eval(node.value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _python(source: str) -> str:
+    """The cell as IPython would run it: magics and ``!`` escapes become plain calls."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 - an untransformable cell is treated as unparsable
+        return source
+
+
+def _lines(node: ast.stmt) -> set[int]:
+    """The line numbers of a top-level statement, decorators included."""
+    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+    return set(range(first, (node.end_lineno or node.lineno) + 1))
+
+
+def keep_plain_answers(source: str, names: set[str]) -> str:
+    """``source`` with every statement other than ``answer_name = <literal>`` commented out."""
+    code = _python(source)
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError) as error:
+        return "\n".join(NOTE + line for line in source.splitlines()) + f"\n# (it could not be read: {error})"
+    lines = code.splitlines()
+    dropped = [node for node in tree.body if not _is_plain_answer(node, names)]
+    removed = {n for node in dropped for n in _lines(node)}
+    changed = True
+    while changed:  # a kept statement sharing a line with a removed one goes too
+        changed = False
+        for node in tree.body:
+            span = _lines(node)
+            if span & removed and not span <= removed:
+                removed |= span
+                changed = True
+    return "\n".join(NOTE + line if number in removed else line for number, line in enumerate(lines, start=1))
+
+
+class LiteralAnswers(NbGraderPreprocessor):
+    """Sanitise a submission: see the module docstring."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+            cells = {cell.name: (cell.locked, cell.source) for cell in notebook.source_cells}
+            solutions = {cell.name for cell in notebook.solution_cells}
+        names = set().union(*(assigned_names(cells[name][1]) for name in solutions if name in cells))
+        for cell in nb.cells:
+            self._sanitise(cell, cells, names)
+        return nb, resources
+
+    def _sanitise(self, cell: NotebookNode, cells: dict[str, tuple[bool, str]], names: set[str]) -> None:
+        grading: dict[str, Any] = cell.metadata.get("nbgrader", {})
+        grade_id = grading.get("grade_id")
+        if "nbgrader" in cell.metadata and grade_id not in cells:
+            self.log.warning("Dropping nbgrader metadata of a cell the gradebook does not know (%s)", grade_id)
+            del cell.metadata["nbgrader"]
+            grade_id = None
+        if cell.cell_type != "code":
+            return
+        locked, source = cells.get(grade_id, (False, None))  # type: ignore[arg-type]
+        if locked and cell.source == source:
+            return
+        if grading.get("grade"):  # never reached after OverwriteCells; a test emptied here would give full marks
+            self.log.warning("Grade cell %s does not match the source: it scores 0", grade_id)
+            cell.source = NOTE + "this test cell does not match the source\n0.0"
+            return
+        cleaned = keep_plain_answers(cell.source, names)
+        if cleaned != cell.source:
+            self.log.warning("Removed code other than plain answers from cell %s", grade_id or "(unmarked)")
+            cell.source = cleaned
+
+
+class DropCourseTags(NbGraderPreprocessor):
+    """Remove ``cell.metadata["mesocourse"]`` (competencies, critical, params) from every cell."""
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int) -> tuple[NotebookNode, ResourcesDict]:
+        cell.metadata.pop("mesocourse", None)
+        return cell, resources

@@ -1,0 +1,70 @@
+"""Shared pieces of the question makers: the YAML item base model and help text."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from course import knowledge
+
+
+class Item(BaseModel):
+    """One item of an assignment's YAML file; its ``type`` names its maker."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    type: str
+    critical: bool = False
+    competencies: tuple[str, ...] = ()
+    params: dict[str, str] = {}
+
+
+class DataError(ValueError):
+    """Case data the engines refuse, naming the item and what is wrong."""
+
+    def __init__(self, item: Item, message: str) -> None:
+        super().__init__(f"item '{item.id}': {message}")
+
+
+def quoted(values: Iterable[object]) -> str:
+    """``"a", "b"`` as the trainee types them."""
+    return ", ".join(f'"{v}"' if isinstance(v, str) else repr(v) for v in values)
+
+
+def allowed_help(intro: str, values: Iterable[object]) -> str:
+    """A format line followed by the allowed values, wrapped for a code comment."""
+    wrapped = textwrap.wrap(quoted(values), width=84, break_on_hyphens=False)
+    return "\n".join([intro, *("  " + line for line in wrapped)])
+
+
+def named(kind: str, ids: Iterable[str]) -> str:
+    """``Name (`id`)`` for knowledge-base IDs of one kind, for the prompts."""
+    names = names_of(kind)
+    return ", ".join(f"{names[i]} (`{i}`)" for i in ids) or "none"
+
+
+def names_of(kind: str) -> dict[str, str]:
+    """Human names of the knowledge base's IDs of one kind."""
+    kb = knowledge.load()
+    collections = {
+        "condition": kb.screening.conditions,
+        "medication": kb.screening.medications,
+        "decision": kb.screening.decisions,
+        "ingredient": kb.ingredients.values(),
+        "area": kb.areas.values(),
+        "protocol": kb.protocols.values(),
+        "technique": kb.depth_techniques.values(),
+        "indication": kb.indications.values(),
+        "role": kb.roles.values(),
+        "reaction": kb.complications.reactions,
+        "step": kb.techniques.session_steps,
+        "source": kb.sources.values(),
+    }
+    return {entry.id: getattr(entry, "name", "") or getattr(entry, "title", "") or entry.text for entry in collections[kind]}
+
+
+def competencies(item: Item, default: str) -> tuple[str, ...]:
+    return item.competencies or (default,)

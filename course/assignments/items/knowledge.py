@@ -1,0 +1,156 @@
+"""Knowledge questions of the certification exam, answered from the knowledge base.
+
+Each maker reads its expected answer from the knowledge base (or
+``course.ingredients.check_cocktail``): evidence labels of sources, which sources
+take a position in a dispute, the indications of an area, a cocktail's red flags
+and missing roles, the order of a session's steps, and the triage of reactions.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from course import knowledge
+from course.assignments.questions import Field, Question
+from course.ingredients import check_cocktail
+from course.knowledge import LABEL_NAMES
+
+from .common import DataError, Item, allowed_help, competencies, named, quoted
+
+TRIAGE = ("expected", "monitor", "urgent")
+
+
+class SourceLabels(Item):
+    type: Literal["source_labels"] = "source_labels"
+    sources: tuple[str, ...]
+
+
+class DisputePositions(Item):
+    type: Literal["dispute_positions"] = "dispute_positions"
+    dispute: str
+    value: str
+
+
+class AreaIndications(Item):
+    type: Literal["area_indications"] = "area_indications"
+    area: str
+
+
+class CocktailReview(Item):
+    type: Literal["cocktail_review"] = "cocktail_review"
+    indication: str
+    cocktail: tuple[str, ...]
+
+
+class SessionSteps(Item):
+    type: Literal["session_steps"] = "session_steps"
+
+
+class Triage(Item):
+    """``urgent_only``: ask which reactions are urgent (a list) instead of each one's triage."""
+
+    type: Literal["triage"] = "triage"
+    situation: str
+    reactions: tuple[str, ...]
+    urgent_only: bool = False
+
+
+def _known(item: Item, ids: tuple[str, ...], known: object, kind: str) -> None:
+    for value in ids:
+        if value not in known:  # type: ignore[operator]
+            raise DataError(item, f"unknown {kind} '{value}'")
+
+
+def _question(item: Item, title: str, text: str, fields: tuple[Field, ...], competency: str) -> Question:
+    return Question(item.id, title, f"### {title}\n{text}", fields, competencies(item, competency), item.critical, dict(item.params))
+
+
+def source_labels_question(item: SourceLabels, title: str) -> Question:
+    kb = knowledge.load()
+    _known(item, item.sources, kb.sources, "source")
+    expected = {s: kb.sources[s].label for s in item.sources}
+    labels = tuple(LABEL_NAMES)
+    text = ("Give the evidence label the course gives each source:\n"
+            + "\n".join(f"- `{s}`: {kb.sources[s].title}" for s in item.sources))
+    field = Field(f"{item.id}_labels", "evidence labels", "mapping", float(len(item.sources)) / 2,
+                  allowed_help("labels: for each source, one of", labels), expected, expected, labels,
+                  extra={"keys": item.sources})
+    return _question(item, title, text, (field,), "evidence")
+
+
+def dispute_question(item: DisputePositions, title: str) -> Question:
+    disputes = {d.id: d for d in knowledge.load().disputes.disputes}
+    if item.dispute not in disputes:
+        raise DataError(item, f"unknown dispute '{item.dispute}'")
+    dispute = disputes[item.dispute]
+    sources = tuple(sorted({p.source for p in dispute.positions}))
+    expected = sorted({p.source for p in dispute.positions if p.value == item.value})
+    if not expected:
+        raise DataError(item, f"no source of dispute '{item.dispute}' says '{item.value}'")
+    text = f"The sources disagree: *{dispute.question}* Which of these sources say \u201c{item.value}\u201d? Sources: {quoted(sources)}."
+    field = Field(f"{item.id}_sources", "sources", "id_set", 2.0, allowed_help("sources: a list of source IDs, from", sources),
+                  tuple(expected), expected, sources)
+    return _question(item, title, text, (field,), "evidence")
+
+
+def area_indications_question(item: AreaIndications, title: str) -> Question:
+    kb = knowledge.load()
+    _known(item, (item.area,), kb.areas, "area")
+    expected = [i.id for i in kb.indications.values() if item.area in i.areas]
+    indications = tuple(kb.indications)
+    text = f"Which indications does the course list for this area: {named('area', [item.area])}?"
+    field = Field(f"{item.id}_indications", "indications", "id_set", 2.0,
+                  allowed_help("indications: a list of indication IDs ([] if none), from", indications),
+                  tuple(expected), expected, indications)
+    return _question(item, title, text, (field,), "indications")
+
+
+def cocktail_question(item: CocktailReview, title: str) -> Question:
+    kb = knowledge.load()
+    try:
+        review = check_cocktail(item.indication, item.cocktail)
+    except (ValueError, KeyError) as error:
+        raise DataError(item, str(error)) from None
+    flagged = sorted({flag.ingredient for flag in review.regulatory_flags})
+    missing = list(review.roles_missing)
+    roles = tuple(kb.roles)
+    text = (f"A colleague proposes this cocktail for {named('indication', [item.indication])}: "
+            f"{named('ingredient', item.cocktail)}. Which of its ingredients carry a regulatory red flag "
+            "(unapproved, banned or a warning), and which roles the indication calls for does it miss?")
+    fields = (
+        Field(f"{item.id}_red_flags", "ingredients with a regulatory red flag", "id_set", 1.0,
+              allowed_help("red_flags: a list of ingredient IDs from the cocktail ([] if none)", item.cocktail),
+              tuple(flagged), flagged, item.cocktail),
+        Field(f"{item.id}_missing_roles", "missing roles", "id_set", 1.0,
+              allowed_help("missing_roles: a list of role IDs ([] if none), from", roles), tuple(missing), missing, roles),
+    )
+    return _question(item, title, text, fields, "ingredients")
+
+
+def session_steps_question(item: SessionSteps, title: str) -> Question:
+    steps = [step.id for step in knowledge.load().techniques.session_steps]
+    shown = tuple(sorted(steps))
+    text = "Put the steps of a session in order, from the first to the last: " + ", ".join(f"`{s}`" for s in shown) + "."
+    field = Field(f"{item.id}_order", "order of the steps", "id_sequence", 2.0,
+                  allowed_help("order: a list of all the step IDs, first to last, from", shown), tuple(steps), steps, shown)
+    return _question(item, title, text, (field,), "technique")
+
+
+def triage_question(item: Triage, title: str) -> Question:
+    reactions = {r.id: r for r in knowledge.load().complications.reactions}
+    _known(item, item.reactions, reactions, "reaction")
+    listing = "\n".join(f"- `{r}`: {reactions[r].text}" for r in item.reactions)
+    if item.urgent_only:
+        urgent = [r for r in item.reactions if reactions[r].triage == "urgent"]
+        text = f"{item.situation}\n{listing}\n\nWhich of these need you to stop and refer the patient to a doctor now?"
+        field = Field(f"{item.id}_urgent", "urgent reactions", "id_set", 2.0,
+                      allowed_help("urgent: a list of reaction IDs ([] if none), from", item.reactions),
+                      tuple(urgent), urgent, item.reactions)
+    else:
+        expected = {r: reactions[r].triage for r in item.reactions}
+        text = (f"{item.situation}\n{listing}\n\nTriage each one: `expected` (reassure, aftercare), "
+                "`monitor` (review, may need a doctor) or `urgent` (stop, refer to a doctor now).")
+        field = Field(f"{item.id}_triage", "triage", "mapping", float(len(item.reactions)) / 2,
+                      allowed_help("triage: for each reaction, one of", TRIAGE), expected, expected, TRIAGE,
+                      extra={"keys": item.reactions})
+    return _question(item, title, text, (field,), "complications")

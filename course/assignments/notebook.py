@@ -1,0 +1,158 @@
+"""Write an :class:`Assignment` as an nbgrader source notebook.
+
+Per question: a markdown prompt, an answer cell (an nbgrader solution cell whose
+template lines are plain ``name = None`` assignments, followed by the reference
+answer between ``### BEGIN SOLUTION`` and ``### END SOLUTION``), a read-only
+``check("<id>")`` cell, and an autograder test cell (the grade cell). The test
+cell's visible part checks that every answer is filled in with the right type;
+its hidden part (``### BEGIN HIDDEN TESTS``) holds the frozen expected answers and
+the grading code of ``course.assignments.cellcode``, so grading needs nothing
+outside the cell. Output is deterministic: fixed cell IDs, no outputs.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import pprint
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+from course import DISCLAIMER
+from course.assignments import cellcode
+from course.assignments.questions import Assignment, Question
+
+VISIBLE_FUNCTIONS = (cellcode._mc_is_number, cellcode._mc_filled)
+HIDDEN_FUNCTIONS = tuple(
+    value for name, value in vars(cellcode).items()
+    if name.startswith("_mc_") and inspect.isfunction(value) and value not in VISIBLE_FUNCTIONS
+)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def literal(value: Any) -> str:
+    """``value`` as a Python literal a trainee would type (double-quoted strings)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(literal(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, dict):
+        items = [f"    {literal(k)}: {literal(v)}," for k, v in value.items()]
+        return "{\n" + "\n".join(items) + "\n}"
+    return repr(value)
+
+
+def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
+              points: float | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"grade": grade, "grade_id": grade_id, "locked": locked,
+                            "schema_version": 3, "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _code(cell_id: str, source: str, metadata: dict[str, Any]) -> NotebookNode:
+    cell = nbformat.v4.new_code_cell(source, metadata=metadata)
+    cell.id = cell_id
+    return cell
+
+
+def _markdown(cell_id: str, source: str) -> NotebookNode:
+    cell = nbformat.v4.new_markdown_cell(source)
+    cell.id = cell_id
+    return cell
+
+
+def _comment(text: str) -> str:
+    return "\n".join(f"# {line}".rstrip() for line in text.splitlines())
+
+
+def answer_source(question: Question) -> str:
+    """The answer cell: format help, the template, then the reference answer as the solution."""
+    help_lines = "\n".join(_comment(f.help) for f in question.fields)
+    template = "\n".join(f"{f.name} = {literal(f.template)}" for f in question.fields)
+    solution = "\n".join(f"{f.name} = {literal(f.solution)}" for f in question.fields)
+    return (f"# {question.title}: your answers. Replace each None with your answer.\n{help_lines}\n"
+            f"{template}\n### BEGIN SOLUTION\n{solution}\n### END SOLUTION")
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def test_source(question: Question) -> str:
+    """The test cell: a visible filled-in test, then the hidden frozen grading."""
+    parts = ", ".join(f"{f.label} {_points(f.weight)}" for f in question.fields)
+    shapes = tuple((f.name, f.shape) for f in question.fields)
+    specs = pprint.pformat(tuple(f.spec() for f in question.fields), width=110, sort_dicts=False)
+    visible = "\n\n".join([cellcode.PREAMBLE, *(inspect.getsource(f).strip() for f in VISIBLE_FUNCTIONS)])
+    hidden = "\n\n".join(inspect.getsource(f).strip() for f in HIDDEN_FUNCTIONS)
+    title = json.dumps(question.title, ensure_ascii=False)
+    return f'''# Autograder test for {question.title}: {_points(question.points)} points ({parts}).
+# Visible test: every answer is filled in, with the right type (run check() above for details).
+# Hidden tests, added when your work is graded, check the answers themselves.
+{visible}
+
+_mc_ns = _mc_filled.__globals__
+try:
+    _mc_missing = [_mc_name for _mc_name, _mc_shape in {shapes!r} if not _mc_filled(_mc_shape, _mc_ns.get(_mc_name))]
+except:
+    _mc_missing = ["your answers"]
+if _mc_missing:
+    print({title} + ": not filled in yet, or not the right type: " + ", ".join(_mc_missing) + ". Run check() above.")
+_mc_score = 0.0 if _mc_missing else None
+### BEGIN HIDDEN TESTS
+{hidden}
+
+_mc_fields = {specs}
+try:
+    _mc_score = _mc_grade({title}, {question.points!r}, _mc_fields, {{_mc_field["name"]: _mc_ns.get(_mc_field["name"]) for _mc_field in _mc_fields}})
+except:
+    _mc_score = 0.0
+    print({title} + ": the grader could not read these answers: 0 points.")
+### END HIDDEN TESTS
+_mc_score'''
+
+
+def _question_cells(question: Question) -> list[NotebookNode]:
+    test_meta = {**_nbgrader(question.id, grade=True, locked=True, points=question.points), "mesocourse": question.tags()}
+    return [
+        _markdown(f"{question.id}-prompt", question.prompt),
+        _code(f"{question.id}-answer", answer_source(question), _nbgrader(f"{question.id}_answer", solution=True)),
+        _code(f"{question.id}-check", f'check("{question.id}")', _nbgrader(f"{question.id}_check", locked=True)),
+        _code(question.id, test_source(question), test_meta),
+    ]
+
+
+def header(assignment: Assignment) -> str:
+    return (
+        f"# {assignment.title}\n\n> {DISCLAIMER}\n\n{assignment.introduction.strip()}\n\n"
+        "**How to answer.** Each answer cell holds named variables set to `None`. Replace each `None` "
+        "with your answer, typed as a plain value: a text in double quotes (`\"decline\"`), a list "
+        "(`[\"pregnancy\", \"sensitive_skin\"]`, or `[]` for none), a date as `\"YYYY-MM-DD\"`, or a "
+        "dict whose `None` values you fill in. The comments in each cell list the allowed values. "
+        "Write nothing else in the answer cells: when your work is graded, anything other than "
+        "plain values is removed. Run the `check(...)` cell under each answer for instant feedback "
+        f"on its format; the content is graded when you submit. Total: {_points(assignment.points)} points."
+    )
+
+
+def build_notebook(assignment: Assignment) -> NotebookNode:
+    """The nbgrader source notebook of ``assignment`` (solutions and hidden tests included)."""
+    setup = ("# Run this cell first: it loads check(), which gives instant feedback on your answers' format.\n"
+             f'from course.assignments.check import checker\ncheck = checker("{assignment.name}")')
+    cells = [_markdown("header", header(assignment)), _code("setup", setup, _nbgrader("setup", locked=True))]
+    for question in assignment.questions:
+        cells += _question_cells(question)
+    cells += [
+        _markdown("submit-prompt", "## Before you submit\nRun the cell below: it checks the format of every answer."),
+        _code("check_all", "check()", _nbgrader("check_all", locked=True)),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    return nb
+
