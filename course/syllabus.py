@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from course import knowledge
 from course.knowledge import KnowledgeError
+from course.knowledge.errors import validation_error
 
 SYLLABUS_FILE = Path(__file__).parent / "syllabus.yaml"
 
@@ -77,8 +78,7 @@ def load_from(path: Path | str) -> tuple[Module, ...]:
     try:
         syllabus = Syllabus.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise KnowledgeError(path.name, "", ".".join(map(str, first["loc"])), first["msg"]) from None
+        raise validation_error(path.name, raw, error) from None
     _check(syllabus, path.name)
     return syllabus.modules
 

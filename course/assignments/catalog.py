@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from course.assignments import ASSIGNMENTS
 from course.assignments.items import AnyItem, DataError, make_question
 from course.assignments.questions import Assignment
-from course.knowledge import KnowledgeError, _entry_and_field
+from course.knowledge import KnowledgeError
+from course.knowledge.errors import validation_error
 
 __all__ = ["ASSIGNMENTS", "DATA_DIR", "load_assignment", "reference_answers"]
 
@@ -52,9 +53,7 @@ def _read(name: str, data_dir: Path) -> AssignmentFile:
     try:
         return AssignmentFile.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        entry, field = _entry_and_field(raw, tuple(first["loc"]))
-        raise KnowledgeError(file, entry, field, first["msg"]) from None
+        raise validation_error(file, raw, error) from None
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from course import knowledge
 from course.knowledge import KnowledgeError
+from course.knowledge.errors import validation_error
 from course.screening import to_cocktail, to_patient
 
 CASES_FILE = Path(__file__).parent / "screening.yaml"
@@ -39,12 +40,10 @@ def _validate(raw: Any, file: str) -> tuple[Case, ...]:
     kb = knowledge.load()
     parsed, seen = [], set()
     for position, entry in enumerate(raw["cases"]):
-        name = entry.get("id", f"#{position}") if isinstance(entry, dict) else f"#{position}"
         try:
             case = Case.model_validate(entry)
         except ValidationError as error:
-            first = error.errors()[0]
-            raise KnowledgeError(file, name, ".".join(map(str, first["loc"])), first["msg"]) from None
+            raise validation_error(file, raw, error, at=("cases", position)) from None
         if case.id in seen:
             raise KnowledgeError(file, case.id, "id", f"duplicate case ID '{case.id}'")
         seen.add(case.id)

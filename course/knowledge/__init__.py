@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from . import schema
 from .consistency import check_refs, check_sources, unique_ids
-from .errors import KnowledgeError
+from .errors import KnowledgeError, validation_error
 from .schema import LABEL_NAMES
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "load", "DATA_DIR", "LABEL_NAMES"]
@@ -89,29 +89,12 @@ def _read(directory: Path, name: str) -> Any:
         raise KnowledgeError(name, "", "", f"not valid YAML: {error}") from None
 
 
-def _entry_and_field(raw: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
-    """Turn a pydantic error location into (entry ID, field path inside that entry)."""
-    entry, path, node = "", "", raw
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("id"), str):
-                entry, path = node["id"], ""
-        else:
-            path = f"{path}.{part}" if path else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return entry, path
-
-
 def _parse(directory: Path, name: str, model: type[schema.Model]) -> Any:
     raw = _read(directory, name)
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        entry, field = _entry_and_field(raw, tuple(first["loc"]))
-        raise KnowledgeError(name, entry, field, first["msg"]) from None
+        raise validation_error(name, raw, error) from None
 
 
 def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 import course
 from course import knowledge
+
+from course.knowledge.errors import validation_error
 
 from .bank import Bank, BankFile, QuizError
 from .checks import check_bank
@@ -38,19 +39,6 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def _item_and_field(raw: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
-    """Turn a pydantic error location into (item ID, field path inside the item)."""
-    if len(loc) < 2 or loc[0] != "items" or not isinstance(loc[1], int):
-        return "", ".".join(str(part) for part in loc)
-    items = raw.get("items") if isinstance(raw, dict) else None
-    entry = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
-    item = entry.get("id") if isinstance(entry, dict) else None
-    field = ""
-    for part in loc[2:]:
-        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
-    return str(item) if item is not None else f"#{loc[1] + 1}", field
-
-
 def parse_bank(path: Path) -> Bank:
     """Read and validate one bank file against its shape and the knowledge base."""
     name = shown(path)
@@ -61,9 +49,7 @@ def parse_bank(path: Path) -> Bank:
     try:
         parsed = BankFile.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        item, field = _item_and_field(raw, tuple(first["loc"]))
-        raise QuizError(name, item, field, first["msg"]) from None
+        raise validation_error(name, raw, error, QuizError) from None
     bank = Bank(parsed.module, parsed.title, parsed.items, path)
     check_bank(bank, name, knowledge.load())
     return bank
