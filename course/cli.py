@@ -13,6 +13,7 @@ import sys
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "check-knowledge": ("course.knowledge.cli", "validate the knowledge base and summarise it"),
+    "demo": ("course.demo.cli", "run the whole instructor pipeline on a synthetic cohort"),
     "report": ("course.report.cli", "write the cohort analytics report (HTML and CSV)"),
     "app": ("course.apps", "serve the scenario modules as Voila apps (no code shown)"),
     "standard-set": ("course.certification.commands.standard_set", "set pass marks by modified Angoff from judges' ratings"),

@@ -1,0 +1,97 @@
+"""A synthetic cohort's submissions, written where nbgrader expects them
+(``submitted/<trainee>/<assignment>/<assignment>.ipynb``).
+
+Trainees are split across personas by fixed shares; a few hand in broken or hostile
+notebooks (not a notebook at all, duplicated or deleted test cells, an infinite
+loop, a flood of output, an attempt to read the gradebook), one fault each, in one
+assignment, with their other assignments answered as an average trainee would.
+Everything is seeded: the same seed writes the same cohort.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from course.assignments.build import ASSIGNMENTS, load_assignment
+from course.assignments.submission import fill_answers
+
+from .personas import PERSONAS, answer
+
+# persona -> share of the cohort (the rest are the broken/hostile few)
+SHARES = {"strong": 0.25, "average": 0.40, "careless": 0.15, "format_errors": 0.15}
+HOSTILE_CODE = {
+    "infinite_loop": "while True:\n    pass",
+    "output_flood": "for _ in range(10**7):\n    print('flood' * 100)",
+    "reads_gradebook": "import glob\nfor path in glob.glob('/**/gradebook.db', recursive=True):\n    open(path, 'w').write('')",
+}
+FAULTS = ("not_a_notebook", "duplicated_test_cell", "deleted_test_cell", *HOSTILE_CODE)
+
+
+@dataclass(frozen=True)
+class Trainee:
+    id: str
+    persona: str
+    fault: str = ""  # for the broken few: what is wrong with one of their notebooks
+    faulty_assignment: str = ""
+
+
+def roster(size: int, seed: int = 0) -> list[Trainee]:
+    """``size`` trainees with personas in the fixed shares, in a seeded order."""
+    broken = min(len(FAULTS), size // 4)
+    personas = [name for name, share in SHARES.items() for _ in range(round(share * (size - broken)))]
+    personas = (personas + ["average"] * size)[: size - broken]
+    rng = random.Random(seed)
+    rng.shuffle(personas)
+    width = len(str(size))
+    trainees = [Trainee(f"trainee{n:0{width}d}", persona) for n, persona in enumerate(personas, start=1)]
+    for k, fault in enumerate(FAULTS[:broken]):
+        number = len(personas) + k + 1
+        trainees.append(Trainee(f"trainee{number:0{width}d}", "average", fault, ASSIGNMENTS[k % len(ASSIGNMENTS)]))
+    return trainees
+
+
+def answers_for(trainee: Trainee, assignment: str, rng: random.Random) -> dict:
+    persona = PERSONAS[trainee.persona]
+    return {f.name: answer(persona, q, f, rng) for q in load_assignment(assignment).questions for f in q.fields}
+
+
+def _test_cells(nb: nbformat.NotebookNode) -> list[int]:
+    return [i for i, cell in enumerate(nb.cells)
+            if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution")]
+
+
+def break_notebook(nb: nbformat.NotebookNode, fault: str) -> nbformat.NotebookNode:
+    """``nb`` with one fault a real submission has been seen to have."""
+    broken = copy.deepcopy(nb)
+    first_test = _test_cells(broken)[0]
+    if fault == "duplicated_test_cell":
+        broken.cells.insert(first_test + 1, copy.deepcopy(broken.cells[first_test]))
+    elif fault == "deleted_test_cell":
+        del broken.cells[first_test]
+    else:
+        broken.cells.insert(first_test, nbformat.v4.new_code_cell(HOSTILE_CODE[fault]))
+    return broken
+
+
+def write_cohort(course_dir: Path, size: int, seed: int = 0) -> list[Trainee]:
+    """Write every trainee's submission of every released assignment; return the roster."""
+    trainees = roster(size, seed)
+    for trainee in trainees:
+        rng = random.Random(f"{seed}:{trainee.id}")
+        for assignment in ASSIGNMENTS:
+            release = course_dir / "release" / assignment / f"{assignment}.ipynb"
+            target = course_dir / "submitted" / trainee.id / assignment / f"{assignment}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if trainee.faulty_assignment == assignment and trainee.fault == "not_a_notebook":
+                target.write_bytes(b"%PDF-1.4\n% a scanned answer sheet, not a notebook\n")
+                continue
+            nb = fill_answers(nbformat.read(release, as_version=4), answers_for(trainee, assignment, rng))
+            if trainee.faulty_assignment == assignment:
+                nb = break_notebook(nb, trainee.fault)
+            nbformat.write(nb, target)
+    return trainees
