@@ -69,8 +69,10 @@ def break_notebook(nb: nbformat.NotebookNode, fault: str) -> nbformat.NotebookNo
     """``nb`` with one fault a real submission has been seen to have."""
     broken = copy.deepcopy(nb)
     first_test = _test_cells(broken)[0]
-    if fault == "duplicated_test_cell":
-        broken.cells.insert(first_test + 1, copy.deepcopy(broken.cells[first_test]))
+    if fault == "duplicated_test_cell":  # pasted in JupyterLab: a new cell ID, the same nbgrader metadata
+        duplicate = copy.deepcopy(broken.cells[first_test])
+        duplicate["id"] = f"{duplicate.get('id', 'cell')}-copy"
+        broken.cells.insert(first_test + 1, duplicate)
     elif fault == "deleted_test_cell":
         del broken.cells[first_test]
     else:
