@@ -13,6 +13,8 @@ import sys
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "check-knowledge": ("course.knowledge.cli", "validate the knowledge base and summarise it"),
+    "grade": ("course.grading.cli", "grade every submission of an assignment, in parallel and resumably"),
+    "feedback": ("course.grading.feedback_cli", "write HTML feedback per trainee, hidden tests removed"),
 }
 
 
