@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
 
+import nbgrader
 from nbgrader.api import Assignment, Gradebook, MissingEntry
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -102,6 +105,33 @@ class MemoryGradebook:
         self.close()
 
 
+def _cache_folder() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mesocourse"
+
+
+def empty_gradebook_image() -> bytes:
+    """An empty gradebook exactly as nbgrader creates one.
+
+    nbgrader stamps a new gradebook by running the ``alembic heads`` command
+    (seconds), so the image is kept in the user's cache, one per nbgrader version.
+    """
+    cached = _cache_folder() / f"empty-gradebook-nbgrader-{nbgrader.__version__}.sqlite"
+    if cached.is_file():
+        return cached.read_bytes()
+    with MemoryGradebook() as memory:
+        Gradebook(memory.url).close()
+        image = memory.image()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cached.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(image)
+        os.replace(temporary, cached)
+    except OSError:
+        pass  # no cache: the next run creates it again
+    return image
+
+
 def _notebook_specs(assignment: Assignment) -> tuple[NotebookSpec, ...]:
     specs = []
     for notebook in assignment.notebooks:
@@ -174,7 +204,7 @@ def snapshot_assignment(course: NbgraderCourse, assignment: str) -> AssignmentSn
                 raise GradingError(f"assignment '{assignment}' has no notebook in the gradebook {course.db_url}")
             notebooks, fingerprint = _notebook_specs(found), _fingerprint(found)
             max_score = float(found.max_score)
-            with MemoryGradebook() as memory:
+            with MemoryGradebook(empty_gradebook_image()) as memory:
                 with Gradebook(memory.url, course.course_id) as copy:
                     _copy_assignment(found, copy)
                 image = memory.image()
