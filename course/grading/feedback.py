@@ -3,10 +3,12 @@
 nbgrader's ``generate_feedback`` renders each graded notebook to HTML, hidden
 tests included. Here it runs with :class:`ExplainHiddenTests` in its pipeline:
 nbgrader's own ``ClearHiddenTests`` removes the hidden test code from each test
-cell (with the course's configured delimiters), the error tracebacks of those
-cells are cut to the error's name and message (a traceback quotes the failing
-test line), and every test cell ends with its result: passed, or failed with
-the message the test gave. Whatever a test printed, an explanation say, stays.
+cell (with the course's configured delimiters); in those cells the error
+tracebacks are cut to the error's name and message (a traceback quotes the
+failing test line), and any output text that repeats the hidden code (the
+message of a hidden assert, say) is withheld. Every test cell then ends with its
+result: passed, or not passed with the message the test gave. Whatever the
+visible part of a test printed, an explanation say, stays.
 Files land where nbgrader puts them, ``feedback/STUDENT/ASSIGNMENT/NOTEBOOK.html``,
 one per notebook. Nothing from the trainee is executed.
 """
@@ -43,10 +45,21 @@ def _is_test(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
-def _without_traceback(output: NotebookNode) -> NotebookNode:
-    if output.output_type != "error":
-        return output
-    return new_output("error", ename=output.ename, evalue=output.evalue, traceback=[f"{output.ename}: {output.evalue}"])
+def _revealing(text: str, hidden: list[str]) -> bool:
+    """Whether ``text`` repeats hidden test code (say, the message of a hidden assert)."""
+    text = text.strip()
+    return len(text) >= 4 and any(text in line for line in hidden)
+
+
+def _redacted(output: NotebookNode, hidden: list[str]) -> NotebookNode:
+    """An output of a cell with hidden tests, without the traceback or any text from the hidden code."""
+    if output.output_type == "error":
+        evalue = "(a hidden test)" if _revealing(output.evalue, hidden) else output.evalue
+        return new_output("error", ename=output.ename, evalue=evalue, traceback=[f"{output.ename}: {evalue}"])
+    if output.output_type == "stream":
+        kept = [line for line in output.text.splitlines(keepends=True) if not _revealing(line, hidden)]
+        return new_output("stream", name=output.name, text="".join(kept))
+    return output
 
 
 def _verdict(cell: NotebookNode) -> NotebookNode:
@@ -73,8 +86,9 @@ class ExplainHiddenTests(ClearHiddenTests):
         before = cell.source
         cell, resources = super().preprocess_cell(cell, resources, index)
         if _is_test(cell):
-            if cell.source != before:
-                cell.outputs = [_without_traceback(output) for output in cell.outputs]
+            hidden = [line for line in before.splitlines() if line not in cell.source.splitlines()]
+            if hidden:
+                cell.outputs = [_redacted(output, hidden) for output in cell.outputs]
             cell.outputs.append(_verdict(cell))
         return cell, resources
 
