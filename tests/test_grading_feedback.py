@@ -21,7 +21,7 @@ TRAINEES = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave modules
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     course = build_course(tmp_path_factory.mktemp("feedback") / "course")
     for student, answers in TRAINEES.items():

@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -28,7 +29,7 @@ STUDENTS = {f"trainee{n}": {"dose_answer": f"def dose_ml(weight_kg):\n    return
             for n in range(5)}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave modules
 def cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Submitted, not graded yet."""
     course = build_course(tmp_path_factory.mktemp("resume") / "course")
@@ -37,7 +38,7 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return course
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave modules
 def clean(cohort: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same cohort graded in one uninterrupted run."""
     course = copy_course(cohort, tmp_path_factory.mktemp("clean") / "course")
@@ -135,6 +136,24 @@ def test_the_command_shows_progress_and_a_summary(clean: Path, tmp_path: Path):
     assert "2 submission(s) graded" in done.stdout and "2 graded, 0 flagged, 0 failed" in done.stdout
     assert "0 unchanged" in done.stdout and f"grading-{ASSIGNMENT}.csv" in done.stdout
 
+
+
+def test_grades_wait_for_a_gradebook_another_program_is_writing(clean: Path, tmp_path: Path):
+    course = copy_course(clean, tmp_path / "course")
+    submit(course, "trainee1")  # now all correct: its grades change
+    other = sqlite3.connect(course / "gradebook.db", check_same_thread=False)
+    other.execute("begin immediate")  # a writer holds the gradebook; readers may still read
+    release = threading.Timer(12, other.commit)
+    started = time.monotonic()
+    release.start()
+    try:
+        results = grade_cohort(course, ASSIGNMENT, students=["trainee1"], workers=1)
+    finally:
+        release.join()
+        other.close()
+    assert [(r.student_id, r.status, r.score) for r in results] == [("trainee1", "graded", 4.0)]
+    assert time.monotonic() - started >= 12
+    assert _rows(course, "submitted_assignment") == len(STUDENTS)
 
 
 def test_the_command_names_what_cannot_be_graded(clean: Path, capsys: pytest.CaptureFixture[str]):

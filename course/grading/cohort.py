@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from nbgrader.api import InvalidEntry, MissingEntry
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import GradingError
@@ -99,7 +100,7 @@ def _accept(course: NbgraderCourse, snapshot: AssignmentSnapshot, outcome: Gradi
             score, _ = record_grades(course, snapshot.name, outcome.student_id, outcome.grades)
             publish_autograded(outcome.autograded, course.folder("autograded", outcome.student_id, snapshot.name),
                                limits.max_file_bytes)
-    except (SQLAlchemyError, OSError) as error:
+    except (SQLAlchemyError, InvalidEntry, MissingEntry, OSError) as error:
         notes.append(f"could not record the grades: {error.__class__.__name__}: {str(error)[:300]}")
         score, retry = None, True
     finally:
@@ -121,6 +122,7 @@ def _grade(course: NbgraderCourse, snapshot: AssignmentSnapshot, tasks: list[Gra
     setup = WorkerSetup(course.root, snapshot, limits, scratch, sandbox)
     log_path = course.state_folder / "grading" / f"{snapshot.name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_bytes(b"")  # the workers' log of this run only
     results = []
     try:
         with GradingPool(min(workers, len(tasks)), setup, log_path) as pool:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import signal
 import sys
 import time
@@ -139,7 +140,9 @@ def notebooks_held_in_memory(folder: Path) -> Iterator[None]:
         yield
     finally:
         for path, content in held.items():
-            path.unlink(missing_ok=True)  # whatever trainee code put there
+            if path.is_dir() and not path.is_symlink():  # whatever trainee code put there
+                shutil.rmtree(path)
+            path.unlink(missing_ok=True)
             path.write_bytes(content)
 
 

@@ -12,15 +12,18 @@ same gradebook, which is what makes an interrupted run safe to repeat.
 
 from __future__ import annotations
 
+import logging
 import time
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, InvalidEntry
 from sqlalchemy.exc import OperationalError, SAWarning
 
 from .nbgrader_course import NbgraderCourse
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -117,8 +120,9 @@ def record_grades(course: NbgraderCourse, assignment: str, student: str, grades:
                 # nbgrader's add_submission trips SQLAlchemy 2 autoflush warnings; the rows are right
                 warnings.simplefilter("ignore", SAWarning)
                 return _write(gradebook, assignment, student, grades)
-        except OperationalError as error:
+        except (OperationalError, InvalidEntry) as error:  # nbgrader wraps some database errors
             if "locked" not in str(error) or attempt == attempts - 1:
                 raise
+            log.warning("the gradebook is locked by another program; trying again in %d s", 1 + attempt)
             time.sleep(1 + attempt)
     raise AssertionError("unreachable")
