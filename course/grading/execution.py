@@ -60,8 +60,8 @@ class ExecutionSession:
     limits: GradingLimits
     scratch: Path  # the only folder the kernel may write to (under the sandbox)
     sandbox: KernelSandbox | None
-    deadline: float = 0.0
     incidents: list[str] = field(default_factory=list)
+    deadline: float = field(init=False)
 
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.limits.time_budget_s
@@ -172,6 +172,7 @@ class SandboxedExecute(Execute):
         self._halted: str | None = None
         self._output_left = self._session.limits.max_output_bytes
         self._cut_cells: set[int] = set()
+        self.timeout_func = self._cell_timeout
         if self._session.seconds_left() <= 0:
             self._halt(f"the time budget of {self._session.limits.time_budget_s:g} s was used up "
                        f"before {self._notebook}")
@@ -188,22 +189,21 @@ class SandboxedExecute(Execute):
         if self._halted:
             cell.outputs = [_not_run(self._halted)]
             return cell, resources
-        self.timeout_func = self._cell_timeout
         where = f"cell {index + 1} of {self._notebook}"
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self._halt(f"the kernel stopped ({self._exit_reason()}) in {where}")
-            cell.outputs.append(_not_run(self._halted or ""))
-            return cell, resources
-        except CellTimeoutError:
+            reason = f"the kernel stopped ({self._exit_reason()}) in {where}"
+        except CellTimeoutError:  # it did not answer even the interrupt
             self._kill_kernel()
-            self._halt(f"the kernel stopped answering in {where} and was stopped")
-            cell.outputs.append(_not_run(self._halted or ""))
+            reason = f"the kernel stopped answering in {where} and was stopped"
+        else:
+            self._note_errors(cell, where)
+            if self._session.seconds_left() <= 0:
+                self._halt(f"the time budget of {self._session.limits.time_budget_s:g} s was used up in {where}")
             return cell, resources
-        self._note_errors(cell, where)
-        if self._session.seconds_left() <= 0:
-            self._halt(f"the time budget of {self._session.limits.time_budget_s:g} s was used up in {where}")
+        self._halt(reason)
+        cell.outputs.append(_not_run(reason))
         return cell, resources
 
     def _cell_timeout(self, cell: NotebookNode) -> int:

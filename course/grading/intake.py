@@ -97,12 +97,12 @@ def _drop_duplicates(nb: NotebookNode, name: str, notes: list[str]) -> bool:
     for cell in nb.cells:
         if (grade_id := _grade_id(cell)) is not None:
             seen.setdefault(grade_id, []).append(cell)
-    for grade_id, copies in seen.items():
-        if len(copies) > 1:
-            for cell in copies[:-1]:
-                del cell.metadata["nbgrader"]
-            notes.append(f"cell '{grade_id}' appears {len(copies)} times in {name}; the last copy was graded")
-    return any(len(copies) > 1 for copies in seen.values())
+    duplicated = {grade_id: copies for grade_id, copies in seen.items() if len(copies) > 1}
+    for grade_id, copies in duplicated.items():
+        for cell in copies[:-1]:
+            del cell.metadata["nbgrader"]
+        notes.append(f"cell '{grade_id}' appears {len(copies)} times in {name}; the last copy was graded")
+    return bool(duplicated)
 
 
 def _placeholder(spec: CellSpec, nb: NotebookNode) -> NotebookNode:

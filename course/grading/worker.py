@@ -145,25 +145,28 @@ class SubmissionGrader:
                                          retry=True)
 
     def _grade(self, task: GradingTask, scratch: Path, started: float) -> GradingOutcome:
-        staging = scratch / "course"
-        config = self._config(staging, "")
-        coursedir = CourseDirectory(config=config)
-        submitted = Path(coursedir.format_path("submitted", task.student_id, self.assignment))
-        intake = stage_submission(task.submission, submitted, self.setup.snapshot, self.setup.limits.max_file_bytes)
-        if not intake.notebooks:
-            return GradingOutcome.failed(task, [*intake.notes, "no notebook of the assignment could be graded"],
-                                         time.monotonic() - started, scratch)
         with MemoryGradebook(self.setup.snapshot.image) as gradebook:
+            config = self._config(scratch / "course", gradebook.url)
+            coursedir = CourseDirectory(config=config)
+            submitted = Path(coursedir.format_path("submitted", task.student_id, self.assignment))
+            intake = stage_submission(task.submission, submitted, self.setup.snapshot,
+                                      self.setup.limits.max_file_bytes)
+            if not intake.notebooks:
+                return GradingOutcome.failed(task, [*intake.notes, "no notebook of the assignment could be graded"],
+                                             time.monotonic() - started, scratch)
             prepare_student(gradebook.url, self.assignment, task.student_id, task.extension)
-            config.CourseDirectory.db_url = gradebook.url
-            api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+            api = NbGraderAPI(coursedir=coursedir, config=config)
             with execution_session(self.setup.limits, scratch, self.setup.sandbox) as session:
                 result = api.autograde(self.assignment, task.student_id, force=True, create=True)
             notes = [*intake.notes, *dict.fromkeys(session.incidents)]
             if not result["success"]:
-                print(result.get("log", ""), result.get("error", ""))
-                return GradingOutcome.failed(task, [*notes, nbgrader_failure(result)],
-                                             time.monotonic() - started, scratch, retry=True)
+                print(f"--- nbgrader could not grade {task.student_id} ---", result.get("log", ""),
+                      result.get("error", ""), sep="\n")
+                reason = nbgrader_failure(result)
+                if self.setup.sandbox and "Kernel died before replying" in reason:
+                    reason += " (if every submission fails so, grade with --sandbox off and report it)"
+                return GradingOutcome.failed(task, [*notes, reason], time.monotonic() - started, scratch,
+                                             retry=True)
             if intake.deleted_grades:
                 score_zero(gradebook.url, self.assignment, task.student_id, intake.deleted_grades)
             grades = read_grades(gradebook.url, self.assignment, task.student_id)
