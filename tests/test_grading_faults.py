@@ -16,8 +16,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_support import (ASSIGNMENT, CORRECT, MAX_SCORE, answered, build_course, cell_scores, outputs_text,
-                             submit, tree_hashes)
+from grading_support import (ASSIGNMENT, CORRECT, MAX_SCORE, answered, build_course, cell_scores, copy_course,
+                             outputs_text, submit, tree_hashes)
 
 from course.grading import GradingLimits, grade_cohort
 from course.grading.kernel_launcher import landlock_abi
@@ -217,6 +217,16 @@ def test_trainee_code_finds_no_gradebook_or_instructor_notebook_nearby(graded):
     database = sqlite3.connect(graded["course"] / "gradebook.db")
     assert database.execute("pragma integrity_check").fetchone() == ("ok",)
     assert not (graded["course"] / "gradebook.db").read_bytes().endswith(b"tampered")
+
+
+def test_without_the_sandbox_nothing_is_found_nearby_either(graded, tmp_path: Path):
+    course = copy_course(graded["course"], tmp_path / "course")
+    limits = GradingLimits(time_budget_s=60, memory_mb=512, sandbox="off")
+    [result] = grade_cohort(course, ASSIGNMENT, students=["hostile"], force=True, limits=limits)
+    assert result.score == 4
+    found = _printed({"course": course}, "hostile", "NEAR")
+    # (an unsandboxed kernel may see other folders that happen to lie near the temp folder)
+    assert str(course) not in found and str(graded["course"]) not in found and "../" not in found
 
 
 @pytest.mark.skipif(landlock_abi() < 1, reason="this Linux kernel has no Landlock")

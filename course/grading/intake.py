@@ -161,6 +161,10 @@ def _stage_notebook(original: Path, staged: Path, spec: NotebookSpec, intake: In
     intake.notebooks.append(spec.name)
 
 
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count / 1e3:.0f} kB"
+
+
 def _copyable(path: Path, relative: str, max_file_bytes: int, notes: list[str]) -> bool:
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode):
@@ -170,8 +174,7 @@ def _copyable(path: Path, relative: str, max_file_bytes: int, notes: list[str]) 
         notes.append(f"ignored {relative}: not a regular file")
         return False
     if info.st_size > max_file_bytes:
-        notes.append(f"ignored {relative}: {info.st_size / 1e6:.0f} MB is over the "
-                     f"{max_file_bytes / 1e6:.0f} MB limit per file")
+        notes.append(f"ignored {relative}: {_size(info.st_size)} is over the {_size(max_file_bytes)} limit per file")
         return False
     return True
 
