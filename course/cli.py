@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "revoke": ("course.certification.commands.revoke", "revoke a certificate, with a reason"),
     "certification-export": ("course.certification.commands.export", "CSV export of certification for HR, Canvas or Moodle"),
     "release": ("course.assignments.release", "build the graded assignments' source/ notebooks and generate release/"),
+    "grade": ("course.grading.cli", "grade every submission of an assignment, in parallel and resumably"),
+    "feedback": ("course.grading.feedback_cli", "write HTML feedback per trainee, hidden tests removed"),
 }
 
 

@@ -1,0 +1,40 @@
+"""Cohort grading on top of nbgrader: ``mesocourse grade`` and ``mesocourse feedback``.
+
+Public API (imported on first use, so ``import course.grading`` stays light)::
+
+    grade_cohort(course_dir, assignment, *, workers=None, students=None, force=False,
+                 progress=None, limits=None) -> list[SubmissionResult]
+    write_feedback(course_dir, assignment, *, students=None, progress=None) -> list[FeedbackResult]
+    GradingLimits, SubmissionResult, FeedbackResult, GradingError
+
+Modules, one job each: ``nbgrader_course`` (a course folder and its nbgrader
+config), ``snapshot`` (the assignment copied out of the gradebook), ``intake``
+(reading and repairing a submission), ``execution`` and ``kernel_launcher``
+(running trainee code within bounds), ``sandbox`` (what a kernel may touch),
+``worker`` (grading one submission), ``pool`` (worker processes), ``grades``
+(grades in and out of gradebooks), ``ledger`` (resumable results), ``gradesheet``
+(the CSV report), ``cohort`` (the whole run), ``feedback`` (HTML feedback
+without hidden tests), ``progress`` (the progress bar).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "grade_cohort": "cohort",
+    "write_feedback": "feedback",
+    "FeedbackResult": "feedback",
+    "GradingLimits": "limits",
+    "SubmissionResult": "ledger",
+    "GradingError": "errors",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'course.grading' has no attribute '{name}'")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

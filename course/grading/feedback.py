@@ -1,0 +1,136 @@
+"""HTML feedback for each trainee, without the hidden tests: :func:`write_feedback`.
+
+nbgrader's ``generate_feedback`` renders each graded notebook to HTML, hidden
+tests included. Here it runs with :class:`ExplainHiddenTests` in its pipeline:
+nbgrader's own ``ClearHiddenTests`` removes the hidden test code from each test
+cell (with the course's configured delimiters); in those cells the error
+tracebacks are cut to the error's name and message (a traceback quotes the
+failing test line), and any output text that repeats the hidden code (the
+message of a hidden assert, say) is withheld. Every test cell then ends with its
+result: passed, or not passed with the message the test gave. Whatever the
+visible part of a test printed, an explanation say, stays.
+Files land where nbgrader puts them, ``feedback/STUDENT/ASSIGNMENT/NOTEBOOK.html``,
+one per notebook. Nothing from the trainee is executed.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+from nbgrader import utils
+from nbgrader.apps import NbGraderAPI
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from .errors import GradingError
+from .nbgrader_course import NbgraderCourse, put_python_tools_on_path
+
+
+@dataclass(frozen=True)
+class FeedbackResult:
+    student_id: str
+    status: Literal["written", "failed", "not graded"]
+    files: tuple[Path, ...] = ()
+    reason: str = ""
+
+
+def _is_test(cell: NotebookNode) -> bool:
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def _revealing(text: str, hidden: list[str]) -> bool:
+    """Whether ``text`` repeats hidden test code (say, the message of a hidden assert)."""
+    text = text.strip()
+    return len(text) >= 4 and any(text in line for line in hidden)
+
+
+def _redacted(output: NotebookNode, hidden: list[str]) -> NotebookNode:
+    """An output of a cell with hidden tests, without the traceback or any text from the hidden code."""
+    if output.output_type == "error":
+        evalue = "(a hidden test)" if _revealing(output.evalue, hidden) else output.evalue
+        return new_output("error", ename=output.ename, evalue=evalue, traceback=[f"{output.ename}: {evalue}"])
+    if output.output_type == "stream":
+        kept = [line for line in output.text.splitlines(keepends=True) if not _revealing(line, hidden)]
+        return new_output("stream", name=output.name, text="".join(kept))
+    return output
+
+
+def _verdict(cell: NotebookNode) -> NotebookNode:
+    """The case's result in words, from the score nbgrader's GetGrades put on the cell."""
+    grading = cell.metadata.nbgrader
+    score, points = grading.get("score"), grading.get("points", 0)
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    if score is None:
+        text = "Result: waiting for an instructor to grade it."
+    elif float(score) >= float(points):
+        text = f"Result: passed ({float(score):g} of {float(points):g} points)."
+    else:
+        why = f" {errors[-1].ename}: {errors[-1].evalue}".rstrip(": ") if errors else ""
+        text = f"Result: not passed ({float(score):g} of {float(points):g} points).{why}"
+    colour = "#2e7d32" if score is not None and float(score) >= float(points) else "#b71c1c"
+    return new_output("display_data", data={
+        "text/plain": text, "text/html": f'<p style="color:{colour}"><strong>{html.escape(text)}</strong></p>'})
+
+
+class ExplainHiddenTests(ClearHiddenTests):
+    """nbgrader's ``ClearHiddenTests`` for feedback: hidden code out, each case's result in."""
+
+    def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> tuple[NotebookNode, Any]:
+        before = cell.source
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        if _is_test(cell):
+            hidden = [line for line in before.splitlines() if line not in cell.source.splitlines()]
+            if hidden:
+                cell.outputs = [_redacted(output, hidden) for output in cell.outputs]
+            cell.outputs.append(_verdict(cell))
+        return cell, resources
+
+
+def feedback_preprocessors(configured: list[Any] | None) -> list[Any]:
+    """The course's feedback preprocessors (nbgrader's by default) with :class:`ExplainHiddenTests` after GetGrades."""
+    chosen = [p for p in (configured or [GetGrades, CSSHTMLHeaderPreprocessor])
+              if p is not ClearHiddenTests and p != "nbgrader.preprocessors.ClearHiddenTests"]
+    at = next((i + 1 for i, p in enumerate(chosen) if p is GetGrades or p == "nbgrader.preprocessors.GetGrades"), 0)
+    return [*chosen[:at], ExplainHiddenTests, *chosen[at:]]
+
+
+def write_feedback(course_dir: Path | str, assignment: str, *, students: Iterable[str] | None = None,
+                   progress: Callable[[FeedbackResult, int, int], None] | None = None) -> list[FeedbackResult]:
+    """Write HTML feedback for each graded submission of ``assignment`` (or only ``students``)."""
+    put_python_tools_on_path()
+    course = NbgraderCourse.open(course_dir)
+    graded = course.students_with("autograded", assignment)
+    wanted = sorted(graded) if students is None else list(dict.fromkeys(students))
+    if students is None and not graded:
+        raise GradingError(f"no graded submission of '{assignment}' under {course.root}: "
+                           f"run `mesocourse grade {assignment} --course {course.root}` first")
+    config = copy.deepcopy(course.config)
+    config.GenerateFeedback.preprocessors = feedback_preprocessors(config.GenerateFeedback.get("preprocessors"))
+    api = NbGraderAPI(coursedir=course.coursedir, config=config)
+    results = []
+    for done, student in enumerate(wanted, start=1):
+        results.append(_feedback_for(api, course, assignment, student, student in graded))
+        if progress:
+            progress(results[-1], done, len(wanted))
+    return results
+
+
+def _feedback_for(api: NbGraderAPI, course: NbgraderCourse, assignment: str, student: str,
+                  graded: bool) -> FeedbackResult:
+    if not graded:
+        return FeedbackResult(student, "not graded", reason="no graded notebooks; run mesocourse grade first")
+    outcome = api.generate_feedback(assignment, student, force=True)
+    folder = course.folder("feedback", student, assignment)
+    files = tuple(sorted(folder.glob("*.html")))
+    if not outcome["success"]:
+        lines = [line for line in (outcome.get("log", "") + outcome.get("error", "")).splitlines() if line.strip()]
+        errors = [line for line in lines if "Error" in line and "Please see" not in line]
+        return FeedbackResult(student, "failed", reason=(errors or lines or ["no reason given"])[-1][:300])
+    return FeedbackResult(student, "written", files)

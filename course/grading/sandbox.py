@@ -1,0 +1,79 @@
+"""Which folders a trainee's kernel may read and write under the Landlock sandbox.
+
+Reading is allowed where a kernel needs it to run: the system folders, the Python
+installation (prefixes, site-packages, ``PYTHONPATH``), Jupyter's own folders and
+this package (assignments may import ``course``). Writing is allowed in the
+submission's scratch folder (the kernel's working folder) and matplotlib's and
+fontconfig's caches (a missing cache makes matplotlib warn on stderr, which
+nbgrader scores as a failure). Nothing else: not the course folder, not the
+other submissions being graded, not the user's home.
+
+A folder that holds the course (say the course sits inside the Python
+installation) cannot be allowed without exposing the gradebook; then the sandbox
+is not used and :func:`kernel_sandbox` says why.
+"""
+
+from __future__ import annotations
+
+import os
+import site
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .kernel_launcher import landlock_abi
+
+SYSTEM_FOLDERS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/proc", "/sys", "/dev",
+                  "/run", "/var/lib", "/var/cache/fontconfig", "/snap", "/nix/store")
+
+
+@dataclass(frozen=True)
+class KernelSandbox:
+    read: tuple[str, ...]
+    write: tuple[str, ...]  # besides the submission's scratch folder
+
+
+def _python_folders() -> list[Path]:
+    folders = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+               os.path.dirname(os.path.realpath(sys.executable)), *site.getsitepackages(),
+               site.getusersitepackages(), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    return [Path(os.path.realpath(folder)) for folder in folders if folder and os.path.isdir(folder)]
+
+
+def _jupyter_folders() -> list[Path]:
+    from jupyter_core.paths import jupyter_config_path, jupyter_path, jupyter_runtime_dir
+
+    return [Path(folder) for folder in [*jupyter_path(), *jupyter_config_path(), jupyter_runtime_dir()]]
+
+
+def _cache_folders() -> list[Path]:
+    home = Path.home()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache")
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    matplotlib = os.environ.get("MPLCONFIGDIR")
+    folders = [Path(matplotlib)] if matplotlib else [cache / "matplotlib", config / "matplotlib"]
+    return [*folders, cache / "fontconfig"]
+
+
+def _holds(folder: Path, protected: list[Path]) -> bool:
+    return any(path == folder or path.is_relative_to(folder) for path in protected)
+
+
+def kernel_sandbox(course_root: Path, scratch_root: Path, setting: str) -> tuple[KernelSandbox | None, str]:
+    """The sandbox for kernels of this run, or None and the reason it is off."""
+    if setting == "off":
+        return None, "off by request"
+    if landlock_abi() < 1:
+        return None, "this system does not offer Linux Landlock"
+    protected = [course_root.resolve(), scratch_root.resolve()]
+    package = Path(__file__).resolve().parents[1]
+    needed = [*_python_folders(), package]
+    if blocked := [str(folder) for folder in needed if _holds(folder, protected)]:
+        return None, f"the course or scratch folder lies inside {blocked[0]}, which kernels must read"
+    others = [Path(folder) for folder in SYSTEM_FOLDERS] + _jupyter_folders()
+    read = {str(folder) for folder in [*needed, *others] if folder.exists() and not _holds(folder, protected)}
+    writable = _cache_folders()
+    for folder in writable:
+        folder.mkdir(parents=True, exist_ok=True)
+    write = [str(folder) for folder in writable if not _holds(folder, protected)] + ["/dev/shm"]
+    return KernelSandbox(tuple(sorted(read)), tuple(write)), "Landlock"

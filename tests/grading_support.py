@@ -1,0 +1,150 @@
+"""A tiny nbgrader course for the grading tests, built for real with nbgrader.
+
+``build_course(root)`` writes two source notebooks with nbgrader metadata
+(answer cells, visible and hidden tests, a read-only setup cell), runs nbgrader's
+``generate_assignment`` and returns the course. ``submit(course, student,
+answers)`` writes a submission from the released notebooks with the given
+answers; the fault tests then break submissions in the ways trainees do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ASSIGNMENT = "dosing"
+HIDDEN_MARKER = "HIDDEN-CASE"  # appears only inside hidden tests
+EXPLANATION = "Checks the dose for a 50 kg client."
+MAX_SCORE = 4.0
+
+CORRECT = {
+    "dose_answer": "def dose_ml(weight_kg):\n    return round(weight_kg * 0.02, 2)",
+    "limit_answer": "def within_limit(volume_ml):\n    return volume_ml <= MAX_ML",
+    "contra_answer": "def contraindicated(condition):\n    return condition in {'pregnancy', 'infection'}",
+}
+
+
+def _grading(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
+             points: float | None = None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "solution": solution, "schema_version": 3}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _answer(grade_id: str, source: str) -> nbformat.NotebookNode:
+    return new_code_cell(source, metadata=_grading(grade_id, solution=True))
+
+
+def _test(grade_id: str, source: str, points: float) -> nbformat.NotebookNode:
+    return new_code_cell(source, metadata=_grading(grade_id, grade=True, locked=True, points=points))
+
+
+def _solution(body: str) -> str:
+    head, _, rest = body.partition("\n")
+    return f"{head}\n    ### BEGIN SOLUTION\n{rest}\n    ### END SOLUTION"
+
+
+def source_notebooks() -> dict[str, nbformat.NotebookNode]:
+    dosing = new_notebook(cells=[
+        new_markdown_cell("# Dosing\nVolumes per session (synthetic training data)."),
+        new_code_cell("MAX_ML = 2.0", metadata=_grading("setup", locked=True)),
+        _answer("dose_answer", _solution(CORRECT["dose_answer"])),
+        _test("test_dose", f'print("{EXPLANATION}")\n'
+                           'assert dose_ml(50) == 1.0, "a 50 kg client gets 1.0 mL"\n'
+                           "### BEGIN HIDDEN TESTS\n"
+                           f'assert dose_ml(80) == 1.6, "{HIDDEN_MARKER}-80: an 80 kg client gets 1.6 mL"\n'
+                           "### END HIDDEN TESTS", 2),
+        _answer("limit_answer", _solution(CORRECT["limit_answer"])),
+        _test("test_limit", "assert within_limit(1.5)\nassert not within_limit(2.5)", 1),
+    ])
+    contra = new_notebook(cells=[
+        _answer("contra_answer", _solution(CORRECT["contra_answer"])),
+        _test("test_contra", 'assert contraindicated("pregnancy"), "pregnancy is a contraindication"\n'
+                             "### BEGIN HIDDEN TESTS\n"
+                             f'assert not contraindicated("dry skin"), "{HIDDEN_MARKER}-DRY"\n'
+                             "### END HIDDEN TESTS", 1),
+    ])
+    for nb in (dosing, contra):
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return {"dosing": dosing, "contra": contra}
+
+
+def build_course(root: Path) -> Path:
+    """A course folder with the assignment generated (release/ and gradebook.db)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from course.grading.nbgrader_course import put_python_tools_on_path
+
+    put_python_tools_on_path()
+    source = root / "source" / ASSIGNMENT
+    source.mkdir(parents=True)
+    for name, nb in source_notebooks().items():
+        nbformat.write(nb, source / f"{name}.ipynb")
+    (root / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'meso'\n")
+    result = NbGraderAPI(coursedir=CourseDirectory(root=str(root), course_id="meso")).generate_assignment(ASSIGNMENT)
+    assert result["success"], result.get("log", "") + result.get("error", "")
+    return root
+
+
+def released(course: Path, notebook: str) -> nbformat.NotebookNode:
+    return nbformat.read(course / "release" / ASSIGNMENT / f"{notebook}.ipynb", as_version=4)
+
+
+def answered(course: Path, notebook: str, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """The released notebook with answer cells filled in (unanswered cells keep their stub)."""
+    nb = released(course, notebook)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def submit(course: Path, student: str, answers: dict[str, str] | None = None) -> Path:
+    """Write a complete submission; returns its folder."""
+    folder = course / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    for notebook in ("dosing", "contra"):
+        nbformat.write(answered(course, notebook, {**CORRECT, **(answers or {})}), folder / f"{notebook}.ipynb")
+    (folder / "timestamp.txt").write_text("2026-03-01 10:00:00.000000 UTC")
+    return folder
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path (symlinks by target)."""
+    hashes = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            hashes[key] = "link:" + str(path.readlink())
+        elif path.is_file():
+            hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def cell_scores(db_url: str, assignment: str = ASSIGNMENT) -> dict[tuple[str, str, str], tuple]:
+    """(student, notebook, cell) -> (auto score, needs manual grade) for every grade in a gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gradebook:
+        return {(submission.student.id, notebook.name, grade.cell.name): (grade.auto_score, grade.needs_manual_grade)
+                for submission in gradebook.find_assignment(assignment).submissions
+                for notebook in submission.notebooks for grade in notebook.grades}
+
+
+def copy_course(base: Path, target: Path) -> Path:
+    shutil.copytree(base, target, symlinks=True)
+    return target
+
+
+def outputs_text(nb_path: Path) -> str:
+    """Every output of a graded notebook, as one string."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    return json.dumps([cell.get("outputs", []) for cell in nb["cells"]])
