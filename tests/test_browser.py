@@ -106,7 +106,7 @@ def run_all_cells(page) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.locator(".jp-Notebook").first.wait_for()
-    started = "() => /\\[(\\d+|\\*)\\]/.test(document.querySelector('.jp-CodeCell .jp-InputPrompt').innerText)"
+    started = "() => /\\[(\\d+|\\*)\\]/.test(document.querySelector('.jp-CodeCell .jp-InputPrompt')?.innerText ?? '')"
     for _ in range(6):
         accept_kernel_dialog(page)
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
@@ -131,7 +131,7 @@ def screen_pregnant_patient(page, prefix: str) -> None:
     page.get_by_role("checkbox", name="Pregnant", exact=True).first.check()
     page.get_by_role("button", name="Screen patient").first.click()
     page.wait_for_function(
-        "expected => document.querySelector('.meso-decision').innerText.includes('Decision: ' + expected)",
+        "expected => (document.querySelector('.meso-decision')?.innerText ?? '').includes('Decision: ' + expected)",
         arg=expected,
     )
     decision.scroll_into_view_if_needed()
@@ -173,14 +173,14 @@ def test_lab_depth_angle_changes_tip_depth(page, lab):
     readout = page.locator(".meso-tip-depth").first
     readout.wait_for()
     before = f"Tip depth: {tip_depth_mm(length, angle):.2f} mm"
-    page.wait_for_function("t => document.querySelector('.meso-tip-depth').innerText.includes(t)", arg=before)
+    page.wait_for_function("t => (document.querySelector('.meso-tip-depth')?.innerText ?? '').includes(t)", arg=before)
     readout.scroll_into_view_if_needed()
     shot(page, "lab-04-1-depth-explorer")
     slider = page.locator(".widget-slider", has=page.get_by_text("Needle angle", exact=True)).first
     slider.locator(".noUi-handle").focus()
     page.keyboard.press("ArrowRight")
     after = f"Tip depth: {tip_depth_mm(length, angle + step):.2f} mm"
-    page.wait_for_function("t => document.querySelector('.meso-tip-depth').innerText.includes(t)", arg=after)
+    page.wait_for_function("t => (document.querySelector('.meso-tip-depth')?.innerText ?? '').includes(t)", arg=after)
     shot(page, "lab-04-2-angle-moved")
     assert before != after
 

@@ -26,7 +26,7 @@ class Persona:
 
 
 PERSONAS: dict[str, Persona] = {
-    "strong": Persona("strong", p_correct=0.95),
+    "strong": Persona("strong", p_correct=0.98),
     "average": Persona("average", p_correct=0.7),
     "careless": Persona("careless", p_correct=0.8, misses_contraindications=True),
     "format_errors": Persona("format_errors", p_correct=0.85, p_format_error=0.35),
