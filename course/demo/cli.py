@@ -42,7 +42,12 @@ def run(args: argparse.Namespace) -> int:
     out = args.out.resolve()
     started = time.monotonic()
     step(f"1/6 course workspace in {out} (from this repository's source/)")
-    for release in build_workspace(out):
+    try:
+        releases = build_workspace(out)
+    except FileExistsError as error:
+        print(f"mesocourse demo: {error}", file=sys.stderr)
+        return 2
+    for release in releases:
         print(f"released {release.relative_to(out)}")
     step(f"2/6 {args.trainees} synthetic trainees (seed {args.seed})")
     trainees = write_cohort(out, args.trainees, args.seed)

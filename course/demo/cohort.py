@@ -80,12 +80,13 @@ def break_notebook(nb: nbformat.NotebookNode, fault: str) -> nbformat.NotebookNo
     return broken
 
 
-def write_cohort(course_dir: Path, size: int, seed: int = 0) -> list[Trainee]:
-    """Write every trainee's submission of every released assignment; return the roster."""
+def write_cohort(course_dir: Path, size: int, seed: int = 0,
+                 assignments: tuple[str, ...] = ASSIGNMENTS) -> list[Trainee]:
+    """Write every trainee's submission of each of ``assignments``; return the roster."""
     trainees = roster(size, seed)
     for trainee in trainees:
         rng = random.Random(f"{seed}:{trainee.id}")
-        for assignment in ASSIGNMENTS:
+        for assignment in assignments:
             release = course_dir / "release" / assignment / f"{assignment}.ipynb"
             target = course_dir / "submitted" / trainee.id / assignment / f"{assignment}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,56 @@
+"""`mesocourse demo` end to end on a tiny cohort: what `make demo` runs."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from course.assignments.build import ASSIGNMENTS
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
+MESOCOURSE = [sys.executable, "-m", "course"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "course"
+    done = subprocess.run([*MESOCOURSE, "demo", "--out", str(out), "--trainees", "4", "--workers", "2"],
+                          capture_output=True, text=True, check=False, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out, done.stdout
+
+
+def sheet(out, assignment):
+    with open(out / "reports" / f"grading-{assignment}.csv", newline="") as handle:
+        return {row["student_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_every_submission_is_graded_or_reported(demo):
+    out, _ = demo
+    for assignment in ASSIGNMENTS:
+        rows = sheet(out, assignment)
+        assert set(rows) == {"trainee1", "trainee2", "trainee3", "trainee4"}
+        assert all(row["status"] in ("graded", "flagged", "failed") for row in rows.values())
+    broken = sheet(out, "screening")["trainee4"]  # the cohort's one broken notebook: not a notebook at all
+    assert broken["status"] == "failed" and "not a readable notebook" in broken["notes"]
+
+
+def test_feedback_report_and_certification(demo):
+    out, stdout = demo
+    assert list((out / "feedback" / "trainee1" / "depth").glob("*.html"))
+    report = (out / "reports" / "cohort-report.html").read_text(encoding="utf-8")
+    assert "Cronbach" in report and "not clinical guidance" in report
+    assert "Where to look" in stdout and "certified" in stdout
+    verify = subprocess.run([*MESOCOURSE, "verify", "--registry", "--course", str(out)],
+                            capture_output=True, text=True, check=False)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_demo_refuses_to_overwrite_a_course(demo):
+    out, _ = demo
+    done = subprocess.run([*MESOCOURSE, "demo", "--out", str(out), "--trainees", "2"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "already holds a course" in (done.stderr + done.stdout)
