@@ -67,6 +67,17 @@ def build_tables(scores: Scores, tags: dict[tuple[str, str, str], CellTags]) -> 
     }
 
 
+def _critical_section(critical: pd.DataFrame, trainees: int) -> str:
+    """Failures per critical item, then every failure in a collapsible list."""
+    if not len(critical):
+        return "<p>None.</p>"
+    per_item = (critical.groupby(["assignment", "grade_id"]).agg(failed=("student_id", "nunique"))
+                .reset_index().sort_values("failed", ascending=False))
+    per_item["of_trainees"] = trainees
+    return (_table(per_item) + f"<details><summary>All {len(critical)} failures, by trainee</summary>"
+            f"{_table(critical)}</details>")
+
+
 def _item_sections(tables: dict[str, pd.DataFrame]) -> str:
     parts = []
     for rel in tables["reliability"].itertuples():
@@ -106,8 +117,9 @@ def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path
         "competency; a missing submission counts as 0. x: below the competency's pass mark "
         f"({', '.join(f'{k} {v:.0%}' for k, v in pass_marks.items())}).</p>",
         _image(figures.mastery_heatmap(mastery, pass_marks), "mastery heatmap") if not mastery.empty else "<p>No tagged grade cells.</p>",
-        "<h2>Critical-item failures</h2>",
-        _table(tables["critical"]) if len(tables["critical"]) else "<p>None.</p>",
+        "<h2>Critical-item failures</h2><p class='note'>A critical item needs full marks; one failure "
+        "blocks certification whatever the total.</p>",
+        _critical_section(tables["critical"], len(scores.students)),
         "<h2>Item analysis</h2><p class='note'>Facility = mean mark / max mark; discrimination = corrected "
         f"item-rest correlation; items below {POOR_DISCRIMINATION} (or undefined, when every trainee scored "
         "the same) are flagged in red. Small cohorts make these figures noisy: n is shown.</p>",
