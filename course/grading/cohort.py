@@ -98,7 +98,7 @@ def _accept(course: NbgraderCourse, snapshot: AssignmentSnapshot, outcome: Gradi
     retry = outcome.retry
     try:
         if outcome.grades is not None and outcome.autograded is not None:
-            score, _ = record_grades(course, snapshot.name, outcome.student_id, outcome.grades)
+            score = record_grades(course, snapshot.name, outcome.student_id, outcome.grades)
             publish_autograded(outcome.autograded, course.folder("autograded", outcome.student_id, snapshot.name),
                                limits.max_file_bytes)
     except (SQLAlchemyError, InvalidEntry, MissingEntry, OSError) as error:
