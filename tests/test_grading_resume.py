@@ -61,18 +61,23 @@ def _rows(course: Path, table: str) -> int:
         return database.execute(f"select count(*) from {table}").fetchone()[0]
 
 
-def _kill_after_first_result(course: Path) -> None:
+def _stop_after_first_result(course: Path, how: signal.Signals) -> int:
+    """Run the command, stop it as soon as one result is recorded; its exit code."""
     run = subprocess.Popen(_grade_command(course, "--workers", "1"), stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while not _ledger(course) and time.monotonic() < deadline and run.poll() is None:
         time.sleep(0.05)
-    os.kill(run.pid, signal.SIGKILL)
-    run.wait()
+    if how == signal.SIGINT:
+        os.killpg(run.pid, how)  # Ctrl-C reaches the whole foreground group
+    else:
+        os.kill(run.pid, how)
+    code = run.wait(timeout=60)
     deadline = time.monotonic() + 10  # its workers (and their kernels) die with it
     while _workers_of(run.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _workers_of(run.pid) == []
+    return code
 
 
 def _workers_of(parent: int) -> list[str]:
@@ -87,12 +92,18 @@ def _workers_of(parent: int) -> list[str]:
     return commands
 
 
-def test_a_run_killed_midway_then_resumed_equals_a_clean_run(cohort: Path, clean: Path, tmp_path: Path):
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_a_run_stopped_midway_then_resumed_equals_a_clean_run(how: signal.Signals, cohort: Path, clean: Path,
+                                                               tmp_path: Path):
     interrupted = copy_course(cohort, tmp_path / "interrupted")
 
-    _kill_after_first_result(interrupted)
+    code = _stop_after_first_result(interrupted, how)
+    assert code == (130 if how == signal.SIGINT else -signal.SIGKILL)
     done_before = {row["student_id"] for row in _ledger(interrupted)}
     assert 1 <= len(done_before) < len(STUDENTS)
+    if how == signal.SIGINT:  # an orderly stop still writes the gradesheet of what is done
+        rows = csv.DictReader(open(interrupted / "reports" / f"grading-{ASSIGNMENT}.csv"))
+        assert {row["student_id"] for row in rows} == done_before
 
     resumed = grade_cohort(interrupted, ASSIGNMENT, workers=2)
     assert {r.student_id for r in resumed if r.fresh} == set(STUDENTS) - done_before

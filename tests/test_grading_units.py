@@ -17,10 +17,9 @@ from course.grading.intake import fingerprint_submission, stage_submission
 from course.grading.kernel_launcher import __file__ as LAUNCHER
 from course.grading.kernel_launcher import landlock_abi
 from course.grading.ledger import Ledger
-from course.grading.nbgrader_course import NbgraderCourse
+from course.grading.nbgrader_course import NbgraderCourse, failure_reason
 from course.grading.progress import ProgressBar
 from course.grading.snapshot import AssignmentSnapshot, CellSpec, NotebookSpec
-from course.grading.worker import nbgrader_failure
 
 SPEC = NotebookSpec("lab", (
     CellSpec("intro", "markdown", locked=True),
@@ -127,8 +126,7 @@ def test_nbgrader_failure_names_the_real_error():
     log = ("[ERROR] There was an error processing assignment: x\n    Traceback (most recent call last):\n"
            "    nbgrader.nbgraderformat.common.ValidationError: duplicate grade id\n"
            "[ERROR] Please see the the above traceback for details\n")
-    assert nbgrader_failure({"log": log}) == "nbgrader could not grade it: " \
-                                             "nbgrader.nbgraderformat.common.ValidationError: duplicate grade id"
+    assert failure_reason({"log": log}) == "nbgrader.nbgraderformat.common.ValidationError: duplicate grade id"
 
 
 def test_limits_must_be_positive():

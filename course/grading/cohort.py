@@ -61,15 +61,16 @@ def _selected(course: NbgraderCourse, assignment: str, students: Iterable[str] |
 
 
 def _scratch_root() -> Path:
-    """A fresh scratch folder for this run; those of runs that were killed are removed first."""
-    for stale in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+    """A fresh scratch folder for this run, named after its process; those of runs that were
+    killed (their process is gone) are removed first."""
+    for stale in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
         try:
-            os.kill(int((stale / "pid").read_text()), 0)
-        except (OSError, ValueError):
+            os.kill(int(stale.name.removeprefix(SCRATCH_PREFIX).split("-")[0]), 0)
+        except (ProcessLookupError, ValueError):
             shutil.rmtree(stale, ignore_errors=True)
-    root = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
-    (root / "pid").write_text(str(os.getpid()))
-    return root
+        except PermissionError:
+            pass  # alive, and someone else's
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
 
 
 def publish_autograded(staged: Path, target: Path, max_file_bytes: int) -> None:
@@ -97,7 +98,7 @@ def _accept(course: NbgraderCourse, snapshot: AssignmentSnapshot, outcome: Gradi
     retry = outcome.retry
     try:
         if outcome.grades is not None and outcome.autograded is not None:
-            score, _ = record_grades(course, snapshot.name, outcome.student_id, outcome.grades)
+            score = record_grades(course, snapshot.name, outcome.student_id, outcome.grades)
             publish_autograded(outcome.autograded, course.folder("autograded", outcome.student_id, snapshot.name),
                                limits.max_file_bytes)
     except (SQLAlchemyError, InvalidEntry, MissingEntry, OSError) as error:

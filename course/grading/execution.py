@@ -43,6 +43,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
+from traitlets import default
 
 from . import kernel_launcher
 from .limits import GradingLimits
@@ -165,6 +166,10 @@ class SandboxedExecute(Execute):
     def __init__(self, **kw: Any) -> None:
         kw.setdefault("kernel_manager_class", LimitedKernelManager)
         super().__init__(**kw)
+
+    @default("shutdown_kernel")
+    def _stop_kernels_at_once(self) -> str:
+        return "immediate"  # every output is in by then; a graceful stop only costs time
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> tuple[NotebookNode, Any]:
         self._session = active_session()

@@ -30,7 +30,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from .errors import GradingError
-from .nbgrader_course import NbgraderCourse, put_python_tools_on_path
+from .nbgrader_course import NbgraderCourse, failure_reason, put_python_tools_on_path
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,5 @@ def _feedback_for(api: NbGraderAPI, course: NbgraderCourse, assignment: str, stu
     folder = course.folder("feedback", student, assignment)
     files = tuple(sorted(folder.glob("*.html")))
     if not outcome["success"]:
-        lines = [line for line in (outcome.get("log", "") + outcome.get("error", "")).splitlines() if line.strip()]
-        errors = [line for line in lines if "Error" in line and "Please see" not in line]
-        return FeedbackResult(student, "failed", reason=(errors or lines or ["no reason given"])[-1][:300])
+        return FeedbackResult(student, "failed", reason=failure_reason(outcome))
     return FeedbackResult(student, "written", files)

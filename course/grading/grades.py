@@ -4,9 +4,9 @@ nbgrader's autograde writes a submission's results into its gradebook: the
 submission timestamp, each grade cell's automatic score and whether it still
 needs a human, each answer's automatic comment and each notebook's late penalty.
 A worker reads exactly those back from its private gradebook
-(:func:`read_grades`); the parent writes them into the course gradebook in one
-transaction (:func:`record_grades`), keeping every manual score and comment a
-grader already gave, as nbgrader does. Writing the same grades twice gives the
+(:func:`read_grades`); the parent writes them into the course gradebook
+(:func:`record_grades`: the grades and comments in one commit), keeping every
+manual score and comment a grader already gave, as nbgrader does. Writing the same grades twice gives the
 same gradebook, which is what makes an interrupted run safe to repeat.
 """
 
@@ -86,7 +86,7 @@ def course_extensions(course: NbgraderCourse, assignment: str) -> dict[str, time
                 for submission in gradebook.find_assignment(assignment).submissions if submission.extension}
 
 
-def _write(gradebook: Gradebook, assignment: str, student: str, grades: SubmissionGrades) -> tuple[float, float]:
+def _write(gradebook: Gradebook, assignment: str, student: str, grades: SubmissionGrades) -> float:
     gradebook.update_or_create_student(student)
     stamp = {"timestamp": grades.timestamp} if grades.timestamp else {}
     submission = gradebook.update_or_create_submission(assignment, student, **stamp)
@@ -104,12 +104,12 @@ def _write(gradebook: Gradebook, assignment: str, student: str, grades: Submissi
             if comment.cell.name in result.comments:
                 comment.auto_comment = result.comments[comment.cell.name]
     gradebook.db.commit()
-    return float(submission.score), float(submission.max_score)
+    return float(submission.score)
 
 
 def record_grades(course: NbgraderCourse, assignment: str, student: str, grades: SubmissionGrades,
-                  attempts: int = 5) -> tuple[float, float]:
-    """Write one submission's grades into the course gradebook; returns (score, max score).
+                  attempts: int = 5) -> float:
+    """Write one submission's grades into the course gradebook; returns its total score.
 
     A SQLite gradebook that another program (formgrader, an nbgrader command)
     holds locked is retried a few times before giving up.

@@ -42,6 +42,15 @@ def put_python_tools_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join(filter(None, [tools, path]))
 
 
+def failure_reason(result: dict[str, str]) -> str:
+    """The most telling line of a failed ``NbGraderAPI`` call (``{success, log, error}``)."""
+    text = result.get("log", "") + "\n" + result.get("error", "")
+    errors = [line.strip() for line in text.splitlines()
+              if re.match(r"^\s*[\w.]+(Error|Exception): ", line) and "Please see" not in line]
+    logged = [line.removeprefix("[ERROR] ") for line in text.splitlines() if line.startswith("[ERROR] ")]
+    return (errors or logged or ["no reason given"])[-1][:300]
+
+
 def load_nbgrader_config(root: Path) -> Config:
     """The nbgrader config in force for a course: Jupyter config folders, lowest
     priority first, then the course's own ``nbgrader_config.py``."""
@@ -98,9 +107,6 @@ class NbgraderCourse:
         """``step`` is ``source``, ``submitted``, ``autograded`` or ``feedback``."""
         coursedir = self.coursedir
         return Path(coursedir.format_path(getattr(coursedir, f"{step}_directory"), student, assignment))
-
-    def source_folder(self, assignment: str) -> Path:
-        return self.folder("source", ".", assignment)
 
     def students_with(self, step: str, assignment: str) -> dict[str, Path]:
         """Student ID -> that student's folder of ``assignment`` at ``step``, for every student who has one."""

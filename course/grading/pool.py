@@ -73,9 +73,9 @@ class GradingPool:
         self._workers = [self._start() for _ in range(self.size)]
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        for worker in self._workers:
-            self._stop(worker)
+    def __exit__(self, error_type: type[BaseException] | None, *exc: object) -> None:
+        for worker in self._workers:  # interrupted (Ctrl-C): do not wait for submissions in flight
+            self._stop(worker, kill=error_type is not None)
         self._workers = []
 
     def _start(self) -> _Worker:

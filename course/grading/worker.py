@@ -20,7 +20,6 @@ the parent accepts the outcome.
 from __future__ import annotations
 
 import copy
-import re
 import shutil
 import tempfile
 import time
@@ -39,7 +38,7 @@ from .execution import SandboxedExecute, execution_session
 from .grades import SubmissionGrades, prepare_student, read_grades, score_zero
 from .intake import stage_submission
 from .limits import GradingLimits
-from .nbgrader_course import NbgraderCourse
+from .nbgrader_course import NbgraderCourse, failure_reason
 from .sandbox import KernelSandbox
 from .snapshot import AssignmentSnapshot, MemoryGradebook
 
@@ -82,16 +81,6 @@ class GradingOutcome:
     def failed(cls, task: GradingTask, notes: list[str], seconds: float = 0.0,
                scratch: Path | None = None, retry: bool = False) -> GradingOutcome:
         return cls(task.student_id, task.fingerprint, None, tuple(notes), None, scratch, seconds, retry)
-
-
-def nbgrader_failure(result: dict[str, str]) -> str:
-    """The most telling line of a failed ``NbGraderAPI`` call, in plain words."""
-    text = result.get("log", "") + "\n" + result.get("error", "")
-    errors = [line.strip() for line in text.splitlines() if re.match(r"^\s*[\w.]+(Error|Exception): ", line)]
-    errors = [line for line in errors if "Please see" not in line]
-    logged = [line[len("[ERROR] "):] for line in text.splitlines() if line.startswith("[ERROR] ")]
-    reason = (errors or logged or ["no reason given"])[-1]
-    return f"nbgrader could not grade it: {reason[:300]}"
 
 
 def grading_preprocessors(course: NbgraderCourse) -> list[object]:
@@ -162,7 +151,7 @@ class SubmissionGrader:
             if not result["success"]:
                 print(f"--- nbgrader could not grade {task.student_id} ---", result.get("log", ""),
                       result.get("error", ""), sep="\n")
-                reason = nbgrader_failure(result)
+                reason = f"nbgrader could not grade it: {failure_reason(result)}"
                 if self.setup.sandbox and "Kernel died before replying" in reason:
                     reason += " (if every submission fails so, grade with --sandbox off and report it)"
                 return GradingOutcome.failed(task, [*notes, reason], time.monotonic() - started, scratch,
