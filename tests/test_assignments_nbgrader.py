@@ -220,7 +220,7 @@ def nbgrader(course: Path, *args: str) -> None:
     assert "[AutogradeApp | ERROR]" not in done.stderr, done.stderr
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave modules
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A temporary course: the repository's config and sources, released, submitted and autograded."""
     root = tmp_path_factory.mktemp("course")

@@ -25,7 +25,7 @@ from course.screening import screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "browser"
-TIMEOUT_MS = 90_000
+TIMEOUT_MS = 240_000  # generous: CI machines may be loaded
 
 if chromium_path() is None:
     if os.environ.get("CI"):
@@ -33,7 +33,7 @@ if chromium_path() is None:
     pytest.skip("no chromium installed: `apt-get install chromium` to run the browser tests", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave modules
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -53,7 +53,7 @@ def page(browser, request):
     context.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave modules
 def lab(tmp_path_factory):
     """JupyterLab on a copy of the notebooks: yields the URL of a notebook by name."""
     home = tmp_path_factory.mktemp("lab")
@@ -71,7 +71,7 @@ def lab(tmp_path_factory):
         yield lambda name: f"http://127.0.0.1:{port}/lab/tree/{name}?token={token}&reset"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave modules
 def voila(tmp_path_factory):
     """Voilà serving the scenario apps, as `make app` does: yields a notebook's URL."""
     home = tmp_path_factory.mktemp("voila")

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 MESOCOURSE = [sys.executable, "-m", "course"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave modules
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "course"
     done = subprocess.run([*MESOCOURSE, "demo", "--out", str(out), "--trainees", "4", "--workers", "2"],

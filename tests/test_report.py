@@ -31,7 +31,7 @@ CELLS = [  # grade_id, points, competencies, critical, params
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: xdist may interleave modules
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     nb = nbformat.v4.new_notebook()
