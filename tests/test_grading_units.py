@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -157,6 +158,19 @@ except MemoryError:
     print("MemoryError")
 """)
     assert done.stdout.strip() == "MemoryError", done.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root has capabilities to lose")
+def test_a_kernel_started_as_root_cannot_lift_its_limits():
+    done = _launch("--memory-mb", "300", code="""
+import resource
+try:
+    resource.setrlimit(resource.RLIMIT_DATA, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    print("lifted")
+except (ValueError, OSError):
+    print("kept")
+""")
+    assert done.stdout.strip() == "kept", done.stderr
 
 
 @pytest.mark.skipif(landlock_abi() < 1, reason="this Linux kernel has no Landlock")

@@ -16,7 +16,9 @@ process trainee code starts:
   reach the gradebook or the instructor's notebooks even by absolute path.
 
 The kernel also dies with the worker that started it (``PR_SET_PDEATHSIG``), so a
-killed grading run leaves no kernel behind. Standard library only, run with
+killed grading run leaves no kernel behind, and it starts with no Linux
+capability: graded as root, trainee code can neither raise its limits again nor
+bypass file permissions. Standard library only, run with
 ``python -I``: it must start fast and import nothing from the course.
 """
 
@@ -30,6 +32,8 @@ import signal
 import sys
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 LANDLOCK_CREATE_RULESET_VERSION = 1
 LANDLOCK_RULE_PATH_BENEATH = 1
@@ -116,11 +120,26 @@ def die_with_parent() -> None:
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def keep_memory_private() -> None:
+    """Forbid other processes of the same user (trainee code) to read this process's memory."""
+    if sys.platform.startswith("linux"):
+        _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def drop_capabilities() -> None:
+    """Empty the capability bounding set, so the program this process executes has no
+    capability, even as root (a non-root process has none to drop)."""
+    if sys.platform.startswith("linux") and os.geteuid() == 0:
+        for capability in range(64):
+            _libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)  # fails harmlessly past the last one
+
+
 def set_limit(kind: int, value: int) -> None:
+    """Set both the soft and the hard limit, so trainee code cannot raise it again."""
     hard = resource.getrlimit(kind)[1]
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
-    resource.setrlimit(kind, (value, hard))
+    resource.setrlimit(kind, (value, value))
 
 
 def main(argv: list[str]) -> None:
@@ -146,6 +165,7 @@ def main(argv: list[str]) -> None:
         set_limit(resource.RLIMIT_FSIZE, args.file_mb * 1024 * 1024)
     if args.landlock:
         restrict_filesystem(args.read, args.write)
+    drop_capabilities()
     os.execvp(kernel[0], kernel)
 
 

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from .kernel_launcher import die_with_parent
+from .kernel_launcher import die_with_parent, keep_memory_private
 from .worker import GradingOutcome, GradingTask, SubmissionGrader, WorkerSetup
 
 
 def worker_main(tasks: Connection, outcomes: Connection, parent: int) -> None:
     """Body of a worker process: set up from the first message, then grade until told to stop."""
     die_with_parent()
+    keep_memory_private()  # it holds the hidden tests in memory
     if os.getppid() != parent:
         return  # the parent is already gone
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
