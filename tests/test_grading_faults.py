@@ -40,6 +40,12 @@ for depth in range(1, 8):
         near.append("../" * depth + "gradebook.db")
     except OSError:
         pass
+for name in ("mem", "environ"):  # the grading worker holds the hidden tests in memory
+    try:
+        open(f"/proc/{os.getppid()}/{name}", "rb").close()
+        near.append("worker " + name)
+    except OSError:
+        pass
 far = []
 for path in (COURSE + "/gradebook.db", COURSE + "/source/dosing/dosing.ipynb", "data.csv"):
     try:
