@@ -102,17 +102,18 @@ def accept_kernel_dialog(page) -> None:
 
 
 def run_all_cells(page) -> None:
-    """Run > Run All Cells, again if the kernel was not connected yet (cells stay unrun)."""
+    """Run > Run All Cells until the first code cell has run (the kernel may connect late)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.locator(".jp-Notebook").first.wait_for()
-    started = "() => /\\[(\\d+|\\*)\\]/.test(document.querySelector('.jp-CodeCell .jp-InputPrompt')?.innerText ?? '')"
+    # executed, not merely queued: "[*]" also shows while no kernel is connected yet
+    executed = "() => /\\[\\d+\\]/.test(document.querySelector('.jp-CodeCell .jp-InputPrompt')?.innerText ?? '')"
     for _ in range(6):
         accept_kernel_dialog(page)
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         try:
-            page.wait_for_function(started, timeout=10_000)
+            page.wait_for_function(executed, timeout=30_000)
             return
         except PlaywrightTimeout:
             accept_kernel_dialog(page)
