@@ -108,7 +108,8 @@ def test_a_corrupt_attempts_file_still_marks_and_says_it_was_not_recorded(depth,
 
 def test_seeded_draw_and_default_store_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("MESOCOURSE_ATTEMPTS", str(tmp_path / "env.json"))
-    quiz = show("06", n=4, seed=11)
+    assert show("06", n=4, seed=11) is None  # displayed once, not returned to be displayed again
+    quiz = QuizWidget("06", n=4, seed=11)
     again = QuizWidget("06", n=4, seed=11)
     assert [v.item.id for v in quiz.views] == [v.item.id for v in again.views]
     assert len(quiz.views) == 4 and "Score: 0 / 4" in quiz.score.value

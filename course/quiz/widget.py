@@ -123,10 +123,9 @@ class QuizWidget(widgets.VBox):
         self.score.value = f"<b>Score: {round(self.points, 2):g} / {len(self.views)}</b> ({checked} of {len(self.views)} checked)"
 
 
-def show(module: str, n: int | None = None, seed: int | None = None, store: AttemptStore | None = None) -> QuizWidget:
-    """Display the quiz of ``module`` (a notebook's last cell) and return it."""
+def show(module: str, n: int | None = None, seed: int | None = None, store: AttemptStore | None = None) -> None:
+    """Display the quiz of ``module``. It returns nothing, so that as a cell's last
+    line the quiz is shown once (a returned widget would be displayed a second time)."""
     from IPython.display import display
 
-    quiz = QuizWidget(module, n=n, seed=seed, store=store)
-    display(quiz)
-    return quiz
+    display(QuizWidget(module, n=n, seed=seed, store=store))
