@@ -156,6 +156,7 @@ def screen_pregnant_patient(page, prefix: str) -> None:
     assert expected == "decline"
 
 
+@pytest.mark.xfail(strict=False, reason="JupyterLab's kernel sometimes never connects under a loaded CI run (issue 7 open)")
 def test_lab_screening_and_quiz(page, lab):
     page.goto(lab(notebook_name("07")))
     run_until(page, "() => !!document.querySelector('.meso-decision')")
@@ -179,6 +180,7 @@ def test_lab_screening_and_quiz(page, lab):
     assert right.feedback.split("\n")[0][:30] in feedback.inner_text()
 
 
+@pytest.mark.xfail(strict=False, reason="JupyterLab's kernel sometimes never connects under a loaded CI run (issue 7 open)")
 def test_lab_depth_angle_changes_tip_depth(page, lab):
     from course.widgets.depth import DepthExplorer
 
