@@ -8,18 +8,10 @@ records the assignments in the course's gradebook, ready for ``nbgrader autograd
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_sources
-
-
-def ensure_tools_on_path() -> None:
-    """nbgrader runs ``alembic``: put this Python's ``bin/`` on PATH for subprocesses."""
-    tools = str(Path(sys.executable).parent)
-    if tools not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
+from course.grading.nbgrader_course import put_python_tools_on_path
 
 
 def generate_release(course_dir: Path | str, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
@@ -30,7 +22,7 @@ def generate_release(course_dir: Path | str, names: tuple[str, ...] = ASSIGNMENT
     root = Path(course_dir).resolve()
     if not (root / "nbgrader_config.py").is_file():
         raise FileNotFoundError(f"{root}: no nbgrader_config.py (is this the course directory?)")
-    ensure_tools_on_path()
+    put_python_tools_on_path()
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     config.CourseDirectory.root = str(root)  # a relative SQLite db_url then lives in the course too
     api = NbGraderAPI(config=config)

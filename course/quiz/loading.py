@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-import course
+from course.paths import QUIZZES
 from course import knowledge
 
 from course.knowledge.errors import validation_error
@@ -28,7 +28,7 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when
 def quizzes_dir() -> Path:
     """The bank folder: ``$MESOCOURSE_QUIZZES`` or the repository's ``quizzes/``."""
     configured = os.environ.get("MESOCOURSE_QUIZZES")
-    return Path(configured) if configured else Path(course.__file__).resolve().parents[1] / "quizzes"
+    return Path(configured) if configured else QUIZZES
 
 
 def shown(path: Path) -> str:
