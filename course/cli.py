@@ -10,6 +10,8 @@ import argparse
 import importlib
 import sys
 
+from course.startup import skip_unused_imports
+
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "check-knowledge": ("course.knowledge.cli", "validate the knowledge base and summarise it"),
@@ -47,6 +49,7 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    skip_unused_imports()
     argv = sys.argv[1:] if argv is None else argv
     chosen = next((arg for arg in argv if arg in COMMANDS), "")
     args = build_parser(chosen).parse_args(argv)

@@ -259,6 +259,6 @@ def test_no_kernel_or_worker_outlives_the_run(graded):
         scratch = variables.get("TMPDIR", "")
         if "mesocourse-grading-" in scratch and not Path(scratch).exists():  # a kernel of a finished run
             leftovers.append(command)
-        if "course.grading.pool" in command and command.endswith(f" {os.getpid()}"):  # one of our workers
+        if "course.grading.worker_process" in command and command.endswith(f" {os.getpid()}"):  # one of our workers
             leftovers.append(command)
     assert leftovers == []

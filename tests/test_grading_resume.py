@@ -87,7 +87,7 @@ def _workers_of(parent: int) -> list[str]:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
-        if "course.grading.pool" in command and command[-2:] == [str(parent), ""]:
+        if "course.grading.worker_process" in command and command[-2:] == [str(parent), ""]:
             commands.append(" ".join(command))
     return commands
 

@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="an empty folder for the demo course (default: demo-course)")
     parser.add_argument("--trainees", type=int, default=24, metavar="N", help="cohort size (default 24)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic cohort (default 2026)")
-    parser.add_argument("--workers", type=int, default=None, help="grading workers (default: CPU count)")
+    parser.add_argument("--workers", type=int, default=None, help="grading workers (default: CPU count + 1)")
 
 
 def step(text: str) -> None:

@@ -30,7 +30,7 @@ from .gradesheet import write_gradesheet
 from .grades import course_extensions, record_grades
 from .intake import fingerprint_submission
 from .ledger import Ledger, SubmissionResult
-from .limits import GradingLimits
+from .limits import GradingLimits, default_workers
 from .nbgrader_course import NbgraderCourse, put_python_tools_on_path
 from .pool import GradingPool
 from .sandbox import kernel_sandbox
@@ -168,7 +168,7 @@ def grade_cohort(course_dir: Path | str, assignment: str, *, workers: int | None
             tasks.append(GradingTask(student, folder, fingerprint, extensions.get(student)))
     try:
         if tasks:
-            for result in _grade(course, snapshot, tasks, ledger, workers or os.cpu_count() or 1, limits, progress):
+            for result in _grade(course, snapshot, tasks, ledger, workers or default_workers(), limits, progress):
                 results[result.student_id] = result
     finally:
         everyone = sorted(course.students_with("submitted", assignment))

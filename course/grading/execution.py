@@ -32,6 +32,7 @@ import shutil
 import signal
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from .limits import GradingLimits
 from .sandbox import KernelSandbox
 
 SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+MAX_SOCKET_PATH = 100  # a Unix socket address holds at most 107 bytes on Linux, 103 on macOS
 SIGNAL_MEANING: dict[int, str] = {signal.SIGKILL: "killed, most likely for memory", signal.SIGXCPU: "CPU time limit",
                   signal.SIGSEGV: "crashed", signal.SIGABRT: "aborted", signal.SIGXFSZ: "file size limit"}
 
@@ -119,7 +121,22 @@ def active_session() -> ExecutionSession:
 
 
 class LimitedKernelManager(AsyncKernelManager):
-    """Starts the kernel through ``kernel_launcher.py`` with the session's limits and environment."""
+    """Starts the kernel through ``kernel_launcher.py`` with the session's limits and environment.
+
+    The kernel listens on Unix sockets in the scratch folder rather than on TCP
+    ports: a port the manager picks can be taken by another process (another
+    worker's kernel) before the kernel binds it, and that kernel then dies at
+    start ("Address already in use"). A socket file of our own cannot be taken.
+    Where the scratch path is too long for a socket address, TCP is kept.
+    """
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        stem = active_session().scratch / f"kernel-{uuid.uuid4().hex[:8]}"
+        if len(f"{stem}-ipc-99") < MAX_SOCKET_PATH:
+            self.transport = "ipc"
+            self.connection_file = f"{stem}.json"
+            self.ip = f"{stem}-ipc"
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         session = active_session()

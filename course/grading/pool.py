@@ -1,7 +1,7 @@
 """A pool of grading worker processes with a deadline per submission.
 
-Each worker is a separate Python process (``python -m course.grading.pool``)
-that loads nbgrader once and then grades one submission at a time
+Each worker is a separate Python process (:mod:`.worker_process`) that loads
+nbgrader once and then grades one submission at a time
 (:class:`.worker.SubmissionGrader`); the parent and a worker exchange pickled
 objects over a pair of pipes. Workers are plain subprocesses rather than
 ``multiprocessing`` children so that callers need no ``if __name__ ==
@@ -27,28 +27,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from .kernel_launcher import die_with_parent, keep_memory_private
-from .worker import GradingOutcome, GradingTask, SubmissionGrader, WorkerSetup
+from .worker import GradingOutcome, GradingTask, WorkerSetup
 
-
-def worker_main(tasks: Connection, outcomes: Connection, parent: int) -> None:
-    """Body of a worker process: set up from the first message, then grade until told to stop."""
-    die_with_parent()
-    keep_memory_private()  # it holds the hidden tests in memory
-    if os.getppid() != parent:
-        return  # the parent is already gone
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    grader = SubmissionGrader(tasks.recv())
-    while True:
-        try:
-            task = tasks.recv()
-        except EOFError:
-            return
-        if task is None:
-            return
-        outcome = grader.grade(task)
-        sys.stdout.flush()
-        outcomes.send(outcome)
+WORKER_MODULE = "course.grading.worker_process"
 
 
 @dataclass
@@ -71,34 +52,51 @@ class GradingPool:
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> GradingPool:
-        self._workers = [self._start() for _ in range(self.size)]
+        self._workers = [self._spawn() for _ in range(self.size)]
+        for worker in self._workers:  # after every spawn: the workers load nbgrader side by side
+            worker.tasks.send(self.setup)
         return self
 
     def __exit__(self, error_type: type[BaseException] | None, *exc: object) -> None:
-        for worker in self._workers:  # interrupted (Ctrl-C): do not wait for submissions in flight
-            self._stop(worker, kill=error_type is not None)
+        interrupted = error_type is not None  # Ctrl-C: do not wait for submissions in flight
+        if not interrupted:  # ask every worker first, so they wind down side by side
+            for worker in self._workers:
+                self._ask_to_stop(worker)
+        for worker in self._workers:
+            self._stop(worker, wait_s=0 if interrupted else 5)
         self._workers = []
 
     def _start(self) -> _Worker:
+        worker = self._spawn()
+        worker.tasks.send(self.setup)
+        return worker
+
+    def _spawn(self) -> _Worker:
+        """A new worker process, not yet set up."""
         task_read, task_write = os.pipe()
         outcome_read, outcome_write = os.pipe()
         with open(self.log_path, "ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(task_read), str(outcome_write), str(os.getpid())],
+                [sys.executable, "-m", WORKER_MODULE, str(task_read), str(outcome_write), str(os.getpid())],
                 pass_fds=(task_read, outcome_write), stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         os.close(task_read)
         os.close(outcome_write)
-        worker = _Worker(process, Connection(task_write, readable=False), Connection(outcome_read, writable=False))
-        worker.tasks.send(self.setup)
-        return worker
+        return _Worker(process, Connection(task_write, readable=False), Connection(outcome_read, writable=False))
 
-    def _stop(self, worker: _Worker, kill: bool = False) -> None:
-        if not kill and worker.process.poll() is None:
-            try:
-                worker.tasks.send(None)
-                worker.process.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
+    @staticmethod
+    def _ask_to_stop(worker: _Worker) -> None:
+        try:
+            worker.tasks.send(None)
+        except OSError:
+            pass  # it is gone already
+
+    @staticmethod
+    def _stop(worker: _Worker, wait_s: float = 0) -> None:
+        """Let the worker exit within ``wait_s`` seconds, then kill it."""
+        try:
+            worker.process.wait(timeout=wait_s)
+        except subprocess.TimeoutExpired:
+            pass
         if worker.process.poll() is None:
             worker.process.kill()
             worker.process.wait()
@@ -106,7 +104,7 @@ class GradingPool:
         worker.outcomes.close()
 
     def _replace(self, worker: _Worker) -> None:
-        self._stop(worker, kill=True)
+        self._stop(worker)
         self._workers[self._workers.index(worker)] = self._start()
 
     def grade(self, tasks: Iterable[GradingTask]) -> Iterator[GradingOutcome]:
@@ -146,8 +144,3 @@ class GradingPool:
             return GradingOutcome.failed(task, [f"not finished {self.deadline_s:g} s after it started "
                                                 "(time budget plus grace); it was stopped"], elapsed)
         return None
-
-
-if __name__ == "__main__":
-    task_fd, outcome_fd, parent_pid = (int(arg) for arg in sys.argv[1:4])
-    worker_main(Connection(task_fd, writable=False), Connection(outcome_fd, readable=False), parent_pid)
