@@ -13,9 +13,10 @@ cohort needs:
 - bounded output: past ``max_output_bytes`` per notebook, outputs are cut, keeping
   what grading reads (errors, stderr, results), so a flood cannot exhaust the
   worker's memory or bloat the graded notebook;
-- isolation while trainee code runs: the kernel starts through
-  ``kernel_launcher.py`` (memory, CPU and file-size limits, optional Landlock
-  sandbox, dies with its worker), with a clean environment, in a scratch folder
+- isolation while trainee code runs: the kernel is forked by the worker's zygote
+  (``kernel_zygote.py``) or started through ``kernel_launcher.py``, bound either
+  way by the same limits (memory, CPU and file size, optional Landlock sandbox,
+  no capability, dies with its worker), with a clean environment, in a scratch folder
   where no notebook with the instructor's tests lies around (notebooks in the
   working folder are held in memory until the kernel is gone).
 
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
@@ -47,6 +49,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import default
 
 from . import kernel_launcher
+from .kernel_zygote import Zygote, forkable
 from .limits import GradingLimits
 from .sandbox import KernelSandbox
 
@@ -63,6 +66,7 @@ class ExecutionSession:
     limits: GradingLimits
     scratch: Path  # the only folder the kernel may write to (under the sandbox)
     sandbox: KernelSandbox | None
+    zygote: Zygote | None = None  # forks the kernels when it can (kernel_zygote.py)
     incidents: list[str] = field(default_factory=list)
     deadline: float = field(init=False)
 
@@ -72,19 +76,23 @@ class ExecutionSession:
     def seconds_left(self) -> float:
         return self.deadline - time.monotonic()
 
-    def launcher_command(self, kernel: list[str], connection_file: str) -> list[str]:
+    def limit_options(self, kernel: list[str], connection_file: str) -> list[str]:
+        """``kernel_launcher.py``'s options for a kernel of this session."""
         limits = self.limits
-        command = [sys.executable, "-I", kernel_launcher.__file__,
-                   "--memory-mb", str(limits.memory_mb),
+        options = ["--memory-mb", str(limits.memory_mb),
                    "--cpu-seconds", str(math.ceil(limits.time_budget_s + limits.grace_s)),
                    "--file-mb", str(max(1, limits.max_file_bytes // 1_000_000))]
         if self.sandbox:
             kernel_prefix = Path(os.path.realpath(kernel[0])).parents[1]
-            command += ["--landlock", "--write", str(self.scratch), "--read", str(kernel_prefix),
+            options += ["--landlock", "--write", str(self.scratch), "--read", str(kernel_prefix),
                         "--read", connection_file]
-            command += [arg for folder in self.sandbox.read for arg in ("--read", folder)]
-            command += [arg for folder in self.sandbox.write for arg in ("--write", folder)]
-        return [*command, "--", *kernel]
+            options += [arg for folder in self.sandbox.read for arg in ("--read", folder)]
+            options += [arg for folder in self.sandbox.write for arg in ("--write", folder)]
+        return options
+
+    def launcher_command(self, kernel: list[str], connection_file: str) -> list[str]:
+        return [sys.executable, "-I", kernel_launcher.__file__, *self.limit_options(kernel, connection_file),
+                "--", *kernel]
 
     def kernel_environment(self, env: dict[str, str], cwd: str | None) -> dict[str, str]:
         env = {key: value for key, value in env.items() if key != "OLDPWD"}
@@ -104,10 +112,11 @@ _active: ExecutionSession | None = None
 
 
 @contextmanager
-def execution_session(limits: GradingLimits, scratch: Path, sandbox: KernelSandbox | None) -> Iterator[ExecutionSession]:
+def execution_session(limits: GradingLimits, scratch: Path, sandbox: KernelSandbox | None,
+                      zygote: Zygote | None = None) -> Iterator[ExecutionSession]:
     """Bound the kernels started inside this block by ``limits``; the time budget starts now."""
     global _active
-    _active = ExecutionSession(limits, scratch, sandbox)
+    _active = ExecutionSession(limits, scratch, sandbox, zygote)
     try:
         yield _active
     finally:
@@ -141,6 +150,15 @@ class LimitedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         session = active_session()
         kw["env"] = session.kernel_environment(dict(kw.get("env") or os.environ), kw.get("cwd"))
+        if session.zygote is not None and forkable(kernel_cmd) and isinstance(self.provisioner, LocalProvisioner):
+            cwd = str(kw.get("cwd") or os.getcwd())
+            kernel = session.zygote.start(kernel_cmd, kw["env"], cwd,
+                                          session.limit_options(kernel_cmd, self.connection_file))
+            if kernel is not None:  # what LocalProvisioner.launch_kernel records of a process it starts
+                self.provisioner.process, self.provisioner.pid, self.provisioner.pgid = kernel, kernel.pid, kernel.pid
+                self.provisioner.cwd = cwd
+                self._reconcile_connection_info(self.provisioner.connection_info)
+                return
         await super()._async_launch_kernel(session.launcher_command(kernel_cmd, self.connection_file), **kw)
 
 

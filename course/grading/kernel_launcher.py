@@ -35,6 +35,7 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
 LANDLOCK_CREATE_RULESET_VERSION = 1
 LANDLOCK_RULE_PATH_BENEATH = 1
 SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
@@ -51,6 +52,14 @@ WRITE_RIGHTS = (WRITE_FILE | REMOVE_DIR | REMOVE_FILE | MAKE_DIR | MAKE_REG | MA
 WRITABLE_DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/urandom", "/dev/random")
 
 _libc = ctypes.CDLL(None, use_errno=True)
+
+
+class CapabilityHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class CapabilityData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
 
 class LandlockRulesetAttr(ctypes.Structure):
@@ -74,7 +83,7 @@ def landlock_abi() -> int:
 def _check(result: int, what: str) -> int:
     if result < 0:
         error = ctypes.get_errno()
-        raise OSError(error, f"landlock: {what}: {os.strerror(error)}")
+        raise OSError(error, f"{what}: {os.strerror(error)}")
     return result
 
 
@@ -92,7 +101,7 @@ def restrict_filesystem(read: list[str], write: list[str]) -> None:
     attr = LandlockRulesetAttr(handled)
     ruleset = _check(_libc.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr),
                                    ctypes.c_size_t(ctypes.sizeof(attr)), ctypes.c_uint32(0)),
-                     "create ruleset")
+                     "landlock: create ruleset")
     rules = [(path, READ_RIGHTS) for path in read]
     rules += [(path, READ_RIGHTS | WRITE_RIGHTS) for path in write]
     rules += [(path, READ_FILE | WRITE_FILE) for path in WRITABLE_DEVICES]
@@ -106,11 +115,11 @@ def restrict_filesystem(read: list[str], write: list[str]) -> None:
         beneath = LandlockPathBeneathAttr(rights & handled, fd)
         _check(_libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset),
                              ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH), ctypes.byref(beneath),
-                             ctypes.c_uint32(0)), f"allow {path}")
+                             ctypes.c_uint32(0)), f"landlock: allow {path}")
         os.close(fd)
-    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "landlock: no_new_privs")
     _check(_libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)),
-           "restrict self")
+           "landlock: restrict self")
     os.close(ruleset)
 
 
@@ -120,18 +129,24 @@ def die_with_parent() -> None:
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def keep_memory_private() -> None:
-    """Forbid other processes of the same user (trainee code) to read this process's memory."""
+def keep_memory_private(private: bool = True) -> None:
+    """Forbid other processes of the same user (trainee code) to read this process's memory
+    and environment (``private=False``: allow it again, as a new program would)."""
     if sys.platform.startswith("linux"):
-        _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        _libc.prctl(PR_SET_DUMPABLE, 0 if private else 1, 0, 0, 0)
 
 
 def drop_capabilities() -> None:
-    """Empty the capability bounding set, so the program this process executes has no
-    capability, even as root (a non-root process has none to drop)."""
-    if sys.platform.startswith("linux") and os.geteuid() == 0:
-        for capability in range(64):
-            _libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)  # fails harmlessly past the last one
+    """Give up every Linux capability for good, so that even as root this process and
+    what it runs cannot raise a hard limit or bypass file permissions (a non-root
+    process has none to drop): empty the bounding set, which a program executed
+    later gets its capabilities from, and this process's own sets."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        return
+    for capability in range(64):
+        _libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)  # fails harmlessly past the last one
+    header = CapabilityHeader(LINUX_CAPABILITY_VERSION_3, 0)
+    _check(_libc.capset(ctypes.byref(header), (CapabilityData * 2)()), "drop capabilities")
 
 
 def set_limit(kind: int, value: int) -> None:
@@ -142,7 +157,8 @@ def set_limit(kind: int, value: int) -> None:
     resource.setrlimit(kind, (value, value))
 
 
-def main(argv: list[str]) -> None:
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """The limits and the kernel command line (``args.kernel``) from this script's arguments."""
     parser = argparse.ArgumentParser(prog="kernel_launcher")
     parser.add_argument("--memory-mb", type=int)
     parser.add_argument("--cpu-seconds", type=int)
@@ -152,9 +168,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--write", action="append", default=[])
     parser.add_argument("kernel", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
-    kernel = args.kernel[1:] if args.kernel[:1] == ["--"] else args.kernel
-    if not kernel:
+    args.kernel = args.kernel[1:] if args.kernel[:1] == ["--"] else args.kernel
+    if not args.kernel:
         parser.error("no kernel command after --")
+    return args
+
+
+def apply_limits(args: argparse.Namespace) -> None:
+    """Bind this process, and whatever it starts, by the limits in ``args``."""
     die_with_parent()
     set_limit(resource.RLIMIT_CORE, 0)
     if args.memory_mb:
@@ -166,7 +187,12 @@ def main(argv: list[str]) -> None:
     if args.landlock:
         restrict_filesystem(args.read, args.write)
     drop_capabilities()
-    os.execvp(kernel[0], kernel)
+
+
+def main(argv: list[str]) -> None:
+    args = parse_arguments(argv)
+    apply_limits(args)
+    os.execvp(args.kernel[0], args.kernel)
 
 
 if __name__ == "__main__":

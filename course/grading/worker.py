@@ -8,7 +8,8 @@ For each submission the worker:
    (:mod:`.snapshot`);
 3. runs nbgrader's own autograde (``NbGraderAPI.autograde``) on the scratch copy
    with the course's nbgrader config, nbgrader's ``Execute`` replaced by
-   :class:`.execution.SandboxedExecute` and deleted cells restored;
+   :class:`.execution.SandboxedExecute` and deleted cells restored; kernels are
+   forked from the worker's warm zygote (:mod:`.kernel_zygote`);
 4. hands back the grades as plain data, the notes, and the graded notebooks
    (:class:`GradingOutcome`); the parent records them in the course.
 
@@ -37,6 +38,7 @@ from .errors import GradingError
 from .execution import SandboxedExecute, execution_session
 from .grades import SubmissionGrades, prepare_student, read_grades, score_zero
 from .intake import stage_submission
+from .kernel_zygote import Zygote
 from .limits import GradingLimits
 from .nbgrader_course import NbgraderCourse, failure_reason
 from .sandbox import KernelSandbox
@@ -103,6 +105,7 @@ class SubmissionGrader:
         self.setup = setup
         self.course = NbgraderCourse.open(setup.course_root)
         self.preprocessors = grading_preprocessors(self.course)
+        self.zygote = Zygote()  # forks this worker's kernels; it dies with the worker
 
     @property
     def assignment(self) -> str:
@@ -145,7 +148,7 @@ class SubmissionGrader:
                                              time.monotonic() - started, scratch)
             prepare_student(gradebook.url, self.assignment, task.student_id, task.extension)
             api = NbGraderAPI(coursedir=coursedir, config=config)
-            with execution_session(self.setup.limits, scratch, self.setup.sandbox) as session:
+            with execution_session(self.setup.limits, scratch, self.setup.sandbox, self.zygote) as session:
                 result = api.autograde(self.assignment, task.student_id, force=True, create=True)
             notes = [*intake.notes, *dict.fromkeys(session.incidents)]
             if not result["success"]:
