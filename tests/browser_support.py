@@ -5,6 +5,7 @@ download: it cannot be fetched here)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -72,3 +73,30 @@ def server(command: list[str], ready_url: str, home: Path) -> Iterator[None]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _api(url: str, token: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(),
+                                     method="GET" if body is None else "POST",
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def start_kernel_session(base_url: str, token: str, path: str, timeout: float = 180) -> None:
+    """Start the notebook's kernel through Jupyter's REST API and wait until it has announced itself.
+
+    JupyterLab then finds the session when it opens the notebook and connects to
+    that running kernel: no kernel start to wait for in the page, and no "Select
+    Kernel" dialog from the race between loading the kernel specs and opening the
+    notebook. The server reports the kernel "starting" until a client connects, so
+    readiness is its first message: the server updates ``last_activity`` then.
+    """
+    session = _api(f"{base_url}/api/sessions", token,
+                   {"path": path, "name": path, "type": "notebook", "kernel": {"name": "python3"}})
+    kernel = f"{base_url}/api/kernels/{session['kernel']['id']}"
+    deadline = time.monotonic() + timeout
+    while _api(kernel, token).get("last_activity") == session["kernel"]["last_activity"]:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the kernel for {path} sent no message within {timeout} s")
+        time.sleep(0.3)

@@ -29,7 +29,7 @@ from course.assignments.integrity import NOTE
 from course.assignments.submission import fill_answers
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("assignments-autograde")]
+pytestmark = [pytest.mark.slow]
 
 AFTERCARE = ["sunscreen", "cold_compress", "keep_clean", "protective_cream", "report_warning_signs", "analgesic_choice"]
 
@@ -322,7 +322,6 @@ def test_feedback_shows_the_explanations_but_never_the_hidden_tests(course: Path
 
 
 # --- nbgrader's Validator ----------------------------------------------------------
-@pytest.mark.xdist_group("assignments-validator")
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_validator_passes_sources_and_fails_releases_unless_inverted(name: str) -> None:
     assert Validator().validate(str(REPO / "source" / name / f"{name}.ipynb")) == {}

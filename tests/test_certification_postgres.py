@@ -24,7 +24,7 @@ from certification_builders import (
 from course.certification.registry import CERTIFICATE, DECISION, Registry
 from course.cli import main
 
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
+pytestmark = [pytest.mark.postgres]
 INITDB = sorted(glob("/usr/lib/postgresql/*/bin/initdb"))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from course.assignments.build import ASSIGNMENTS
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
+pytestmark = [pytest.mark.slow]
 MESOCOURSE = [sys.executable, "-m", "course"]
 
 

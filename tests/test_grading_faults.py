@@ -22,7 +22,7 @@ from grading_support import (ASSIGNMENT, CORRECT, MAX_SCORE, answered, build_cou
 from course.grading import GradingLimits, grade_cohort
 from course.grading.kernel_launcher import landlock_abi
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow]
 
 LIMITS = GradingLimits(time_budget_s=20, grace_s=30, memory_mb=512, max_output_bytes=200_000)
 

@@ -10,7 +10,7 @@ from grading_support import ASSIGNMENT, EXPLANATION, HIDDEN_MARKER, build_course
 from course.cli import main
 from course.grading import grade_cohort, write_feedback
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow]
 
 TRAINEES = {
     "good": {},
@@ -27,7 +27,8 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for student, answers in TRAINEES.items():
         submit(course, student, answers)
     submit(course, "ungraded")
-    grade_cohort(course, ASSIGNMENT, workers=2, students=list(TRAINEES))
+    results = grade_cohort(course, ASSIGNMENT, workers=2, students=list(TRAINEES))
+    assert {r.student_id: (r.status, r.notes) for r in results} == {s: ("graded", ()) for s in TRAINEES}
     return course
 
 

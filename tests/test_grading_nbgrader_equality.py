@@ -20,7 +20,7 @@ from grading_support import cell_scores, tree_hashes
 from course.grading import grade_cohort
 from course.grading.nbgrader_course import put_python_tools_on_path
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow]
 
 USER_GUIDE = Path(nbgrader.__file__).parent / "docs" / "source" / "user_guide"
 
