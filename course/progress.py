@@ -3,10 +3,10 @@
 Every checked quiz answer is appended to a JSON file: ``$MESOCOURSE_ATTEMPTS``, or
 ``~/.mesocourse/attempts.json``, or a path you give. The file is rewritten
 atomically (a temporary file renamed over it), so an interrupted write never
-leaves half a file. A file that cannot be read as attempts raises
-:class:`AttemptsError` naming it and is never overwritten: the trainee's record
-is theirs to repair. Two kernels recording at the same instant may lose one
-attempt (last writer wins); a single trainee's notebook does not do that.
+leaves half a file, and under a lock on a sibling ``.lock`` file, so two kernels
+recording at the same instant both keep their attempt. A file that cannot be read
+as attempts raises :class:`AttemptsError` naming it and is never overwritten: the
+trainee's record is theirs to repair.
 
 ``summary`` and ``plot_progress`` read the file; module 00 calls ``show_progress``.
 pandas and matplotlib load only inside the functions that need them.
@@ -18,12 +18,19 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from course import knowledge
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     import pandas
@@ -102,9 +109,18 @@ class AttemptStore:
             raise ValueError(f"score must be in [0, 1], got {score!r}")
         moment = (at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
         attempt = Attempt(module, item_id, competency, bool(correct), float(score), moment)
-        attempts = self.attempts() + [attempt]  # raises, leaving the file alone, if it is corrupt
-        self._write({"version": FORMAT_VERSION, "attempts": [asdict(a) for a in attempts]})
+        with self._locked():  # another kernel's read-modify-write waits: no attempt is lost
+            attempts = self.attempts() + [attempt]  # raises, leaving the file alone, if it is corrupt
+            self._write({"version": FORMAT_VERSION, "attempts": [asdict(a) for a in attempts]})
         return attempt
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            if fcntl is not None:  # POSIX; elsewhere the last writer wins
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def _write(self, data: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

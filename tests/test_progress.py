@@ -48,7 +48,7 @@ def test_record_appends_atomically_and_creates_folders(tmp_path):
     assert data["version"] == 1
     assert data["attempts"][0] == _entry("04", "depth-01", "depth", True, 1.0, "2025-03-03T09:30:00+00:00")
     assert [a.item_id for a in store.attempts()] == ["depth-01", "depth-02"]
-    assert sorted(p.name for p in path.parent.iterdir()) == ["attempts.json"]  # no temporary file left
+    assert sorted(p.name for p in path.parent.iterdir()) == ["attempts.json", "attempts.json.lock"]  # no temporary file left
     with pytest.raises(ValueError, match="score must be in"):
         store.record("04", "depth-01", "depth", True, 1.5)
 
@@ -134,3 +134,16 @@ def test_progress_view_for_no_attempts_a_record_and_a_corrupt_file(tmp_path, rec
     broken.write_text("{", encoding="utf-8")
     (message,) = progress_outputs(broken)
     assert "could not be read" in message.data and str(broken) in message.data
+
+
+def test_two_kernels_recording_at_once_lose_no_attempt(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "attempts.json"
+    writer = ("import sys\nfrom course.progress import AttemptStore\nstore = AttemptStore(sys.argv[1])\n"
+              "for n in range(40):\n    store.record('04', f'{sys.argv[2]}-{n}', 'depth', True, 1.0)\n")
+    writers = [subprocess.Popen([sys.executable, "-c", writer, str(path), name]) for name in ("a", "b")]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    recorded = sorted(a.item_id for a in AttemptStore(path).attempts())
+    assert recorded == sorted(f"{name}-{n}" for name in ("a", "b") for n in range(40))
