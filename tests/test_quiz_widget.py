@@ -35,7 +35,7 @@ def test_each_type_gets_its_control(depth, store):
     quiz = QuizWidget(depth, store=store)
     assert isinstance(_view(quiz, "depth-04").control, widgets.RadioButtons)
     assert isinstance(_view(quiz, "depth-06").control, widgets.ToggleButtons)
-    assert isinstance(_view(quiz, "depth-01").number, widgets.FloatText)
+    assert isinstance(_view(quiz, "depth-01").number, widgets.Text) and _view(quiz, "depth-01").number.value == ""
     ordering = _view(quiz, "depth-12")
     assert [d.value for d in ordering.positions] == [o.id for o in ordering.item.options]
     assert all(view.control.value is None for view in quiz.views if view.item.type == "single_choice")
@@ -57,7 +57,7 @@ def test_checking_answers_gives_feedback_score_and_records_attempts(depth, store
     true_false.control.value = False
     true_false.check.click()
     numeric = _view(quiz, "depth-01")
-    numeric.number.value = 2.1  # on the tolerance boundary
+    numeric.number.value = " 2,1 "  # on the tolerance boundary, typed with a decimal comma
     numeric.check.click()
     ordering = _view(quiz, "depth-12")
     for dropdown, step in zip(ordering.positions, ["superficial_intradermal", "epidermal", "intradermal", "hypodermic"]):
@@ -128,3 +128,15 @@ def test_importing_course_quiz_and_progress_stays_light():
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_numeric_answer_starts_empty_and_must_be_a_number(depth, store):
+    quiz = QuizWidget(depth, store=store)
+    numeric = _view(quiz, "depth-01")
+    numeric.check.click()  # nothing typed yet: not an answer of 0
+    assert "No answer given yet." in numeric.feedback.value
+    for typed in ("two", "nan", "1e999"):
+        numeric.number.value = typed
+        numeric.check.click()
+        assert "Type a number" in numeric.feedback.value
+    assert _recorded(store) == [] and "Score: 0 / 13" in quiz.score.value

@@ -10,6 +10,7 @@ notebooks can drive the quiz in plain Python: set ``.value``, call ``.click()``.
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
 
 import ipywidgets as widgets
@@ -27,6 +28,20 @@ def _choice_options(item: Item) -> list[tuple[str, str]]:
     return [(option.text, option.id) for option in item.options]
 
 
+NOT_A_NUMBER = "Type a number, e.g. 2.5 (a decimal point or comma both work)."
+
+
+def _number(text: str) -> float | None:
+    """The number typed in a numeric answer box; None when it is empty; ValueError when it is not a number."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {text!r}")
+    return value
+
+
 class ItemView:
     """One item: its control(s), a Check button, the feedback and the latest mark."""
 
@@ -34,7 +49,7 @@ class ItemView:
         self.item, self.result = item, None
         self.checkboxes: dict[str, widgets.Checkbox] = {}
         self.positions: list[widgets.Dropdown] = []
-        self.number: widgets.FloatText | None = None
+        self.number: widgets.Text | None = None
         self.control = self._control(item)
         self.check = widgets.Button(description="Check", button_style="primary")
         self.feedback = widgets.HTML()
@@ -52,7 +67,8 @@ class ItemView:
         if item.type == "true_false":
             return widgets.ToggleButtons(options=[("True", True), ("False", False)], value=None)
         if item.type == "numeric":
-            self.number = widgets.FloatText(value=0.0, layout=widgets.Layout(width="8em"))
+            # a text box, not a number box: it starts empty ("not answered"), not at 0
+            self.number = widgets.Text(value="", placeholder="a number", layout=widgets.Layout(width="8em"))
             return widgets.HBox([self.number, widgets.Label(item.unit or "")])
         if item.type == "multiple_choice":
             self.checkboxes = {
@@ -71,7 +87,7 @@ class ItemView:
         """The trainee's answer as ``mark`` takes it."""
         kind = self.item.type
         if kind == "numeric":
-            return self.number.value  # type: ignore[union-attr]
+            return _number(self.number.value)  # type: ignore[union-attr]
         if kind == "multiple_choice":
             return [option_id for option_id, box in self.checkboxes.items() if box.value]
         if kind == "ordering":
@@ -108,7 +124,12 @@ class QuizWidget(widgets.VBox):
         return sum(view.result.score for view in self.views if view.result is not None)
 
     def _on_check(self, view: ItemView) -> None:
-        result = mark(view.item, view.response())
+        try:
+            response = view.response()
+        except ValueError:  # a numeric answer that is not a number: nothing to mark or record
+            view.show(Marked(False, 0.0, NOT_A_NUMBER))
+            return
+        result = mark(view.item, response)
         note = ""
         if result.feedback != NO_ANSWER:  # nothing to record
             try:
