@@ -116,6 +116,7 @@ class AttemptStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        """Hold an exclusive lock on the sibling ``.lock`` file, creating the folder first."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
             if fcntl is not None:  # POSIX; elsewhere the last writer wins
@@ -123,7 +124,7 @@ class AttemptStore:
             yield
 
     def _write(self, data: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Replace the file atomically; called under ``_locked``, which made the folder."""
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".attempts-", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pandas
@@ -137,9 +139,6 @@ def test_progress_view_for_no_attempts_a_record_and_a_corrupt_file(tmp_path, rec
 
 
 def test_two_kernels_recording_at_once_lose_no_attempt(tmp_path):
-    import subprocess
-    import sys
-
     path = tmp_path / "attempts.json"
     writer = ("import sys\nfrom course.progress import AttemptStore\nstore = AttemptStore(sys.argv[1])\n"
               "for n in range(40):\n    store.record('04', f'{sys.argv[2]}-{n}', 'depth', True, 1.0)\n")
