@@ -14,6 +14,8 @@ from .errors import KnowledgeError
 from .schema import Model
 
 SOURCE_KEYS = ("sources", "source", "role_sources")
+# source field -> the field holding the seed's verbatim words for it
+QUOTE_FOR = {"sources": "quote", "source": "quote", "role_sources": "role_quote"}
 
 
 def unique_ids(file: str, items: Iterable[Any]) -> None:
@@ -57,3 +59,41 @@ def check_refs(file: str, entry: str, field: str, ids: Iterable[str], known: Ite
     for ref in ids:
         if ref not in known:
             raise KnowledgeError(file, entry, field, f"unknown {kind} '{ref}'")
+
+
+
+def _models(node: Any, path: str, entry: str) -> Iterator[tuple[str, str, Model]]:
+    """Yield (entry, path inside the entry, model) for ``node`` and every model under it."""
+    if isinstance(node, Model):
+        if getattr(node, "id", None):
+            entry, path = node.id, ""
+        yield entry, path, node
+        for key in type(node).model_fields:
+            yield from _models(getattr(node, key), f"{path}.{key}" if path else key, entry)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _models(value, f"{path}.{key}", entry)
+    elif isinstance(node, (tuple, list)):
+        for position, value in enumerate(node):
+            yield from _models(value, f"{path}[{position}]", entry)
+
+
+def provenance_problems(file: str, content: Model, seeds: set[str]) -> list[KnowledgeError]:
+    """Entries that cite a seed without its verbatim words, or that are course policy
+    without a reason (the medical content rules: a seed is cited only with a quote; what
+    the course adds itself says why)."""
+    problems = []
+    for entry, path, model in _models(content, "", ""):
+        def where(name: str) -> str:
+            return f"{path}.{name}" if path else name
+        if getattr(model, "label", None) == "course_policy" and not getattr(model, "reason", "").strip():
+            problems.append(KnowledgeError(file, entry, where("reason"), "a `course_policy` entry needs a `reason`"))
+        for source_key, quote_key in QUOTE_FOR.items():
+            value = getattr(model, source_key, None)
+            if value is None:
+                continue
+            cited = [s for s in ((value,) if isinstance(value, str) else value) if s in seeds]
+            if cited and not getattr(model, quote_key, ()):
+                problems.append(KnowledgeError(
+                    file, entry, where(quote_key), f"cites {', '.join(cited)} but gives no verbatim `{quote_key}:` from it"))
+    return problems

@@ -7,25 +7,41 @@ in ``course.knowledge.consistency``; this module only describes single entries.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-Label = Literal["seed_claim", "practice_guidance", "published_study", "regulatory"]
+Label = Literal["seed_claim", "practice_guidance", "published_study", "regulatory", "course_policy"]
 LABEL_NAMES: dict[str, str] = {
     "seed_claim": "seed claim",
     "practice_guidance": "practice guidance",
     "published_study": "published study",
     "regulatory": "regulatory",
+    "course_policy": "course policy",
 }
 Sources = tuple[str, ...]
+# Verbatim text from a cited seed: one string or a list of them, `[...]` marking an
+# elision. Stored as a tuple. ``consistency.check_provenance`` requires one wherever a
+# seed is cited; ``tests/test_knowledge.py`` checks each against the seed files.
+Quote = Annotated[tuple[str, ...], BeforeValidator(lambda value: (value,) if isinstance(value, str) else value)]
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Fact(Model):
+class Cited(Model):
+    """Provenance every sourced entry carries besides its ``sources`` and ``label``.
+
+    ``quote``: the seed's own words, required when a seed is cited. ``reason``: why the
+    course adds this itself, required when the label is ``course_policy``.
+    """
+
+    quote: Quote = ()
+    reason: str = ""
+
+
+class Fact(Cited):
     """A sourced statement: the unit every notebook and quiz quotes."""
 
     text: str
@@ -68,7 +84,7 @@ class SourcesFile(Model):
 LayerName = Literal["epidermis", "dermis", "epidermis_plus_dermis", "subcutaneous_fat"]
 
 
-class LayerFigure(Model):
+class LayerFigure(Cited):
     range_mm: tuple[float, float] | None = None
     no_reliable_figure: str | None = None
     sources: Sources = Field(min_length=1)
@@ -85,7 +101,7 @@ class LayerFigure(Model):
         return self
 
 
-class Area(Model):
+class Area(Cited):
     id: str
     name: str
     parent: str | None = None
@@ -109,7 +125,7 @@ class AreasFile(Model):
     areas: tuple[Area, ...]
 
 
-class DepthRange(Model):
+class DepthRange(Cited):
     from_mm: float = Field(ge=0)
     up_to_mm: float = Field(gt=0)
     up_to_inclusive: bool = True
@@ -124,7 +140,7 @@ class DepthRange(Model):
         return self
 
 
-class SourceValue(Model):
+class SourceValue(Cited):
     source: str
     text: str
     label: Label
@@ -162,6 +178,7 @@ class Ingredient(Model):
     name: str
     roles: tuple[str, ...]
     role_sources: Sources = Field(min_length=1)
+    role_quote: Quote = ()  # the seed's words for the roles, when role_sources cites a seed
     evidence: tuple[Fact, ...] = Field(min_length=1)
     cautions: tuple[Fact, ...] = ()
     regulatory: tuple[Regulation, ...] = ()
@@ -172,7 +189,7 @@ class IngredientsFile(Model):
     ingredients: tuple[Ingredient, ...]
 
 
-class Indication(Model):
+class Indication(Cited):
     id: str
     name: str
     areas: tuple[str, ...] = Field(min_length=1)
@@ -222,7 +239,7 @@ class Maintenance(Model):
         return self
 
 
-class Protocol(Model):
+class Protocol(Cited):
     id: str
     name: str
     area: str
@@ -287,7 +304,7 @@ class When(Model):
         return self
 
 
-class Rule(Model):
+class Rule(Cited):
     id: str
     when: When
     decision: str
@@ -310,7 +327,7 @@ class Named(Model):
     text: str = ""
 
 
-class Exclusion(Model):
+class Exclusion(Cited):
     ingredient: str
     patient_any: PatientAny
     sources: Sources = Field(min_length=1)
@@ -337,7 +354,7 @@ class Reaction(Entry):
     triage: Literal["expected", "monitor", "urgent"]
 
 
-class Outbreak(Model):
+class Outbreak(Cited):
     id: str
     place: str
     years: str
@@ -366,7 +383,7 @@ class ComplicationsFile(Model):
         return self
 
 
-class Position(Model):
+class Position(Cited):
     source: str
     value: str
     label: Label
