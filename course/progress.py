@@ -8,6 +8,13 @@ recording at the same instant both keep their attempt. A file that cannot be rea
 as attempts raises :class:`AttemptsError` naming it and is never overwritten: the
 trainee's record is theirs to repair.
 
+The format is ``{"version": 1, "attempts": [...]}``. Two later additions are
+optional, so every earlier file still reads as it is: an attempt may carry
+``seconds`` (the time the answer took), and the file may carry
+``settings`` (``{"target_retention": 0.9}``, read by :mod:`course.review`). A
+rewrite keeps every attempt and the settings, and writes ``seconds`` only where
+it was recorded.
+
 ``summary`` and ``plot_progress`` read the file; module 00 calls ``show_progress``.
 pandas and matplotlib load only inside the functions that need them.
 """
@@ -38,6 +45,7 @@ if TYPE_CHECKING:
 
 ENV = "MESOCOURSE_ATTEMPTS"
 FORMAT_VERSION = 1
+SETTINGS = {"target_retention": (0.7, 0.99)}  # name -> allowed range (inclusive)
 SUMMARY_COLUMNS = ["level", "id", "name", "items_attempted", "items_correct", "share", "attempts", "latest", "pass_mark"]
 
 
@@ -51,7 +59,8 @@ class AttemptsError(ValueError):
 
 @dataclass(frozen=True)
 class Attempt:
-    """One checked answer: which item, its competency, the mark, and when (UTC, ISO 8601)."""
+    """One checked answer: which item, its competency, the mark, when (UTC, ISO 8601)
+    and, when recorded, how many seconds the answer took."""
 
     module: str
     item_id: str
@@ -59,6 +68,14 @@ class Attempt:
     correct: bool
     score: float
     at: str
+    seconds: float | None = None
+
+    def as_entry(self) -> dict[str, Any]:
+        """The attempt as stored: ``seconds`` only when it was recorded."""
+        entry = asdict(self)
+        if self.seconds is None:
+            del entry["seconds"]
+        return entry
 
 
 def default_path() -> Path:
@@ -70,17 +87,35 @@ def _attempt(entry: Any, position: int, path: Path) -> Attempt:
     fields = {
         "module": str, "item_id": str, "competency": str, "correct": bool, "score": (int, float), "at": str,
     }
-    if not isinstance(entry, dict) or set(entry) != set(fields):
-        raise AttemptsError(path, f"attempt #{position + 1} must have exactly the keys {', '.join(fields)}")
-    for key, kind in fields.items():
-        value = entry[key]
-        if not isinstance(value, kind) or (key == "score" and isinstance(value, bool)):
+    optional = {"seconds": (int, float)}
+    if not isinstance(entry, dict) or not set(fields) <= set(entry) <= set(fields) | set(optional):
+        raise AttemptsError(path, f"attempt #{position + 1} must have exactly the keys {', '.join(fields)} "
+                                  f"(and optionally {', '.join(optional)})")
+    for key, kind in {**fields, **optional}.items():
+        value = entry.get(key, 0)
+        if not isinstance(value, kind) or (key in ("score", "seconds") and isinstance(value, bool)):
             raise AttemptsError(path, f"attempt #{position + 1}, field '{key}' has the wrong type ({value!r})")
+    if not 0 <= entry.get("seconds", 0) < math.inf:
+        raise AttemptsError(path, f"attempt #{position + 1}, field 'seconds' must be a finite number >= 0")
     try:
         datetime.fromisoformat(entry["at"])
     except ValueError:
         raise AttemptsError(path, f"attempt #{position + 1}, field 'at' is not an ISO date-time ({entry['at']!r})") from None
-    return Attempt(**{**entry, "score": float(entry["score"])})
+    seconds = entry.get("seconds")
+    return Attempt(**{**entry, "score": float(entry["score"]), "seconds": None if seconds is None else float(seconds)})
+
+
+def _settings(data: dict[str, Any], path: Path) -> dict[str, float]:
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise AttemptsError(path, "'settings' must be a mapping")
+    for name, value in settings.items():
+        if name not in SETTINGS:
+            raise AttemptsError(path, f"unknown setting '{name}' (known: {', '.join(SETTINGS)})")
+        low, high = SETTINGS[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise AttemptsError(path, f"setting '{name}' must be a number from {low} to {high}, got {value!r}")
+    return {name: float(value) for name, value in settings.items()}
 
 
 class AttemptStore:
@@ -89,30 +124,73 @@ class AttemptStore:
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_path()
 
-    def attempts(self) -> list[Attempt]:
-        """Every recorded attempt, oldest first; [] when the file does not exist yet."""
+    def read(self) -> tuple[list[Attempt], dict[str, float]]:
+        """Every recorded attempt (oldest first) and the settings; ([], {}) when there is no file yet."""
         if not self.path.exists():
-            return []
+            return [], {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise AttemptsError(self.path, f"cannot be read as JSON ({error})") from None
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or not isinstance(data.get("attempts"), list):
             raise AttemptsError(self.path, f'is not an attempts file ({{"version": {FORMAT_VERSION}, "attempts": [...]}})')
-        return [_attempt(entry, n, self.path) for n, entry in enumerate(data["attempts"])]
+        extra = set(data) - {"version", "attempts", "settings"}
+        if extra:
+            raise AttemptsError(self.path, f"unknown top-level key(s) {', '.join(sorted(extra))}")
+        return [_attempt(entry, n, self.path) for n, entry in enumerate(data["attempts"])], _settings(data, self.path)
+
+    def attempts(self) -> list[Attempt]:
+        """Every recorded attempt, oldest first; [] when the file does not exist yet."""
+        return self.read()[0]
+
+    def settings(self) -> dict[str, float]:
+        """The trainee's settings (e.g. ``target_retention``); {} when none are stored."""
+        return self.read()[1]
 
     def record(
-        self, module: str, item_id: str, competency: str, correct: bool, score: float, at: datetime | None = None
+        self, module: str, item_id: str, competency: str, correct: bool, score: float, at: datetime | None = None,
+        seconds: float | None = None,
     ) -> Attempt:
         """Append one attempt and rewrite the file atomically; returns the attempt."""
         if not 0 <= score <= 1:
             raise ValueError(f"score must be in [0, 1], got {score!r}")
+        if seconds is not None and not 0 <= seconds < math.inf:
+            raise ValueError(f"seconds must be a finite number >= 0, got {seconds!r}")
         moment = (at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-        attempt = Attempt(module, item_id, competency, bool(correct), float(score), moment)
+        taken = None if seconds is None else round(float(seconds), 1)
+        attempt = Attempt(module, item_id, competency, bool(correct), float(score), moment, taken)
+        return self.add([attempt])[-1]
+
+    def add(self, new: list[Attempt], *, unique: bool = False) -> list[Attempt]:
+        """Append ``new`` attempts under the lock; returns every attempt now recorded.
+
+        With ``unique`` an attempt already recorded (every field equal) is not added
+        again, so merging the same file twice changes nothing.
+        """
         with self._locked():  # another kernel's read-modify-write waits: no attempt is lost
-            attempts = self.attempts() + [attempt]  # raises, leaving the file alone, if it is corrupt
-            self._write({"version": FORMAT_VERSION, "attempts": [asdict(a) for a in attempts]})
-        return attempt
+            attempts, settings = self.read()  # raises, leaving the file alone, if it is corrupt
+            if unique:
+                known = set(attempts)
+                new = [a for a in dict.fromkeys(new) if a not in known]
+            self._save(attempts + new, settings)
+            return attempts + new
+
+    def set(self, name: str, value: float) -> None:
+        """Store one setting (e.g. ``target_retention``), keeping every attempt."""
+        low, high = SETTINGS.get(name, (None, None))
+        if low is None:
+            raise ValueError(f"unknown setting '{name}' (known: {', '.join(SETTINGS)})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ValueError(f"{name} must be a number from {low} to {high}, got {value!r}")
+        with self._locked():
+            attempts, settings = self.read()
+            self._save(attempts, {**settings, name: float(value)})
+
+    def _save(self, attempts: list[Attempt], settings: dict[str, float]) -> None:
+        data: dict[str, Any] = {"version": FORMAT_VERSION, "attempts": [a.as_entry() for a in attempts]}
+        if settings:
+            data["settings"] = settings
+        self._write(data)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

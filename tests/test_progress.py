@@ -75,6 +75,11 @@ def test_path_comes_from_the_environment_or_the_home_folder(tmp_path, monkeypatc
          "attempt #1, field 'correct'"),
         (json.dumps({"version": 1, "attempts": [_entry("04", "d", "depth", True, 1.0, "yesterday")]}),
          "field 'at' is not an ISO date-time"),
+        (json.dumps({"version": 1, "attempts": [{**_entry("04", "d", "depth", True, 1.0, "2025-03-01T10:00:00"),
+                                                 "seconds": -3}]}), "field 'seconds' must be"),
+        (json.dumps({"version": 1, "attempts": [], "settings": {"target_retention": 2}}),
+         "setting 'target_retention' must be"),
+        (json.dumps({"version": 1, "attempts": [], "cards": {}}), "unknown top-level key(s) cards"),
     ],
 )
 def test_a_corrupted_file_is_named_and_never_overwritten(tmp_path, content, words):
