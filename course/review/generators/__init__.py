@@ -1,0 +1,14 @@
+"""Item generators, one per engine: each turns drawn parameters into a quiz item the
+engine answered. A generator module has ``PARAMETERS`` (the names a template draws),
+``ASKS`` (the questions it can ask) and ``build(spec, parameters) -> Item``."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import cocktail, depth, planning, screening
+from .common import Ambiguous, Generated, Spec
+
+KINDS: dict[str, ModuleType] = {"screening": screening, "depth": depth, "planning": planning, "cocktail": cocktail}
+
+__all__ = ["KINDS", "Ambiguous", "Generated", "Spec"]

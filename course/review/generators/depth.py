@@ -1,0 +1,61 @@
+"""Depth items: a needle inserted at an angle on an area, answered by ``course.depth``.
+
+Parameters: ``needle_mm``, ``angle_deg`` and ``area``. Asks: ``tip_depth`` (numeric,
+the graded depth assignment's tolerance), ``layer`` (single choice: refused when the
+layer figures' ranges leave more than one layer possible) and ``layers`` (every layer
+the tip can be in).
+
+:func:`possible_layers` is the single seam to the depth contract v2
+(``shared/specs/depth.md``): it calls ``course.depth.possible_layers`` when the
+engine has it, and until then falls back to ``(layer_at(...),)``, which cannot see
+an ambiguity between ranges. Delete the fallback once ``possible_layers`` is on main.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from course import depth, knowledge
+from course.assignments.items.depth import TOLERANCE_MM
+
+from .common import Ambiguous, Built, Spec, choice_item, numeric_item
+
+PARAMETERS = ("needle_mm", "angle_deg", "area")
+ASKS = ("tip_depth", "layer", "layers")
+
+
+def possible_layers(depth_mm: float, area: str) -> tuple[str, ...]:
+    """Every layer a tip at ``depth_mm`` can be in on ``area`` (seam: see the module docstring)."""
+    engine = getattr(depth, "possible_layers", None)
+    if engine is not None:
+        return tuple(engine(depth_mm, area))
+    return (depth.layer_at(depth_mm, area),)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def build(spec: Spec, parameters: Mapping[str, Any]) -> Built:
+    needle, angle, area = parameters["needle_mm"], parameters["angle_deg"], parameters["area"]
+    kb = knowledge.load()
+    tip = depth.tip_depth_mm(needle, angle)
+    geometry = (f"tip depth = {_number(needle)} mm x sin({_number(angle)} degrees) = {tip:.2f} mm")
+    stem = (f"A {_number(needle)} mm needle is inserted fully at {_number(angle)} degrees to the skin surface "
+            f"({kb.areas[area].name}).")
+    if spec.ask == "tip_depth":
+        return numeric_item(spec, f"{stem} How deep is the tip, in mm?", tip, TOLERANCE_MM, "mm",
+                            f"By the engine: {geometry}.", ())
+    layers = possible_layers(tip, area)
+    edges = depth.boundaries(area)
+    explanation = (f"By the engine: {geometry}; on this area the layer figures put it in: {', '.join(layers)} "
+                   f"(epidermis ends by {edges.epidermis_end:g} mm, the skin by {edges.dermis_end:g} mm"
+                   + (f", the fat by {edges.hypodermis_end:g} mm)." if edges.hypodermis_end is not None else ")."))
+    options = [(layer, layer) for layer in depth.LAYERS]
+    if spec.ask == "layer":
+        if len(layers) != 1:
+            raise Ambiguous(f"a tip at {tip:.2f} mm on '{area}' can be in {', '.join(layers)}: ask for 'layers'")
+        return choice_item(spec, f"{stem} Which layer does the tip reach?", options, layers[0], explanation, edges.sources)
+    return choice_item(spec, f"{stem} Which layers can the tip be in, given the ranges the sources state? "
+                       "Tick every one.", options, layers, explanation, edges.sources)
