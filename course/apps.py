@@ -1,5 +1,5 @@
-"""``mesocourse app``: the scenario modules as Voilà apps, for trainees who should
-not see code.
+"""``mesocourse app``: the scenario modules and the spaced review as Voilà apps, for
+trainees who should not see code.
 
 Voilà lists every notebook under the folder it serves, so the command copies just
 the scenario modules into a throwaway folder and serves that, with code cells
@@ -18,12 +18,19 @@ from pathlib import Path
 from course.paths import NOTEBOOKS
 
 SCENARIO_MODULES = ("03", "04", "06", "07", "08")
+REVIEW = "review"  # the spaced-review app (course.review.app), served beside the modules
+APPS = (*SCENARIO_MODULES, REVIEW)
 
 
-def app_folder(target: Path, modules: tuple[str, ...] = SCENARIO_MODULES, notebooks: Path = NOTEBOOKS) -> list[Path]:
-    """Copy the notebooks of ``modules`` into ``target``; return the copies."""
+def app_folder(target: Path, modules: tuple[str, ...] = APPS, notebooks: Path = NOTEBOOKS) -> list[Path]:
+    """Copy the notebooks of ``modules`` (and write the review app) into ``target``; return them."""
     copies = []
     for module in modules:
+        if module == REVIEW:
+            from course.review import app
+
+            copies.append(app.write(target))
+            continue
         matches = sorted(notebooks.glob(f"{module}_*.ipynb"))
         if not matches:
             raise ValueError(f"no notebook for module {module} in {notebooks}")
@@ -42,8 +49,8 @@ def voila_command(folder: Path, port: int, open_browser: bool) -> list[str]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    parser.add_argument("--modules", nargs="+", default=list(SCENARIO_MODULES), metavar="NN",
-                        help=f"modules to serve (default: {' '.join(SCENARIO_MODULES)})")
+    parser.add_argument("--modules", nargs="+", default=list(APPS), metavar="NN",
+                        help=f"modules to serve, and '{REVIEW}' for the spaced review (default: {' '.join(APPS)})")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -95,6 +95,25 @@ It is empty until you take your first quiz.
 from course import progress
 progress.show_progress()
 """),
+    md("""
+## Due today: spaced review
+What is not reviewed is forgotten. Every quiz answer you check schedules that item's next review
+just before you would be likely to forget it (the FSRS scheduler): a wrong answer comes back soon,
+a right one later each time. The table shows what is due now per module and competency.
+"""),
+    code("""
+from course import review
+review.show_due()
+"""),
+    md("""
+## Review
+The review presents the items due now one after another, with the same feedback and sources as
+the module quizzes, mixed with fresh practice items whose answers the course's engines compute
+(screening, depth, course planning, cocktails); they count toward your progress too. When nothing
+is due, **Practise more** gives new items without end. To be reviewed more often, raise your target
+retention, for example `review.set_target_retention(0.95)` (the default is 0.9).
+"""),
+    code("review.review()"),
 ]
 
 BODIES["01"] = [

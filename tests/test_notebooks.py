@@ -8,6 +8,7 @@ import importlib.util
 import os
 import re
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -57,7 +58,7 @@ def test_notebook_frame_and_no_typed_facts(module):
     assert DISCLAIMER in cells[0].source and f'nb.objectives("{module.id}")' in cells[1].source
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
     if module.id == "00":
-        assert "progress.show_progress()" in code
+        assert "progress.show_progress()" in code and "review.show_due()" in code and "review.review()" in code
     else:
         assert f'quiz.show("{module.id}")' in cells[-3].source and cells[-1].source == "nb.references()"
         assert "from course.widgets." in code  # at least one widget scenario
@@ -76,22 +77,46 @@ def kernel_env() -> dict[str, str]:
                 MPLBACKEND="Agg")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
-def test_notebook_runs_headless_without_errors_or_stderr(module, kernel_env, tmp_path):
-    nb = _read(module)
+def _execute_cleanly(nb: nbformat.NotebookNode, name: str, env: dict[str, str]) -> None:
+    """Run ``nb`` headless; no cell may fail or write to stderr, and every scenario, the
+    progress view, the due-today view and the review widget display something."""
     client = NotebookClient(
         nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(NOTEBOOKS)}},
         extra_arguments=["--HistoryManager.enabled=False"],  # parallel kernels share no history database
     )
-    client.execute(env={**kernel_env, "MESOCOURSE_ATTEMPTS": str(tmp_path / "attempts.json")})
+    client.execute(env=env)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            assert output.output_type != "error", f"{module.notebook} cell {cell.id}: {output.get('evalue')}"
-            assert output.get("name") != "stderr", f"{module.notebook} cell {cell.id} wrote to stderr: {output.text}"
-        shows = "show_progress()" in cell.source or "from course.widgets." in cell.source
+            assert output.output_type != "error", f"{name} cell {cell.id}: {output.get('evalue')}"
+            assert output.get("name") != "stderr", f"{name} cell {cell.id} wrote to stderr: {output.text}"
+        widget = "from course.widgets." in cell.source or "review.review()" in cell.source
+        shows = widget or "show_progress()" in cell.source or "show_due()" in cell.source
         if cell.cell_type == "code" and shows:  # scenarios and the progress view render with their defaults
             views = [o for o in cell.outputs if o.output_type in ("display_data", "execute_result")]
-            assert views, f"{module.notebook} cell {cell.id} displayed nothing"
-            if "from course.widgets." in cell.source:
+            assert views, f"{name} cell {cell.id} displayed nothing"
+            if widget:
                 assert any("application/vnd.jupyter.widget-view+json" in o.data for o in views)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
+def test_notebook_runs_headless_without_errors_or_stderr(module, kernel_env, tmp_path):
+    _execute_cleanly(_read(module), module.notebook, {**kernel_env, "MESOCOURSE_ATTEMPTS": str(tmp_path / "attempts.json")})
+
+
+@pytest.mark.slow
+def test_review_app_runs_headless_with_items_due(kernel_env, tmp_path):
+    """The Voila review app (as `mesocourse app` writes it), on a record with an item due."""
+    from course.apps import REVIEW, app_folder
+    from course.progress import AttemptStore
+
+    attempts = tmp_path / "attempts.json"
+    AttemptStore(attempts).record("04", "depth-01", "depth", False, 0.0, at=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    (folder := tmp_path / "apps").mkdir()
+    (path,) = app_folder(folder, (REVIEW,))
+    nb = nbformat.read(path, as_version=4)
+    assert DISCLAIMER in nb.cells[0].source
+    _execute_cleanly(nb, path.name, {**kernel_env, "MESOCOURSE_ATTEMPTS": str(attempts)})
+    due_view = "".join(o.get("data", {}).get("text/markdown", "") for o in nb.cells[1].outputs)
+    assert "1 item(s) due for review now (module 04: 1)" in due_view
+    assert len(AttemptStore(attempts).attempts()) == 1  # showing the app records nothing

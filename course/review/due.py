@@ -55,6 +55,11 @@ def target_retention(store: AttemptStore) -> float:
     return store.settings().get("target_retention", DEFAULT_RETENTION)
 
 
+def set_target_retention(value: float, store: AttemptStore | None = None) -> None:
+    """Store the trainee's target retention in their attempts file (0.7 to 0.99)."""
+    (store if store is not None else AttemptStore()).set("target_retention", value)
+
+
 def due_for(store: AttemptStore | None = None, now: datetime | None = None) -> Due:
     """:func:`due` for a trainee's attempts file, at their own target retention."""
     store = store if store is not None else AttemptStore()
