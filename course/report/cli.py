@@ -10,6 +10,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", required=True, metavar="DIR", help="nbgrader course folder")
     parser.add_argument("--out", required=True, metavar="FILE.html", help="where to write the report")
     parser.add_argument("--db", metavar="URL", help="gradebook database URL (default: DIR/gradebook.db)")
+    parser.add_argument("--attempts", metavar="DIR",
+                        help="add predicted retention from trainees' attempts files (DIR/<trainee>.json)")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day retention is predicted from (default: today)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,4 +24,8 @@ def run(args: argparse.Namespace) -> int:
     scores = load_scores(args.db or default_db_url(args.course))
     written = render(scores, course_tags(args.course), Path(args.out))
     print(f"report: {written[0]} ({len(scores.students)} trainees); tables: {len(written) - 1} CSV files beside it")
+    if args.attempts:
+        from course.review.cli import report_retention
+
+        return report_retention(Path(args.out), args.attempts, args.date)
     return 0

@@ -1,0 +1,86 @@
+"""The retention section of the cohort report (``mesocourse report --attempts DIR``).
+
+Builds the tables of :mod:`course.review.retention`, writes them as CSV files beside
+the report, plots predicted retention per competency, and inserts the section at the
+end of the report's HTML. Bad attempts files are listed by name in the section.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from .retention import Problem, cohort_view, read_folder, recertification_date, retention_table, trainee_view
+
+HEAD = ("<h2>Retention from spaced review</h2><p class='note'>From trainees' attempts files: for every quiz "
+        "or generated item a trainee has answered, the FSRS scheduler predicts the probability of recalling "
+        "it; a competency's retention is the mean over the items reviewed in it (items never answered are "
+        "not counted). 'At recertification' is {later}, when a certificate issued on {on} expires. A "
+        "prediction, not a test result.</p>")
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, float_format=lambda v: f"{v:.2f}", na_rep="n/a", border=0)
+
+
+def _figure(cohort: pd.DataFrame) -> str:
+    from matplotlib.figure import Figure
+
+    from course.report.figures import png
+
+    shown = cohort[cohort.items_reviewed > 0]
+    if shown.empty:
+        return ""
+    figure = Figure(figsize=(8, 0.4 * len(shown) + 1.2), layout="constrained")
+    axes = figure.subplots()
+    positions = range(len(shown))
+    axes.barh([p + 0.2 for p in positions], shown.retention_now, height=0.4, label="now", color="#4c78a8")
+    axes.barh([p - 0.2 for p in positions], shown.retention_at_recertification, height=0.4,
+              label="at recertification", color="#e45756")
+    axes.set_yticks(list(positions), list(shown.competency))
+    axes.set_xlim(0, 1)
+    axes.set_xlabel("predicted retention (mean over reviewed items)")
+    axes.legend(loc="lower right", fontsize=8)
+    data = base64.b64encode(png(figure)).decode()
+    return f'<img alt="predicted retention per competency" src="data:image/png;base64,{data}">'
+
+
+def _problems(problems: list[Problem]) -> str:
+    if not problems:
+        return ""
+    items = "".join(f"<li><b>{html.escape(p.file)}</b>: {html.escape(p.message)}</li>" for p in problems)
+    return f"<p>Attempts files that could not be read (left out):</p><ul>{items}</ul>"
+
+
+def section(folder: Path | str, on: date) -> tuple[str, dict[str, pd.DataFrame], list[Problem]]:
+    """The section's HTML, its tables by CSV name, and the unreadable files."""
+    records, problems = read_folder(folder)
+    later = recertification_date(on)
+    table = retention_table(records, datetime.combine(on, time(), tzinfo=timezone.utc), later)
+    cohort, trainees = cohort_view(table), trainee_view(table)
+    body = [
+        HEAD.format(later=later, on=on), _problems(problems),
+        f"<p class='note'>{len(records)} attempts file(s) read.</p>",
+        "<h3>Per competency</h3>", _figure(cohort), _table(cohort),
+        "<h3>Per trainee</h3>", _table(trainees),
+        "<details><summary>Trainee x competency</summary>", _table(table[table.items_reviewed > 0]), "</details>",
+    ]
+    tables = {"retention": cohort, "retention-trainees": trainees, "retention-detail": table}
+    return "".join(body), tables, problems
+
+
+def add_to_report(report: Path, folder: Path | str, on: date | None = None) -> tuple[list[Path], list[Problem]]:
+    """Append the section to ``report`` (written by ``course.report``) and its CSVs beside it."""
+    body, tables, problems = section(folder, on or datetime.now(timezone.utc).date())
+    written = []
+    for name, frame in tables.items():
+        path = report.with_name(f"{report.stem}-{name}.csv")
+        frame.to_csv(path, index=False)
+        written.append(path)
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("</body>", body + "</body>", 1), encoding="utf-8")
+    return written, problems
