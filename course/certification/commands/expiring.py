@@ -16,6 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="e.g. 60d or 8w (default: the framework's recertification window)")
     add_day(parser, "count from this day (default: today)")
     add_registry(parser, writer=False)
+    parser.add_argument("--attempts", metavar="DIR",
+                        help="trainees' attempts files (DIR/<trainee>.json): list each one's competencies "
+                        "with the lowest predicted retention at expiry")
 
 
 @reporting_errors
@@ -29,8 +32,15 @@ def run(args: argparse.Namespace) -> int:
         key=lambda c: c.expires,
     )
     print(f"{len(due)} trainee(s) need recertification within {within} days of {on} (revoked certificates not listed):")
+    refresh = None
+    if args.attempts:
+        from course.review.cli import RefreshList
+
+        refresh = RefreshList(args.attempts, on)
     for certificate in due:
         days = (certificate.expires - on).days
         when = f"expires {certificate.expires} (in {days} days)" if days > 0 else f"expired {certificate.expires} ({-days} days ago)"
         print(f"  {certificate.trainee:<16} {certificate.record.data['name']:<28} {certificate.id}  {when}")
+        if refresh is not None:
+            print(f"    {refresh.line(certificate.trainee, certificate.expires)}")
     return 0
