@@ -132,12 +132,16 @@ def test_a_template_that_can_draw_a_bad_item_is_refused_naming_it(tmp_path, body
     assert message.startswith("bad.yaml: template 'gen-bad-") and words in message, message
 
 
-def test_a_layer_question_the_ranges_leave_open_is_refused_when_the_engine_can_tell():
+def test_a_layer_question_the_ranges_leave_open_is_refused_when_the_engine_can_tell(tmp_path):
     """Where the depth engine has possible_layers (contract v2), a 'which layer' template whose
-    tip may lie in two layers is refused; until then the seam falls back to layer_at."""
+    tip may lie in two layers (4.45 mm on the face: hypodermis or deeper) is refused; until then
+    the seam (course.review.generators.depth.possible_layers) falls back to layer_at."""
     if not hasattr(depth, "possible_layers"):
         pytest.skip("course.depth.possible_layers (depth contract v2) is not on this branch yet")
-    with pytest.raises(TemplateError, match="is ambiguous"):
-        templates.check_template(templates.Template.model_validate(
-            {"id": "gen-bad-face", "module": "04", "competency": "depth", "difficulty": "easy", "kind": "depth",
-             "ask": "layer", "parameters": {"needle_mm": [13], "angle_deg": [20], "area": ["face"]}}), knowledge.load())
+    path = _write(tmp_path, """
+        templates:
+          - {id: gen-bad-face, module: "04", competency: depth, difficulty: easy, kind: depth, ask: layer,
+             parameters: {needle_mm: [13], angle_deg: [20], area: [face]}}
+        """)
+    with pytest.raises(TemplateError, match="template 'gen-bad-face'.*is ambiguous.*hypodermis, deeper"):
+        templates.parse(path)
