@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from .cards import DEFAULT_RETENTION, ItemCard, rating, replay, retrievability, scheduler
-from .due import Due, due, due_for, due_table, set_target_retention, target_retention
+from .due import Due, due, due_for, due_table, set_target_retention
 from .merge import merge
 
 __all__ = [
     "DEFAULT_RETENTION", "Due", "ItemCard", "due", "due_for", "due_table", "merge", "rating", "replay",
-    "retrievability", "review", "scheduler", "set_target_retention", "target_retention", "show_due",
+    "retrievability", "review", "scheduler", "set_target_retention", "show_due",
 ]
 
 

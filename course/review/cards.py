@@ -18,7 +18,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from fsrs import Card, Rating, Scheduler
 
@@ -89,8 +89,3 @@ def retrievability(item: ItemCard, at: datetime, target_retention: float = DEFAU
     """FSRS's predicted probability of recalling the item at ``at``."""
     return float(scheduler(target_retention).get_card_retrievability(item.card, current_datetime=at))
 
-
-def end_of_day(now: datetime) -> datetime:
-    """The last instant of ``now``'s day (UTC): what "due today" counts up to."""
-    start = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-    return start + timedelta(days=1) - timedelta(microseconds=1)

@@ -50,11 +50,6 @@ def due(attempts: Iterable[Attempt], now: datetime | None = None, target_retenti
     return Due(now, tuple(c for c in reviewed if c.due <= now), reviewed)
 
 
-def target_retention(store: AttemptStore) -> float:
-    """The trainee's target retention from their attempts file (default 0.9)."""
-    return store.settings().get("target_retention", DEFAULT_RETENTION)
-
-
 def set_target_retention(value: float, store: AttemptStore | None = None) -> None:
     """Store the trainee's target retention in their attempts file (0.7 to 0.99)."""
     (store if store is not None else AttemptStore()).set("target_retention", value)
