@@ -90,10 +90,12 @@ PARTIAL = {
         # problem_02: 13 sin 15 = 3.36 mm (1), the chin's hypodermis, not the dermis (0)
         "problem_02_tip_depth": 3.36, "problem_02_layer": "dermis",
         "problem_03_technique": "superficial_intradermal",  # (1)
-        "problem_04_needle_and_angle": {"needle_mm": 13, "angle_deg": 15},  # 3.36 mm is intradermal (0)
+        "problem_04_needle_and_angle": {"needle_mm": 13, "angle_deg": 15},  # 3.36 mm: facial fat or deeper, not dermis (0)
         "problem_05_layer": "dermis",  # the neck has no reliable figure (0)
         "problem_06_tip_depth": "3.0", "problem_06_layer": "no_reliable_figure",  # a text, not a number (0); (1)
         "problem_08_tip_depth": 2.83, "problem_08_layer": "hypodermis", "problem_08_technique": "intradermal",  # (3)
+        # problem_09: 4 mm on the face, site unknown: fat or deeper; "hypodermis" is one of them (2)
+        "problem_09_tip_depth": 4, "problem_09_layer": "hypodermis",
     },
     "certification": {
         "pregnant_patient_decision": "defer", "pregnant_patient_reasons": ["pregnancy"], "pregnant_patient_excluded": [],  # 0+1+0
@@ -105,7 +107,7 @@ PARTIAL = {
         "history_record_conditions": ["kidney_disease"], "history_record_allergies": ["enzymes"],  # + 1/2 + 1
         "medication_record_medications": ["nsaid"],  # misses the anticoagulant: 2 x 1/2
         "chin_depth_tip_depth": 4.24, "chin_depth_layer": "hypodermis",  # 2
-        "reach_dermis_needle_and_angle": {"needle_mm": 4.0, "angle_deg": 45},  # 2.83 mm: intradermal (2)
+        "reach_dermis_needle_and_angle": {"needle_mm": 4.0, "angle_deg": 10},  # 0.69 mm: the facial dermis (2)
         "source_labels_labels": {"has_2014": "regulatory", "seed_004": "published_study",
                                  "konda_thappa_2013": "published_study", "sfm": "practice_guidance"},  # 2 x 3/4
         "invasiveness_sources": ["seed_000", "seed_004", "seed_001"],  # 2 x (2 - 1) / 3 = 0.67
@@ -123,7 +125,7 @@ PARTIAL_MARKS = {
                   "case_07": 3, "case_08": 3, "case_09": 0, "case_10": 4},
     "planning": {"patient_01": 4.83, "patient_02": 2.83, "patient_03": 3.67, "patient_04": 4, "patient_05": 0},
     "depth": {"problem_01": 1, "problem_02": 1, "problem_03": 1, "problem_04": 0, "problem_05": 0,
-              "problem_06": 1, "problem_07": 2, "problem_08": 3},
+              "problem_06": 1, "problem_07": 2, "problem_08": 3, "problem_09": 2},
     "certification": {"pregnant_patient": 1, "anticoagulant_patient": 4, "allergy_patient": 3.5, "history_record": 2.5,
                       "medication_record": 1, "chin_depth": 2, "reach_dermis": 2, "course_plan": 0, "source_labels": 1.5,
                       "invasiveness": 0.67, "thigh_indications": 2, "cocktail_review": 1.5, "session_steps": 1.71,
@@ -304,7 +306,8 @@ def test_without_the_sanitiser_the_same_attempts_would_score(course: Path, tmp_p
     for student in ("reference", "release", "partial", "gamer_eq", "gamer_shadow", "gamer_forged"):
         shutil.rmtree(control / "submitted" / student)
     nbgrader(control, "autograde", "*", "--force")
-    assert total(control, "gamer_patch", "depth") == 15.0  # results hidden: nbgrader gives full marks
+    # results hidden: nbgrader gives full marks
+    assert total(control, "gamer_patch", "depth") == load_assignment("depth").points
     assert total(control, "gamer_display", "certification") > 0.0
     assert total(control, "gamer_mixed", "screening") > 4.0
 
