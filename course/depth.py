@@ -175,6 +175,42 @@ def layer_at(depth_mm: float, area: str) -> str:
     return possible_layers(depth_mm, area)[-1]
 
 
+def layers_between(top_mm: float, bottom_mm: float, area: str) -> tuple[str, ...]:
+    """Every layer a tip anywhere from ``top_mm`` to ``bottom_mm`` can be in on ``area``.
+
+    From the shallowest possible layer at the top to the deepest at the bottom (possible
+    layers are contiguous and monotonic): e.g. what a technique's depth band can reach on
+    an area. Same errors as :func:`possible_layers`, for either end.
+    """
+    top, bottom = _depth(top_mm), _depth(bottom_mm)
+    if top > bottom:
+        raise ValueError(f"top_mm ({top:g}) must not be below bottom_mm ({bottom:g})")
+    first, last = possible_layers(top, area)[0], possible_layers(bottom, area)[-1]
+    return LAYERS[LAYERS.index(first): LAYERS.index(last) + 1]
+
+
+def certain_depths(area: str, layer: str) -> tuple[float, float] | None:
+    """The depths at which a tip is certainly in ``layer`` on ``area`` (only that layer by
+    every stated figure), as (top, bottom) mm: from just below ``top`` down to ``bottom``
+    inclusive (from 0 inclusive for the epidermis; ``math.inf`` for "deeper"). None when
+    no depth is certain, e.g. the fat of an area without a reliable fat figure.
+    ``ValueError`` for an unknown area or layer, or an area without reliable figures.
+    """
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r} (known: {', '.join(LAYERS)})")
+    edges = boundaries(area)
+    (epidermis_lo, epidermis_hi), (skin_lo, skin_hi) = edges.epidermis_end, edges.dermis_end
+    fat = edges.hypodermis_end
+    spans = {
+        "epidermis": (0.0, epidermis_lo),
+        "dermis": (epidermis_hi, skin_lo),
+        "hypodermis": (skin_hi, fat[0]) if fat else None,
+        "deeper": (fat[1], math.inf) if fat else None,
+    }
+    span = spans[layer]
+    return span if span is not None and span[0] < span[1] else None
+
+
 def placements(area: str, layer: str, needles_mm: Iterable[float], angles_deg: Iterable[float]) -> list[tuple[float, float]]:
     """Every (needle, angle) whose tip, inserted fully, is certainly in ``layer`` on ``area``.
 

@@ -9,11 +9,12 @@ so a call at the end of a cell displays it. ``objectives`` opens a module and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from IPython.display import HTML
 
-from course import knowledge, syllabus
+from course import depth, knowledge, syllabus
 from course.knowledge import LABEL_NAMES, schema
 from course.widgets import render
 from course.widgets.depth import scheme_range
@@ -152,6 +153,39 @@ def depth_scheme() -> HTML:
         rows.append((render.text(technique.name), render.fact(scheme_range(technique), scheme.sources, scheme.label),
                      f"<ul>{others}</ul>"))
     return HTML(render.table(("Technique", "Teaching scheme", "Other sources"), rows))
+
+
+def technique_layers(areas: Iterable[str] = ("face", "face_forehead", "face_chin", "scalp")) -> HTML:
+    """For each level of the teaching scheme, the layers its depth band can put the tip in on
+    each area (``course.depth.layers_between``), flagged where the level's name points to a
+    layer the band does not reach there: a technique's name is not a layer."""
+    kb = knowledge.load()
+    rows = []
+    for technique in kb.depth_techniques.values():
+        scheme = technique.scheme
+        bottom = scheme.up_to_mm if scheme.up_to_inclusive else math.nextafter(scheme.up_to_mm, 0.0)
+        cells = [f"{render.text(technique.name)}<br>{render.fact(scheme_range(technique), scheme.sources, scheme.label)}"]
+        for area_id in areas:
+            try:
+                layers = depth.layers_between(scheme.from_mm, bottom, area_id)
+            except ValueError:
+                cells.append("no reliable figure for part of this band")
+                continue
+            flag = "" if technique.name_suggests in layers else f" <b>⚠ not the {technique.name_suggests}</b>"
+            cells.append(", ".join(render.text(layer) for layer in layers) + flag)
+        rows.append(cells)
+    sources = dict.fromkeys(s for area_id in areas for s in _area_sources(area_id))
+    header = ("Teaching-scheme level", *(kb.areas[a].name for a in areas))
+    return HTML(render.table(header, rows, "Layers each level's depth band can reach, by area")
+                + f"<p>Layer figures {render.citation(sources)}: each is a range, so a band may reach two "
+                "layers depending on the patient.</p>")
+
+
+def _area_sources(area_id: str) -> tuple[str, ...]:
+    try:
+        return depth.boundaries(area_id).sources
+    except ValueError:
+        return knowledge.load().areas[area_id].sources
 
 
 def protocols() -> HTML:

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from course import knowledge
 from course.depth import (
-    LAYERS, boundaries, layer_at, placements, possible_layers, technique_for_depth, technique_values, tip_depth_mm,
+    LAYERS, boundaries, certain_depths, layer_at, layers_between, placements, possible_layers, technique_for_depth,
+    technique_values, tip_depth_mm,
 )
 
 EPS = 1e-6
@@ -335,6 +336,52 @@ def test_placements_are_exactly_the_combinations_certainly_in_the_layer(needles,
 def test_placements_refuse_bad_input_naming_it(args, named):
     with pytest.raises(ValueError, match=named):
         placements(*args)
+
+
+# --- certain depths and bands (what the depth explorer draws) -------------------------------
+@settings(max_examples=300, deadline=None)
+@given(depth=st.floats(min_value=0, max_value=25, allow_nan=False), area=st.sampled_from(FIGURED),
+       layer=st.sampled_from(LAYERS))
+def test_certain_depths_are_where_possible_layers_is_that_layer_alone(depth, area, layer):
+    span = certain_depths(area, layer)
+    inside = span is not None and (span[0] < depth or (layer == "epidermis" and depth == 0)) and depth <= span[1]
+    try:
+        certain = possible_layers(depth, area) == (layer,)
+    except ValueError:
+        certain = False
+    assert inside == certain
+
+
+def test_certain_depths_on_the_face():
+    assert certain_depths("face", "epidermis") == (0.0, 0.1)
+    assert certain_depths("face", "dermis") == (0.15, 1.0)
+    assert certain_depths("face", "hypodermis") == (1.0, 3.0)
+    assert certain_depths("face", "deeper") == (7.0, math.inf)
+    assert certain_depths("scalp", "hypodermis") is None and certain_depths("scalp", "deeper") is None
+    with pytest.raises(ValueError, match="fat"):
+        certain_depths("face", "fat")
+    with pytest.raises(ValueError, match="abdomen"):
+        certain_depths("abdomen", "dermis")
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.floats(min_value=0, max_value=12, allow_nan=False), b=st.floats(min_value=0, max_value=12, allow_nan=False),
+       area=st.sampled_from(FIGURED[:-1]))
+def test_layers_between_is_the_union_of_possible_layers_over_the_band(a, b, area):
+    top, bottom = sorted((a, b))
+    sampled = {layer for step in range(101) for layer in possible_layers(top + (bottom - top) * step / 100, area)}
+    found = layers_between(top, bottom, area)
+    assert set(found) >= sampled and found[0] in possible_layers(top, area) and found[-1] in possible_layers(bottom, area)
+    assert list(found) == [layer for layer in LAYERS if layer in found]
+
+
+def test_the_schemes_intradermal_bands_on_the_face():
+    scheme = {t: knowledge.load().depth_techniques[t].scheme for t in ("superficial_intradermal", "intradermal")}
+    assert layers_between(scheme["superficial_intradermal"].from_mm, scheme["superficial_intradermal"].up_to_mm,
+                          "face") == ("dermis", "hypodermis")
+    assert layers_between(scheme["intradermal"].from_mm, scheme["intradermal"].up_to_mm, "face") == ("hypodermis", "deeper")
+    with pytest.raises(ValueError, match="top_mm"):
+        layers_between(2, 1, "face")
 
 
 # --- the teaching scheme ------------------------------------------------------------------

@@ -148,8 +148,13 @@ class SourceValue(Cited):
 
 
 class DepthTechnique(Model):
+    """A level of the teaching scheme. ``name_suggests`` is the layer its name points to
+    (e.g. "intradermal": the dermis), which the course compares with the layers a tip at
+    that depth can really be in on an area: a technique's name is not a layer."""
+
     id: str
     name: str
+    name_suggests: Literal["epidermis", "dermis", "hypodermis"]
     scheme: DepthRange
     other_values: tuple[SourceValue, ...] = ()
 
