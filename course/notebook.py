@@ -212,9 +212,14 @@ def _when(rule: schema.Rule) -> str:
     if when.medication:
         test = when.medication
         prescribed = {True: "prescribed ", False: "non-prescribed ", "any": ""}[test.prescribed]
+        if test.within_days is None:
+            return f"any {prescribed}{' or '.join(test.ids)}, whatever the time since the last dose"
         return f"{prescribed}{' or '.join(test.ids)} taken less than {test.within_days} days ago"
     if when.allergy_in_cocktail:
         return "an allergen is in the cocktail"
+    if when.any_in_cocktail:
+        names = {i.id: i.name for i in knowledge.load().ingredients.values()}
+        return f"the cocktail holds {' or '.join(names[i] for i in when.any_in_cocktail)}"
     test = when.ingredient_in_cocktail
     assert test is not None  # the schema allows exactly one test
     who = [*test.patient_any.flags, *(conditions[c] for c in test.patient_any.conditions)]
@@ -229,10 +234,17 @@ def screening_rules() -> HTML:
     rules = render.table(
         ("Rule", "Fires when", "Decision", "Explanation", "Evidence", "Sources"),
         [(f"<code>{r.id}</code>", render.text(_when(r)), f"<code>{r.decision}</code>", render.text(r.explanation),
-          render.label(r.label), render.citation(r.sources)) for r in s.rules],
+          _provenance(r), render.citation(r.sources)) for r in s.rules],
         "Rules",
     )
     return HTML(decisions + rules)
+
+
+def _provenance(entry: schema.Rule) -> str:
+    """An entry's evidence label, the seeds' own words it rests on, and the course's reason."""
+    quotes = "".join(f"<br>“{render.text(quote)}”" for quote in entry.quote)
+    reason = f"<br><i>Course policy: {render.text(entry.reason)}</i>" if entry.reason else ""
+    return render.label(entry.label) + quotes + reason
 
 
 def reactions() -> HTML:
