@@ -315,7 +315,10 @@ BODIES["07"] = [
     md("""
 ## The screening rules
 The course screens with a fixed set of sourced rules. When several fire, the most severe decision
-applies.
+applies. Each rule's evidence label says where it comes from: a seed claim shows the seed's own
+words; "regulatory" marks the product label's contraindications and the regulators' warnings about
+injected ingredients; "course policy" marks what the course adds itself, with its reason, such as
+the interval after aspirin or an NSAID.
 """),
     code("nb.screening_rules()"),
     code('nb.disputes(["aspirin_stop"])'),
@@ -328,8 +331,11 @@ ask about them.
     md("""
 ## Scenario: the intake form
 Fill in the form for a synthetic patient and press **Screen patient**. Try a pregnant patient;
-then a patient who took a non-prescribed painkiller a few days ago; then the same painkiller
-prescribed by a doctor. Read the reasons: how would you say each one to the patient?
+then a patient who took aspirin or an NSAID (a non-steroidal anti-inflammatory painkiller such as
+ibuprofen) that she bought herself a few days ago; then the same medicine prescribed by a doctor.
+The rules cover aspirin and NSAIDs only: they say nothing about other painkillers, so ask what the
+patient took. Then try a patient who stopped an immunosuppressant long ago, and a cocktail that
+holds glutathione. Read the reasons: how would you say each one to the patient?
 """),
     code("""
 from course.widgets.intake import IntakeForm
@@ -347,6 +353,8 @@ CaseGallery()
 ## Reflection
 - Which decision is hardest to explain to a patient who is keen to start today? Practise the words.
 - A patient asks you to tell her when to stop her prescribed medication. What do you do?
+- A colleague's cocktail holds an ingredient a regulator has warned against. Whose decision is it to
+  remove it, and how do you record it?
 """),
 ]
 

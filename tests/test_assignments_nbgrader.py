@@ -54,7 +54,7 @@ PARTIAL = {
         "case_07_decision": "proceed", "case_07_reasons": [], "case_07_excluded": [],
         # case_08: decision (2), the right reasons typed as a tuple, not a list (0), excluded (1)
         "case_08_decision": "defer", "case_08_reasons": ("acute_illness", "sensitive_skin"), "case_08_excluded": [],
-        # case_09: not answered; case_10: all right (4)
+        # case_09 and case_11 to case_14: not answered; case_10: all right (4)
         "case_10_decision": "decline", "case_10_reasons": ["prescribed_aspirin_nsaid", "breastfeeding"],
         "case_10_excluded": ["organic_silicon"],
     },
@@ -102,7 +102,7 @@ PARTIAL = {
         "anticoagulant_patient_decision": "refer", "anticoagulant_patient_reasons": ["anticoagulant"],
         "anticoagulant_patient_excluded": [],  # 4
         "allergy_patient_decision": "modify_cocktail", "allergy_patient_reasons": ["ingredient_allergy"],
-        "allergy_patient_excluded": ["vitamin_c"],  # 2 + 1/2 + 1
+        "allergy_patient_excluded": ["vitamin_c"],  # 2 + 1/3 + 1/2: misses regulatory_warning and glutathione
         "history_record_pregnant": False, "history_record_breastfeeding": 0,  # 1 + 0 (0 is not False)
         "history_record_conditions": ["kidney_disease"], "history_record_allergies": ["enzymes"],  # + 1/2 + 1
         "medication_record_medications": ["nsaid"],  # misses the anticoagulant: 2 x 1/2
@@ -122,11 +122,12 @@ PARTIAL = {
 }
 PARTIAL_MARKS = {
     "screening": {"case_01": 3.5, "case_02": 1, "case_03": 3, "case_04": 2, "case_05": 3, "case_06": 2,
-                  "case_07": 3, "case_08": 3, "case_09": 0, "case_10": 4},
+                  "case_07": 3, "case_08": 3, "case_09": 0, "case_10": 4,
+                  "case_11": 0, "case_12": 0, "case_13": 0, "case_14": 0},
     "planning": {"patient_01": 4.83, "patient_02": 2.83, "patient_03": 3.67, "patient_04": 4, "patient_05": 0},
     "depth": {"problem_01": 1, "problem_02": 1, "problem_03": 1, "problem_04": 0, "problem_05": 0,
               "problem_06": 1, "problem_07": 2, "problem_08": 3, "problem_09": 2},
-    "certification": {"pregnant_patient": 1, "anticoagulant_patient": 4, "allergy_patient": 3.5, "history_record": 2.5,
+    "certification": {"pregnant_patient": 1, "anticoagulant_patient": 4, "allergy_patient": 2.83, "history_record": 2.5,
                       "medication_record": 1, "chin_depth": 2, "reach_dermis": 2, "course_plan": 0, "source_labels": 1.5,
                       "invasiveness": 0.67, "thigh_indications": 2, "cocktail_review": 1.5, "session_steps": 1.71,
                       "reaction_triage": 2, "warning_signs": 1},

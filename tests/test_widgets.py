@@ -74,6 +74,22 @@ def test_allergen_in_the_cocktail_is_named_as_excluded(kb):
     assert f"in the planned cocktail: <b>{kb.ingredients['vitamin_c'].name}</b>" in form.details.value
 
 
+def test_the_form_offers_every_version_2_id_and_screens_them_as_the_engine_does(kb):
+    form = IntakeForm()
+    assert {c.id for c in kb.screening.conditions} == {value for _, value in form.conditions.options}
+    assert set(form.medications) == {m.id for m in kb.screening.medications} >= {"immunosuppressant"}
+    row = form.medications["immunosuppressant"]
+    row.taking.value, row.days.value, row.prescribed.value = True, 400, True  # stopped long ago: still declined
+    form.conditions.value = ("acne_or_inflammation_at_site",)
+    form.cocktail.value = ("glutathione", "hyaluronic_acid")
+    form.screen_button.click()
+    assert form.result == screen(form.patient(), ["glutathione", "hyaluronic_acid"])
+    assert form.result.reasons == ("immunosuppressant", "acne_or_inflammation_at_site", "regulatory_warning")
+    assert form.decision.value.startswith("Decision: decline")
+    assert f"in the planned cocktail: <b>{kb.ingredients['glutathione'].name}</b>" in form.details.value
+    assert render.label("regulatory") in form.details.value
+
+
 def test_case_gallery_reveals_each_rule_then_the_engines_decision():
     gallery = CaseGallery()
     loaded = cases.load()
