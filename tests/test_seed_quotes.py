@@ -24,7 +24,10 @@ FILES = ("screening.yaml", "areas.yaml", "techniques.yaml")
 
 
 def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+    """Whitespace collapsed, typographic apostrophes, quotes and dashes made plain; case kept."""
+    plain = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                                          "\u2013": "-", "\u2014": "-", "\u00a0": " "}))
+    return re.sub(r"\s+", " ", plain).strip()
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +41,15 @@ def seed_texts() -> dict[str, str]:
 
 
 def found_in(quote: str, text: str) -> bool:
-    pieces = [norm(piece).strip(" .,:;") for piece in quote.split("[...]")]
-    return all(piece in text for piece in pieces if piece)
+    """Every stretch of ``quote`` between its ``[...]`` elisions appears in ``text``, in order, case-sensitive."""
+    start = 0
+    pieces = [norm(piece) for piece in quote.split("[...]") if norm(piece)]
+    for piece in pieces:
+        position = text.find(piece, start)
+        if position < 0:
+            return False
+        start = position + len(piece)
+    return bool(pieces)
 
 
 @pytest.mark.parametrize("file", FILES)
@@ -71,4 +81,6 @@ def test_quotes_are_verbatim_and_back_each_cited_seed(file, seed_texts):
 def test_the_quote_check_catches_a_paraphrase(seed_texts):
     assert found_in("avoid taking aspirin for at least 2 weeks", seed_texts["seed_004"])
     assert not found_in("avoid aspirin and NSAIDs for at least 2 weeks", seed_texts["seed_004"])
+    assert not found_in("Avoid taking aspirin for at least 2 weeks", seed_texts["seed_004"])  # a changed capital
+    assert not found_in("people with autoimmune diseases [...] Mesotherapy is not recommended for:", seed_texts["seed_000"])
     assert found_in("Mesotherapy is not recommended for: [...] people with autoimmune diseases", seed_texts["seed_000"])
