@@ -9,11 +9,12 @@ so a call at the end of a cell displays it. ``objectives`` opens a module and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from IPython.display import HTML
 
-from course import knowledge, syllabus
+from course import depth, knowledge, syllabus
 from course.knowledge import LABEL_NAMES, schema
 from course.widgets import render
 from course.widgets.depth import scheme_range
@@ -154,6 +155,39 @@ def depth_scheme() -> HTML:
     return HTML(render.table(("Technique", "Teaching scheme", "Other sources"), rows))
 
 
+def technique_layers(areas: Iterable[str] = ("face", "face_forehead", "face_chin", "scalp")) -> HTML:
+    """For each level of the teaching scheme, the layers its depth band can put the tip in on
+    each area (``course.depth.layers_between``), flagged where the level's name points to a
+    layer the band does not reach there: a technique's name is not a layer."""
+    kb = knowledge.load()
+    rows = []
+    for technique in kb.depth_techniques.values():
+        scheme = technique.scheme
+        bottom = scheme.up_to_mm if scheme.up_to_inclusive else math.nextafter(scheme.up_to_mm, 0.0)
+        cells = [f"{render.text(technique.name)}<br>{render.fact(scheme_range(technique), scheme.sources, scheme.label)}"]
+        for area_id in areas:
+            try:
+                layers = depth.layers_between(scheme.from_mm, bottom, area_id)
+            except ValueError:
+                cells.append("no reliable figure for part of this band")
+                continue
+            flag = "" if technique.name_suggests in layers else f" <b>⚠ not the {technique.name_suggests}</b>"
+            cells.append(", ".join(render.text(layer) for layer in layers) + flag)
+        rows.append(cells)
+    sources = dict.fromkeys(s for area_id in areas for s in _area_sources(area_id))
+    header = ("Teaching-scheme level", *(kb.areas[a].name for a in areas))
+    return HTML(render.table(header, rows, "Layers each level's depth band can reach, by area")
+                + f"<p>Layer figures {render.citation(sources)}: each is a range, so a band may reach two "
+                "layers depending on the patient.</p>")
+
+
+def _area_sources(area_id: str) -> tuple[str, ...]:
+    try:
+        return depth.boundaries(area_id).sources
+    except ValueError:
+        return knowledge.load().areas[area_id].sources
+
+
 def protocols() -> HTML:
     """Each seed's protocol as its source states it; none is averaged."""
     kb = knowledge.load()
@@ -178,9 +212,14 @@ def _when(rule: schema.Rule) -> str:
     if when.medication:
         test = when.medication
         prescribed = {True: "prescribed ", False: "non-prescribed ", "any": ""}[test.prescribed]
+        if test.within_days is None:
+            return f"any {prescribed}{' or '.join(test.ids)}, whatever the time since the last dose"
         return f"{prescribed}{' or '.join(test.ids)} taken less than {test.within_days} days ago"
     if when.allergy_in_cocktail:
         return "an allergen is in the cocktail"
+    if when.any_in_cocktail:
+        names = {i.id: i.name for i in knowledge.load().ingredients.values()}
+        return f"the cocktail holds {' or '.join(names[i] for i in when.any_in_cocktail)}"
     test = when.ingredient_in_cocktail
     assert test is not None  # the schema allows exactly one test
     who = [*test.patient_any.flags, *(conditions[c] for c in test.patient_any.conditions)]
@@ -195,10 +234,17 @@ def screening_rules() -> HTML:
     rules = render.table(
         ("Rule", "Fires when", "Decision", "Explanation", "Evidence", "Sources"),
         [(f"<code>{r.id}</code>", render.text(_when(r)), f"<code>{r.decision}</code>", render.text(r.explanation),
-          render.label(r.label), render.citation(r.sources)) for r in s.rules],
+          _provenance(r), render.citation(r.sources)) for r in s.rules],
         "Rules",
     )
     return HTML(decisions + rules)
+
+
+def _provenance(entry: schema.Rule) -> str:
+    """An entry's evidence label, the seeds' own words it rests on, and the course's reason."""
+    quotes = "".join(f"<br>“{render.text(quote)}”" for quote in entry.quote)
+    reason = f"<br><i>Course policy: {render.text(entry.reason)}</i>" if entry.reason else ""
+    return render.label(entry.label) + quotes + reason
 
 
 def reactions() -> HTML:

@@ -1,6 +1,6 @@
 """Contraindication screening: the single source of truth for "may we treat?".
 
-``screen(patient, cocktail)`` follows ``shared/specs/screening.md`` exactly. The
+``screen(patient, cocktail)`` follows ``shared/specs/screening.md`` (version 2) exactly. The
 rules themselves (what fires, the decision, the explanation and the sources) are
 data in ``course/knowledge/data/screening.yaml``; this module validates the input,
 evaluates each rule's ``when`` test and combines the results. It never guesses: an
@@ -136,10 +136,12 @@ def _matches_any(patient: Patient, test: schema.PatientAny) -> bool:
 
 
 def _recent_doses(patient: Patient, test: schema.MedicationTest) -> list[Medication]:
+    """The patient's entries the test counts: its IDs, prescribed as it asks, last dose within
+    ``within_days`` (any entry, whatever the last dose, when the test has no window)."""
     return [
         m for m in patient.medications
         if m.id in test.ids
-        and m.days_since_last_dose < test.within_days
+        and (test.within_days is None or m.days_since_last_dose < test.within_days)
         and (test.prescribed == "any" or m.prescribed == test.prescribed)
     ]
 
@@ -160,10 +162,18 @@ def _fires(rule: schema.Rule, patient: Patient, cocktail: frozenset[str]) -> str
     if when.allergy_in_cocktail:
         allergens = sorted(patient.allergies & cocktail)
         return f"allergic to {', '.join(allergens)} in the cocktail" if allergens else None
+    if when.any_in_cocktail:
+        found = _matched(rule, cocktail)
+        return f"{', '.join(found)} in the cocktail" if found else None
     test = when.ingredient_in_cocktail
     if test and test.ingredient in cocktail and _matches_any(patient, test.patient_any):
         return f"{test.ingredient} in the cocktail"
     return None
+
+
+def _matched(rule: schema.Rule, cocktail: frozenset[str]) -> list[str]:
+    """The cocktail's ingredients an ``any_in_cocktail`` test names, in the rule's order."""
+    return [i for i in rule.when.any_in_cocktail or () if i in cocktail]
 
 
 def _wait_days(fired: list[tuple[schema.Rule, str]], patient: Patient, decision: str) -> int | None:
@@ -171,16 +181,21 @@ def _wait_days(fired: list[tuple[schema.Rule, str]], patient: Patient, decision:
     if decision != "defer" or not defers or not all(rule.reports_wait for rule in defers):
         return None
     test = defers[0].when.medication
-    assert test is not None  # guaranteed by the schema for reports_wait rules
+    assert test is not None and test.within_days is not None  # guaranteed by the schema for reports_wait rules
     return test.within_days - min(m.days_since_last_dose for m in _recent_doses(patient, test))
 
 
-def excluded_ingredients(patient: Patient, rules: schema.ScreeningFile) -> frozenset[str]:
-    """Ingredients this patient must not receive, whatever the cocktail."""
+def excluded_ingredients(patient: Patient, rules: schema.ScreeningFile, cocktail: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Ingredients this patient must not receive: allergens and the patient's restrictions
+    whatever the cocktail, plus each cocktail ingredient a rule with ``excludes_matched``
+    names (a regulator's warning is about the product, so only those in the cocktail)."""
     excluded = set(patient.allergies) if rules.exclusions.allergens else set()
     for exclusion in rules.exclusions.ingredients:
         if _matches_any(patient, exclusion.patient_any):
             excluded.add(exclusion.ingredient)
+    for rule in rules.rules:
+        if rule.excludes_matched:
+            excluded.update(_matched(rule, cocktail))
     return frozenset(excluded)
 
 
@@ -202,7 +217,7 @@ def screen(patient: Mapping[str, object], cocktail: Iterable[str] = ()) -> Scree
     return ScreeningResult(
         decision=decision,
         reasons=tuple(rule.id for rule, _ in fired),
-        excluded_ingredients=excluded_ingredients(valid, rules),
+        excluded_ingredients=excluded_ingredients(valid, rules, planned),
         wait_days=_wait_days(fired, valid, decision),
         explanations=tuple(
             Reason(rule.id, rule.decision, rule.explanation, detail, rule.sources, rule.label)

@@ -209,7 +209,9 @@ BODIES["04"] = [
     md("""
 ## Skin layers by area
 The thickness of each layer as the sources give it. Where no source gives a figure the course
-says so and does not invent one.
+says so and does not invent one. Every figure is a range: where a depth lies in one layer under
+the low end of a range and in another under the high end, the course says "either, depending on
+the patient" and never grades one of them as the only answer.
 """),
     code("nb.layers()"),
     md("""
@@ -220,16 +222,33 @@ especially where they disagree.
     code("nb.depth_scheme()"),
     code('nb.facts(kb.techniques.needles_and_volumes, "Needles and volumes")'),
     md("""
+## A technique's name is not a layer
+The scheme names its levels after layers ("superficial intradermal", "intradermal"), but a level
+is a band of depths, the same on every area. The table puts each band against the course's layer
+figures for a few areas: where the band cannot reach the layer its name points to, it is flagged.
+The sources' figures behind this disagreement follow it.
+"""),
+    code("nb.technique_layers()"),
+    code('nb.disputes(["technique_names_vs_layers"])'),
+    md("""
+So the course grades layers, not names. A "which needle and angle" question names a target
+layer on an area and accepts every available needle and angle whose tip, fully inserted, is
+certainly in that layer there (`course.depth.placements`); a "which layer" question uses a depth
+that lies in one layer, or accepts every layer the tip can be in (`course.depth.possible_layers`).
+When a single layer is named (`course.depth.layer_at`), it is the deepest the tip can be in: the
+course warns early rather than late about a deep tip.
+"""),
+    md("""
 ## Scenario: the depth explorer
 The depth of the tip is the inserted length of the needle times the sine of its angle to the skin
-surface. Move the controls and watch the tip, the layer it reaches and the warning.
-1. Keep the face and the superficial intradermal technique. Which angles keep the tip within the
-   technique's range for this needle?
-2. Keep the needle and angle, and switch between the forehead, the chin and the temple. Does the
-   layer at the tip change? Why?
-3. Choose the intradermal technique on the face. Is the tip in the dermis? What does that tell you
-   about technique names and real layers?
-4. Choose the abdomen. Why does the explorer draw no layers?
+surface. Move the controls and watch the tip, the layers it can be in and the scheme's name.
+1. Keep the face and the target layer "dermis". Which needles and angles make the verdict green?
+   What does the teaching scheme call those depths?
+2. Find a needle and angle for which the scheme says "superficial intradermal" but the verdict
+   says the tip is not in the dermis of the face. What does the warning under the scheme's name say?
+3. Insert the needle perpendicular to the skin and switch between the face as a whole, the forehead
+   and the chin. Why can the face as a whole show two possible layers where each site shows one?
+4. Choose the scalp with a deep tip, then the abdomen. Why does the explorer refuse to name a layer?
 """),
     code("""
 from course.widgets.depth import DepthExplorer
@@ -239,6 +258,8 @@ DepthExplorer()
 ## Reflection
 - Two sources name the same technique with different depths. Which figure do you use, and how do
   you record your choice?
+- A colleague says she injects "intradermally" in the face with the scheme's intradermal depths.
+  What do you ask her, and what do you tell her about the layer her tip is in?
 - What would you need to know before treating an area for which the course has no reliable figure?
 """),
 ]
@@ -313,7 +334,10 @@ BODIES["07"] = [
     md("""
 ## The screening rules
 The course screens with a fixed set of sourced rules. When several fire, the most severe decision
-applies.
+applies. Each rule's evidence label says where it comes from: a seed claim shows the seed's own
+words; "regulatory" marks the product label's contraindications and the regulators' warnings about
+injected ingredients; "course policy" marks what the course adds itself, with its reason, such as
+the interval after aspirin or an NSAID.
 """),
     code("nb.screening_rules()"),
     code('nb.disputes(["aspirin_stop"])'),
@@ -326,8 +350,11 @@ ask about them.
     md("""
 ## Scenario: the intake form
 Fill in the form for a synthetic patient and press **Screen patient**. Try a pregnant patient;
-then a patient who took a non-prescribed painkiller a few days ago; then the same painkiller
-prescribed by a doctor. Read the reasons: how would you say each one to the patient?
+then a patient who took aspirin or an NSAID (a non-steroidal anti-inflammatory painkiller such as
+ibuprofen) that she bought herself a few days ago; then the same medicine prescribed by a doctor.
+The rules cover aspirin and NSAIDs only: they say nothing about other painkillers, so ask what the
+patient took. Then try a patient who stopped an immunosuppressant long ago, and a cocktail that
+holds glutathione. Read the reasons: how would you say each one to the patient?
 """),
     code("""
 from course.widgets.intake import IntakeForm
@@ -345,6 +372,8 @@ CaseGallery()
 ## Reflection
 - Which decision is hardest to explain to a patient who is keen to start today? Practise the words.
 - A patient asks you to tell her when to stop her prescribed medication. What do you do?
+- A colleague's cocktail holds an ingredient a regulator has warned against. Whose decision is it to
+  remove it, and how do you record it?
 """),
 ]
 

@@ -54,7 +54,7 @@ PARTIAL = {
         "case_07_decision": "proceed", "case_07_reasons": [], "case_07_excluded": [],
         # case_08: decision (2), the right reasons typed as a tuple, not a list (0), excluded (1)
         "case_08_decision": "defer", "case_08_reasons": ("acute_illness", "sensitive_skin"), "case_08_excluded": [],
-        # case_09: not answered; case_10: all right (4)
+        # case_09 and case_11 to case_14: not answered; case_10: all right (4)
         "case_10_decision": "decline", "case_10_reasons": ["prescribed_aspirin_nsaid", "breastfeeding"],
         "case_10_excluded": ["organic_silicon"],
     },
@@ -90,22 +90,24 @@ PARTIAL = {
         # problem_02: 13 sin 15 = 3.36 mm (1), the chin's hypodermis, not the dermis (0)
         "problem_02_tip_depth": 3.36, "problem_02_layer": "dermis",
         "problem_03_technique": "superficial_intradermal",  # (1)
-        "problem_04_needle_and_angle": {"needle_mm": 13, "angle_deg": 15},  # 3.36 mm is intradermal (0)
+        "problem_04_needle_and_angle": {"needle_mm": 13, "angle_deg": 15},  # 3.36 mm: facial fat or deeper, not dermis (0)
         "problem_05_layer": "dermis",  # the neck has no reliable figure (0)
         "problem_06_tip_depth": "3.0", "problem_06_layer": "no_reliable_figure",  # a text, not a number (0); (1)
         "problem_08_tip_depth": 2.83, "problem_08_layer": "hypodermis", "problem_08_technique": "intradermal",  # (3)
+        # problem_09: 4 mm on the face, site unknown: fat or deeper; "hypodermis" is one of them (2)
+        "problem_09_tip_depth": 4, "problem_09_layer": "hypodermis",
     },
     "certification": {
         "pregnant_patient_decision": "defer", "pregnant_patient_reasons": ["pregnancy"], "pregnant_patient_excluded": [],  # 0+1+0
         "anticoagulant_patient_decision": "refer", "anticoagulant_patient_reasons": ["anticoagulant"],
         "anticoagulant_patient_excluded": [],  # 4
         "allergy_patient_decision": "modify_cocktail", "allergy_patient_reasons": ["ingredient_allergy"],
-        "allergy_patient_excluded": ["vitamin_c"],  # 2 + 1/2 + 1
+        "allergy_patient_excluded": ["vitamin_c"],  # 2 + 1/3 + 1/2: misses regulatory_warning and glutathione
         "history_record_pregnant": False, "history_record_breastfeeding": 0,  # 1 + 0 (0 is not False)
         "history_record_conditions": ["kidney_disease"], "history_record_allergies": ["enzymes"],  # + 1/2 + 1
         "medication_record_medications": ["nsaid"],  # misses the anticoagulant: 2 x 1/2
         "chin_depth_tip_depth": 4.24, "chin_depth_layer": "hypodermis",  # 2
-        "reach_dermis_needle_and_angle": {"needle_mm": 4.0, "angle_deg": 45},  # 2.83 mm: intradermal (2)
+        "reach_dermis_needle_and_angle": {"needle_mm": 4.0, "angle_deg": 10},  # 0.69 mm: the facial dermis (2)
         "source_labels_labels": {"has_2014": "regulatory", "seed_004": "published_study",
                                  "konda_thappa_2013": "published_study", "sfm": "practice_guidance"},  # 2 x 3/4
         "invasiveness_sources": ["seed_000", "seed_004", "seed_001"],  # 2 x (2 - 1) / 3 = 0.67
@@ -120,11 +122,12 @@ PARTIAL = {
 }
 PARTIAL_MARKS = {
     "screening": {"case_01": 3.5, "case_02": 1, "case_03": 3, "case_04": 2, "case_05": 3, "case_06": 2,
-                  "case_07": 3, "case_08": 3, "case_09": 0, "case_10": 4},
+                  "case_07": 3, "case_08": 3, "case_09": 0, "case_10": 4,
+                  "case_11": 0, "case_12": 0, "case_13": 0, "case_14": 0},
     "planning": {"patient_01": 4.83, "patient_02": 2.83, "patient_03": 3.67, "patient_04": 4, "patient_05": 0},
     "depth": {"problem_01": 1, "problem_02": 1, "problem_03": 1, "problem_04": 0, "problem_05": 0,
-              "problem_06": 1, "problem_07": 2, "problem_08": 3},
-    "certification": {"pregnant_patient": 1, "anticoagulant_patient": 4, "allergy_patient": 3.5, "history_record": 2.5,
+              "problem_06": 1, "problem_07": 2, "problem_08": 3, "problem_09": 2},
+    "certification": {"pregnant_patient": 1, "anticoagulant_patient": 4, "allergy_patient": 2.83, "history_record": 2.5,
                       "medication_record": 1, "chin_depth": 2, "reach_dermis": 2, "course_plan": 0, "source_labels": 1.5,
                       "invasiveness": 0.67, "thigh_indications": 2, "cocktail_review": 1.5, "session_steps": 1.71,
                       "reaction_triage": 2, "warning_signs": 1},
@@ -304,7 +307,8 @@ def test_without_the_sanitiser_the_same_attempts_would_score(course: Path, tmp_p
     for student in ("reference", "release", "partial", "gamer_eq", "gamer_shadow", "gamer_forged"):
         shutil.rmtree(control / "submitted" / student)
     nbgrader(control, "autograde", "*", "--force")
-    assert total(control, "gamer_patch", "depth") == 15.0  # results hidden: nbgrader gives full marks
+    # results hidden: nbgrader gives full marks
+    assert total(control, "gamer_patch", "depth") == load_assignment("depth").points
     assert total(control, "gamer_display", "certification") > 0.0
     assert total(control, "gamer_mixed", "screening") > 4.0
 

@@ -1,15 +1,88 @@
-"""course.depth against shared/specs/depth.md: geometry, layers, techniques."""
+"""course.depth against shared/specs/depth.md (version 2): geometry, possible layers,
+layer_at, placements, techniques.
+
+Every inequality of the contract is tested at and around its boundary, on the course's
+own areas and on a synthetic site whose every range has distinct low and high ends
+(loaded from a real copy of the knowledge base with that site added).
+"""
 
 from __future__ import annotations
 
 import math
+import shutil
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course import knowledge
-from course.depth import boundaries, layer_at, technique_for_depth, technique_values, tip_depth_mm
+from course.depth import (
+    LAYERS, boundaries, certain_depths, layer_at, layers_between, placements, possible_layers, technique_for_depth,
+    technique_values, tip_depth_mm,
+)
+
+EPS = 1e-6
+FIGURED = ["face", "face_forehead", "face_chin", "face_submental", "face_temple", "scalp"]
+NO_FIGURES = ["abdomen", "thighs", "neck", "hands", "eyes"]
+
+# The synthetic site: epidermis 0.1-0.2, dermis 1-2 (skin 1.1-2.2), fat 3-5 (fat ends 4.1-7.2).
+SYNTHETIC = {
+    "id": "test_site", "name": "Test site",
+    "layers": {
+        "epidermis": {"range_mm": [0.1, 0.2], "sources": ["inaba"], "label": "published_study"},
+        "dermis": {"range_mm": [1.0, 2.0], "sources": ["inaba"], "label": "published_study"},
+        "subcutaneous_fat": {"range_mm": [3.0, 5.0], "sources": ["iyengar_2018"], "label": "published_study"},
+    },
+}
+E_LO, E_HI, S_LO, S_HI, F_LO, F_HI = 0.1, 0.2, 1.1, 2.2, 3.0, 5.0
 
 
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """Add a synthetic area to a real copy of the knowledge base, as course.depth reads it."""
+
+    def add(area: dict) -> str:
+        target = tmp_path / "kb"
+        shutil.copytree(knowledge.DATA_DIR, target)
+        path = target / "areas.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["areas"].append(area)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        kb = knowledge.load_from(target)
+        monkeypatch.setattr(knowledge, "load", lambda: kb)
+        return area["id"]
+
+    return add
+
+
+@pytest.fixture
+def synthetic_site(site):
+    return site(SYNTHETIC)
+
+
+def by_the_formulas(d: float, e_lo: float, e_hi: float, s_lo: float, s_hi: float, f_lo: float, f_hi: float) -> tuple:
+    """The contract's four inequalities, written out independently of course.depth."""
+    found = []
+    if d <= e_hi:
+        found.append("epidermis")
+    if e_lo < d <= s_hi:
+        found.append("dermis")
+    if s_lo < d <= s_hi + f_hi:
+        found.append("hypodermis")
+    if d > s_lo + f_lo:
+        found.append("deeper")
+    return tuple(found)
+
+
+def area_figures(area: str) -> tuple[float, ...]:
+    edges = boundaries(area)
+    fat = edges.hypodermis_end
+    assert fat is not None
+    return (*edges.epidermis_end, *edges.dermis_end, fat[0] - edges.dermis_end[0], fat[1] - edges.dermis_end[1])
+
+
+# --- tip depth -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("length", "angle", "expected"),
     [(4, 90, 4.0), (4, 30, 2.0), (13, 45, 13 / math.sqrt(2)), (1.5, 90, 1.5), (1, 30, 0.5), (6, 60, 3 * math.sqrt(3))],
@@ -33,63 +106,285 @@ def test_tip_depth_rejects_bad_input(length, angle):
         tip_depth_mm(length, angle)
 
 
-def test_face_layers_follow_the_cited_figures():
+# --- the figures behind the layers ------------------------------------------------------
+def test_face_boundaries_are_the_low_and_high_ends_of_the_cited_figures():
     kb = knowledge.load()
     face = kb.areas["face"].layers
     edges = boundaries("face")
-    assert edges.epidermis_end == face["epidermis"].range_mm[1]
-    assert edges.dermis_end == face["epidermis_plus_dermis"].range_mm[1]
-    assert edges.hypodermis_end == edges.dermis_end + face["subcutaneous_fat"].range_mm[1]
-    assert set(edges.sources) <= set(kb.sources)
+    assert edges.epidermis_end == tuple(face["epidermis"].range_mm)
+    assert edges.dermis_end == tuple(face["epidermis_plus_dermis"].range_mm)
+    fat = face["subcutaneous_fat"].range_mm
+    assert edges.hypodermis_end == (edges.dermis_end[0] + fat[0], edges.dermis_end[1] + fat[1])
+    assert set(edges.sources) == {"inaba", "iyengar_2018"}
+
+
+def test_scalp_skin_is_epidermis_plus_dermis_and_its_fat_is_unknown():
+    edges = boundaries("scalp")
+    assert edges.dermis_end == pytest.approx((0.1 + 1.0, 0.15 + 2.0))
+    assert edges.hypodermis_end is None and "scalp" in edges.missing
+
+
+def test_every_area_with_figures_has_consistent_ranges():
+    """The epidermis ends above where the skin can end, so possible layers stay contiguous."""
+    for area in knowledge.load().areas:
+        try:
+            edges = boundaries(area)
+        except ValueError:
+            assert area in NO_FIGURES or knowledge.load().areas[area].no_reliable_figure, area
+            continue
+        assert edges.epidermis_end[0] <= edges.epidermis_end[1] <= edges.dermis_end[0] <= edges.dermis_end[1], area
+
+
+def test_inconsistent_figures_are_refused_naming_the_area(site):
+    layers = {**SYNTHETIC["layers"], "epidermis": {"range_mm": [0.1, 1.5], "sources": ["inaba"], "label": "published_study"}}
+    area = site({**SYNTHETIC, "id": "bad_site", "layers": layers})  # the epidermis may end below 1.1 mm of skin
+    for call in (possible_layers, layer_at):
+        with pytest.raises(ValueError, match="bad_site"):
+            call(0.5, area)
+
+
+# --- possible_layers: every inequality at and around its boundary -----------------------
+@pytest.mark.parametrize(
+    ("depth", "expected"),
+    [
+        (0.0, ("epidermis",)),
+        (E_LO, ("epidermis",)),                       # dermis needs d > e_lo
+        (E_LO + EPS, ("epidermis", "dermis")),
+        (E_HI, ("epidermis", "dermis")),              # epidermis while d <= e_hi
+        (E_HI + EPS, ("dermis",)),
+        (S_LO, ("dermis",)),                          # hypodermis needs d > s_lo
+        (S_LO + EPS, ("dermis", "hypodermis")),
+        (S_HI, ("dermis", "hypodermis")),             # dermis while d <= s_hi
+        (S_HI + EPS, ("hypodermis",)),
+        (S_LO + F_LO, ("hypodermis",)),               # deeper needs d > s_lo + f_lo
+        (S_LO + F_LO + EPS, ("hypodermis", "deeper")),
+        (S_HI + F_HI, ("hypodermis", "deeper")),      # hypodermis while d <= s_hi + f_hi
+        (S_HI + F_HI + EPS, ("deeper",)),
+        (50.0, ("deeper",)),
+    ],
+)
+def test_each_inequality_at_and_around_its_boundary(synthetic_site, depth, expected):
+    assert possible_layers(depth, synthetic_site) == expected
+    assert by_the_formulas(depth, E_LO, E_HI, S_LO, S_HI, F_LO, F_HI) == expected
+    assert layer_at(depth, synthetic_site) == expected[-1]
 
 
 @pytest.mark.parametrize(
-    ("depth", "layer"),
-    [(0, "epidermis"), (0.15, "epidermis"), (0.16, "dermis"), (1.0, "dermis"), (1.01, "hypodermis"),
-     (3.0, "hypodermis"), (3.01, "deeper"), (20, "deeper")],
+    ("area", "depth", "expected"),
+    [
+        ("face", 0.1, ("epidermis",)),
+        ("face", 0.12, ("epidermis", "dermis")),
+        ("face", 0.15, ("epidermis", "dermis")),
+        ("face", 0.16, ("dermis",)),
+        ("face", 1.0, ("dermis",)),                   # facial skin is about 1 mm (Iyengar 2018)
+        ("face", 1.01, ("hypodermis",)),
+        ("face", 3.0, ("hypodermis",)),               # fat 2-6 mm: 1 + 2
+        ("face", 3.01, ("hypodermis", "deeper")),
+        ("face", 7.0, ("hypodermis", "deeper")),      # 1 + 6
+        ("face", 7.01, ("deeper",)),
+        ("face_forehead", 3.0, ("hypodermis",)),
+        ("face_forehead", 3.01, ("deeper",)),
+        ("face_chin", 6.0, ("hypodermis",)),
+        ("face_chin", 6.01, ("deeper",)),
+        ("scalp", 1.1, ("dermis",)),
+    ],
 )
-def test_forehead_boundaries(depth, layer):
-    # forehead: epidermis <= 0.15 (Inaba), skin ~1 mm (Iyengar), fat 2 mm (Iyengar)
-    assert layer_at(depth, "face_forehead") == layer
+def test_possible_layers_on_the_course_areas(area, depth, expected):
+    assert possible_layers(depth, area) == expected
+    assert layer_at(depth, area) == expected[-1]
 
 
-@pytest.mark.parametrize("area", ["face", "face_forehead", "face_chin", "face_submental", "face_temple"])
-def test_layer_at_is_monotonic(area):
-    order = ["epidermis", "dermis", "hypodermis", "deeper"]
-    layers = [order.index(layer_at(d / 20, area)) for d in range(0, 300)]
-    assert layers == sorted(layers)
-    assert layers[0] == 0 and layers[-1] == 3
+@settings(max_examples=400, deadline=None)
+@given(depth=st.floats(min_value=0, max_value=25, allow_nan=False), area=st.sampled_from(FIGURED[:-1]))
+def test_possible_layers_follow_the_formulas_and_stay_contiguous(depth, area):
+    found = possible_layers(depth, area)
+    assert found == by_the_formulas(depth, *area_figures(area))
+    assert found, "a depth is always in some layer"
+    positions = [LAYERS.index(layer) for layer in found]
+    assert positions == list(range(positions[0], positions[0] + len(positions)))  # contiguous, shallowest first
+    assert layer_at(depth, area) in found
 
 
-def test_finer_site_inherits_skin_and_overrides_fat():
-    assert layer_at(5.5, "face_chin") == "hypodermis"   # chin fat 5 mm: 1 + 5 = 6
-    assert layer_at(5.5, "face_forehead") == "deeper"   # forehead fat 2 mm: 1 + 2 = 3
+@settings(max_examples=200, deadline=None)
+@given(shallow=st.floats(min_value=0, max_value=25, allow_nan=False),
+       deeper=st.floats(min_value=0, max_value=25, allow_nan=False), area=st.sampled_from(FIGURED[:-1]))
+def test_monotonic_a_deeper_point_is_never_in_a_shallower_layer(shallow, deeper, area):
+    shallow, deeper = sorted((shallow, deeper))
+    upper, lower = possible_layers(shallow, area), possible_layers(deeper, area)
+    assert LAYERS.index(layer_at(shallow, area)) <= LAYERS.index(layer_at(deeper, area))
+    assert LAYERS.index(upper[0]) <= LAYERS.index(lower[0]) and LAYERS.index(upper[-1]) <= LAYERS.index(lower[-1])
 
 
-def test_scalp_within_the_skin_uses_general_figures_and_refuses_below():
-    assert layer_at(0.1, "scalp") == "epidermis"
-    assert layer_at(2.0, "scalp") == "dermis"
-    with pytest.raises(ValueError, match="scalp"):
-        layer_at(3.0, "scalp")
+@settings(max_examples=200, deadline=None)
+@given(depth=st.floats(min_value=0, max_value=25, allow_nan=False))
+def test_scalp_answers_within_the_skin_and_refuses_where_the_tip_may_be_below_it(depth):
+    edges = boundaries("scalp")
+    if depth > edges.dermis_end[0]:
+        with pytest.raises(ValueError, match="scalp"):
+            possible_layers(depth, "scalp")
+        with pytest.raises(ValueError, match="scalp"):
+            layer_at(depth, "scalp")
+    else:
+        found = possible_layers(depth, "scalp")
+        assert layer_at(depth, "scalp") in found and set(found) <= {"epidermis", "dermis"}
 
 
-@pytest.mark.parametrize("area", ["abdomen", "thighs", "neck", "hands"])
+def test_beyond_the_skin_and_fat_is_deeper():
+    for area in FIGURED[:-1]:
+        assert possible_layers(30.0, area) == ("deeper",) and layer_at(30.0, area) == "deeper"
+
+
+def test_layer_at_names_the_deepest_possible_layer():
+    """The boundary convention: the generic face's fat no longer runs to 7 mm for layer_at."""
+    assert layer_at(5.0, "face") == "deeper"          # beyond the forehead's 3 mm, within the chin's 6 mm
+    assert possible_layers(5.0, "face") == ("hypodermis", "deeper")
+    assert layer_at(5.0, "face_chin") == "hypodermis"
+    assert layer_at(0.12, "face") == "dermis"
+
+
+@pytest.mark.parametrize("area", NO_FIGURES)
 def test_area_without_reliable_figures_raises_naming_it(area):
-    with pytest.raises(ValueError, match=area):
-        layer_at(1.0, area)
+    for call in (possible_layers, layer_at):
+        with pytest.raises(ValueError, match=area):
+            call(1.0, area)
 
 
-@pytest.mark.parametrize("depth", [-0.1, math.nan, math.inf, "1"])
-def test_layer_at_rejects_bad_depth(depth):
-    with pytest.raises(ValueError):
-        layer_at(depth, "face")
+@pytest.mark.parametrize("depth", [-0.1, math.nan, math.inf, -math.inf, "1", None, True])
+def test_bad_depths_are_refused(depth):
+    for call in (possible_layers, layer_at):
+        with pytest.raises(ValueError, match="depth_mm"):
+            call(depth, "face")
 
 
 def test_unknown_area_is_named():
-    with pytest.raises(ValueError, match="mars"):
-        layer_at(1.0, "mars")
+    for call in (possible_layers, layer_at):
+        with pytest.raises(ValueError, match="mars"):
+            call(1.0, "mars")
 
 
+def test_possible_layers_is_a_tuple_of_strings():
+    found = possible_layers(0.12, "face")
+    assert type(found) is tuple and all(type(layer) is str for layer in found)
+
+
+# --- placements ---------------------------------------------------------------------
+NEEDLES, ANGLES = [1.5, 4, 13], [15, 30, 45, 60, 90]
+
+
+def test_placements_in_the_facial_dermis():
+    # 1.5 mm at 15 deg = 0.39 mm and at 30 deg = 0.75 mm: dermis; 4 mm at 15 deg = 1.04 mm: fat
+    assert placements("face", "dermis", NEEDLES, ANGLES) == [(1.5, 15.0), (1.5, 30.0)]
+
+
+def test_placements_return_floats_in_order_needles_outer_angles_inner():
+    found = placements("face_chin", "hypodermis", [4, 1.5], [90, 45, 30])
+    assert found == [(4.0, 90.0), (4.0, 45.0), (4.0, 30.0), (1.5, 90.0), (1.5, 45.0)]
+    assert type(found) is list and all(type(p) is tuple and all(type(v) is float for v in p) for p in found)
+
+
+def test_a_placement_that_may_be_in_two_layers_is_not_certain():
+    # 13 mm at 15 deg = 3.36 mm: the generic face's fat ends between 3 and 7 mm
+    assert possible_layers(tip_depth_mm(13, 15), "face") == ("hypodermis", "deeper")
+    assert (13.0, 15.0) not in placements("face", "hypodermis", [13], [15])
+    assert placements("face", "deeper", [13], [15]) == []
+    assert placements("face_chin", "hypodermis", [13], [15]) == [(13.0, 15.0)]
+
+
+def test_no_placement_is_an_empty_list():
+    assert placements("face", "epidermis", [4, 13], [30, 90]) == []
+    assert placements("face", "dermis", [], ANGLES) == []
+
+
+def test_where_the_course_has_no_figure_nothing_is_certain():
+    assert placements("scalp", "hypodermis", NEEDLES, ANGLES) == []
+    assert placements("scalp", "dermis", [1.5], [30, 90]) == [(1.5, 30.0)]  # 0.75 mm; 1.5 mm may be below the skin
+    assert placements("abdomen", "dermis", NEEDLES, ANGLES) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(needles=st.lists(st.floats(min_value=0.5, max_value=13, allow_nan=False), max_size=4),
+       angles=st.lists(st.integers(min_value=1, max_value=90), max_size=5),
+       area=st.sampled_from(FIGURED), layer=st.sampled_from(LAYERS))
+def test_placements_are_exactly_the_combinations_certainly_in_the_layer(needles, angles, area, layer):
+    def certain(needle: float, angle: float) -> bool:
+        try:
+            return possible_layers(tip_depth_mm(needle, angle), area) == (layer,)
+        except ValueError:
+            return False
+
+    expected = [(float(n), float(a)) for n in needles for a in angles if certain(n, a)]
+    assert placements(area, layer, needles, angles) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("mars", "dermis", [4], [30]), "mars"),
+        (("face", "fat", [4], [30]), "fat"),
+        (("face", "dermis", [0], [30]), "needles_mm"),
+        (("face", "dermis", [-4], [30]), "needles_mm"),
+        (("face", "dermis", [math.nan], [30]), "needles_mm"),
+        (("face", "dermis", ["4"], [30]), "needles_mm"),
+        (("face", "dermis", [4], [0]), "angles_deg"),
+        (("face", "dermis", [4], [91]), "angles_deg"),
+        (("face", "dermis", [4], [math.inf]), "angles_deg"),
+        (("face", "dermis", [], [120]), "angles_deg"),       # checked even when no needle is given
+        (("face", "dermis", 4, [30]), "needles_mm"),
+        (("face", "dermis", [4], "30"), "angles_deg"),
+    ],
+)
+def test_placements_refuse_bad_input_naming_it(args, named):
+    with pytest.raises(ValueError, match=named):
+        placements(*args)
+
+
+# --- certain depths and bands (what the depth explorer draws) -------------------------------
+@settings(max_examples=300, deadline=None)
+@given(depth=st.floats(min_value=0, max_value=25, allow_nan=False), area=st.sampled_from(FIGURED),
+       layer=st.sampled_from(LAYERS))
+def test_certain_depths_are_where_possible_layers_is_that_layer_alone(depth, area, layer):
+    span = certain_depths(area, layer)
+    inside = span is not None and (span[0] < depth or (layer == "epidermis" and depth == 0)) and depth <= span[1]
+    try:
+        certain = possible_layers(depth, area) == (layer,)
+    except ValueError:
+        certain = False
+    assert inside == certain
+
+
+def test_certain_depths_on_the_face():
+    assert certain_depths("face", "epidermis") == (0.0, 0.1)
+    assert certain_depths("face", "dermis") == (0.15, 1.0)
+    assert certain_depths("face", "hypodermis") == (1.0, 3.0)
+    assert certain_depths("face", "deeper") == (7.0, math.inf)
+    assert certain_depths("scalp", "hypodermis") is None and certain_depths("scalp", "deeper") is None
+    with pytest.raises(ValueError, match="fat"):
+        certain_depths("face", "fat")
+    with pytest.raises(ValueError, match="abdomen"):
+        certain_depths("abdomen", "dermis")
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.floats(min_value=0, max_value=12, allow_nan=False), b=st.floats(min_value=0, max_value=12, allow_nan=False),
+       area=st.sampled_from(FIGURED[:-1]))
+def test_layers_between_is_the_union_of_possible_layers_over_the_band(a, b, area):
+    top, bottom = sorted((a, b))
+    sampled = {layer for step in range(101) for layer in possible_layers(top + (bottom - top) * step / 100, area)}
+    found = layers_between(top, bottom, area)
+    assert set(found) >= sampled and found[0] in possible_layers(top, area) and found[-1] in possible_layers(bottom, area)
+    assert list(found) == [layer for layer in LAYERS if layer in found]
+
+
+def test_the_schemes_intradermal_bands_on_the_face():
+    scheme = {t: knowledge.load().depth_techniques[t].scheme for t in ("superficial_intradermal", "intradermal")}
+    assert layers_between(scheme["superficial_intradermal"].from_mm, scheme["superficial_intradermal"].up_to_mm,
+                          "face") == ("dermis", "hypodermis")
+    assert layers_between(scheme["intradermal"].from_mm, scheme["intradermal"].up_to_mm, "face") == ("hypodermis", "deeper")
+    with pytest.raises(ValueError, match="top_mm"):
+        layers_between(2, 1, "face")
+
+
+# --- the teaching scheme ------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("depth", "technique"),
     [(0, "epidermal"), (0.49, "epidermal"), (0.5, "superficial_intradermal"), (2.0, "superficial_intradermal"),
@@ -107,6 +402,13 @@ def test_beyond_the_scheme_and_bad_depths_raise():
     for depth in (10.01, -1, math.nan):
         with pytest.raises(ValueError):
             technique_for_depth(depth)
+
+
+def test_technique_names_are_not_layers_on_the_face():
+    """The scheme's intradermal bands put the tip in facial fat (domain reference, coherence rule 1)."""
+    for depth in (1.5, 2.0, 3.0, 4.0):
+        assert technique_for_depth(depth) in ("superficial_intradermal", "intradermal")
+        assert "dermis" not in possible_layers(depth, "face")
 
 
 def test_sfm_values_kept_beside_the_scheme_where_they_differ():

@@ -1,11 +1,17 @@
-"""course.screening.screen against shared/specs/screening.md, rule by rule."""
+"""course.screening.screen against shared/specs/screening.md (version 2): every rule,
+every note and the tie order, the version-1 cases keeping their answers, and an
+independent re-reading of the spec's table checked over many generated patients."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from course import knowledge
+from course.ingredients import RED_FLAGS
 from course.screening import screen
 
 SILICON_TRIGGERS = [
@@ -39,6 +45,16 @@ def aspirin(days: int, prescribed: bool = False, drug: str = "aspirin") -> dict:
         ({"allergies": ["vitamin_c"]}, ("vitamin_c",), "modify_cocktail", "ingredient_allergy"),
         ({"conditions": ["diabetes"]}, ("organic_silicon",), "modify_cocktail", "organic_silicon_restriction"),
         ({"conditions": ["sensitive_skin"]}, (), "proceed_with_precautions", "sensitive_skin"),
+        # version 2: the product label and the regulators
+        ({"medications": ["immunosuppressant"]}, (), "decline", "immunosuppressant"),
+        ({"medications": [{"id": "immunosuppressant", "days_since_last_dose": 400, "prescribed": True}]}, (),
+         "decline", "immunosuppressant"),
+        ({"medications": [{"id": "immunosuppressant", "days_since_last_dose": 14, "prescribed": False}]}, (),
+         "decline", "immunosuppressant"),
+        ({"conditions": ["skin_disease_at_site"]}, (), "defer", "skin_disease_at_site"),
+        ({"conditions": ["acne_or_inflammation_at_site"]}, (), "defer", "acne_or_inflammation_at_site"),
+        ({}, ("phosphatidylcholine_deoxycholate",), "modify_cocktail", "regulatory_warning"),
+        ({}, ("glutathione", "hyaluronic_acid"), "modify_cocktail", "regulatory_warning"),
     ],
 )
 def test_each_rule_alone(patient, cocktail, decision, rule):
@@ -120,20 +136,37 @@ def test_reasons_most_severe_first_ties_in_table_order():
     patient = {
         "pregnant": True,
         "breastfeeding": True,
-        "conditions": ["sensitive_skin", "acute_illness", "skin_infection_at_site", "bleeding_disorder", "diabetes"],
+        "conditions": ["sensitive_skin", "acne_or_inflammation_at_site", "acute_illness", "skin_disease_at_site",
+                       "skin_infection_at_site", "bleeding_disorder", "diabetes", "autoimmune_disease"],
         "allergies": ["vitamin_c"],
-        "medications": ["anticoagulant", aspirin(2), aspirin(2, prescribed=True)],
+        "medications": ["anticoagulant", aspirin(2), aspirin(2, prescribed=True), "immunosuppressant"],
     }
-    result = screen(patient, ["vitamin_c", "organic_silicon"])
+    result = screen(patient, ["glutathione", "vitamin_c", "organic_silicon", "phosphatidylcholine_deoxycholate"])
     assert result.decision == "decline"
     assert result.reasons == (
-        "pregnancy", "breastfeeding", "bleeding_disorder",
+        "pregnancy", "breastfeeding", "autoimmune_disease", "immunosuppressant", "bleeding_disorder",
         "anticoagulant", "prescribed_aspirin_nsaid",
-        "aspirin_nsaid_recent", "skin_infection_at_site", "acute_illness",
-        "ingredient_allergy", "organic_silicon_restriction",
+        "aspirin_nsaid_recent", "skin_infection_at_site", "skin_disease_at_site", "acne_or_inflammation_at_site",
+        "acute_illness",
+        "ingredient_allergy", "organic_silicon_restriction", "regulatory_warning",
         "sensitive_skin",
     )
-    assert result.excluded_ingredients == {"vitamin_c", "organic_silicon"}
+    assert result.excluded_ingredients == {"vitamin_c", "organic_silicon", "glutathione", "phosphatidylcholine_deoxycholate"}
+    assert result.wait_days is None
+
+
+def test_the_rules_are_in_the_spec_table_order():
+    assert [rule.id for rule in knowledge.load().screening.rules] == TABLE
+
+
+def test_ties_between_the_new_defer_rules_follow_the_table():
+    result = screen({"conditions": ["acute_illness", "acne_or_inflammation_at_site", "skin_disease_at_site",
+                                    "skin_infection_at_site"]})
+    assert result.reasons == ("skin_infection_at_site", "skin_disease_at_site", "acne_or_inflammation_at_site",
+                              "acute_illness")
+    result = screen({"allergies": ["glutathione"], "conditions": ["kidney_disease"]},
+                    ["glutathione", "organic_silicon"])
+    assert result.reasons == ("ingredient_allergy", "organic_silicon_restriction", "regulatory_warning")
 
 
 def test_each_rule_fires_at_most_once():
@@ -146,6 +179,190 @@ def test_decision_is_the_most_severe_of_fired_rules():
     assert screen({"conditions": ["sensitive_skin", "acute_illness"]}).decision == "defer"
     assert screen({"conditions": ["sensitive_skin"], "allergies": ["prp"]}, ["prp"]).decision == "modify_cocktail"
     assert screen({"medications": ["anticoagulant"], "conditions": ["acute_illness"]}).decision == "refer"
+
+
+# --- version 2: the product label and the regulators ------------------------------------
+def test_an_immunosuppressant_declines_whatever_the_days_and_the_prescription():
+    for days in (0, 13, 14, 30, 3650):
+        for prescribed in (True, False):
+            result = screen({"medications": [{"id": "immunosuppressant", "days_since_last_dose": days,
+                                              "prescribed": prescribed}]})
+            assert (result.decision, result.reasons, result.wait_days) == ("decline", ("immunosuppressant",), None)
+
+
+def test_an_immunosuppressant_overrides_an_aspirin_wait():
+    result = screen({"medications": ["immunosuppressant", aspirin(5)]})
+    assert result.decision == "decline" and result.wait_days is None
+    assert result.reasons == ("immunosuppressant", "aspirin_nsaid_recent")
+
+
+def test_a_skin_condition_at_the_site_removes_the_aspirin_wait():
+    for condition in ("skin_disease_at_site", "acne_or_inflammation_at_site"):
+        result = screen({"medications": [aspirin(5)], "conditions": [condition]})
+        assert result.decision == "defer" and result.wait_days is None
+        assert result.reasons == ("aspirin_nsaid_recent", condition)
+
+
+@pytest.mark.parametrize("warned", ["phosphatidylcholine_deoxycholate", "glutathione"])
+def test_a_regulator_warned_ingredient_in_the_cocktail_is_excluded_only_there(warned):
+    result = screen({}, [warned, "hyaluronic_acid"])
+    assert result.reasons == ("regulatory_warning",) and result.excluded_ingredients == {warned}
+    assert "US FDA" in result.explanations[0].explanation or "Philippine FDA" in result.explanations[0].explanation
+    not_planned = screen({}, ["hyaluronic_acid"])
+    assert not_planned.reasons == () and warned not in not_planned.excluded_ingredients
+
+
+def test_both_warned_ingredients_fire_the_rule_once_and_are_both_excluded():
+    result = screen({}, ["glutathione", "phosphatidylcholine_deoxycholate"])
+    assert result.reasons == ("regulatory_warning",)
+    assert result.excluded_ingredients == {"glutathione", "phosphatidylcholine_deoxycholate"}
+    assert result.explanations[0].detail == "phosphatidylcholine_deoxycholate, glutathione in the cocktail"
+
+
+def test_deoxycholic_acid_alone_does_not_fire_the_regulatory_warning():
+    result = screen({}, ["deoxycholic_acid"])
+    assert (result.decision, result.reasons, result.excluded_ingredients) == ("proceed", (), frozenset())
+    combined = screen({}, ["deoxycholic_acid", "phosphatidylcholine_deoxycholate"])
+    assert combined.excluded_ingredients == {"phosphatidylcholine_deoxycholate"}
+
+
+def test_a_warned_ingredient_the_patient_is_allergic_to_fires_both_rules():
+    result = screen({"allergies": ["glutathione"]}, ["glutathione"])
+    assert result.reasons == ("ingredient_allergy", "regulatory_warning")
+    assert result.excluded_ingredients == {"glutathione"}
+
+
+def test_every_warned_ingredient_carries_a_regulatory_red_flag_in_the_knowledge_base():
+    kb = knowledge.load()
+    rule = next(r for r in kb.screening.rules if r.id == "regulatory_warning")
+    assert set(rule.when.any_in_cocktail) == {"phosphatidylcholine_deoxycholate", "glutathione"}
+    for ingredient in rule.when.any_in_cocktail:
+        flags = [r for r in kb.ingredients[ingredient].regulatory if r.status in RED_FLAGS]
+        assert flags and any(set(f.sources) & set(rule.sources) for f in flags), ingredient
+    assert not any(r.status in RED_FLAGS for r in kb.ingredients["deoxycholic_acid"].regulatory)
+
+
+def test_labels_say_where_each_rule_comes_from():
+    rules = {rule.id: rule for rule in knowledge.load().screening.rules}
+    for rule_id in ("immunosuppressant", "skin_disease_at_site", "acne_or_inflammation_at_site"):
+        assert rules[rule_id].label == "regulatory" and rules[rule_id].sources == ("mesohyal_consent",)
+    assert rules["regulatory_warning"].label == "regulatory"
+    assert {"us_fda_2023", "france_decree_2011_382", "philippine_fda_2019"} <= set(rules["regulatory_warning"].sources)
+    for rule_id in ("prescribed_aspirin_nsaid", "aspirin_nsaid_recent"):
+        assert rules[rule_id].label == "course_policy" and "14" in rules[rule_id].reason
+    kb = knowledge.load()
+    for rule in rules.values():  # no rule is attributed to a seed it does not quote
+        assert all(kb.sources[s].kind != "seed" for s in rule.sources) or rule.quote, rule.id
+
+
+# --- version 1 answers kept, and the spec's table re-read independently ---------------------
+V1_CASES = [  # (patient, cocktail, decision, reasons, excluded, wait_days) as version 1 of the spec states them
+    ({"pregnant": True}, ["hyaluronic_acid", "organic_silicon"], "decline", ("pregnancy", "organic_silicon_restriction"),
+     {"organic_silicon"}, None),
+    ({"conditions": ["sensitive_skin"]}, ["hyaluronic_acid", "vitamin_complex"], "proceed_with_precautions",
+     ("sensitive_skin",), set(), None),
+    ({"medications": [aspirin(5)]}, ["hyaluronic_acid", "amino_acids"], "defer", ("aspirin_nsaid_recent",), set(), 9),
+    ({"medications": [{"id": "anticoagulant", "days_since_last_dose": 0, "prescribed": True}]}, ["hyaluronic_acid"],
+     "refer", ("anticoagulant",), set(), None),
+    ({"allergies": ["vitamin_c"]}, ["vitamin_c", "hyaluronic_acid", "antioxidants"], "modify_cocktail",
+     ("ingredient_allergy",), {"vitamin_c"}, None),
+    ({"conditions": ["diabetes"]}, ["hyaluronic_acid", "minerals"], "proceed", (), {"organic_silicon"}, None),
+    ({"conditions": ["acute_illness", "sensitive_skin"], "medications": [aspirin(20, prescribed=True, drug="nsaid")]},
+     ["hyaluronic_acid", "plant_extracts"], "defer", ("acute_illness", "sensitive_skin"), set(), None),
+    ({"conditions": ["autoimmune_disease", "skin_infection_at_site"]}, ["hyaluronic_acid", "centella_asiatica"],
+     "decline", ("autoimmune_disease", "skin_infection_at_site"), set(), None),
+    ({"breastfeeding": True, "medications": [aspirin(1, prescribed=True)]}, ["hyaluronic_acid", "vitamin_c"],
+     "decline", ("breastfeeding", "prescribed_aspirin_nsaid"), {"organic_silicon"}, None),
+    ({"allergies": ["vitamin_c"], "conditions": ["sensitive_skin"]}, ["vitamin_c", "deoxycholic_acid"],
+     "modify_cocktail", ("ingredient_allergy", "sensitive_skin"), {"vitamin_c"}, None),
+]
+
+
+@pytest.mark.parametrize(("patient", "cocktail", "decision", "reasons", "excluded", "wait"), V1_CASES)
+def test_version_1_cases_keep_their_answers(patient, cocktail, decision, reasons, excluded, wait):
+    result = screen(patient, cocktail)
+    assert (result.decision, result.reasons, result.excluded_ingredients, result.wait_days) == (
+        decision, reasons, frozenset(excluded), wait)
+
+
+SEVERITY = ["proceed", "proceed_with_precautions", "modify_cocktail", "defer", "refer", "decline"]
+TABLE = [
+    "pregnancy", "breastfeeding", "autoimmune_disease", "immunosuppressant", "bleeding_disorder", "anticoagulant",
+    "prescribed_aspirin_nsaid", "aspirin_nsaid_recent", "skin_infection_at_site", "skin_disease_at_site",
+    "acne_or_inflammation_at_site", "acute_illness", "ingredient_allergy", "organic_silicon_restriction",
+    "regulatory_warning", "sensitive_skin",
+]
+NEW_IDS = {"immunosuppressant", "skin_disease_at_site", "acne_or_inflammation_at_site"}
+SILICON_CONDITIONS = {"diabetes", "kidney_disease", "pathological_edema"}
+
+
+def spec_v2(patient: dict, cocktail: list[str]) -> tuple:
+    """The spec's table and notes, re-read independently of course.screening."""
+    conditions, allergies = set(patient.get("conditions", [])), set(patient.get("allergies", []))
+    pregnant, breastfeeding = patient.get("pregnant", False), patient.get("breastfeeding", False)
+    meds = [{"id": m, "days_since_last_dose": 0, "prescribed": False} if isinstance(m, str)
+            else {"days_since_last_dose": 0, "prescribed": False, **m} for m in patient.get("medications", [])]
+    aspirins = [m for m in meds if m["id"] in ("aspirin", "nsaid") and m["days_since_last_dose"] < 14]
+    silicon_patient = pregnant or breastfeeding or bool(conditions & SILICON_CONDITIONS)
+    warned = [i for i in ("phosphatidylcholine_deoxycholate", "glutathione") if i in cocktail]
+    fires = {
+        "pregnancy": ("decline", pregnant),
+        "breastfeeding": ("decline", breastfeeding),
+        "autoimmune_disease": ("decline", "autoimmune_disease" in conditions),
+        "immunosuppressant": ("decline", any(m["id"] == "immunosuppressant" for m in meds)),
+        "bleeding_disorder": ("decline", "bleeding_disorder" in conditions),
+        "anticoagulant": ("refer", any(m["id"] == "anticoagulant" and m["days_since_last_dose"] < 14 for m in meds)),
+        "prescribed_aspirin_nsaid": ("refer", any(m["prescribed"] for m in aspirins)),
+        "aspirin_nsaid_recent": ("defer", any(not m["prescribed"] for m in aspirins)),
+        "skin_infection_at_site": ("defer", "skin_infection_at_site" in conditions),
+        "skin_disease_at_site": ("defer", "skin_disease_at_site" in conditions),
+        "acne_or_inflammation_at_site": ("defer", "acne_or_inflammation_at_site" in conditions),
+        "acute_illness": ("defer", "acute_illness" in conditions),
+        "ingredient_allergy": ("modify_cocktail", bool(allergies & set(cocktail))),
+        "organic_silicon_restriction": ("modify_cocktail", "organic_silicon" in cocktail and silicon_patient),
+        "regulatory_warning": ("modify_cocktail", bool(warned)),
+        "sensitive_skin": ("proceed_with_precautions", "sensitive_skin" in conditions),
+    }
+    fired = [rule for rule in TABLE if fires[rule][1]]
+    fired.sort(key=lambda rule: -SEVERITY.index(fires[rule][0]))
+    decision = fires[fired[0]][0] if fired else "proceed"
+    excluded = allergies | ({"organic_silicon"} if silicon_patient else set()) | set(warned)
+    defers = [rule for rule in fired if fires[rule][0] == "defer"]
+    wait = None
+    if decision == "defer" and defers == ["aspirin_nsaid_recent"]:
+        wait = 14 - min(m["days_since_last_dose"] for m in aspirins if not m["prescribed"])
+    return decision, tuple(fired), frozenset(excluded), wait
+
+
+CONDITIONS = ["autoimmune_disease", "bleeding_disorder", "diabetes", "kidney_disease", "pathological_edema",
+              "skin_infection_at_site", "acute_illness", "sensitive_skin", "skin_disease_at_site",
+              "acne_or_inflammation_at_site"]
+INGREDIENTS = ["hyaluronic_acid", "vitamin_c", "organic_silicon", "glutathione", "amino_acids",
+               "phosphatidylcholine_deoxycholate", "deoxycholic_acid", "prp"]
+medication = st.one_of(
+    st.sampled_from(["aspirin", "nsaid", "anticoagulant", "immunosuppressant"]),
+    st.fixed_dictionaries({"id": st.sampled_from(["aspirin", "nsaid", "anticoagulant", "immunosuppressant"])},
+                          optional={"days_since_last_dose": st.integers(0, 40), "prescribed": st.booleans()}),
+)
+patients = st.fixed_dictionaries({}, optional={
+    "pregnant": st.booleans(), "breastfeeding": st.booleans(),
+    "conditions": st.lists(st.sampled_from(CONDITIONS), unique=True, max_size=4),
+    "allergies": st.lists(st.sampled_from(INGREDIENTS), unique=True, max_size=2),
+    "medications": st.lists(medication, max_size=3),
+})
+
+
+@settings(max_examples=600, deadline=None)
+@given(patient=patients, cocktail=st.lists(st.sampled_from(INGREDIENTS), unique=True, max_size=4))
+def test_screen_agrees_with_the_spec_table_on_generated_patients(patient, cocktail):
+    result = screen(patient, cocktail)
+    assert (result.decision, result.reasons, result.excluded_ingredients, result.wait_days) == spec_v2(patient, cocktail)
+    uses_new = (set(patient.get("conditions", [])) & NEW_IDS
+                or any((m if isinstance(m, str) else m["id"]) in NEW_IDS for m in patient.get("medications", []))
+                or {"glutathione", "phosphatidylcholine_deoxycholate"} & set(cocktail))
+    if not uses_new:  # a version-1 case: none of the version-2 rules can fire
+        assert not set(result.reasons) & {"immunosuppressant", "skin_disease_at_site", "acne_or_inflammation_at_site",
+                                          "regulatory_warning"}
 
 
 def test_result_is_immutable():
@@ -175,6 +392,10 @@ def test_mapping_defaults():
         ({"allergies": ["peanuts"]}, (), "peanuts"),
         ({"medications": ["ibuprofen"]}, (), "ibuprofen"),
         ({"medications": [{"id": "aspirin", "days_since_last_dose": -1}]}, (), "days_since_last_dose"),
+        ({"medications": [{"id": "immunosuppressant", "days_since_last_dose": -1}]}, (), "days_since_last_dose"),
+        ({"medications": [{"id": "immunosuppressant", "prescribed": "yes"}]}, (), "prescribed"),
+        ({"conditions": ["eczema"]}, (), "eczema"),
+        ({}, ["fat_dissolver"], "fat_dissolver"),
         ({"medications": [{"id": "aspirin", "days_since_last_dose": 2.5}]}, (), "days_since_last_dose"),
         ({"medications": [{"id": "aspirin", "days_since_last_dose": True}]}, (), "days_since_last_dose"),
         ({"medications": [{"id": "aspirin", "prescribed": "no"}]}, (), "prescribed"),

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from course import cases, knowledge, syllabus
-from course.depth import boundaries, layer_at, technique_for_depth, tip_depth_mm
+from course.depth import boundaries, certain_depths, possible_layers, technique_for_depth, technique_values, tip_depth_mm
 from course.ingredients import check_cocktail, check_for_patient
 from course.knowledge import KnowledgeError
 from course.scheduling import plan_course, session_range
@@ -20,7 +20,7 @@ from course.screening import screen
 from course.widgets import render
 from course.widgets.cocktail import CocktailBuilder
 from course.widgets.consultation import ConsultationChecklist
-from course.widgets.depth import DepthExplorer
+from course.widgets.depth import DepthExplorer, layer_bands
 from course.widgets.disputes import DisputeExplorer
 from course.widgets.indications import AreaExplorer
 from course.widgets.intake import CaseGallery, IntakeForm, decision_text
@@ -74,6 +74,22 @@ def test_allergen_in_the_cocktail_is_named_as_excluded(kb):
     assert f"in the planned cocktail: <b>{kb.ingredients['vitamin_c'].name}</b>" in form.details.value
 
 
+def test_the_form_offers_every_version_2_id_and_screens_them_as_the_engine_does(kb):
+    form = IntakeForm()
+    assert {c.id for c in kb.screening.conditions} == {value for _, value in form.conditions.options}
+    assert set(form.medications) == {m.id for m in kb.screening.medications} >= {"immunosuppressant"}
+    row = form.medications["immunosuppressant"]
+    row.taking.value, row.days.value, row.prescribed.value = True, 400, True  # stopped long ago: still declined
+    form.conditions.value = ("acne_or_inflammation_at_site",)
+    form.cocktail.value = ("glutathione", "hyaluronic_acid")
+    form.screen_button.click()
+    assert form.result == screen(form.patient(), ["glutathione", "hyaluronic_acid"])
+    assert form.result.reasons == ("immunosuppressant", "acne_or_inflammation_at_site", "regulatory_warning")
+    assert form.decision.value.startswith("Decision: decline")
+    assert f"in the planned cocktail: <b>{kb.ingredients['glutathione'].name}</b>" in form.details.value
+    assert render.label("regulatory") in form.details.value
+
+
 def test_case_gallery_reveals_each_rule_then_the_engines_decision():
     gallery = CaseGallery()
     loaded = cases.load()
@@ -116,20 +132,60 @@ def test_angle_change_changes_the_tip_depth_readout():
     assert explorer.angle.description == "Needle angle"
 
 
-def test_layer_and_warning_follow_the_engine():
+def _set(explorer: DepthExplorer, area: str, length: float, angle: int, target: str = "dermis") -> float:
+    explorer.area.value, explorer.needle_length.value, explorer.angle.value = area, length, angle
+    explorer.target.value = target
+    return explorer.tip_depth
+
+
+def test_the_readout_shows_every_layer_the_tip_can_be_in():
     explorer = DepthExplorer()
-    explorer.area.value, explorer.needle_length.value, explorer.angle.value = "face", 4.0, 30
-    tip = explorer.tip_depth
-    assert f"<b>{layer_at(tip, 'face')}</b>" in explorer.layer_readout.value
-    explorer.technique.value = technique_for_depth(tip)
-    assert "⚠" not in explorer.warning.value
-    other = next(t for t in knowledge.load().depth_techniques if t != technique_for_depth(tip))
-    explorer.technique.value = other
-    assert "leaves the intended technique" in explorer.warning.value
-    explorer.needle_length.value, explorer.angle.value = 13.0, 90  # beyond the teaching scheme
+    tip = _set(explorer, "face", 4.0, 30)
+    assert possible_layers(tip, "face") == ("hypodermis",)
+    assert explorer.layer_readout.value == "Layers the tip can be in: <b>hypodermis</b>"
+    tip = _set(explorer, "face", 4.0, 90)  # the generic face's fat is 2-6 mm thick
+    assert possible_layers(tip, "face") == ("hypodermis", "deeper")
+    assert "<b>hypodermis</b> or <b>deeper</b>: either, depending on the patient" in explorer.layer_readout.value
+    _set(explorer, "face_chin", 4.0, 90)
+    assert explorer.layer_readout.value == "Layers the tip can be in: <b>hypodermis</b>"
+
+
+def test_the_verdict_is_green_only_where_placements_would_accept_the_tip():
+    explorer = DepthExplorer()
+    _set(explorer, "face", 1.5, 30)  # 0.75 mm: certainly the dermis
+    assert "certainly in the <b>dermis</b>" in explorer.verdict.value and "⚠" not in explorer.verdict.value
+    _set(explorer, "face", 4.0, 90, target="hypodermis")  # fat or deeper: not certain
+    assert "Not certain" in explorer.verdict.value
+    _set(explorer, "face", 4.0, 30, target="dermis")  # 2 mm: the fat
+    assert "not in the dermis" in explorer.verdict.value
+    _set(explorer, "scalp", 6.0, 30)  # 3 mm: no scalp fat figure
+    assert "no reliable figure" in explorer.verdict.value and "no reliable figure" in explorer.layer_readout.value
+
+
+def test_the_scheme_name_is_shown_and_contradicted_where_the_anatomy_disagrees():
+    explorer = DepthExplorer()
+    tip = _set(explorer, "face", 4.0, 30)  # 2 mm: the scheme's superficial intradermal, but facial fat
+    technique = technique_values(technique_for_depth(tip))
+    assert technique.name_suggests == "dermis" and "dermis" not in possible_layers(tip, "face")
+    assert render.text(technique.name) in explorer.scheme_readout.value
+    verdict = next(d for d in knowledge.load().disputes.disputes if d.id == "technique_names_vs_layers").verdict
+    assert "⚠ The name points to the dermis" in explorer.scheme_readout.value
+    assert render.text(verdict.text) in explorer.scheme_readout.value
+    _set(explorer, "face", 1.5, 30)  # 0.75 mm: superficial intradermal and really the dermis
+    assert "⚠" not in explorer.scheme_readout.value
+    _set(explorer, "face", 13.0, 90)  # beyond the teaching scheme
     with pytest.raises(ValueError) as beyond:
         technique_for_depth(explorer.tip_depth)
-    assert render.text(beyond.value) in explorer.warning.value
+    assert render.text(beyond.value) in explorer.scheme_readout.value
+
+
+def test_the_cross_section_bands_are_the_possible_layers():
+    bands = layer_bands("face", 10.0)
+    assert bands[0][:2] == (0.0, 0.1) and bands[-1][1] == 10.0
+    for top, end, layers in bands:
+        assert layers == possible_layers((top + end) / 2, "face")
+    assert (3.0, 7.0, ("hypodermis", "deeper")) in bands  # the generic face's fat ends between 3 and 7 mm
+    assert layer_bands("scalp", 4.0)[-1] == (certain_depths("scalp", "dermis")[1], 4.0, None)
 
 
 def test_area_without_figures_says_no_reliable_figure():

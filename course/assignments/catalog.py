@@ -22,7 +22,7 @@ from course.assignments.questions import Assignment
 from course.knowledge import KnowledgeError
 from course.knowledge.errors import validation_error
 
-__all__ = ["ASSIGNMENTS", "DATA_DIR", "load_assignment", "reference_answers"]
+__all__ = ["ASSIGNMENTS", "DATA_DIR", "case_data", "load_assignment", "reference_answers"]
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -56,6 +56,14 @@ def _read(name: str, data_dir: Path) -> AssignmentFile:
         raise validation_error(file, raw, error) from None
 
 
+def case_data(name: str, data_dir: Path = DATA_DIR) -> tuple[Any, ...]:
+    """The items of assignment ``name`` as its YAML states them (validated), before the
+    engines compute any answer: what a coherence check compares the answers with."""
+    if name not in ASSIGNMENTS:
+        raise ValueError(f"unknown assignment '{name}' (known: {', '.join(ASSIGNMENTS)})")
+    return _read(name, Path(data_dir)).items
+
+
 @functools.cache
 def load_assignment(name: str, data_dir: Path = DATA_DIR) -> Assignment:
     """The assignment ``name`` with every expected answer computed by the engines.
@@ -71,7 +79,7 @@ def load_assignment(name: str, data_dir: Path = DATA_DIR) -> Assignment:
         try:
             questions.append(make_question(item, title))
         except DataError as error:
-            raise KnowledgeError(f"{name}.yaml", item.id, "", str(error)) from None
+            raise KnowledgeError(f"{name}.yaml", item.id, error.field, str(error)) from None
     _check_unique(name, questions)
     return Assignment(name, data.title, data.introduction, tuple(questions))
 

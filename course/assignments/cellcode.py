@@ -17,7 +17,8 @@ A field is a dict: ``name`` (the trainee's variable), ``label``, ``kind``,
 ``weight``, ``allowed``, ``expected`` and kind-specific frozen data (see
 ``course.assignments.questions``). Kinds:
 
-- ``choice``: one allowed value; ``id_set``: a list of allowed IDs, order free;
+- ``choice``: one allowed value, right when it is ``expected`` (or any of
+  ``accepted`` when the field has it: e.g. every layer a tip can be in); ``id_set``: a list of allowed IDs, order free;
   ``id_sequence``: a list of allowed IDs in order; ``number``: a number within
   ``tolerance`` of ``expected``; ``date``: ``"YYYY-MM-DD"``;
 - ``mapping``: a dict with the template's ``keys``, each an allowed value;
@@ -409,6 +410,8 @@ def _mc_credit(field, value, answers):
     kind = field["kind"]
     if value is None or _mc_untouched(value):
         return 0.0, "not answered"
+    if kind == "choice" and "accepted" in field:
+        return (1.0, "right") if _mc_member(value, field["accepted"]) else (0.0, "not right")
     if kind == "choice" or kind == "date":
         same = _mc_same(value, field["expected"]) if kind == "choice" else _mc_day(value) == _mc_day(field["expected"])
         return (1.0, "right") if same else (0.0, "not right")

@@ -41,7 +41,8 @@ def wrong_answer(field: Field, rng: random.Random) -> Any:
     """A plausible wrong answer of the right type for ``field``."""
     expected, kind = field.solution, field.kind
     if kind == "choice":
-        others = [value for value in field.allowed if value != expected]
+        right = field.extra.get("accepted", (expected,))
+        others = [value for value in field.allowed if value not in right]
         return rng.choice(others) if others else expected
     if kind in ("id_set", "id_sequence"):
         answer = list(expected)

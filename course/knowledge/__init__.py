@@ -148,6 +148,8 @@ def _check_screening(kb: KnowledgeBase) -> None:
             check_refs(file, rule.id, "when.ingredient_in_cocktail.ingredient", [test.ingredient], kb.ingredients, "ingredient")
             check_refs(file, rule.id, "when.ingredient_in_cocktail.patient_any.flags", test.patient_any.flags, s.flags, "flag")
             check_refs(file, rule.id, "when.ingredient_in_cocktail.patient_any.conditions", test.patient_any.conditions, conditions, "condition")
+        if when.any_in_cocktail:
+            check_refs(file, rule.id, "when.any_in_cocktail", when.any_in_cocktail, kb.ingredients, "ingredient")
     for position, exclusion in enumerate(s.exclusions.ingredients):
         field = f"exclusions.ingredients[{position}]"
         check_refs(file, exclusion.ingredient, f"{field}.ingredient", [exclusion.ingredient], kb.ingredients, "ingredient")

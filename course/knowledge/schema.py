@@ -148,8 +148,13 @@ class SourceValue(Cited):
 
 
 class DepthTechnique(Model):
+    """A level of the teaching scheme. ``name_suggests`` is the layer its name points to
+    (e.g. "intradermal": the dermis), which the course compares with the layers a tip at
+    that depth can really be in on an area: a technique's name is not a layer."""
+
     id: str
     name: str
+    name_suggests: Literal["epidermis", "dermis", "hypodermis"]
     scheme: DepthRange
     other_values: tuple[SourceValue, ...] = ()
 
@@ -280,9 +285,12 @@ class PatientAny(Model):
 
 
 class MedicationTest(Model):
+    """An entry of these medication IDs, prescribed or not (or ``any``), last dose fewer than
+    ``within_days`` days ago; without ``within_days``, whatever the last dose (no washout)."""
+
     ids: tuple[str, ...] = Field(min_length=1)
     prescribed: bool | Literal["any"]
-    within_days: int = Field(gt=0)
+    within_days: int | None = Field(default=None, gt=0)
 
 
 class IngredientTest(Model):
@@ -296,6 +304,8 @@ class When(Model):
     medication: MedicationTest | None = None
     allergy_in_cocktail: Literal[True] | None = None
     ingredient_in_cocktail: IngredientTest | None = None
+    # any of these ingredients is in the cocktail, whoever the patient (e.g. a regulator's warning)
+    any_in_cocktail: tuple[str, ...] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "When":
@@ -313,11 +323,16 @@ class Rule(Cited):
     label: Label
     # The days left until the medication window closes are reported (screen's wait_days).
     reports_wait: bool = False
+    # The cocktail ingredients that fire an `any_in_cocktail` test join excluded_ingredients.
+    excludes_matched: bool = False
 
     @model_validator(mode="after")
     def _wait_needs_medication(self) -> "Rule":
-        if self.reports_wait and (self.when.medication is None or self.decision != "defer"):
-            raise ValueError("`reports_wait` is only for a `defer` rule with a `medication` test")
+        medication = self.when.medication
+        if self.reports_wait and (medication is None or medication.within_days is None or self.decision != "defer"):
+            raise ValueError("`reports_wait` is only for a `defer` rule with a `medication` test with `within_days`")
+        if self.excludes_matched and self.when.any_in_cocktail is None:
+            raise ValueError("`excludes_matched` is only for a rule with an `any_in_cocktail` test")
         return self
 
 

@@ -83,6 +83,7 @@ class Compute(Model):
     args: dict[str, Any] = {}
     field: str = ""
     count: bool = False
+    format: str = ""
     equals: Any = None
 
 

@@ -11,6 +11,9 @@ narrowed and compared with the item's ``answer``:
   ``[word]`` picks the element whose ``id`` is ``word``, and a name applied to a
   list is applied to each element (``code`` of a list of violations).
 - ``count``: the result is the number of elements.
+- ``format``: a ``str.format`` pattern applied to each element of a list result (a
+  tuple element is unpacked), turning e.g. ``placements``' (needle, angle) pairs into
+  option IDs: ``"{0:g}mm-{1:g}deg"`` gives ``"1.5mm-30deg"``.
 - ``equals``: the result is whether the value equals this (for true/false items).
 
 Values are normalised before comparing: dates to ``YYYY-MM-DD``, sets to sorted lists.
@@ -45,6 +48,8 @@ ENGINES: dict[str, Callable[..., Any]] = {
     "tip_depth_mm": depth.tip_depth_mm,
     "layer_at": depth.layer_at,
     "technique_for_depth": depth.technique_for_depth,
+    "possible_layers": depth.possible_layers,
+    "placements": depth.placements,
     "screen": screening.screen,
     "plan_course": scheduling.plan_course,
     "validate_schedule": scheduling.validate_schedule,
@@ -102,6 +107,8 @@ def evaluate(spec: Compute) -> Any:
         raise ValueError(f"unknown engine '{spec.engine}' (known: {', '.join(ENGINES)})")
     try:
         value = select(ENGINES[spec.engine](**_arguments(spec.args)), spec.field)
+        if spec.format:
+            value = [spec.format.format(*e) if isinstance(e, (list, tuple)) else spec.format.format(e) for e in value]
     except (TypeError, AttributeError, IndexError, KeyError) as error:
         raise ValueError(f"engine '{spec.engine}' failed: {error}") from None
     if spec.count:

@@ -1,38 +1,45 @@
 """Module 04: the depth explorer.
 
-Needle length, angle, body area and intended technique in; the tip depth
-(``course.depth.tip_depth_mm``), the layer it reaches (``layer_at``), the technique
-the teaching scheme names for that depth (``technique_for_depth``) and a
-cross-section of the area's layers (``boundaries``) out. Areas without reliable
-figures say so instead of drawing invented layers. The readout is a stable
-element whose text starts "Tip depth:" (browser tests read it).
+Needle length, angle, body area and target layer in; out come the tip depth
+(``course.depth.tip_depth_mm``), every layer the tip can be in on that area
+(``possible_layers``: the layer figures are ranges, so it may be "either, depending on
+the patient"), whether the tip is certainly in the target layer (the test
+``placements`` grades with), the teaching scheme's name for the depth
+(``technique_for_depth``) with a warning where that name points to a layer the tip is
+not in, and a cross-section: each layer as a band, the depths where the figures allow
+two layers hatched, the depths certainly in the target layer and the scheme's band
+beside them. Areas without reliable figures say so instead of drawing invented layers.
+The readout is a stable element whose text starts "Tip depth:" (browser tests read it).
 """
 
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from typing import Any
 
 import ipywidgets as widgets
 
 from course import depth, knowledge
-from course.depth import LayerBoundaries
 from course.knowledge import schema
 from course.widgets import plotting, render
 from course.widgets.base import WIDE, View
 
 LAYER_COLOURS = {"epidermis": "#f6d7c3", "dermis": "#eab39b", "hypodermis": "#f7e9a8", "deeper": "#d9d9d9"}
+TARGETS = ("epidermis", "dermis", "hypodermis")
+NAMES_DISPUTE = "technique_names_vs_layers"
+Band = tuple[float, float, tuple[str, ...] | None]  # top, bottom (mm), the layers possible there (None: no figure)
 
 
 def scheme_range(technique: schema.DepthTechnique) -> str:
-    """A technique's teaching-scheme range in words, e.g. "0.5 to 2 mm"."""
+    """A technique's teaching-scheme range in words, e.g. "from 0.5 mm to 2 mm"."""
     scheme = technique.scheme
     top = f"{scheme.up_to_mm:g} mm" if scheme.up_to_inclusive else f"below {scheme.up_to_mm:g} mm"
     return f"from {scheme.from_mm:g} mm to {top}"
 
 
 def technique_html(technique: schema.DepthTechnique) -> str:
-    """The intended technique's range in the teaching scheme and every other source's value."""
+    """A technique's range in the teaching scheme and every other source's value."""
     scheme = technique.scheme
     others = "".join(
         f"<li>{render.fact(v.text, [v.source], v.label)}{' <b>(disagrees)</b>' if v.disagrees else ''}</li>"
@@ -45,36 +52,77 @@ def technique_html(technique: schema.DepthTechnique) -> str:
     )
 
 
-def _bands(edges: LayerBoundaries, bottom: float) -> list[tuple[str, float, float]]:
-    bands = [("epidermis", 0.0, edges.epidermis_end), ("dermis", edges.epidermis_end, edges.dermis_end)]
-    if edges.hypodermis_end is not None:
-        bands += [("hypodermis", edges.dermis_end, edges.hypodermis_end), ("deeper", edges.hypodermis_end, bottom)]
+def layer_words(layers: tuple[str, ...]) -> str:
+    """"<b>dermis</b>" or "<b>hypodermis</b> or <b>deeper</b>"."""
+    return " or ".join(f"<b>{render.text(layer)}</b>" for layer in layers)
+
+
+def layer_bands(area_id: str, bottom: float) -> list[Band]:
+    """The area's depths from the surface to ``bottom`` cut where any layer figure starts or
+    ends, each band with the layers a tip there can be in (``possible_layers``; None where
+    the course has no figure), neighbouring bands with the same layers merged."""
+    edges = depth.boundaries(area_id)
+    points = sorted({0.0, *edges.epidermis_end, *edges.dermis_end, *(edges.hypodermis_end or ()), bottom})
+    bands: list[Band] = []
+    for top, end in pairwise(p for p in points if p <= bottom):
+        try:
+            layers: tuple[str, ...] | None = depth.possible_layers((top + end) / 2, area_id)
+        except ValueError:
+            layers = None
+        if bands and bands[-1][2] == layers:
+            bands[-1] = (bands[-1][0], end, layers)
+        else:
+            bands.append((top, end, layers))
     return bands
 
 
-def draw_cross_section(ax: Any, area_name: str, edges: LayerBoundaries | None, length: float, angle: float,
-                       tip: float, technique: schema.DepthTechnique) -> None:
-    """Layers of the area (or "no reliable figure"), the needle at its angle, the tip and the intended range."""
+def _draw_band(ax: Any, top: float, end: float, layers: tuple[str, ...] | None) -> tuple[Any, str]:
+    from matplotlib.patches import Patch
+
+    if layers is None:
+        style = {"facecolor": "white", "hatch": "//", "edgecolor": "#bbb"}
+        name = "no reliable figure"
+    elif len(layers) == 1:
+        style, name = {"color": LAYER_COLOURS[layers[0]]}, layers[0]
+    else:
+        style = {"facecolor": LAYER_COLOURS[layers[0]], "hatch": "xx", "edgecolor": LAYER_COLOURS[layers[-1]]}
+        name = f"{' or '.join(layers)}: either"
+    ax.axhspan(top, end, **style)
+    return Patch(**style, label=name), name
+
+
+def draw_cross_section(ax: Any, area_name: str, area_id: str, length: float, angle: float, tip: float,
+                       target: str, technique: schema.DepthTechnique | None) -> None:
+    """Layers of the area as bands (or "no reliable figure"), the needle at its angle and its tip,
+    the depths certainly in the target layer and the teaching scheme's band for the tip's depth."""
     from matplotlib.patches import Patch
 
     reach = length * math.cos(math.radians(angle))
-    deepest = max(tip, (edges.hypodermis_end or edges.dermis_end) if edges else tip)
+    try:
+        edges = depth.boundaries(area_id)
+    except ValueError:
+        edges = None
+    deepest = max(tip, max((edges.hypodermis_end or edges.dermis_end) if edges else (tip,)))
     bottom = deepest * 1.25 + 0.5
     right = max(reach, bottom * 0.6) + 2.0
-    handles = []
+    handles, seen = [], set()
     if edges is None:
         ax.text(right / 2, bottom / 2, "no reliable figure\nfor this area's layers", ha="center", va="center",
                 fontsize=11, color="#555")
     else:
-        for name, top, end in _bands(edges, bottom):
-            ax.axhspan(top, end, color=LAYER_COLOURS[name])
-            handles.append(Patch(color=LAYER_COLOURS[name], label=name))
-        if edges.hypodermis_end is None:
-            ax.axhspan(edges.dermis_end, bottom, facecolor="white", hatch="//", edgecolor="#bbb")
-            handles.append(Patch(facecolor="white", hatch="//", edgecolor="#bbb", label="fat: no reliable figure"))
-    scheme = technique.scheme
-    ax.axhspan(scheme.from_mm, min(scheme.up_to_mm, bottom), xmin=0.93, xmax=1.0, color="#4a7bd0", alpha=0.6)
-    handles.append(Patch(color="#4a7bd0", alpha=0.6, label=f"intended: {technique.id}"))
+        for top, end, layers in layer_bands(area_id, bottom):
+            handle, name = _draw_band(ax, top, end, layers)
+            if name not in seen:
+                handles.append(handle)
+                seen.add(name)
+        certain = depth.certain_depths(area_id, target)
+        if certain is not None:
+            ax.axhspan(certain[0], min(certain[1], bottom), xmin=0.93, xmax=0.965, color="#2e8b57", alpha=0.8)
+            handles.append(Patch(color="#2e8b57", alpha=0.8, label=f"certainly {target}"))
+    if technique is not None:
+        scheme = technique.scheme
+        ax.axhspan(scheme.from_mm, min(scheme.up_to_mm, bottom), xmin=0.965, xmax=1.0, color="#4a7bd0", alpha=0.6)
+        handles.append(Patch(color="#4a7bd0", alpha=0.6, label=f"scheme: {technique.id}"))
     ax.plot([0, reach], [0, tip], color="#333", linewidth=2.5)
     ax.plot([reach], [tip], "o", color="#c0392b")
     ax.axhline(tip, color="#c0392b", linestyle="--", linewidth=1)
@@ -92,7 +140,7 @@ def draw_cross_section(ax: Any, area_name: str, edges: LayerBoundaries | None, l
 
 
 class DepthExplorer(View):
-    """Needle length and angle, area and intended technique: where does the tip go?"""
+    """Needle length and angle, area and target layer: where can the tip be?"""
 
     def __init__(self) -> None:
         kb = knowledge.load()
@@ -101,58 +149,88 @@ class DepthExplorer(View):
         self.angle = widgets.IntSlider(value=30, min=5, max=90, step=5, description="Needle angle", style=WIDE)
         self.area = widgets.Dropdown(options=[(a.name, a.id) for a in kb.areas.values()], description="Body area",
                                      style=WIDE)
-        self.technique = widgets.Dropdown(options=[(t.name, t.id) for t in kb.depth_techniques.values()],
-                                          value="superficial_intradermal", description="Intended technique",
-                                          style=WIDE, layout=widgets.Layout(width="460px"))
+        self.target = widgets.Dropdown(options=list(TARGETS), value="dermis", description="Target layer", style=WIDE)
         self.tip_readout = widgets.HTML(style={"font_size": "1.15em"})
         self.tip_readout.add_class("meso-tip-depth")  # a stable hook for browser tests
         self.layer_readout = widgets.HTML()
-        self.warning = widgets.HTML()
+        self.verdict = widgets.HTML()
+        self.scheme_readout = widgets.HTML()
         self.figure = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
         self.notes = widgets.HTML()
         self.tip_depth = 0.0
-        for control in (self.needle_length, self.angle, self.area, self.technique):
+        self.layers: tuple[str, ...] | None = None
+        for control in (self.needle_length, self.angle, self.area, self.target):
             control.observe(self.update, names="value")
         units = widgets.HTML("mm inserted; the angle is between the needle and the skin surface (90° = perpendicular)")
         self.root = widgets.VBox([
-            widgets.HBox([self.needle_length, self.angle]), units, widgets.HBox([self.area, self.technique]),
-            self.tip_readout, self.layer_readout, self.warning, self.figure, self.notes,
+            widgets.HBox([self.needle_length, self.angle]), units, widgets.HBox([self.area, self.target]),
+            self.tip_readout, self.layer_readout, self.verdict, self.scheme_readout, self.figure, self.notes,
         ])
         self.update()
 
     def update(self, _change: object = None) -> None:
-        """Recompute the tip depth, layer and technique; redraw the cross-section."""
-        kb = knowledge.load()
-        area, technique = kb.areas[self.area.value], depth.technique_values(self.technique.value)
+        """Recompute the tip depth, its possible layers and the scheme's name; redraw the cross-section."""
+        area = knowledge.load().areas[self.area.value]
         self.tip_depth = depth.tip_depth_mm(self.needle_length.value, self.angle.value)
         self.tip_readout.value = f"Tip depth: {self.tip_depth:.2f} mm"
         try:
-            edges: LayerBoundaries | None = depth.boundaries(area.id)
+            self.layers, refusal = depth.possible_layers(self.tip_depth, area.id), ""
         except ValueError as error:
-            edges, figures = None, f"<p>No reliable figure: {render.text(error)}</p>"
-        else:
-            figures = (f"<p>Layer boundaries are the high end of each source's range "
-                       f"{render.citation(edges.sources)}.</p>")
-        self.layer_readout.value = self._layer_text(area.id)
-        self.warning.value = self._warning(technique)
+            self.layers, refusal = None, render.text(error)
+        self.layer_readout.value = self._layer_text(refusal)
+        self.verdict.value = self._verdict(area.name)
+        technique, beyond = self._technique()
+        self.scheme_readout.value = self._scheme_text(technique, beyond, area.name)
         self.figure.value = plotting.png(lambda ax: draw_cross_section(
-            ax, area.name, edges, self.needle_length.value, self.angle.value, self.tip_depth, technique), (7.5, 4.5))
-        self.notes.value = figures + technique_html(technique) + render.fact_list(area.notes)
+            ax, area.name, area.id, self.needle_length.value, self.angle.value, self.tip_depth, self.target.value,
+            technique), (7.5, 4.5))
+        self.notes.value = self._figures(area.id) + (technique_html(technique) if technique else "") \
+            + render.fact_list(area.notes)
 
-    def _layer_text(self, area_id: str) -> str:
-        try:
-            layer = depth.layer_at(self.tip_depth, area_id)
-        except ValueError as error:
-            return f"Layer at the tip: no reliable figure ({render.text(error)})"
-        return f"Layer at the tip: <b>{layer}</b>"
+    def _layer_text(self, refusal: str) -> str:
+        if self.layers is None:
+            return f"Layers the tip can be in: no reliable figure ({refusal})"
+        if len(self.layers) == 1:
+            return f"Layers the tip can be in: {layer_words(self.layers)}"
+        return (f"Layers the tip can be in: {layer_words(self.layers)}: either, depending on the patient "
+                "(the layer figures are ranges)")
 
-    def _warning(self, technique: schema.DepthTechnique) -> str:
+    def _verdict(self, area_name: str) -> str:
+        target, place = self.target.value, render.text(area_name)
+        if self.layers is None:
+            return render.box(f"⚠ The course cannot tell whether the tip is in the {target} here: no reliable figure.",
+                              "#fdecea")
+        if self.layers == (target,):
+            return render.box(f"The tip is certainly in the <b>{target}</b> on the {place}.", "#eaf6ea")
+        if target in self.layers:
+            return render.box(f"⚠ Not certain: on the {place} the tip can be in {layer_words(self.layers)}, "
+                              f"depending on the patient.", "#fff4d6")
+        return render.box(f"⚠ The tip is not in the {target}: on the {place} it can only be in {layer_words(self.layers)}.",
+                          "#fdecea")
+
+    def _technique(self) -> tuple[schema.DepthTechnique | None, str]:
+        """The scheme's technique for the tip's depth, or None and why (beyond the scheme)."""
         try:
-            at_tip = depth.technique_values(depth.technique_for_depth(self.tip_depth))
+            return depth.technique_values(depth.technique_for_depth(self.tip_depth)), ""
         except ValueError as error:
-            return render.box(f"⚠ Outside the intended technique's range: {render.text(error)}.", "#fdecea")
-        if at_tip.id == technique.id:
-            return render.box(f"The tip is within the range of {render.text(technique.name)}.", "#eaf6ea")
-        return render.box(
-            f"⚠ The tip leaves the intended technique's range ({render.text(scheme_range(technique))}): "
-            f"the teaching scheme calls this depth <b>{render.text(at_tip.name)}</b>.", "#fdecea")
+            return None, render.text(error)
+
+    def _scheme_text(self, technique: schema.DepthTechnique | None, beyond: str, area_name: str) -> str:
+        if technique is None:
+            return f"<p>Teaching scheme: {beyond}.</p>"
+        text = (f"<p>The teaching scheme calls this depth <b>{render.text(technique.name)}</b> "
+                f"({render.text(scheme_range(technique))}).</p>")
+        if self.layers is not None and technique.name_suggests not in self.layers:
+            dispute = next(d for d in knowledge.load().disputes.disputes if d.id == NAMES_DISPUTE)
+            text += render.box(
+                f"⚠ The name points to the {technique.name_suggests}, but on the {render.text(area_name)} the tip can "
+                f"only be in: {layer_words(self.layers)}. " + render.fact_of(dispute.verdict), "#fdecea")
+        return text
+
+    def _figures(self, area_id: str) -> str:
+        try:
+            edges = depth.boundaries(area_id)
+        except ValueError as error:
+            return f"<p>No reliable figure: {render.text(error)}</p>"
+        return ("<p>Each layer figure is a range: where the low and the high end disagree, the cross-section hatches "
+                f"the band and both layers are possible {render.citation(edges.sources)}.</p>")

@@ -44,7 +44,8 @@ class PatientForm(View):
         self.pregnant = widgets.Checkbox(description="Pregnant", style=WIDE)
         self.breastfeeding = widgets.Checkbox(description="Breastfeeding", style=WIDE)
         self.conditions = widgets.SelectMultiple(
-            options=[(c.name, c.id) for c in kb.screening.conditions], description="Conditions", style=WIDE, rows=8,
+            options=[(c.name, c.id) for c in kb.screening.conditions], description="Conditions", style=WIDE,
+            rows=len(kb.screening.conditions),
             layout=widgets.Layout(width="460px"),
         )
         self.allergies = widgets.SelectMultiple(

@@ -20,6 +20,7 @@ LABEL_COLOURS = {
     "practice_guidance": "#d6e6fb",
     "published_study": "#d4f1d4",
     "regulatory": "#eadcf7",
+    "course_policy": "#eeeeee",
 }
 TABLE_STYLE = "border-collapse:collapse;margin:0.5em 0;text-align:left"
 CELL_STYLE = "border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left"

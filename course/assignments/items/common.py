@@ -23,10 +23,12 @@ class Item(BaseModel):
 
 
 class DataError(ValueError):
-    """Case data the engines refuse, naming the item and what is wrong."""
+    """Case data the engines refuse, naming the item, the field (when one is at fault)
+    and what is wrong."""
 
-    def __init__(self, item: Item, message: str) -> None:
-        super().__init__(f"item '{item.id}': {message}")
+    def __init__(self, item: Item, message: str, field: str = "") -> None:
+        self.field = field
+        super().__init__(f"item '{item.id}'{f', field {field!r}' if field else ''}: {message}")
 
 
 def quoted(values: Iterable[object]) -> str:

@@ -1,14 +1,20 @@
 """Depth questions: tip depth, the layer reached, the technique, a needle and angle.
 
 Expected answers come from ``course.depth``: ``tip_depth_mm`` for the geometry,
-``layer_at`` for the layer (``"no_reliable_figure"`` where it refuses an area or a
-depth: the course never guesses), ``technique_for_depth`` for the technique, and
-every allowed needle and angle whose tip depth falls in the target technique.
+``possible_layers`` for the layer (``"no_reliable_figure"`` where it refuses an area
+or a depth: the course never guesses), ``technique_for_depth`` for the technique, and
+``placements`` for a needle and angle: a "which needle and angle" question targets a
+layer on an area and accepts exactly the available combinations whose tip is
+certainly in that layer there.
+
+Layer figures are ranges, so the builder refuses case data that would grade a guess:
+a needle/angle item whose placements are empty, and a "which layer" item whose depth
+may lie in more than one layer, unless the item sets ``accept_possible_layers`` (then
+every possible layer is graded right).
 """
 
 from __future__ import annotations
 
-from itertools import product
 from typing import Literal
 
 from pydantic import model_validator
@@ -22,13 +28,24 @@ NO_FIGURE = "no_reliable_figure"
 TOLERANCE_MM = 0.05  # grading tolerance for a computed tip depth (rounding), not a clinical figure
 Ask = Literal["tip_depth", "layer", "technique", "needle_and_angle"]
 WEIGHTS = {"tip_depth": 1.0, "layer": 1.0, "technique": 1.0, "needle_and_angle": 2.0}
+QUESTIONS = {
+    "tip_depth": "how deep the tip is (mm, 2 decimals)",
+    "layer": "the layer the tip is in, by the course's layer figures for this area",
+    "technique": "the technique of the teaching scheme for that depth",
+    "needle_and_angle": "a needle and an angle that put the tip certainly in the target layer on this area",
+}
+RANGES_NOTE = ("The course's layer figures are ranges: where the tip may be in either of two layers, "
+               "depending on the patient, any layer it can be in counts.")
+NAMES_NOTE = ("A technique's name in the teaching scheme is a depth band, not a layer: "
+              "on thin skin the two can disagree (module 04).")
 
 
 class DepthItem(Item):
     """A depth problem: a needle and angle, or a depth, and what to work out.
 
-    ``needle_and_angle`` needs ``target_technique``, ``needles_mm`` and
-    ``angles_deg`` (the needles and angles available).
+    ``needle_and_angle`` needs ``area``, ``target_layer``, ``needles_mm`` and
+    ``angles_deg`` (the needles and angles available). ``accept_possible_layers``
+    lets a ``layer`` question at an ambiguous depth grade every possible layer right.
     """
 
     type: Literal["depth"] = "depth"
@@ -37,9 +54,10 @@ class DepthItem(Item):
     angle_deg: float | None = None
     depth_mm: float | None = None
     area: str | None = None
-    target_technique: str | None = None
+    target_layer: str | None = None
     needles_mm: tuple[float, ...] = ()
     angles_deg: tuple[float, ...] = ()
+    accept_possible_layers: bool = False
     ask: tuple[Ask, ...]
 
     @model_validator(mode="after")
@@ -51,8 +69,10 @@ class DepthItem(Item):
             raise ValueError("tip_depth needs needle_mm and angle_deg")
         if "layer" in self.ask and not self.area:
             raise ValueError("layer needs area")
-        if "needle_and_angle" in self.ask and not (self.target_technique and self.needles_mm and self.angles_deg):
-            raise ValueError("needle_and_angle needs target_technique, needles_mm and angles_deg")
+        if "needle_and_angle" in self.ask and not (self.area and self.target_layer and self.needles_mm and self.angles_deg):
+            raise ValueError("needle_and_angle needs area, target_layer, needles_mm and angles_deg")
+        if self.accept_possible_layers and "layer" not in self.ask:
+            raise ValueError("accept_possible_layers is for an item that asks for the layer")
         return self
 
 
@@ -61,26 +81,30 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _layer(depth_mm: float, area: str) -> str:
+def layer_answers(item: DepthItem, tip: float) -> tuple[str, ...]:
+    """The layers graded right for a ``layer`` question: the one layer the tip is in,
+    ``no_reliable_figure`` where the course refuses, or every possible layer when the
+    item accepts them all. ``DataError`` when the depth is ambiguous and the item does not."""
     try:
-        return depth.layer_at(depth_mm, area)
+        found = depth.possible_layers(tip, item.area)  # type: ignore[arg-type]
     except ValueError:
-        return NO_FIGURE
+        return (NO_FIGURE,)
+    if len(found) > 1 and not item.accept_possible_layers:
+        raise DataError(item, f"a tip at {tip:g} mm may be in {' or '.join(found)} on '{item.area}' (the layer figures "
+                              "are ranges): use a depth in a single layer, or set accept_possible_layers: true", "ask")
+    return found
 
 
 def reaching_combinations(item: DepthItem) -> list[dict[str, int | float]]:
-    """Every available needle and angle whose tip lands in the target technique."""
-    found = []
-    for needle, angle in product(item.needles_mm, item.angles_deg):
-        try:
-            reached = depth.technique_for_depth(depth.tip_depth_mm(needle, angle))
-        except ValueError:
-            continue
-        if reached == item.target_technique:
-            found.append({"needle_mm": _number(needle), "angle_deg": _number(angle)})
+    """Every available needle and angle whose tip is certainly in the target layer on the item's area."""
+    try:
+        found = depth.placements(item.area, item.target_layer, item.needles_mm, item.angles_deg)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise DataError(item, str(error), "target_layer") from None
     if not found:
-        raise DataError(item, f"no available needle and angle reaches '{item.target_technique}'")
-    return found
+        raise DataError(item, f"no available needle and angle puts the tip certainly in the {item.target_layer} "
+                              f"on '{item.area}'", "target_layer")
+    return [{"needle_mm": _number(needle), "angle_deg": _number(angle)} for needle, angle in found]
 
 
 def _situation(item: DepthItem) -> str:
@@ -91,50 +115,60 @@ def _situation(item: DepthItem) -> str:
         parts.append(f"You want to inject at {_number(item.depth_mm)} mm below the surface.")
     if item.area:
         parts.append(f"Area: {names_of('area')[item.area]} (`{item.area}`).")
-    if item.target_technique:
-        parts.append(f"Target: the {names_of('technique')[item.target_technique]} level (`{item.target_technique}`). "
+    if item.target_layer:
+        parts.append(f"Target: the tip in the {item.target_layer} (`{item.target_layer}`) of this area. "
                      f"Needles available (mm): {', '.join(str(_number(n)) for n in item.needles_mm)}; angles (degrees): "
                      f"{', '.join(str(_number(a)) for a in item.angles_deg)}.")
+    if item.accept_possible_layers:
+        parts.append(RANGES_NOTE)
+    if "layer" in item.ask and "technique" in item.ask:
+        parts.append(NAMES_NOTE)
     return " ".join(parts)
+
+
+def _tip(item: DepthItem) -> float | None:
+    try:
+        if item.needle_mm is not None and item.angle_deg is not None:
+            return depth.tip_depth_mm(item.needle_mm, item.angle_deg)
+    except ValueError as error:
+        raise DataError(item, str(error), "needle_mm") from None
+    return item.depth_mm
+
+
+def _field(item: DepthItem, ask: str, tip: float | None) -> Field:
+    kb = knowledge.load()
+    name, weight = f"{item.id}_{ask}", WEIGHTS[ask]
+    if ask == "tip_depth":
+        return Field(name, "tip depth", "number", weight, "tip_depth: the depth of the needle tip in mm, e.g. 1.25",
+                     round(tip, 3), round(tip, 2), extra={"tolerance": TOLERANCE_MM})  # type: ignore[arg-type]
+    if ask == "layer":
+        layers, right = (*depth.LAYERS, NO_FIGURE), layer_answers(item, tip)  # type: ignore[arg-type]
+        extra = {"accepted": right} if len(right) > 1 else {}
+        return Field(name, "layer", "choice", weight, allowed_help("layer: one of", layers), right[-1], right[-1], layers,
+                     extra=extra)
+    if ask == "technique":
+        try:
+            technique = depth.technique_for_depth(tip)  # type: ignore[arg-type]
+        except ValueError as error:
+            raise DataError(item, str(error), "ask") from None
+        techniques = tuple(kb.depth_techniques)
+        return Field(name, "technique", "choice", weight, allowed_help("technique: one of", techniques),
+                     technique, technique, techniques)
+    combinations = reaching_combinations(item)
+    allowed = {"needle_mm": tuple(_number(n) for n in item.needles_mm), "angle_deg": tuple(_number(a) for a in item.angles_deg)}
+    return Field(name, "needle and angle", "combination", weight,
+                 "needle_and_angle: a needle length (mm) and an angle (degrees) from the ones available",
+                 tuple(combinations), combinations[0], allowed, extra={"keys": ("needle_mm", "angle_deg")})
 
 
 def depth_question(item: DepthItem, title: str) -> Question:
     kb = knowledge.load()
     if item.area and item.area not in kb.areas:
-        raise DataError(item, f"unknown area '{item.area}'")
-    if item.target_technique and item.target_technique not in kb.depth_techniques:
-        raise DataError(item, f"unknown technique '{item.target_technique}'")
-    try:
-        tip = (depth.tip_depth_mm(item.needle_mm, item.angle_deg)
-               if item.needle_mm is not None and item.angle_deg is not None else item.depth_mm)
-    except ValueError as error:
-        raise DataError(item, str(error)) from None
-    techniques, layers = tuple(kb.depth_techniques), (*depth.LAYERS, NO_FIGURE)
-    fields = []
-    for ask in item.ask:
-        name = f"{item.id}_{ask}"
-        if ask == "tip_depth":
-            fields.append(Field(name, "tip depth", "number", WEIGHTS[ask], "tip_depth: the depth of the needle tip in mm, e.g. 1.25",
-                                round(tip, 3), round(tip, 2), extra={"tolerance": TOLERANCE_MM}))
-        elif ask == "layer":
-            layer = _layer(tip, item.area)  # type: ignore[arg-type]
-            fields.append(Field(name, "layer", "choice", WEIGHTS[ask], allowed_help("layer: one of", layers), layer, layer, layers))
-        elif ask == "technique":
-            try:
-                technique = depth.technique_for_depth(tip)  # type: ignore[arg-type]
-            except ValueError as error:
-                raise DataError(item, str(error)) from None
-            fields.append(Field(name, "technique", "choice", WEIGHTS[ask], allowed_help("technique: one of", techniques),
-                                technique, technique, techniques))
-        else:
-            combinations = reaching_combinations(item)
-            allowed = {"needle_mm": tuple(_number(n) for n in item.needles_mm), "angle_deg": tuple(_number(a) for a in item.angles_deg)}
-            fields.append(Field(name, "needle and angle", "combination", WEIGHTS[ask],
-                                "needle_and_angle: a needle length (mm) and an angle (degrees) from the ones available",
-                                tuple(combinations), combinations[0], allowed, extra={"keys": ("needle_mm", "angle_deg")}))
-    questions = {"tip_depth": "how deep the tip is (mm, 2 decimals)", "layer": "the layer it reaches",
-                 "technique": "the technique of the teaching scheme for that depth",
-                 "needle_and_angle": "a needle and an angle that put the tip at the target level"}
-    prompt = f"### {title}\n{_situation(item)}\n\nWork out:\n" + "\n".join(f"- {questions[a]}" for a in item.ask)
+        raise DataError(item, f"unknown area '{item.area}'", "area")
+    if item.target_layer and item.target_layer not in depth.LAYERS:
+        raise DataError(item, f"unknown layer '{item.target_layer}' (known: {', '.join(depth.LAYERS)})", "target_layer")
+    tip = _tip(item)
+    fields = tuple(_field(item, ask, tip) for ask in item.ask)
+    prompt = f"### {title}\n{_situation(item)}\n\nWork out:\n" + "\n".join(f"- {QUESTIONS[a]}" for a in item.ask)
     params = {"asks": "+".join(item.ask), **({"area": item.area} if item.area else {}), **item.params}
     return Question(item.id, title, prompt, tuple(fields), competencies(item, "depth"), item.critical, params)
