@@ -31,8 +31,7 @@ def _engine_answer(template, parameters):
         tip = depth.tip_depth_mm(parameters["needle_mm"], parameters["angle_deg"])
         if ask == "tip_depth":
             return round(tip, 2)
-        layers = getattr(depth, "possible_layers", None)
-        found = set(layers(tip, parameters["area"])) if layers else {depth.layer_at(tip, parameters["area"])}
+        found = set(depth.possible_layers(tip, parameters["area"]))
         return found.pop() if ask == "layer" else found
     if kind == "planning":
         plan = scheduling.plan_course(parameters["protocol"], parameters["first_session"])
@@ -132,12 +131,9 @@ def test_a_template_that_can_draw_a_bad_item_is_refused_naming_it(tmp_path, body
     assert message.startswith("bad.yaml: template 'gen-bad-") and words in message, message
 
 
-def test_a_layer_question_the_ranges_leave_open_is_refused_when_the_engine_can_tell(tmp_path):
-    """Where the depth engine has possible_layers (contract v2), a 'which layer' template whose
-    tip may lie in two layers (4.45 mm on the face: hypodermis or deeper) is refused; until then
-    the seam (course.review.generators.depth.possible_layers) falls back to layer_at."""
-    if not hasattr(depth, "possible_layers"):
-        pytest.skip("course.depth.possible_layers (depth contract v2) is not on this branch yet")
+def test_a_layer_question_the_ranges_leave_open_is_refused(tmp_path):
+    """A 'which layer' template whose tip may lie in two layers by possible_layers (4.45 mm on
+    the face: hypodermis or deeper) is refused."""
     path = _write(tmp_path, """
         templates:
           - {id: gen-bad-face, module: "04", competency: depth, difficulty: easy, kind: depth, ask: layer,

@@ -4,11 +4,8 @@ Parameters: ``needle_mm``, ``angle_deg`` and ``area``. Asks: ``tip_depth`` (nume
 the graded depth assignment's tolerance), ``layer`` (single choice: refused when the
 layer figures' ranges leave more than one layer possible) and ``layers`` (every layer
 the tip can be in).
-
-:func:`possible_layers` is the single seam to the depth contract v2
-(``shared/specs/depth.md``): it calls ``course.depth.possible_layers`` when the
-engine has it, and until then falls back to ``(layer_at(...),)``, which cannot see
-an ambiguity between ranges. Delete the fallback once ``possible_layers`` is on main.
+The layers come from ``course.depth.possible_layers`` (depth contract v2), as in the
+graded depth assignment.
 """
 
 from __future__ import annotations
@@ -25,16 +22,14 @@ PARAMETERS = ("needle_mm", "angle_deg", "area")
 ASKS = ("tip_depth", "layer", "layers")
 
 
-def possible_layers(depth_mm: float, area: str) -> tuple[str, ...]:
-    """Every layer a tip at ``depth_mm`` can be in on ``area`` (seam: see the module docstring)."""
-    engine = getattr(depth, "possible_layers", None)
-    if engine is not None:
-        return tuple(engine(depth_mm, area))
-    return (depth.layer_at(depth_mm, area),)
-
-
 def _number(value: float) -> str:
     return f"{value:g}"
+
+
+def _span(span: tuple[float, float]) -> str:
+    """A boundary the sources state as a range, e.g. 1-1.15 mm (or 1 mm when both ends agree)."""
+    low, high = span
+    return f"{low:g} mm" if low == high else f"{low:g}-{high:g} mm"
 
 
 def build(spec: Spec, parameters: Mapping[str, Any]) -> Built:
@@ -47,11 +42,11 @@ def build(spec: Spec, parameters: Mapping[str, Any]) -> Built:
     if spec.ask == "tip_depth":
         return numeric_item(spec, f"{stem} How deep is the tip, in mm?", tip, TOLERANCE_MM, "mm",
                             f"By the engine: {geometry}.", ())
-    layers = possible_layers(tip, area)
+    layers = depth.possible_layers(tip, area)
     edges = depth.boundaries(area)
     explanation = (f"By the engine: {geometry}; on this area the layer figures put it in: {', '.join(layers)} "
-                   f"(epidermis ends by {edges.epidermis_end:g} mm, the skin by {edges.dermis_end:g} mm"
-                   + (f", the fat by {edges.hypodermis_end:g} mm)." if edges.hypodermis_end is not None else ")."))
+                   f"(the epidermis ends at {_span(edges.epidermis_end)}, the skin at {_span(edges.dermis_end)}"
+                   + (f", the fat at {_span(edges.hypodermis_end)})." if edges.hypodermis_end is not None else ")."))
     options = [(layer, layer) for layer in depth.LAYERS]
     if spec.ask == "layer":
         if len(layers) != 1:
