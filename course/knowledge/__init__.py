@@ -13,6 +13,7 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 import yaml
@@ -69,6 +70,8 @@ class KnowledgeBase:
     competencies: Index[schema.Competency]
     consultation: schema.ConsultationFile
     certification: schema.CertificationFile
+    # every file's validated content by file name (for checks that walk all of them)
+    files: Mapping[str, schema.Model]
 
     def cite(self, source_ids: Iterable[str]) -> str:
         """Short citation text for source IDs, e.g. for a notebook footnote."""
@@ -209,6 +212,7 @@ def load_from(directory: Path | str) -> KnowledgeBase:
         competencies=Index("competency", parsed["competencies.yaml"].competencies),
         consultation=parsed["consultation.yaml"],
         certification=parsed["certification.yaml"],
+        files=MappingProxyType(parsed),
     )
     _check(kb, parsed)
     return kb
