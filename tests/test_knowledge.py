@@ -89,6 +89,34 @@ def test_disputed_facts_keep_each_source_value():
     assert {"sfm", "training_sites"} <= {v.source for v in nappage}
 
 
+@pytest.mark.parametrize("dispute_id, sides", [
+    ("results_onset", {"seed_001", "seed_002", "seed_003", "seed_004"}),
+    ("layer", {"seed_000", "seed_001", "seed_002", "seed_003", "seed_004", "konda_thappa_2013"}),
+    ("who_may_inject", {"seed_000", "mammucari_2011"}),
+    ("sun_exposure", {"seed_000", "seed_001", "seed_004"}),
+    ("pain", {"seed_002", "seed_004", "saceda_corralo_2022"}),
+    ("downtime", {"seed_000", "seed_003", "seed_004"}),
+    ("safety_condition", {"seed_000"}),
+])
+def test_seed_disagreements_are_taught_as_disputes_with_each_seed_quoted(dispute_id, sides):
+    kb = knowledge.load()
+    dispute = next(d for d in kb.disputes.disputes if d.id == dispute_id)
+    assert sides <= {p.source for p in dispute.positions}
+    assert len({p.value for p in dispute.positions}) >= 2
+    for position in dispute.positions:
+        assert bool(position.quote) == (kb.sources[position.source].kind == "seed"), (dispute_id, position.source)
+
+
+def test_claims_the_course_adds_are_labelled_course_policy_with_a_reason():
+    kb = knowledge.load()
+    stop = next(s for s in kb.care.pre_treatment if s.id == "stop_aspirin_nsaid")
+    assert stop.label == "course_policy" and "NSAID" in stop.reason
+    assert all(i.roles_basis.label == "course_policy" for i in kb.indications.values() if i.roles)
+    assert "analgesic_choice" not in {s.id for s in kb.care.aftercare}
+    severe = next(r for r in kb.complications.reactions if r.id == "severe_pain")
+    assert severe.triage == "urgent" and severe.label == "course_policy"
+
+
 def test_areas_without_figures_say_so():
     kb = knowledge.load()
     for area_id in ("abdomen", "thighs"):

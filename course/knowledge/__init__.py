@@ -59,6 +59,7 @@ class KnowledgeBase:
     techniques: schema.TechniquesFile
     roles: Index[schema.Entry]
     ingredients: Index[schema.Ingredient]
+    unnamed_contents: tuple[schema.Fact, ...]
     indications: Index[schema.Indication]
     not_a_substitute_for: tuple[schema.Fact, ...]
     protocols: Index[schema.Protocol]
@@ -201,6 +202,7 @@ def load_from(directory: Path | str) -> KnowledgeBase:
         techniques=techniques,
         roles=Index("role", ingredients.roles),
         ingredients=Index("ingredient", ingredients.ingredients),
+        unnamed_contents=ingredients.unnamed_contents,
         indications=Index("indication", indications.indications),
         not_a_substitute_for=indications.not_a_substitute_for,
         protocols=Index("protocol", protocols.protocols),

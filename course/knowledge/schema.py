@@ -187,6 +187,9 @@ class Ingredient(Model):
 class IngredientsFile(Model):
     roles: tuple[Entry, ...]
     ingredients: tuple[Ingredient, ...]
+    # What the seeds put in cocktails without naming it (hormones, "medicines"): what the
+    # course knows about it and what it does not.
+    unnamed_contents: tuple[Fact, ...] = ()
 
 
 class Indication(Cited):
