@@ -243,6 +243,27 @@ def test_depth_scheme_gap(broken):
     assert_error(directory, "techniques.yaml", "intradermal", "scheme.from_mm", "previous technique")
 
 
+def test_seed_citation_without_its_quote_is_refused(broken):
+    directory = broken("care.yaml", lambda d: find(d["pre_treatment"], "be_healthy").pop("quote"))
+    assert_error(directory, "care.yaml", "be_healthy", "quote", "cites seed_004 but gives no verbatim `quote:`")
+
+
+def test_nested_seed_citation_without_its_quote_is_refused(broken):
+    directory = broken("ingredients.yaml",
+                       lambda d: find(d["ingredients"], "organic_silicon")["cautions"][1].pop("quote"))
+    assert_error(directory, "ingredients.yaml", "organic_silicon", "cautions[1].quote", "cites seed_004")
+
+
+def test_ingredient_roles_without_their_quote_are_refused(broken):
+    directory = broken("ingredients.yaml", lambda d: find(d["ingredients"], "vitamin_c").pop("role_quote"))
+    assert_error(directory, "ingredients.yaml", "vitamin_c", "role_quote", "cites seed_002 but gives no verbatim `role_quote:`")
+
+
+def test_course_policy_without_a_reason_is_refused(broken):
+    directory = broken("care.yaml", lambda d: find(d["pre_treatment"], "stop_aspirin_nsaid").pop("reason"))
+    assert_error(directory, "care.yaml", "stop_aspirin_nsaid", "reason", "a `course_policy` entry needs a `reason`")
+
+
 def test_invalid_yaml_names_the_file(tmp_path):
     shutil.copytree(DATA_DIR, tmp_path / "kb")
     (tmp_path / "kb" / "care.yaml").write_text("pre_treatment: [unclosed\n", encoding="utf-8")

@@ -1,8 +1,9 @@
 """The knowledge base: every fact of the course, once, with its sources.
 
 ``load()`` reads the YAML files in ``course/knowledge/data`` (or a folder you
-give), validates their shape and their cross-references, and returns a frozen
-:class:`KnowledgeBase`. Any malformed or inconsistent file raises
+give), validates their shape, their cross-references and their provenance (a seed
+is cited only with its verbatim ``quote``; a ``course_policy`` entry gives its
+``reason``), and returns a frozen :class:`KnowledgeBase`. Any malformed or inconsistent file raises
 :class:`KnowledgeError` naming the file, the entry and the field. The default
 knowledge base is loaded once per process.
 """
@@ -22,6 +23,7 @@ from pydantic import ValidationError
 from . import schema
 from .consistency import check_refs, check_sources, unique_ids
 from .errors import KnowledgeError, validation_error
+from .provenance import provenance_problems
 from .schema import LABEL_NAMES
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "load", "DATA_DIR", "LABEL_NAMES"]
@@ -119,6 +121,17 @@ def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
     _check_depth_scheme(kb)
     _check_screening(kb)
     _check_certification(kb)
+    _check_provenance(kb, parsed)
+
+
+def _check_provenance(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
+    """A seed is cited only with its verbatim words; course policy says why (the first
+    problem is raised; ``tests/test_knowledge.py`` checks the words against the seeds)."""
+    seeds = {source.id for source in kb.sources.values() if source.kind == "seed"}
+    for name, content in parsed.items():
+        problems = provenance_problems(name, content, seeds)
+        if problems:
+            raise problems[0]
 
 
 def _check_depth_scheme(kb: KnowledgeBase) -> None:
