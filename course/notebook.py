@@ -18,6 +18,7 @@ from course import depth, knowledge, syllabus
 from course.knowledge import LABEL_NAMES, schema
 from course.widgets import render
 from course.widgets.depth import scheme_range
+from course.widgets.indications import roles_cell
 
 
 # --- opening and closing a module --------------------------------------------
@@ -88,14 +89,16 @@ def disputes(ids: Iterable[str] | None = None) -> HTML:
 
 # --- module views ------------------------------------------------------------
 def indications() -> HTML:
-    """Each claimed indication with its areas, the roles paired with it and its evidence."""
+    """Each claimed indication with its areas, who claims it, the roles the course pairs
+    with it (and on what basis) and its evidence."""
     kb = knowledge.load()
     rows = [
         (render.text(i.name), render.text(", ".join(kb.areas[a].name for a in i.areas)),
-         f"{render.label(i.label)} {render.citation(i.sources)}", render.fact_list(i.evidence) or "no evidence entry")
+         f"{render.label(i.label)} {render.citation(i.sources)}{render.reason(i)}", roles_cell(i),
+         render.fact_list(i.evidence) or "no evidence entry")
         for i in kb.indications.values()
     ]
-    return HTML(render.table(("Indication", "Areas", "Claimed by", "Evidence"), rows))
+    return HTML(render.table(("Indication", "Areas", "Claimed by", "Roles a cocktail should cover", "Evidence"), rows))
 
 
 def _regulation(rule: schema.Regulation) -> str:
@@ -106,8 +109,8 @@ def ingredients() -> HTML:
     """Each ingredient with its roles, evidence, cautions and regulatory status."""
     kb = knowledge.load()
     rows = [
-        (render.text(i.name), render.text(", ".join(kb.roles[r].name for r in i.roles)) + " "
-         + render.citation(i.role_sources), render.fact_list(i.evidence), render.fact_list(i.cautions) or "none",
+        (render.text(i.name), render.text(", ".join(kb.roles[r].name for r in i.roles) or "none stated by a source")
+         + " " + render.citation(i.role_sources), render.fact_list(i.evidence), render.fact_list(i.cautions) or "none",
          "".join(f"<p>{_regulation(r)}</p>" for r in i.regulatory) or "none")
         for i in kb.ingredients.values()
     ]
@@ -254,7 +257,9 @@ def reactions() -> HTML:
         (f"<b>{render.text(level.id)}</b>: {render.text(level.text)}", render.text(r.name), render.fact_of(r))
         for level in complications.triage_levels for r in complications.reactions if r.triage == level.id
     ]
-    return HTML(render.table(("Triage", "Reaction", "What the sources say"), rows))
+    basis = complications.triage_basis
+    note = f"<p><b>Where the levels come from:</b> {render.fact_of(basis)}</p>" if basis else ""
+    return HTML(render.table(("Triage", "Reaction", "What the sources say"), rows) + note)
 
 
 def outbreaks() -> HTML:

@@ -75,14 +75,18 @@ evidence labels:
 """),
     code("nb.evidence_labels()"),
     md("""
-- **seed claim**: what one of the clinic or marketing articles the course was built from says;
+- **seed claim**: what one of the clinic or marketing articles the course was built from says,
+  in the seed's own words (the knowledge base keeps the verbatim quotation with every seed claim);
 - **practice guidance**: what a society, a consensus or a training source advises;
 - **published study**: what a published study or review found;
-- **regulatory**: what a regulator or a product label states.
+- **regulatory**: what a regulator or a product label states;
+- **course policy**: what the course adds itself (an interval, a pairing, a triage level, a
+  verdict), always followed by the reason the course gives for it.
 
-Sources are cited in square brackets: hover over one to see its full title. Where sources disagree,
-the course shows each source's value side by side and never averages them; where there is no
-reliable figure, it says so. Every module ends with the list of sources it cited.
+Sources are cited in square brackets: hover over one to see its full title and reference. Where
+sources disagree, the course shows each source's value side by side, in its own words, and never
+averages them; where there is no reliable figure, it says so. Every module ends with the list of
+sources it cited.
 """),
     md("## The modules"),
     code("nb.course_map()"),
@@ -119,14 +123,19 @@ retention, for example `review.set_target_retention(0.95)` (the default is 0.9).
 BODIES["01"] = [
     md("""
 ## Where mesotherapy comes from
-The history as the seeds tell it:
+The history as the seeds tell it, and where the name comes from (which skin layer is injected is
+one of the disputes below):
 """),
     code('nb.facts(kb.disputes.history, "History")'),
     md("""
 ## The seeds contradict each other
-The course was built from five clinic and marketing articles (the *seeds*). They do not agree.
-Each table sets every seed's position side by side, then says what the course teaches and on which
-sources.
+The course was built from five clinic and marketing articles (the *seeds*). They do not agree: on
+whether mesotherapy is invasive, how long its effects last, when results appear, which layer of
+the skin is injected, who may inject, whether sun exposure matters, whether it hurts and needs
+downtime, and how safe it is (seed 000 even makes its safety claim depend on blood tests). Each
+table sets every source's position side by side, in its own words, then says what the course
+teaches and on which sources; where the course decides itself, it is labelled course policy and
+says why.
 """),
     code("nb.disputes()"),
     md("""
@@ -145,6 +154,8 @@ DisputeExplorer()
 - A patient has read that mesotherapy is non-invasive and free of risk. What do you answer, and
   which sources do you cite?
 - Which of the seed claims above would you no longer repeat to a patient?
+- Seed 000 accepts a doctor or a trained practitioner; the Italian consensus says physicians only.
+  What decides who may inject where you work?
 """),
 ]
 
@@ -152,7 +163,9 @@ BODIES["02"] = [
     md("""
 ## What mesotherapy is claimed to treat
 Each indication with the body areas it concerns, who claims it and what evidence exists. Read the
-evidence labels: which indications rest on seed claims alone?
+evidence labels: which indications rest on seed claims alone? The roles a cocktail should cover
+are the course's own pairing (course policy), built from what the seeds link to each indication:
+the seed's words it rests on are kept with it.
 """),
     code("nb.indications()"),
     md("""
@@ -177,7 +190,8 @@ AreaExplorer()
 BODIES["03"] = [
     md("""
 ## Ingredient roles
-A cocktail is described by the roles its ingredients are claimed to play:
+A cocktail is described by the roles its ingredients are claimed to play. An ingredient gets a
+role only where a source ties that role to it by name; some ingredients the seeds only name.
 """),
     code('nb.entries(kb.roles.values(), "Ingredient roles")'),
     md("""
@@ -185,6 +199,12 @@ A cocktail is described by the roles its ingredients are claimed to play:
 Read the evidence column before the roles: a claimed role is not a demonstrated effect.
 """),
     code("nb.ingredients()"),
+    md("""
+## Hormones and "medicines" in cocktails
+Some seeds put hormones and unnamed "medicines" in their cocktails. What the course knows about
+them, and what it does not:
+"""),
+    code('nb.facts(kb.unnamed_contents, "Hormones and medicines in cocktails")'),
     md("""
 ## Scenario: build a cocktail
 1. Choose an indication and select ingredients until no role is missing. Which cautions appear?
@@ -201,6 +221,7 @@ CocktailBuilder()
 ## Reflection
 - Which ingredients in the table have no trial of their own? How would you explain that to a
   patient who asks what is in the syringe?
+- A colleague who is pregnant offers to prepare a dutasteride solution. What do you say, and why?
 - Why does the builder exclude an ingredient for one patient and not for another?
 """),
 ]
@@ -273,9 +294,9 @@ BODIES["05"] = [
     code('nb.entries(kb.techniques.cocktail_types, "Cocktail types")'),
     md("""
 ## Where the seeds disagree on the session
-How long a session lasts and how pain is relieved:
+How long a session lasts, how pain is relieved, whether it hurts and whether there is downtime:
 """),
-    code('nb.disputes(["session_length", "pain_relief"])'),
+    code('nb.disputes(["session_length", "pain_relief", "pain", "downtime"])'),
     md("""
 ## Scenario: a session, step by step
 Before each step, say what comes next and why; then reveal it.
@@ -299,8 +320,12 @@ Each seed states its own course of sessions. The course keeps each as its source
 never averages them.
 """),
     code("nb.protocols()"),
-    code('nb.disputes(["face_course"])'),
-    md("## Before the first session"),
+    code('nb.disputes(["face_course", "results_onset"])'),
+    md("""
+## Before the first session
+The interval for NSAIDs is course policy: seed 004 gives its interval for aspirin only, and seed 000
+names NSAIDs without one. The table says why the course chose it.
+"""),
     code('nb.facts(kb.care.pre_treatment, "Pre-treatment steps")'),
     md("""
 ## Scenario: plan a course
@@ -393,9 +418,14 @@ TriageTrainer()
 """),
     md("## How safe is it?"),
     code('nb.facts(kb.complications.safety_facts, "Safety")'),
-    code('nb.disputes(["risk"])'),
-    md("## Aftercare and hygiene"),
+    code('nb.disputes(["risk", "safety_condition"])'),
+    md("""
+## Aftercare and hygiene
+Severe or worsening pain after a session is not an aftercare question: it is a reason for clinical
+review (infection, necrosis), whatever a seed says about painkillers.
+"""),
     code('nb.facts(kb.care.aftercare, "Aftercare")'),
+    code('nb.disputes(["sun_exposure"])'),
     code('nb.facts(kb.complications.hygiene, "Hygiene")'),
     md("""
 ## The published outbreaks
@@ -411,6 +441,8 @@ OutbreakStudies()
 ## Reflection
 - What do the outbreaks have in common? Which of their causes could happen in your clinic?
 - A patient reports a painful bump weeks after a session. What do you do today?
+- A patient says the pain is getting worse two days after a session and asks which painkiller to
+  take. What do you answer?
 """),
 ]
 
@@ -420,11 +452,16 @@ BODIES["09"] = [
 What the patient should expect, with the sources behind each statement:
 """),
     code('nb.facts(kb.consultation.expectations, "Expectations")'),
-    code('nb.disputes(["duration_of_effect", "evidence"])'),
+    code('nb.disputes(["duration_of_effect", "results_onset", "evidence"])'),
     md("## What to tell the patient"),
     code('nb.facts(kb.consultation.tell_the_patient, "Tell the patient")'),
-    md("## What to record"),
+    md("""
+## What to record
+The sources say what to discuss and who should treat; what to write down is the course's rule
+(course policy), so that a consultation can be checked and a reaction traced to its product.
+"""),
     code('nb.facts(kb.consultation.record, "Record")'),
+    code('nb.disputes(["who_may_inject"])'),
     md("""
 ## Scenario: your consultation checklist
 Think of a consultation with one of the synthetic patients of module 07. Tick what you told the

@@ -31,7 +31,7 @@ from course.assignments.submission import fill_answers
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow]
 
-AFTERCARE = ["sunscreen", "cold_compress", "keep_clean", "protective_cream", "report_warning_signs", "analgesic_choice"]
+AFTERCARE = ["sunscreen", "cold_compress", "keep_clean", "protective_cream", "report_warning_signs", "severe_pain_review"]
 
 # --- realistic partial answers, with the marks each test cell must give ---------
 PARTIAL = {
@@ -112,7 +112,7 @@ PARTIAL = {
                                  "konda_thappa_2013": "published_study", "sfm": "practice_guidance"},  # 2 x 3/4
         "invasiveness_sources": ["seed_000", "seed_004", "seed_001"],  # 2 x (2 - 1) / 3 = 0.67
         "thigh_indications_indications": ["stretch_marks", "cellulite", "localized_fat"],  # 2
-        "cocktail_review_red_flags": ["glutathione"], "cocktail_review_missing_roles": ["collagen_stimulation"],  # 1/2 + 1
+        "cocktail_review_red_flags": ["glutathione"], "cocktail_review_missing_roles": ["collagen_stimulation"],  # 1/2 + 1/2 (misses antioxidant)
         "session_steps_order": ["consultation", "consent", "screening", "skin_preparation", "injection",
                                 "protective_care", "aftercare_advice"],  # 6 of 7 in order: 2 x 6/7 = 1.71
         "reaction_triage_triage": {"swelling": "expected", "itching": "monitor", "pinpoint_bruises": "expected",
@@ -129,7 +129,7 @@ PARTIAL_MARKS = {
               "problem_06": 1, "problem_07": 2, "problem_08": 3, "problem_09": 2},
     "certification": {"pregnant_patient": 1, "anticoagulant_patient": 4, "allergy_patient": 2.83, "history_record": 2.5,
                       "medication_record": 1, "chin_depth": 2, "reach_dermis": 2, "course_plan": 0, "source_labels": 1.5,
-                      "invasiveness": 0.67, "thigh_indications": 2, "cocktail_review": 1.5, "session_steps": 1.71,
+                      "invasiveness": 0.67, "thigh_indications": 2, "cocktail_review": 1.0, "session_steps": 1.71,
                       "reaction_triage": 2, "warning_signs": 1},
 }
 

@@ -147,3 +147,20 @@ def test_items_quoting_one_side_of_a_numeric_dispute_show_the_other(items):
             quoted = [v for v in values if v in _text(item)]
             assert not quoted or set(quoted) == set(values), f"{item.id} quotes {quoted} but not all of {values}"
 
+
+
+# Options that restate a knowledge-base entry word for word (consultation lists, module 09).
+RESTATED = {
+    "consultation-02": ("record", ["practitioner", "goals", "cocktail", "history", "consent"]),
+    "consultation-03": ("tell_the_patient", ["ingredients", "risks", "pre_after", "cost"]),
+    "consultation-11": ("expectations", ["several", "temporary", "not_substitute"]),
+}
+
+
+def test_options_restating_the_knowledge_base_are_identical_to_it(banks):
+    consultation = knowledge.load().consultation
+    for item_id, (collection, option_ids) in RESTATED.items():
+        texts = {fact.text for fact in getattr(consultation, collection)}
+        item = banks["09"].item(item_id)
+        for option_id in option_ids:
+            assert item.option(option_id).text in texts, (item_id, option_id)

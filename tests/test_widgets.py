@@ -294,6 +294,8 @@ def test_dispute_verdict_is_hidden_until_revealed(kb):
         assert explorer.verdict.value == ""
         for position in dispute.positions:
             assert render.text(position.value) in explorer.positions.value
+            for quote in position.quote:  # each side is shown in its own words
+                assert render.text(quote) in explorer.positions.value
         explorer.reveal_button.click()
         assert render.text(dispute.verdict.text) in explorer.verdict.value
 

@@ -1,8 +1,9 @@
 """The knowledge base: every fact of the course, once, with its sources.
 
 ``load()`` reads the YAML files in ``course/knowledge/data`` (or a folder you
-give), validates their shape and their cross-references, and returns a frozen
-:class:`KnowledgeBase`. Any malformed or inconsistent file raises
+give), validates their shape, their cross-references and their provenance (a seed
+is cited only with its verbatim ``quote``; a ``course_policy`` entry gives its
+``reason``), and returns a frozen :class:`KnowledgeBase`. Any malformed or inconsistent file raises
 :class:`KnowledgeError` naming the file, the entry and the field. The default
 knowledge base is loaded once per process.
 """
@@ -13,6 +14,7 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 import yaml
@@ -21,6 +23,7 @@ from pydantic import ValidationError
 from . import schema
 from .consistency import check_refs, check_sources, unique_ids
 from .errors import KnowledgeError, validation_error
+from .provenance import provenance_problems
 from .schema import LABEL_NAMES
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "load", "DATA_DIR", "LABEL_NAMES"]
@@ -58,6 +61,7 @@ class KnowledgeBase:
     techniques: schema.TechniquesFile
     roles: Index[schema.Entry]
     ingredients: Index[schema.Ingredient]
+    unnamed_contents: tuple[schema.Fact, ...]
     indications: Index[schema.Indication]
     not_a_substitute_for: tuple[schema.Fact, ...]
     protocols: Index[schema.Protocol]
@@ -69,6 +73,8 @@ class KnowledgeBase:
     competencies: Index[schema.Competency]
     consultation: schema.ConsultationFile
     certification: schema.CertificationFile
+    # every file's validated content by file name (for checks that walk all of them)
+    files: Mapping[str, schema.Model]
 
     def cite(self, source_ids: Iterable[str]) -> str:
         """Short citation text for source IDs, e.g. for a notebook footnote."""
@@ -115,6 +121,17 @@ def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
     _check_depth_scheme(kb)
     _check_screening(kb)
     _check_certification(kb)
+    _check_provenance(kb, parsed)
+
+
+def _check_provenance(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
+    """A seed is cited only with its verbatim words; course policy says why (the first
+    problem is raised; ``tests/test_knowledge.py`` checks the words against the seeds)."""
+    seeds = {source.id for source in kb.sources.values() if source.kind == "seed"}
+    for name, content in parsed.items():
+        problems = provenance_problems(name, content, seeds)
+        if problems:
+            raise problems[0]
 
 
 def _check_depth_scheme(kb: KnowledgeBase) -> None:
@@ -200,6 +217,7 @@ def load_from(directory: Path | str) -> KnowledgeBase:
         techniques=techniques,
         roles=Index("role", ingredients.roles),
         ingredients=Index("ingredient", ingredients.ingredients),
+        unnamed_contents=ingredients.unnamed_contents,
         indications=Index("indication", indications.indications),
         not_a_substitute_for=indications.not_a_substitute_for,
         protocols=Index("protocol", protocols.protocols),
@@ -211,6 +229,7 @@ def load_from(directory: Path | str) -> KnowledgeBase:
         competencies=Index("competency", parsed["competencies.yaml"].competencies),
         consultation=parsed["consultation.yaml"],
         certification=parsed["certification.yaml"],
+        files=MappingProxyType(parsed),
     )
     _check(kb, parsed)
     return kb

@@ -14,8 +14,6 @@ from .errors import KnowledgeError
 from .schema import Model
 
 SOURCE_KEYS = ("sources", "source", "role_sources")
-# source field -> the field holding the seed's verbatim words for it
-QUOTE_FOR = {"sources": "quote", "source": "quote", "role_sources": "role_quote"}
 
 
 def unique_ids(file: str, items: Iterable[Any]) -> None:
@@ -26,32 +24,44 @@ def unique_ids(file: str, items: Iterable[Any]) -> None:
         seen.add(item.id)
 
 
-def _walk(node: Any, path: str, entry: str) -> Iterator[tuple[str, str, str, Any]]:
-    """Yield (entry, field path inside the entry, key, value) for every key under a model."""
+def models(node: Any, path: str = "", entry: str = "") -> Iterator[tuple[str, str, Model]]:
+    """Yield (entry, path inside the entry, model) for ``node`` and every model under it.
+
+    The entry is the ID of the innermost model that has one (what an author looks
+    for); the path is where the model sits inside that entry ("" for the entry itself).
+    """
     if isinstance(node, Model):
         if getattr(node, "id", None):
             entry, path = node.id, ""
+        yield entry, path, node
         for key in type(node).model_fields:
-            value = getattr(node, key)
-            field = f"{path}.{key}" if path else key
-            yield entry, field, key, value
-            yield from _walk(value, field, entry)
+            yield from models(getattr(node, key), f"{path}.{key}" if path else key, entry)
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from _walk(value, f"{path}.{key}", entry)
+            yield from models(value, f"{path}.{key}", entry)
     elif isinstance(node, (tuple, list)):
         for position, value in enumerate(node):
-            yield from _walk(value, f"{path}[{position}]", entry)
+            yield from models(value, f"{path}[{position}]", entry)
+
+
+def field_path(path: str, name: str) -> str:
+    """The dotted path of field ``name`` of the model at ``path``."""
+    return f"{path}.{name}" if path else name
+
+
+def cited(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """A `source` (one ID) or `sources` (several) value as a tuple of IDs."""
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def check_sources(file: str, content: Model, known: set[str]) -> None:
     """Every `sources`/`source`/`role_sources` value names a bibliography entry."""
-    for entry, field, key, value in _walk(content, "", ""):
-        if key not in SOURCE_KEYS:
-            continue
-        for source in (value,) if isinstance(value, str) else value:
-            if source not in known:
-                raise KnowledgeError(file, entry, field, f"unknown source '{source}'")
+    for entry, path, model in models(content):
+        for key in SOURCE_KEYS:
+            value = getattr(model, key, None) if key in type(model).model_fields else None
+            for source in cited(value) if value is not None else ():
+                if source not in known:
+                    raise KnowledgeError(file, entry, field_path(path, key), f"unknown source '{source}'")
 
 
 def check_refs(file: str, entry: str, field: str, ids: Iterable[str], known: Iterable[str], kind: str) -> None:
@@ -60,40 +70,3 @@ def check_refs(file: str, entry: str, field: str, ids: Iterable[str], known: Ite
         if ref not in known:
             raise KnowledgeError(file, entry, field, f"unknown {kind} '{ref}'")
 
-
-
-def _models(node: Any, path: str, entry: str) -> Iterator[tuple[str, str, Model]]:
-    """Yield (entry, path inside the entry, model) for ``node`` and every model under it."""
-    if isinstance(node, Model):
-        if getattr(node, "id", None):
-            entry, path = node.id, ""
-        yield entry, path, node
-        for key in type(node).model_fields:
-            yield from _models(getattr(node, key), f"{path}.{key}" if path else key, entry)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _models(value, f"{path}.{key}", entry)
-    elif isinstance(node, (tuple, list)):
-        for position, value in enumerate(node):
-            yield from _models(value, f"{path}[{position}]", entry)
-
-
-def provenance_problems(file: str, content: Model, seeds: set[str]) -> list[KnowledgeError]:
-    """Entries that cite a seed without its verbatim words, or that are course policy
-    without a reason (the medical content rules: a seed is cited only with a quote; what
-    the course adds itself says why)."""
-    problems = []
-    for entry, path, model in _models(content, "", ""):
-        def where(name: str) -> str:
-            return f"{path}.{name}" if path else name
-        if getattr(model, "label", None) == "course_policy" and not getattr(model, "reason", "").strip():
-            problems.append(KnowledgeError(file, entry, where("reason"), "a `course_policy` entry needs a `reason`"))
-        for source_key, quote_key in QUOTE_FOR.items():
-            value = getattr(model, source_key, None)
-            if value is None:
-                continue
-            cited = [s for s in ((value,) if isinstance(value, str) else value) if s in seeds]
-            if cited and not getattr(model, quote_key, ()):
-                problems.append(KnowledgeError(
-                    file, entry, where(quote_key), f"cites {', '.join(cited)} but gives no verbatim `{quote_key}:` from it"))
-    return problems

@@ -21,8 +21,9 @@ LABEL_NAMES: dict[str, str] = {
 }
 Sources = tuple[str, ...]
 # Verbatim text from a cited seed: one string or a list of them, `[...]` marking an
-# elision. Stored as a tuple. ``consistency.check_provenance`` requires one wherever a
-# seed is cited; ``tests/test_knowledge.py`` checks each against the seed files.
+# elision. Stored as a tuple. ``provenance.provenance_problems`` requires one wherever a
+# seed is cited (enforced on load); ``provenance.quote_problems`` checks each against
+# the seed files (tests, ``mesocourse check-knowledge --seeds``).
 Quote = Annotated[tuple[str, ...], BeforeValidator(lambda value: (value,) if isinstance(value, str) else value)]
 
 
@@ -67,7 +68,6 @@ class Source(Model):
     title: str
     file: str | None = None
     citation: str | None = None
-    quotes: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _seed_has_file(self) -> "Source":
@@ -192,16 +192,30 @@ class Ingredient(Model):
 class IngredientsFile(Model):
     roles: tuple[Entry, ...]
     ingredients: tuple[Ingredient, ...]
+    # What the seeds put in cocktails without naming it (hormones, "medicines"): what the
+    # course knows about it and what it does not.
+    unnamed_contents: tuple[Fact, ...] = ()
 
 
 class Indication(Cited):
+    """An indication the sources claim, for some areas. ``roles`` are the ingredient roles a
+    cocktail for it is expected to cover; ``roles_basis`` says where that pairing comes
+    from (no seed prescribes one: it is the course's, built from what the seeds link)."""
+
     id: str
     name: str
     areas: tuple[str, ...] = Field(min_length=1)
     roles: tuple[str, ...]
+    roles_basis: Fact | None = None
     sources: Sources = Field(min_length=1)
     label: Label
     evidence: tuple[Fact, ...] = ()
+
+    @model_validator(mode="after")
+    def _roles_have_a_basis(self) -> "Indication":
+        if self.roles and self.roles_basis is None:
+            raise ValueError("an indication with `roles` needs `roles_basis` (where the pairing comes from)")
+        return self
 
 
 class IndicationsFile(Model):
@@ -384,6 +398,8 @@ class Outbreak(Cited):
 class ComplicationsFile(Model):
     # What each triage level asks the practitioner to do (module 08), in triage order.
     triage_levels: tuple[Named, ...] = ()
+    # Why each reaction has its level: the triage is the course's decision (course policy).
+    triage_basis: Fact | None = None
     reactions: tuple[Reaction, ...]
     safety_facts: tuple[Fact, ...]
     hygiene: tuple[Fact, ...]

@@ -30,10 +30,11 @@ def roles_html(check: CocktailCheck, cocktail: Sequence[str]) -> str:
         status = (f"covered by {render.text(names(covered_by[role_id]))}" if role_id in check.roles_covered
                   else "<b>missing</b>")
         rows.append((render.text(kb.roles[role_id].name), status, render.fact_of(kb.roles[role_id])))
-    source = f"<p>Roles for this indication: {render.label(indication.label)} {render.citation(indication.sources)}</p>"
+    basis = indication.roles_basis
+    source = f"<p>Where these roles come from: {render.fact_of(basis)}</p>" if basis else ""
     if not rows:
-        return "<p>The knowledge base pairs no ingredient roles with this indication.</p>" + source
-    caption = f"Roles the sources pair with “{indication.name}”"
+        return "<p>The course pairs no ingredient roles with this indication: no source says which are needed.</p>"
+    caption = f"Roles the course pairs with “{indication.name}”"
     return render.table(("Role", "In this cocktail", "What the role is claimed to do"), rows, caption) + source
 
 

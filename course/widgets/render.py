@@ -66,8 +66,19 @@ def fact(statement: str, sources: Iterable[str], label_id: str) -> str:
 
 
 def fact_of(item: schema.Fact) -> str:
-    """:func:`fact` for a knowledge-base ``Fact`` (or any entry with text, sources, label)."""
-    return fact(item.text, item.sources, item.label)
+    """:func:`fact` for a knowledge-base ``Fact`` (or any entry with text, sources, label),
+    followed by the course's reason when the course adds the claim itself."""
+    return fact(item.text, item.sources, item.label) + reason(item)
+
+
+def reason(item: schema.Cited) -> str:
+    """Why the course adds a claim itself (its ``reason``), or "" when it has none."""
+    return f' <i>Why the course says so: {text(item.reason)}</i>' if item.reason else ""
+
+
+def quotes(item: schema.Cited) -> str:
+    """The source's own words (an entry's ``quote``), each in quotation marks; "" if none."""
+    return " ".join(f"\u201c{text(q)}\u201d" for q in item.quote)
 
 
 def fact_list(items: Iterable[schema.Fact]) -> str:
@@ -88,21 +99,24 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "
 
 
 def facts_table(items: Iterable[schema.Fact], caption: str = "") -> str:
-    """Facts as rows of statement, evidence label and sources."""
-    rows = [(text(item.text), label(item.label), citation(item.sources)) for item in items]
+    """Facts as rows of statement (with the course's reason where it adds the claim),
+    evidence label and sources."""
+    rows = [(text(item.text) + reason(item), label(item.label), citation(item.sources)) for item in items]
     return table(("Statement", "Evidence", "Sources"), rows, caption)
 
 
 def entries_table(items: Iterable[schema.Entry], caption: str = "") -> str:
     """Named entries (methods, devices, roles, ...) as rows of name, text, label and sources."""
-    rows = [(text(item.name or item.id), text(item.text), label(item.label), citation(item.sources)) for item in items]
+    rows = [(text(item.name or item.id), text(item.text) + reason(item), label(item.label), citation(item.sources))
+            for item in items]
     return table(("Name", "What the source says", "Evidence", "Sources"), rows, caption)
 
 
 def positions_table(dispute: schema.Dispute) -> str:
-    """One dispute's positions, each source's value side by side."""
-    rows = [(citation([p.source]), text(p.value), label(p.label)) for p in dispute.positions]
-    return table(("Source", "Says", "Evidence"), rows, dispute.question)
+    """One dispute's positions, each source's value side by side with its own words."""
+    rows = [(citation([p.source]), text(p.value), quotes(p) or "<i>(published source: see its reference)</i>",
+             label(p.label)) for p in dispute.positions]
+    return table(("Source", "Says", "In its own words", "Evidence"), rows, dispute.question)
 
 
 def verdict(dispute: schema.Dispute) -> str:
