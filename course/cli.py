@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 
+from course.errors import MesocourseError
 from course.startup import skip_unused_imports
 
 # name -> (module, one-line help)
@@ -55,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(chosen).parse_args(argv)
     try:
         return int(args._run(args) or 0)
+    except MesocourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -172,5 +172,5 @@ def test_the_command_names_what_cannot_be_graded(clean: Path, capsys: pytest.Cap
     assert "no submission of 'dosing' for nobody" in capsys.readouterr().err
     assert main(["grade", "ps9", "--course", str(clean)]) == 1
     assert "assignment 'ps9' is not in the gradebook" in capsys.readouterr().err
-    assert main(["grade", ASSIGNMENT, "--course", str(clean / "nowhere")]) == 1
+    assert main(["grade", ASSIGNMENT, "--course", str(clean / "nowhere")]) == 2
     assert "nowhere: no such course folder" in capsys.readouterr().err

@@ -1,18 +1,18 @@
 """The certification registry: append-only, hash-chained records in any SQLAlchemy database.
 
 Default: a SQLite file (``DIR/certification/registry.db``), no setup. Clinic groups
-give a database URL (``--registry`` or ``MESOCOURSE_REGISTRY``); PostgreSQL is
-tested. Writers are serialised so two instructors certifying at once lose nothing
-and break no chain: SQLite transactions start with ``BEGIN IMMEDIATE``,
-PostgreSQL ones take ``pg_advisory_xact_lock``, other databases lock the chain-head
-row with ``SELECT ... FOR UPDATE``. On SQLite and PostgreSQL, triggers refuse
-UPDATE and DELETE of records, so a registry never changes by accident; deliberate
-tampering (dropping the triggers first) is what ``verify --registry`` detects.
+give a database URL (``--registry`` or ``MESOCOURSE_REGISTRY``; which one is in
+force is :func:`course.coursedir.registry_url`); PostgreSQL is tested. Writers are
+serialised so two instructors certifying at once lose nothing and break no chain:
+SQLite transactions start with ``BEGIN IMMEDIATE``, PostgreSQL ones take
+``pg_advisory_xact_lock``, other databases lock the chain-head row with ``SELECT ...
+FOR UPDATE``. On SQLite and PostgreSQL, triggers refuse UPDATE and DELETE of
+records, so a registry never changes by accident; deliberate tampering (dropping the
+triggers first) is what ``verify --registry`` detects.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -28,7 +28,6 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from .chain import GENESIS, Record, canonical_json, chain_problems, record_hash
 from .errors import CertificationError
 
-ENV_VAR = "MESOCOURSE_REGISTRY"
 OBSERVATION, STANDARD_SET, DECISION, CERTIFICATE, REVOCATION = (
     "observation", "standard_set", "decision", "certificate", "revocation",
 )
@@ -68,15 +67,6 @@ _APPEND_ONLY: dict[str, tuple[str, ...]] = {
         "FOR EACH STATEMENT EXECUTE FUNCTION registry_append_only()",
     ),
 }
-
-
-def registry_url(option: str | None, course_dir: Path | str) -> str:
-    """The registry to use: ``--registry``, else $MESOCOURSE_REGISTRY, else the course's SQLite file.
-
-    A value without ``://`` is a SQLite file path.
-    """
-    chosen = option or os.environ.get(ENV_VAR) or str(Path(course_dir) / "certification" / "registry.db")
-    return chosen if "://" in chosen else f"sqlite:///{Path(chosen).resolve()}"
 
 
 def _parse_url(url: str) -> URL:

@@ -24,13 +24,13 @@ def step(text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from course.assignments.build import ASSIGNMENTS
-    from course.assignments.tags import course_tags
     from course.cli import main as mesocourse
+    from course.coursedir import Course
     from course.grading import grade_cohort, write_feedback
     from course.grading.cli import summary
     from course.grading.progress import ProgressBar
     from course.report.html import render
-    from course.report.scores import default_db_url, load_scores
+    from course.report.scores import load_scores
 
     from .cohort import write_cohort
     from .practice import record_observations
@@ -64,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{assignment}: {sum(r.status != 'failed' for r in written)} feedback files")
     step("5/6 cohort report")
     report = out / "reports" / "cohort-report.html"
-    render(load_scores(default_db_url(out)), course_tags(out), report)
+    course = Course.open(out)
+    render(load_scores(course), course.tags(), report)
     print(f"written {report.relative_to(out)} and its CSV tables")
     step("6/6 certification (synthetic observed practice, then decisions)")
     print(f"recorded {record_observations(out, trainees)} observations")

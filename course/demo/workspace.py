@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from course.assignments.build import ASSIGNMENTS
-from course.assignments.release import generate_release
+from course.assignments.release import generate_release, release_course
 from course.paths import REPO_ROOT, SOURCE
 
 
@@ -19,4 +19,4 @@ def build_workspace(out: Path, names: tuple[str, ...] = ASSIGNMENTS) -> list[Pat
     shutil.copy2(REPO_ROOT / "nbgrader_config.py", out / "nbgrader_config.py")
     for name in names:
         shutil.copytree(SOURCE / name, out / "source" / name, dirs_exist_ok=True)
-    return generate_release(out, names)
+    return generate_release(release_course(out), names)

@@ -59,9 +59,10 @@ def summary(assignment: str, results: list[SubmissionResult], seconds: float) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from course.coursedir import Course
+
     from .cohort import grade_cohort, gradesheet_path
     from .errors import GradingError
-    from .nbgrader_course import NbgraderCourse
     from .progress import ProgressBar
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
@@ -75,5 +76,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"mesocourse grade: {error}", file=sys.stderr)
         return 1
     print(summary(args.assignment, results, time.monotonic() - started))
-    print(f"report: {gradesheet_path(NbgraderCourse.open(args.course), args.assignment)}")
+    print(f"report: {gradesheet_path(Course.open(args.course), args.assignment)}")
     return 0

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from course.assignments.tags import CellTags
+from course.coursedir import Course
 from course.knowledge import KnowledgeBase, load
 
 from ..certificates import certificate_payload, new_certificate_id, write_certificate
@@ -34,7 +35,8 @@ NOT_DUE = "not due for recertification"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry(parser, writer=True)
     parser.add_argument("--db", metavar="URL",
-                        help="gradebook URL (default: db_url in DIR/nbgrader_config.py, else DIR/gradebook.db)")
+                        help="gradebook URL (default: the course's, as nbgrader finds it: db_url in DIR/nbgrader_config.py, "
+                        "else DIR/gradebook.db)")
     add_day(parser, "decision and issue day (default: today)")
     parser.add_argument("--out", type=Path, metavar="FOLDER",
                         help="where certificates are written (default: DIR/certification/certificates)")
@@ -93,11 +95,12 @@ def run(args: argparse.Namespace) -> int:
     on = day(args)
     if on > date.today():
         raise CertificationError(f"--date: {on} is in the future")
-    cohort = read_cohort(args.course, args.db)
+    course = Course.open(args.course)
+    cohort = read_cohort(course, args.db)
     if not cohort.trainees:
         raise CertificationError(f"gradebook {cohort.gradebook} has no students")
-    session = Session(kb, course_items(args.course, kb.competencies), cohort, on,
-                      args.out or args.course / "certification" / "certificates", str(args.course.resolve()))
+    session = Session(kb, course_items(course, kb.competencies), cohort, on,
+                      args.out or course.certification / "certificates", str(course.root))
     with open_registry(args, create=True) as registry:
         outcomes = Counter(_certify_one(registry, args.by, trainee, session) for trainee in cohort.trainees)
     print(", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())) + f" ({registry.display_url})")

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from course.coursedir import REGISTRY_ENV, registry_url
+
 from ..dates import parse_day
 from ..errors import CertificationError
-from ..registry import ENV_VAR, Registry, registry_url
+from ..registry import Registry
 
 Run = Callable[[argparse.Namespace], int]
 
@@ -27,7 +29,7 @@ def add_registry(parser: argparse.ArgumentParser, *, writer: bool) -> None:
     """--course, --registry and, for commands that record, --by."""
     add_course(parser)
     parser.add_argument("--registry", metavar="URL",
-                        help=f"registry: an SQLAlchemy URL or SQLite file (default: ${ENV_VAR}, "
+                        help=f"registry: an SQLAlchemy URL or SQLite file (default: ${REGISTRY_ENV}, "
                         "else DIR/certification/registry.db)")
     if writer:
         parser.add_argument("--by", metavar="NAME", default=os.environ.get("MESOCOURSE_USER") or getpass.getuser(),

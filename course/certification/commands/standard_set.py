@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from course.coursedir import Course
 from course.knowledge import load
 
 from ..decide import percent
@@ -24,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 @reporting_errors
 def run(args: argparse.Namespace) -> int:
     competencies = load().competencies
-    payload = angoff_payload(args.angoff, course_items(args.course, competencies))
+    payload = angoff_payload(args.angoff, course_items(Course.open(args.course), competencies))
     with open_registry(args, create=True) as registry, registry.transaction(args.by) as tx:
         record = tx.append(STANDARD_SET, payload)
     print(f"modified Angoff from {len(payload['judges'])} judge(s) ({', '.join(payload['judges'])}) "

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 
+from course.coursedir import REGISTRY_ENV, registry_url
+
 from ..errors import CertificationError
 from ..history import VALID, certificates
-from ..registry import ENV_VAR, Registry, registry_url
+from ..registry import Registry
 from .common import add_course, add_day, day, reporting_errors
 
 TAMPERED = 3
@@ -22,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("certificate", nargs="?", metavar="CERT_ID", help="certificate to verify")
     parser.add_argument("--registry", nargs="?", const="", metavar="URL",
                         help="without CERT_ID: check every record of the registry; URL: which registry "
-                        f"(default: ${ENV_VAR}, else DIR/certification/registry.db)")
+                        f"(default: ${REGISTRY_ENV}, else DIR/certification/registry.db)")
     parser.add_argument("--code", metavar="CODE", help="verification code printed on the certificate, to compare")
     add_day(parser, "check validity on this day (default: today)")
     add_course(parser)
