@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from course import knowledge
+from course.errors import MesocourseError
 
 try:
     import fcntl
@@ -41,7 +42,7 @@ FORMAT_VERSION = 1
 SUMMARY_COLUMNS = ["level", "id", "name", "items_attempted", "items_correct", "share", "attempts", "latest", "pass_mark"]
 
 
-class AttemptsError(ValueError):
+class AttemptsError(MesocourseError, ValueError):
     """The attempts file exists but is not a readable record of attempts."""
 
     def __init__(self, path: Path, message: str) -> None:

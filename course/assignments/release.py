@@ -14,6 +14,7 @@ from pathlib import Path
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_sources
 from course.coursedir import CONFIG_FILE, Course
 from course.errors import CourseError
+from course.outputs import writable
 
 
 def release_course(course_dir: Path | str) -> Course:
@@ -50,6 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     names = tuple(args.only or ASSIGNMENTS)
     course = release_course(args.course)
+    for folder in (course.source, course.release):
+        writable(folder, "--course", folder=True)
     if not args.skip_build:
         for path in write_sources(course.root, names):
             print(f"built   {path}")

@@ -4,18 +4,21 @@ synthetic cohort, then where to look."""
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+from course.grading.cli import positive_int
+from course.outputs import writable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("demo-course"), metavar="DIR",
                         help="an empty folder for the demo course (default: demo-course)")
-    parser.add_argument("--trainees", type=int, default=24, metavar="N", help="cohort size (default 24)")
+    parser.add_argument("--trainees", type=positive_int, default=24, metavar="N", help="cohort size (default 24)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic cohort (default 2026)")
-    parser.add_argument("--workers", type=int, default=None, help="grading workers (default: CPU count + 1)")
+    parser.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                        help="grading workers (default: CPU count + 1)")
 
 
 def step(text: str) -> None:
@@ -36,17 +39,10 @@ def run(args: argparse.Namespace) -> int:
     from .practice import record_observations
     from .workspace import build_workspace
 
-    if args.trainees < 1:
-        print("mesocourse demo: --trainees must be at least 1", file=sys.stderr)
-        return 2
-    out = args.out.resolve()
+    out = writable(args.out, "--out", folder=True).resolve()
     started = time.monotonic()
     step(f"1/6 course workspace in {out} (from this repository's source/)")
-    try:
-        releases = build_workspace(out)
-    except FileExistsError as error:
-        print(f"mesocourse demo: {error}", file=sys.stderr)
-        return 2
+    releases = build_workspace(out)
     for release in releases:
         print(f"released {release.relative_to(out)}")
     step(f"2/6 {args.trainees} synthetic trainees (seed {args.seed})")

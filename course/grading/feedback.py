@@ -108,6 +108,7 @@ def write_feedback(course_dir: Path | str, assignment: str, *, students: Iterabl
     """Write HTML feedback for each graded submission of ``assignment`` (or only ``students``)."""
     put_python_tools_on_path()
     course = Course.open(course_dir)
+    course.gradebook()  # nbgrader would create an empty one
     graded = course.students_with("autograded", assignment)
     wanted = sorted(graded) if students is None else list(dict.fromkeys(students))
     if students is None and not graded:

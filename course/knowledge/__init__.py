@@ -85,6 +85,8 @@ def _read(directory: Path, name: str) -> Any:
         raise KnowledgeError(name, "", "", f"file missing from {directory}")
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise KnowledgeError(name, "", "", f"not UTF-8 text (in {directory})") from None
     except yaml.YAMLError as error:
         raise KnowledgeError(name, "", "", f"not valid YAML: {error}") from None
 

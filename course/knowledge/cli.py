@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from pathlib import Path
+
+from course.errors import SAID_NO, MesocourseError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,11 +17,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from course import knowledge
 
+    if args.data and not Path(args.data).is_dir():
+        raise MesocourseError(f"--data {args.data}: not a folder of knowledge-base YAML files")
     try:
         kb = knowledge.load_from(args.data) if args.data else knowledge.load()
-    except knowledge.KnowledgeError as error:
+    except knowledge.KnowledgeError as error:  # the check's answer: no
         print(f"invalid knowledge base: {error}", file=sys.stderr)
-        return 1
+        return SAID_NO
     kinds = Counter(source.kind for source in kb.sources.values())
     print(f"knowledge base at {kb.directory}: valid")
     print(f"  sources: {kinds['seed']} seeds, {kinds['reference']} references")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,12 +14,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from course.coursedir import Course
+    from course.outputs import writable
+
+    out = writable(args.out, "--out")
+    course = Course.open(args.course)
+    course.gradebook(args.db)  # refused here, before the heavy imports, if it is not there
 
     from .html import render
     from .scores import load_scores
 
-    course = Course.open(args.course)
     scores = load_scores(course, args.db)
-    written = render(scores, course.tags(), Path(args.out))
+    written = render(scores, course.tags(), out)
     print(f"report: {written[0]} ({len(scores.students)} trainees); tables: {len(written) - 1} CSV files beside it")
     return 0

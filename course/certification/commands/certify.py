@@ -18,6 +18,7 @@ from pathlib import Path
 from course.assignments.tags import CellTags
 from course.coursedir import Course
 from course.knowledge import KnowledgeBase, load
+from course.outputs import writable
 
 from ..certificates import certificate_payload, new_certificate_id, write_certificate
 from ..decide import decide
@@ -27,7 +28,7 @@ from ..history import latest_per_trainee, observations
 from ..items import course_items
 from ..registry import CERTIFICATE, DECISION, STANDARD_SET, Registry
 from ..standard_setting import pass_marks
-from .common import add_day, add_registry, day, open_registry, reporting_errors
+from .common import add_day, add_registry, day, open_registry
 
 NOT_DUE = "not due for recertification"
 
@@ -89,7 +90,6 @@ def _certify_one(registry: Registry, actor: str, trainee: Trainee, s: Session) -
     return decision.outcome
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
     kb = load()
     on = day(args)
@@ -99,8 +99,8 @@ def run(args: argparse.Namespace) -> int:
     cohort = read_cohort(course, args.db)
     if not cohort.trainees:
         raise CertificationError(f"gradebook {cohort.gradebook} has no students")
-    session = Session(kb, course_items(course, kb.competencies), cohort, on,
-                      args.out or course.certification / "certificates", str(course.root))
+    out = writable(args.out or course.certification / "certificates", "--out", folder=True)
+    session = Session(kb, course_items(course, kb.competencies), cohort, on, out, str(course.root))
     with open_registry(args, create=True) as registry:
         outcomes = Counter(_certify_one(registry, args.by, trainee, session) for trainee in cohort.trainees)
     print(", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())) + f" ({registry.display_url})")

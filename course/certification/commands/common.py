@@ -1,13 +1,10 @@
-"""Options and error reporting shared by the certification commands."""
+"""Options shared by the certification commands, and opening the registry they name."""
 
 from __future__ import annotations
 
 import argparse
-import functools
 import getpass
 import os
-import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +13,6 @@ from course.coursedir import REGISTRY_ENV, registry_url
 from ..dates import parse_day
 from ..errors import CertificationError
 from ..registry import Registry
-
-Run = Callable[[argparse.Namespace], int]
 
 
 def add_course(parser: argparse.ArgumentParser) -> None:
@@ -56,17 +51,3 @@ def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
         registry.close()
         raise
     return registry
-
-
-def reporting_errors(run: Run) -> Run:
-    """Print a CertificationError as one clear message and exit 2, without a traceback."""
-
-    @functools.wraps(run)
-    def wrapper(args: argparse.Namespace) -> int:
-        try:
-            return run(args)
-        except CertificationError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-
-    return wrapper

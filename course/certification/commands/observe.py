@@ -9,7 +9,7 @@ from course.knowledge import load
 
 from ..errors import CertificationError
 from ..registry import OBSERVATION
-from .common import add_day, add_registry, day, open_registry, reporting_errors
+from .common import add_day, add_registry, day, open_registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +47,6 @@ def _checked(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
     payload = _checked(args)
     with open_registry(args, create=True) as registry, registry.transaction(args.by) as tx:

@@ -12,7 +12,7 @@ from ..decide import percent
 from ..items import course_items
 from ..registry import STANDARD_SET
 from ..standard_setting import COLUMNS, angoff_payload
-from .common import add_registry, open_registry, reporting_errors
+from .common import add_registry, open_registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +22,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry(parser, writer=True)
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
     competencies = load().competencies
     payload = angoff_payload(args.angoff, course_items(Course.open(args.course), competencies))
