@@ -81,6 +81,11 @@ def _parse_url(url: str) -> URL:
     return parsed
 
 
+def display_url(url: str) -> str:
+    """The registry URL as it may be shown: any password hidden."""
+    return _parse_url(url).render_as_string(hide_password=True)
+
+
 def _check_sqlite_file(path: Path, create: bool) -> None:
     """A registry file is an SQLite database; a new one is made only by a writer, in an existing folder."""
     if path.is_file():
@@ -245,3 +250,14 @@ class Registry:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def open_intact(url: str, *, create: bool) -> Registry:
+    """The registry at ``url``, refused (:class:`RegistryTampered`) if its hash chain is broken."""
+    registry = Registry(url, create=create)
+    try:
+        registry.require_intact()
+    except BaseException:
+        registry.close()
+        raise
+    return registry

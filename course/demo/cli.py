@@ -1,5 +1,5 @@
 """``mesocourse demo --out DIR --trainees N``: the whole instructor pipeline on a
-synthetic cohort, then where to look."""
+synthetic cohort, then where to look. Every step calls the feature's API."""
 
 from __future__ import annotations
 
@@ -26,8 +26,13 @@ def step(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from course.assignments.build import ASSIGNMENTS
-    from course.cli import main as mesocourse
+    from .workspace import refuse_existing_course
+
+    out = writable(args.out, "--out", folder=True).resolve()
+    refuse_existing_course(out)  # before the heavy imports below
+
+    from course.assignments import ASSIGNMENTS
+    from course.certification.cohort import certify_cohort, tally
     from course.coursedir import Course
     from course.grading import grade_cohort, write_feedback
     from course.grading.cli import summary
@@ -36,15 +41,14 @@ def run(args: argparse.Namespace) -> int:
     from course.report.scores import load_scores
 
     from .cohort import write_cohort
-    from .practice import record_observations
+    from .practice import observe_practice
     from .workspace import build_workspace
 
-    out = writable(args.out, "--out", folder=True).resolve()
     started = time.monotonic()
     step(f"1/6 course workspace in {out} (from this repository's source/)")
-    releases = build_workspace(out)
-    for release in releases:
+    for release in build_workspace(out):
         print(f"released {release.relative_to(out)}")
+    course = Course.open(out)
     step(f"2/6 {args.trainees} synthetic trainees (seed {args.seed})")
     trainees = write_cohort(out, args.trainees, args.seed)
     personas = Counter(t.persona if not t.fault else "broken or hostile notebook" for t in trainees)
@@ -59,21 +63,23 @@ def run(args: argparse.Namespace) -> int:
         written = write_feedback(out, assignment, progress=ProgressBar(f"feedback {assignment}"))
         print(f"{assignment}: {sum(r.status != 'failed' for r in written)} feedback files")
     step("5/6 cohort report")
-    report = out / "reports" / "cohort-report.html"
-    course = Course.open(out)
+    report = course.reports / "cohort-report.html"
     render(load_scores(course), course.tags(), report)
     print(f"written {report.relative_to(out)} and its CSV tables")
     step("6/6 certification (synthetic observed practice, then decisions)")
-    print(f"recorded {record_observations(out, trainees)} observations")
-    code = mesocourse(["certify", "--course", str(out), "--by", "mesocourse demo"])
+    registry = f"sqlite:///{course.registry_file}"  # the demo's own registry, never $MESOCOURSE_REGISTRY's
+    print(f"recorded {observe_practice(registry, trainees)} observations")
+    outcomes = certify_cohort(course, registry, by="mesocourse demo",
+                              progress=lambda outcome: print("\n".join(outcome.lines())))
+    print(tally(outcomes))
     print(f"\nDone in {time.monotonic() - started:.0f} s. Where to look:")
     for what, where in (
         ("cohort report (open in a browser)", report),
-        ("grading sheets, one per assignment", out / "reports" / "grading-<assignment>.csv"),
-        ("feedback for each trainee", out / "feedback" / "<trainee>" / "<assignment>"),
-        ("certificates (PDF and HTML)", out / "certification" / "certificates"),
-        ("the gradebook (nbgrader export, formgrader)", out / "gradebook.db"),
-        ("the certification registry (mesocourse verify --registry --course DIR)", out / "certification" / "registry.db"),
+        ("grading sheets, one per assignment", course.reports / "grading-<assignment>.csv"),
+        ("feedback for each trainee", course.feedback / "<trainee>" / "<assignment>"),
+        ("certificates (PDF and HTML)", course.certification / "certificates"),
+        ("the gradebook (nbgrader export, formgrader)", course.db_url),
+        ("the certification registry (mesocourse verify --registry --course DIR)", course.registry_file),
     ):
         print(f"  {what}: {where}")
-    return code
+    return 0

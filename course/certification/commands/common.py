@@ -12,7 +12,7 @@ from course.coursedir import REGISTRY_ENV, registry_url
 
 from ..dates import parse_day
 from ..errors import CertificationError
-from ..registry import Registry
+from ..registry import Registry, open_intact
 
 
 def add_course(parser: argparse.ArgumentParser) -> None:
@@ -44,10 +44,4 @@ def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
     """The registry the options name, refused if tampered (``verify`` reports the details)."""
     if getattr(args, "by", None) is not None and not args.by.strip():
         raise CertificationError("--by: give the name of who records this")
-    registry = Registry(registry_url(args.registry, args.course), create=create)
-    try:
-        registry.require_intact()
-    except CertificationError:
-        registry.close()
-        raise
-    return registry
+    return open_intact(registry_url(args.registry, args.course), create=create)
