@@ -28,8 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from course.coursedir import Course
 
 from .errors import GradingError
-from .gradesheet import write_gradesheet
 from .grades import course_extensions, record_grades
+from .gradesheet import write_gradesheet
 from .intake import fingerprint_submission
 from .ledger import Ledger, SubmissionResult
 from .limits import GradingLimits, default_workers

@@ -124,7 +124,7 @@ class SubmissionGrader:
         config.CourseDirectory.student_id_exclude = ""
         config.CourseDirectory.notebook_id = "*"
         config.Autograde.autograde_preprocessors = self.preprocessors
-        config.OverwriteCells.add_missing_cells = True
+        config.OverwriteCells.add_missing_cells = True  # deleted task cells come back (see integrity.py)
         return config
 
     def grade(self, task: GradingTask) -> GradingOutcome:

@@ -75,7 +75,7 @@ class KnowledgeBase:
         parts = []
         for source_id in source_ids:
             source = self.sources[source_id]
-            parts.append(f"seed {source.file[:3]}" if source.kind == "seed" else source.title)
+            parts.append(f"seed {source.file[:3]}" if source.kind == "seed" and source.file else source.title)
         return "; ".join(parts)
 
 

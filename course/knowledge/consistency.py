@@ -27,8 +27,9 @@ def unique_ids(file: str, items: Iterable[Any]) -> None:
 def _walk(node: Any, path: str, entry: str) -> Iterator[tuple[str, str, str, Any]]:
     """Yield (entry, field path inside the entry, key, value) for every key under a model."""
     if isinstance(node, Model):
-        if getattr(node, "id", None):
-            entry, path = node.id, ""
+        node_id = getattr(node, "id", None)
+        if node_id:
+            entry, path = node_id, ""
         for key in type(node).model_fields:
             value = getattr(node, key)
             field = f"{path}.{key}" if path else key

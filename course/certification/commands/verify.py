@@ -18,6 +18,7 @@ from ..history import VALID, certificates
 from ..registry import Registry
 from .common import add_course, add_day, day
 
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("certificate", nargs="?", metavar="CERT_ID", help="certificate to verify")
     parser.add_argument("--registry", nargs="?", const="", metavar="URL",
