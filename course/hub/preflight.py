@@ -1,0 +1,43 @@
+"""What must hold before the hub starts, each refused in one line that says what to do."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+from course.paths import REPO_ROOT
+
+from .proxy import missing_proxy
+
+
+def unreachable_by_others(path: Path) -> Path | None:
+    """The first folder on the way to ``path`` that other accounts cannot enter, or None.
+
+    People's servers run as their own accounts and must run this Python
+    environment and import the ``course`` package from the repository.
+    """
+    for folder in [*reversed(path.parents), path]:
+        if folder.is_dir() and not os.stat(folder).st_mode & stat.S_IXOTH:
+            return folder
+    return None
+
+
+def problem(need_proxy: bool = True) -> str | None:
+    """The first reason the hub cannot start (or enrol people) here, or None."""
+    if sys.platform != "linux":
+        return "the course server runs on Linux (one operating-system account per person)"
+    if os.geteuid() != 0:
+        return ("the course server must start as root: each person's server runs as their own account "
+                "(sudo make hub, or sudo .venv/bin/mesocourse hub)")
+    missing = next((tool for tool in ("useradd", "userdel", "pkill") if shutil.which(tool) is None), None)
+    if missing:
+        return f"{missing} is missing (Debian package passwd/procps)"
+    for needed in (Path(sys.prefix), REPO_ROOT):
+        blocked = unreachable_by_others(needed)
+        if blocked:
+            return (f"{blocked} cannot be entered by other accounts, so trainees' servers cannot run "
+                    f"{needed}: chmod o+x {blocked}, or install the project somewhere readable")
+    return missing_proxy() if need_proxy else None

@@ -1,0 +1,53 @@
+"""How a person's Jupyter server starts: as their own account, with their role's config.
+
+``CourseSpawner`` is JupyterHub's ``LocalProcessSpawner`` (the hub runs as root
+and each server runs as the person's account) plus the environment of the
+person's role: ``JUPYTER_CONFIG_PATH`` points at ``STATE/config/ROLE`` (nbgrader
+exchange, which nbgrader extensions), ``JUPYTER_PATH`` at ``STATE/share``
+(kernelspecs), and ``PATH`` starts with this Python environment's ``bin``, so
+``nbgrader`` and ``mesocourse`` work in a terminal.
+
+A per-assignment kernel (the certification exam's restricted kernel, planned)
+is a kernelspec folder dropped into ``STATE/share/kernels/``: every server sees
+it, and a released notebook names it in its ``kernelspec`` metadata. Nothing
+here needs to change for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from jupyterhub.spawner import LocalProcessSpawner
+from traitlets import Unicode
+
+from .state import HubState
+
+
+def role_of(groups: list[str], course_id: str) -> str:
+    return "instructor" if f"formgrade-{course_id}" in groups else "trainee"
+
+
+def course_environment(state: HubState, role: str) -> dict[str, str]:
+    """The variables every server of ``role`` (and the grader service) starts with."""
+    tools = str(Path(sys.executable).parent)
+    return {
+        "JUPYTER_CONFIG_PATH": str(state.config_dir(role)),
+        "JUPYTER_PATH": str(state.share),
+        "PATH": os.pathsep.join([tools, "/usr/local/bin", "/usr/bin", "/bin"]),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+
+
+class CourseSpawner(LocalProcessSpawner):
+    """LocalProcessSpawner with the course environment of the person's role."""
+
+    state_folder = Unicode(config=True, help="the hub folder (see course.hub.state)")
+
+    def get_env(self) -> dict[str, str]:
+        env = super().get_env()
+        state = HubState.at(self.state_folder)
+        role = role_of([group.name for group in self.user.groups], state.settings().course_id)
+        env.update(course_environment(state, role))
+        return env
