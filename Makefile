@@ -1,5 +1,9 @@
 # mesocourse: every target sets up .venv on first use (only Python >= 3.11 and make needed).
-PYTHON ?= python3
+# .venv is built on a Python other accounts can run (make hub runs each person's server from it as
+# their own account): see course/hub/shared_python.py. PYTHON=... overrides.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell python3 course/hub/shared_python.py 2>/dev/null || echo python3)
+endif
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed

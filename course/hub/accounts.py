@@ -199,15 +199,15 @@ def enrol(state: HubState, people: list[Person], role: str) -> list[FirstLogin]:
     records = enrolled(state)
     settings = state.settings()
     taken = {settings.grader_account} | set(records["instructors"]) | set(records["trainees"])
-    problems = [problem for person in people
+    problems = [f"{person.where}{problem}" for person in people
                 for problem in [account_problem(person.id), account_owner_problem(state, person.id)] if problem]
-    problems += [f"{person.id!r} is already enrolled as {other}"
+    problems += [f"{person.where}{person.id!r} is already enrolled as {other[:-1]}"
                  for other in ("instructors", "trainees") if other != kind
                  for person in people if person.id in records[other]]
-    problems += [f"{person.id!r} is the course's grader account" for person in people
+    problems += [f"{person.where}{person.id!r} is the course's grader account" for person in people
                  if person.id == settings.grader_account]
     if problems:
-        raise EnrolmentError("; ".join(problems))
+        raise EnrolmentError(f"{len(problems)} problem(s), nobody was enrolled:\n  " + "\n  ".join(problems))
     new = [person for person in people if person.id not in taken]
     api = HubAPI.for_state(state)
     undo = Undo()

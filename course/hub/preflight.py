@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import sys
 from pathlib import Path
 
 from course.paths import REPO_ROOT
 
 from .proxy import missing_proxy
-
-
-def unreachable_by_others(path: Path) -> Path | None:
-    """The first folder on the way to ``path`` that other accounts cannot enter, or None.
-
-    People's servers run as their own accounts and must run this Python
-    environment and import the ``course`` package from the repository.
-    """
-    for folder in [*reversed(path.parents), path]:
-        if folder.is_dir() and not os.stat(folder).st_mode & stat.S_IXOTH:
-            return folder
-    return None
+from .shared_python import unreachable_by_others
 
 
 def problem(need_proxy: bool = True) -> str | None:
@@ -35,9 +23,9 @@ def problem(need_proxy: bool = True) -> str | None:
     missing = next((tool for tool in ("useradd", "userdel", "pkill") if shutil.which(tool) is None), None)
     if missing:
         return f"{missing} is missing (Debian package passwd/procps)"
-    for needed in (Path(sys.prefix), REPO_ROOT):
+    for needed in (Path(sys.executable), Path(sys.base_prefix), Path(sys.prefix), REPO_ROOT):
         blocked = unreachable_by_others(needed)
         if blocked:
             return (f"{blocked} cannot be entered by other accounts, so trainees' servers cannot run "
-                    f"{needed}: chmod o+x {blocked}, or install the project somewhere readable")
+                    f"{needed}: chmod o+x {blocked}, or rebuild .venv (make clean setup) on a Python outside it")
     return missing_proxy() if need_proxy else None

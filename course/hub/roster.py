@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ACCOUNT_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
@@ -34,6 +34,11 @@ class Person:
     id: str
     name: str
     email: str = ""
+    line: int = field(default=0, compare=False)  # in the roster; 0 when not from a roster
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line}: " if self.line else ""
 
     @property
     def first_last(self) -> tuple[str, str]:
@@ -82,7 +87,7 @@ def read_roster(path: Path) -> list[Person]:
             problems.append(f"line {line}: {len(row)} columns, the header has {len(header)}")
             continue
         fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
-        person = Person(fields.get("id", ""), fields.get("name", ""), fields.get("email", ""))
+        person = Person(fields.get("id", ""), fields.get("name", ""), fields.get("email", ""), line)
         problems += [f"line {line}: {problem}" for problem in person_problems(person)]
         if person.id in first_line:
             problems.append(f"line {line}: id {person.id!r} already on line {first_line[person.id]}")
