@@ -16,7 +16,6 @@ from pathlib import Path
 
 from course.hub.accounts import enrolled
 from course.hub.proxy import proxy_command
-from course.hub.spawner import course_environment
 from course.hub.state import HubState
 
 c = get_config()  # noqa: F821  (provided by JupyterHub when it loads this file)
@@ -26,6 +25,7 @@ settings = state.settings()
 people = enrolled(state)
 course = settings.course_id
 tools = Path(sys.executable).parent
+
 
 # --- where the hub listens and keeps its state ---------------------------------------------
 c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
@@ -63,29 +63,19 @@ c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server",
 # --- groups: trainees and instructors, as nbgrader's JupyterHubAuthPlugin expects -------------
 c.JupyterHub.load_groups = {
     settings.trainee_group: {"users": sorted(people["trainees"])},
-    settings.formgrade_group: {"users": sorted(people["instructors"])},
+    settings.formgrade_group: {"users": sorted([*people["instructors"], settings.grader_account])},
 }
 
-# --- services: the formgrader (as the grader account) and the CLI's token --------------------
-c.JupyterHub.services = [
-    {
-        "name": course,  # nbgrader: the formgrader service is named after the course
-        "url": f"http://127.0.0.1:{os.environ['MESOCOURSE_SERVICE_PORT']}",
-        "command": [str(tools / "jupyterhub-singleuser")],
-        "user": settings.grader_account,
-        "cwd": str(state.course_dir),
-        "environment": {**course_environment(state, "grader"), "JUPYTERHUB_DEFAULT_URL": "/lab"},
-        "api_token": state.token_file("grader").read_text().strip(),
-        "oauth_no_confirm": True,
-    },
-    {"name": "mesocourse-cli", "api_token": state.token_file("admin").read_text().strip()},
-]
+# --- the grader: a hub user with no password, whose server (as the grader account, in the course
+# folder) carries formgrader. Instructors open and start it through roles, as JupyterHub shares
+# a server; a hub-managed service would make the hub exit when formgrader starts slowly.
+grader = settings.grader_account
 c.JupyterHub.load_roles = [
-    {"name": f"formgrade-{course}", "description": "instructors open the course's formgrader service",
-     "groups": [settings.formgrade_group], "scopes": [f"access:services!service={course}"]},
-    {"name": f"grader-{course}", "description": "the formgrader lists the course's people and groups",
-     "services": [course], "scopes": ["list:users", "read:users", "list:groups", "read:groups", "groups"]},
+    {"name": f"formgrade-{course}", "description": "instructors use and start the course's grader server",
+     "groups": [settings.formgrade_group],
+     "scopes": [f"access:servers!user={grader}", f"servers!user={grader}", f"read:users!user={grader}"]},
     {"name": "mesocourse-cli", "description": "mesocourse hub: enrol people, start and stop servers",
      "services": ["mesocourse-cli"],
      "scopes": ["admin:users", "admin:groups", "admin:servers", "tokens", "list:users", "list:groups"]},
 ]
+c.JupyterHub.services = [{"name": "mesocourse-cli", "api_token": state.token_file("admin").read_text().strip()}]

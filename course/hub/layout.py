@@ -4,14 +4,14 @@ Run by ``mesocourse hub`` before JupyterHub starts, every time (each step is
 idempotent), as root. What each role's Jupyter server loads:
 
 * every role: nbgrader's file-system exchange in ``STATE/exchange`` with
-  ``path_includes_course`` and nbgrader's ``JupyterHubAuthPlugin`` (courses come
-  from the hub groups ``nbgrader-COURSE`` and ``formgrade-COURSE``);
+  ``path_includes_course``; trainees and instructors also nbgrader's
+  ``JupyterHubAuthPlugin`` (courses come from the hub groups ``nbgrader-COURSE``
+  and ``formgrade-COURSE``);
 * trainees: the Assignments tab and validation only (no formgrader, no course
   list, no create-assignment toolbar);
-* instructors: the Assignments tab and the course list (which links to the
-  formgrader service);
-* the grader service: formgrader and create-assignment, the course folder as
-  its root and working folder.
+* instructors: the Assignments tab (their own server); they grade in the grader's;
+* the grader (a hub user without a password, whose server instructors open and
+  start): formgrader and create-assignment, the course folder as its root.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from .state import HubState, write_atomically
 LAB_PLUGINS = ("formgrader", "create-assignment", "course-list", "assignment-list", "validate-assignment")
 ENABLED = {
     "trainee": {"assignment-list", "validate-assignment"},
-    "instructor": {"assignment-list", "validate-assignment", "course-list"},
+    "instructor": {"assignment-list", "validate-assignment"},
     "grader": {"formgrader", "create-assignment", "validate-assignment"},
 }
 SERVER_EXTENSION = {"formgrader": "formgrader", "course-list": "course_list",
@@ -100,11 +100,14 @@ def nbgrader_config(state: HubState, role: str) -> str:
         "c = get_config()  # noqa: F821",
         f"c.Exchange.root = {str(state.exchange)!r}",
         "c.Exchange.path_includes_course = True",
-        'c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"',
         f"c.CourseDirectory.course_id = {settings.course_id!r}",
     ]
     if role == "grader":
+        # No JupyterHubAuthPlugin here: release, collect and grading need no hub (grading works with
+        # the hub stopped); trainees join the course group through `mesocourse hub add-trainees`.
         lines.append(f"c.CourseDirectory.root = {str(state.course_dir)!r}")
+    else:
+        lines.append('c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"')
     return "\n".join(lines) + "\n"
 
 

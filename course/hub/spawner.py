@@ -25,8 +25,11 @@ from traitlets import Unicode
 from .state import HubState
 
 
-def role_of(groups: list[str], course_id: str) -> str:
-    return "instructor" if f"formgrade-{course_id}" in groups else "trainee"
+def role_of(name: str, groups: list[str], state: HubState) -> str:
+    settings = state.settings()
+    if name == settings.grader_account:
+        return "grader"
+    return "instructor" if settings.formgrade_group in groups else "trainee"
 
 
 def course_environment(state: HubState, role: str) -> dict[str, str]:
@@ -48,6 +51,6 @@ class CourseSpawner(LocalProcessSpawner):
     def get_env(self) -> dict[str, str]:
         env = super().get_env()
         state = HubState.at(self.state_folder)
-        role = role_of([group.name for group in self.user.groups], state.settings().course_id)
+        role = role_of(self.user.name, [group.name for group in self.user.groups], state)
         env.update(course_environment(state, role))
         return env
