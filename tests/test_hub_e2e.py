@@ -105,11 +105,16 @@ def rows(page, listing: str, count: int):
     return items
 
 
-def fetch_in_lab(page, hub, who: str) -> Path:
-    """Log in, open the Assignments tab, fetch the assignment; returns the fetched notebook."""
+def open_lab(page, hub, who: str) -> None:
+    """Log in (the hub starts the person's server) and open the Assignments tab."""
     log_in(page, hub, who)
     page.wait_for_url("**/lab**")
     open_assignments(page)
+
+
+def fetch_in_lab(page, hub, who: str) -> Path:
+    """Log in, open the Assignments tab, fetch the assignment; returns the fetched notebook."""
+    open_lab(page, hub, who)
     rows(page, "released", 1).first.locator(".item_status button").click()
     rows(page, "fetched", 1)
     notebook = hub.state.home(who) / hub.state.settings().course_id / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -252,7 +257,8 @@ def test_hand_in_grade_and_feedback_through_the_hub(hub, browser):
     # Trainee C hands in a file that is not a notebook, from a terminal.
     submit_invalid_json_as(hub, c)
 
-    # The hub is stopped (kill) and started again: nothing handed in is lost.
+    # The hub is stopped (kill: it stops people's servers too) and started again: nothing handed in is lost.
+    page_a.context.close()
     assert hub.stop(signal.SIGTERM) is not None
     hub.start()
     instructor(hub, "nbgrader", "collect", ASSIGNMENT)
@@ -277,6 +283,8 @@ def test_hand_in_grade_and_feedback_through_the_hub(hub, browser):
     # Feedback: written, released; A fetches it in the Assignments tab and reads it.
     instructor(hub, "mesocourse", "feedback", ASSIGNMENT, "--course", str(course), ok=False)
     instructor(hub, "nbgrader", "release_feedback", ASSIGNMENT)
+    page_a = new_page(browser)
+    open_lab(page_a, hub, a)
     submitted = rows(page_a, "submitted", 1).first
     submitted.locator('button:text("Fetch Feedback")').click()
     html_files = []
