@@ -48,9 +48,23 @@ class CourseSpawner(LocalProcessSpawner):
 
     state_folder = Unicode(config=True, help="the hub folder (see course.hub.state)")
 
+    def role(self) -> str:
+        return role_of(self.user.name, [group.name for group in self.user.groups], HubState.at(self.state_folder))
+
     def get_env(self) -> dict[str, str]:
         env = super().get_env()
-        state = HubState.at(self.state_folder)
-        role = role_of(self.user.name, [group.name for group in self.user.groups], state)
-        env.update(course_environment(state, role))
+        env.update(course_environment(HubState.at(self.state_folder), self.role()))
         return env
+
+    def make_preexec_fn(self, name: str):
+        """The grader's server works in the course folder (nbgrader reads its config from there)."""
+        become = super().make_preexec_fn(name)
+        if self.role() != "grader":
+            return become
+        folder = str(HubState.at(self.state_folder).course_dir)
+
+        def preexec() -> None:
+            become()
+            os.chdir(folder)
+
+        return preexec
