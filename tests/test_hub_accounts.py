@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pwd
 import secrets
+import shutil
 import stat
 import subprocess
 import sys
@@ -146,3 +147,29 @@ def test_the_command_reports_bad_rows_by_line_and_creates_nobody(state: HubState
     assert "line 3: id 'Bad Id' is not a valid account name" in done.stderr
     assert f"line 4: id 'ann{tag(state)}' already on line 2" in done.stderr
     assert not account_exists(f"ann{tag(state)}")
+
+
+def hub_start(state: HubState, account: str | None = None, path: str | None = None) -> subprocess.CompletedProcess:
+    argv = [str(Path(sys.executable).parent / "mesocourse"), "hub", "--state", str(state.root)]
+    env = {**os.environ, **({"PATH": path} if path else {})}
+    if account:
+        from course.hub.accounts import as_account
+
+        return as_account(account, argv, env=env, cwd="/", capture_output=True, text=True, timeout=120)
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_starting_without_root_is_refused_in_one_line(state: HubState):
+    done = hub_start(state, account="nobody")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "must start as root" in done.stderr
+
+
+def test_starting_without_node_says_so_in_one_line(state: HubState, tmp_path: Path):
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("useradd", "userdel", "pkill"):
+        (tools / tool).symlink_to(shutil.which(tool))
+    done = hub_start(state, path=str(tools))
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "Node.js is missing" in done.stderr and "apt-get install nodejs npm" in done.stderr

@@ -18,6 +18,7 @@ failure undoes what was done, so a failed roster leaves no half-made account.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pwd
@@ -25,7 +26,7 @@ import secrets
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +112,8 @@ def hub_database(state: HubState) -> Iterator:
     from nativeauthenticator.orm import UserInfo  # noqa: F401  (registers its table with JupyterHub's)
 
     state.private.mkdir(mode=0o700, parents=True, exist_ok=True)
-    session = orm.new_session_factory(state.hub_db_url)()
+    with redirect_stderr(io.StringIO()):  # alembic logs each step of stamping a new database
+        session = orm.new_session_factory(state.hub_db_url)()
     try:
         yield session
     finally:
