@@ -342,5 +342,6 @@ def test_a_server_that_cannot_start_shows_the_error_page(hub, browser):
     page = new_page(browser)
     log_in(page, hub, c)
     page.get_by_text("Spawn failed").first.wait_for(timeout=180_000)
+    assert "exited with status" in page.inner_text("body")  # told at once, not after the 120 s timeout
     shot(page, "c-spawn-failed")
     page.context.close()

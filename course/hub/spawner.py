@@ -15,8 +15,11 @@ here needs to change for it.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import sys
+import time
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
@@ -55,6 +58,26 @@ class CourseSpawner(LocalProcessSpawner):
         env = super().get_env()
         env.update(course_environment(HubState.at(self.state_folder), self.role()))
         return env
+
+    async def start(self) -> tuple[str, int]:
+        """Start the server and return once it accepts connections; if it exits first, fail at once.
+
+        JupyterHub would otherwise wait the whole ``http_timeout`` for a server
+        that already died before showing its error page ("Spawn failed").
+        """
+        ip, port = await super().start()
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            status = self.proc.poll()
+            if status is not None:
+                raise RuntimeError(f"the Jupyter server of {self.user.name} exited with status {status} "
+                                   "while starting; the hub's log says why")
+            try:
+                with socket.create_connection((ip or "127.0.0.1", port), timeout=1):
+                    return ip, port
+            except OSError:
+                await asyncio.sleep(0.5)
+        return ip, port  # JupyterHub's own timeouts take over
 
     def make_preexec_fn(self, name: str):
         """The grader's server works in the course folder (nbgrader reads its config from there)."""
