@@ -4,8 +4,11 @@ A real JupyterHub (``mesocourse hub``) in a throwaway folder, with real
 operating-system accounts: an instructor, trainee A (honest), trainee B
 (hostile) and trainee C (hands in a file that is not a notebook). The
 instructor's commands run as the course's grader account in the course folder,
-exactly as typed in the formgrader service's terminal. Every account and
-process is removed at the end (checked).
+exactly as typed in a terminal of the grader's server. A's answers are written
+into A's fetched notebook as A's own file (typing into cells in JupyterLab is
+covered by test_browser.py); fetching, submitting and fetching feedback go
+through nbgrader's Assignments tab. Every account and process is removed at
+the end (checked).
 
 Needs root (accounts, and the hub runs people's servers as them); skips
 otherwise, with the reason. Screenshots go to test-artifacts/hub/.

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="add-instructor: the account id; add-trainees: the roster CSV (id,name,email)")
     parser.add_argument("--ip", help="address the hub listens on (default 127.0.0.1; kept for later starts)")
     parser.add_argument("--port", type=int, help="port the hub listens on (default 8000; kept for later starts)")
-    parser.add_argument("--grader-account", help="operating-system account of the formgrader service "
+    parser.add_argument("--grader-account", help="operating-system account of the grader's server "
                         "(default grader-COURSE; chosen when the folder is made)")
     parser.add_argument("--db-url", help="hub database URL (default SQLite in DIR/private; chosen when the folder is made)")
     parser.add_argument("--name", help="add-instructor: the instructor's full name")
@@ -90,7 +90,7 @@ def start(state: HubState) -> int:
               f"--name 'Full Name' --state {state.root}")
     print(f"Trainees: sudo .venv/bin/mesocourse hub add-trainees roster.csv --state {state.root}", flush=True)
     env = {**os.environ, "MESOCOURSE_HUB_STATE": str(state.root), "MESOCOURSE_HUB_API_PORT": str(free_port()),
-           "MESOCOURSE_PROXY_API_PORT": str(free_port()), "MESOCOURSE_SERVICE_PORT": str(free_port())}
+           "MESOCOURSE_PROXY_API_PORT": str(free_port())}
     config = Path(__file__).with_name("jupyterhub_config.py")
     os.chdir(state.private)
     os.execve(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(config)], env)

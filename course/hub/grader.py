@@ -1,6 +1,6 @@
 """Running an instructor's command as the course's grader account, in the course folder.
 
-What a command typed in the formgrader service's terminal does, from a root
+What a command typed in a terminal of the grader's server does, from a root
 shell or a test: the same account, the same folder, the same Jupyter config
 (the exchange, the course id).
 """

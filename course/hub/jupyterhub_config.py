@@ -6,8 +6,8 @@ variables below; everything else comes from the hub folder (``hub.json``,
 setting says why it is there.
 
 - ``MESOCOURSE_HUB_STATE``: the hub folder;
-- ``MESOCOURSE_HUB_API_PORT``, ``MESOCOURSE_PROXY_API_PORT``, ``MESOCOURSE_SERVICE_PORT``:
-  internal ports on 127.0.0.1 (free ones, chosen at each start).
+- ``MESOCOURSE_HUB_API_PORT``, ``MESOCOURSE_PROXY_API_PORT``: internal ports on
+  127.0.0.1 (free ones, chosen at each start).
 """
 
 import os

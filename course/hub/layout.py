@@ -45,10 +45,9 @@ def make_folders(state: HubState) -> None:
                          (state.share, 0o755), (state.exchange, 0o1777)):
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, mode)
-    for name in ("admin", "grader"):
-        token = state.token_file(name)
-        if not token.is_file():
-            write_atomically(token, secrets.token_hex(32) + "\n", 0o600)
+    token = state.token_file("admin")
+    if not token.is_file():
+        write_atomically(token, secrets.token_hex(32) + "\n", 0o600)
 
 
 def make_grader_account(state: HubState) -> None:
@@ -56,7 +55,7 @@ def make_grader_account(state: HubState) -> None:
     try:
         pwd.getpwnam(account)
     except KeyError:
-        create_os_account(state, account, "mesocourse grader (formgrader service)")
+        create_os_account(state, account, "mesocourse grader (formgrader, course folder)")
 
 
 def make_course(state: HubState, python_bin: Path) -> bool:

@@ -36,7 +36,7 @@ def role_of(name: str, groups: list[str], state: HubState) -> str:
 
 
 def course_environment(state: HubState, role: str) -> dict[str, str]:
-    """The variables every server of ``role`` (and the grader service) starts with."""
+    """The variables every server of ``role`` starts with."""
     tools = str(Path(sys.executable).parent)
     return {
         "JUPYTER_CONFIG_PATH": str(state.config_dir(role)),

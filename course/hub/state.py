@@ -90,7 +90,7 @@ class HubState:
         return self.private / "jupyterhub_cookie_secret"
 
     def token_file(self, name: str) -> Path:
-        """An API token the hub gives a service (``admin`` for the CLI, ``grader`` for formgrader)."""
+        """An API token the hub gives a service (``admin``: the CLI's)."""
         return self.private / f"{name}.token"
 
     @property
