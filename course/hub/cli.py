@@ -96,35 +96,53 @@ def start(state: HubState) -> int:
     os.execve(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(config)], env)
 
 
-def run(args: argparse.Namespace) -> int:
-    from .accounts import EnrolmentError, enrol, remove_everyone
-    from .preflight import problem
+def people_to_enrol(args: argparse.Namespace) -> list:
+    """The roster's people, or the one instructor of ``add-instructor``; each checked first."""
+    from .accounts import EnrolmentError
     from .roster import Person, RosterError, person_problems, read_roster
+
+    if args.action == "add-trainees":
+        if not args.target:
+            raise RosterError(Path("(none)"), ["give the roster: mesocourse hub add-trainees roster.csv"])
+        return read_roster(Path(args.target))
+    person = Person(args.target or "", args.name or "", args.email)
+    problems = person_problems(person)
+    if problems:
+        raise EnrolmentError("; ".join(problems))
+    return [person]
+
+
+def remove_accounts(state: HubState) -> int:
+    from .accounts import remove_everyone
+    from .hub_api import HubAPI
+
+    if state.exists() and HubAPI.for_state(state).running():
+        print(f"mesocourse hub remove-accounts: the hub at {hub_url(state)} is running: stop it first",
+              file=sys.stderr)
+        return 1
+    print(f"removed {', '.join(remove_everyone(state)) or 'no account'}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from .accounts import EnrolmentError, enrol
+    from .preflight import problem
+    from .roster import RosterError
 
     refused = problem(need_proxy=args.action == "start")
     if refused:
         print(f"mesocourse hub: {refused}", file=sys.stderr)
         return 1
+    if args.action == "remove-accounts":
+        return remove_accounts(HubState.at(args.state))
     try:
-        if args.action == "add-trainees" and not args.target:
-            raise RosterError(Path("(none)"), ["give the roster: mesocourse hub add-trainees roster.csv"])
-        people = read_roster(Path(args.target)) if args.action == "add-trainees" else []
-        if args.action == "add-instructor":
-            person = Person(args.target or "", args.name or "", args.email)
-            problems = person_problems(person)
-            if problems:
-                raise EnrolmentError("; ".join(problems))
-            people = [person]
-        if args.action == "remove-accounts":
-            state = HubState.at(args.state)
-            print(f"removed {', '.join(remove_everyone(state)) or 'no account'}")
-            return 0
+        people = [] if args.action == "start" else people_to_enrol(args)
         state = open_state(args)
         if args.action == "start":
             return start(state)
         role = "trainee" if args.action == "add-trainees" else "instructor"
         print_first_logins(state, enrol(state, people, role), role)
-    except (RosterError, EnrolmentError) as error:
+    except (RosterError, EnrolmentError, RuntimeError, OSError) as error:
         print(f"mesocourse hub {args.action}: {error}", file=sys.stderr)
         return 1
     return 0
