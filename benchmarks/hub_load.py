@@ -111,8 +111,9 @@ def main() -> int:
     if os.geteuid() != 0:
         print("hub_load: skipped: the course server needs root (it creates one account per trainee)")
         return 0
-    from course.hub.grader import run_as_grader
     from hub_support import course_hub
+
+    from course.hub.grader import run_as_grader
 
     people = {"i": "Load Instructor", **{f"t{n}x": f"Trainee {n}" for n in range(args.trainees)}}
     with course_hub(people) as hub:

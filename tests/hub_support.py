@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from browser_support import free_port
+
 from course.hub.state import HubState
 
 MESOCOURSE = str(Path(sys.executable).parent / "mesocourse")

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import bcrypt
 import pytest
+from hub_support import account_exists
 
 from course.hub.accounts import EnrolmentError, enrol, enrolled, hub_database, remove_everyone
 from course.hub.layout import make_folders, make_grader_account
 from course.hub.roster import Person
 from course.hub.state import HubSettings, HubState
-from hub_support import account_exists
 
 pytestmark = pytest.mark.hub
 if os.geteuid() != 0:

@@ -27,8 +27,9 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-
 from browser_support import CHROMIUM_FLAGS, chromium_path
+from hub_support import account_exists, course_hub, processes_of
+
 from course.assignments.catalog import load_assignment, reference_answers
 from course.assignments.submission import fill_answers
 from course.hub.accounts import as_account
@@ -37,7 +38,6 @@ from course.hub.hub_api import HubAPI
 from course.hub.proxy import missing_proxy
 from course.hub.spawner import course_environment
 from course.paths import REPO_ROOT
-from hub_support import account_exists, course_hub, processes_of
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "hub"

@@ -10,6 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
+
 def node_folder() -> Path:
     return Path(sys.prefix) / "node"
 
