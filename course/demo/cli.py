@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from .workspace import build_workspace
 
     started = time.monotonic()
-    step(f"1/6 course workspace in {out} (from this repository's source/)")
+    step(f"1/6 course workspace in {out} (source/ built from the assignments' case data)")
     for release in build_workspace(out):
         print(f"released {release.relative_to(out)}")
     course = Course.open(out)
