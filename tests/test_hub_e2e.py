@@ -28,7 +28,7 @@ from urllib.parse import quote
 import nbformat
 import pytest
 
-from browser_support import CHROMIUM_FLAGS, chromium_path
+from browser_support import chromium_path
 from course.assignments.catalog import load_assignment, reference_answers
 from course.assignments.submission import fill_answers
 from course.hub.accounts import as_account
@@ -62,16 +62,6 @@ def hub():
         yield running
     assert [name for name in made if account_exists(name)] == [], "accounts left behind"
     assert [name for name in made if processes_of(name)] == [], "processes left behind"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser):
