@@ -2,7 +2,8 @@
 
 A real JupyterHub (``mesocourse hub``) in a throwaway folder, with real
 operating-system accounts: an instructor, trainee A (honest), trainee B
-(hostile) and trainee C (hands in a file that is not a notebook). The
+(hostile) and trainee C (hands in a file that is not a notebook; enrolled
+while the hub runs, so the hub API path of enrolment is used). The
 instructor's commands run as the course's grader account in the course folder,
 exactly as typed in a terminal of the grader's server. A's answers are written
 into A's fetched notebook as A's own file (typing into cells in JupyterLab is
@@ -57,7 +58,7 @@ for _missing in (None if chromium_path() else "chromium is not installed", missi
 
 @pytest.fixture(scope="module")
 def hub():
-    with course_hub(PEOPLE) as running:
+    with course_hub(PEOPLE, enrol_while_running=("c",)) as running:  # C joins a running hub
         made = [running.account(role) for role in PEOPLE] + [running.state.settings().grader_account]
         yield running
     assert [name for name in made if account_exists(name)] == [], "accounts left behind"
