@@ -41,6 +41,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
+    "course.assignments.integrity.UnknownCells",
     "nbgrader.preprocessors.OverwriteCells",
     "course.assignments.integrity.LiteralAnswers",
     "nbgrader.preprocessors.CheckCellMetadata",

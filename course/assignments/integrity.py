@@ -21,8 +21,10 @@ the course's ``nbgrader_config.py``) rewrites every code cell it cannot trust:
 - every other code cell keeps only statements ``name = <literal>`` (``ast.literal_eval``
   accepts the value) for the notebook's answer names; everything else, IPython
   magics and shell escapes included, is commented out with a note;
-- nbgrader metadata naming a cell the gradebook does not know is dropped, so a
-  forged grade or read-only cell neither runs nor aborts the batch;
+- nbgrader metadata naming a cell the gradebook does not know is dropped by
+  :class:`UnknownCells`, which runs before ``OverwriteCells`` (nbgrader 0.9.6's
+  ``add_missing_cells`` aborts the notebook on such a forged cell), so a forged grade
+  or read-only cell neither runs nor aborts the batch;
 - a grade cell whose source still differs from the gradebook's scores 0 rather
   than running emptied. ``OverwriteCells`` restores every grade cell that is
   present; the ones that differ are those it re-adds because the trainee deleted
@@ -127,15 +129,36 @@ def neutralised(cells: list[dict[str, Any]], notebook: str) -> list[str]:
     return notes
 
 
+def source_cells(resources: ResourcesDict) -> tuple[dict[str, tuple[bool, str]], set[str]]:
+    """The source notebook's cells in the gradebook: name -> (locked, source), and the
+    names of its solution (answer) cells."""
+    info = resources["nbgrader"]
+    with Gradebook(info["db_url"]) as gradebook:
+        notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+        cells = {cell.name: (cell.locked, cell.source) for cell in notebook.source_cells}
+        solutions = {cell.name for cell in notebook.solution_cells}
+    return cells, solutions
+
+
+class UnknownCells(NbGraderPreprocessor):
+    """Drop nbgrader metadata naming a cell the gradebook does not know (a forged cell),
+    before ``OverwriteCells``: see the module docstring."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        cells, _ = source_cells(resources)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if "nbgrader" in cell.metadata and grade_id not in cells:
+                self.log.warning("Dropping nbgrader metadata of a cell the gradebook does not know (%s)", grade_id)
+                del cell.metadata["nbgrader"]
+        return nb, resources
+
+
 class LiteralAnswers(NbGraderPreprocessor):
     """Sanitise a submission: see the module docstring."""
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gradebook:
-            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
-            cells = {cell.name: (cell.locked, cell.source) for cell in notebook.source_cells}
-            solutions = {cell.name for cell in notebook.solution_cells}
+        cells, solutions = source_cells(resources)
         names = set().union(*(assigned_names(cells[name][1]) for name in solutions if name in cells))
         for cell in nb.cells:
             self._sanitise(cell, cells, names)
@@ -144,10 +167,6 @@ class LiteralAnswers(NbGraderPreprocessor):
     def _sanitise(self, cell: NotebookNode, cells: dict[str, tuple[bool, str]], names: set[str]) -> None:
         grading: dict[str, Any] = cell.metadata.get("nbgrader", {})
         grade_id = grading.get("grade_id")
-        if "nbgrader" in cell.metadata and grade_id not in cells:
-            self.log.warning("Dropping nbgrader metadata of a cell the gradebook does not know (%s)", grade_id)
-            del cell.metadata["nbgrader"]
-            grade_id = None
         if cell.cell_type != "code":
             return
         locked, source = cells.get(grade_id, (False, None))  # type: ignore[arg-type]
