@@ -14,6 +14,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from traitlets.config.loader import PyFileConfigLoader
 
+from course.gradebook_tables import GradebookRows, read_gradebook
+
 from .errors import CertificationError
 
 ItemKey = tuple[str, str, str]  # (assignment, notebook, grade_id), as course.assignments.tags keys them
@@ -63,27 +65,24 @@ def gradebook_url(course_dir: Path, db_option: str | None) -> str:
 
 
 def read_cohort(course_dir: Path | str, db_option: str | None = None) -> Cohort:
-    """Every trainee in the gradebook with their grade-cell scores."""
-    from nbgrader.api import Gradebook  # heavy import: only when grades are read
-
+    """Every trainee in the gradebook with their grade-cell scores (a few set-based queries)."""
     url = gradebook_url(Path(course_dir).resolve(), db_option)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
         raise CertificationError(f"no gradebook at {parsed.database} (autograde first, or give --db URL)")
-    with Gradebook(url) as gradebook:
-        trainees, scores = [], {}
-        for student in sorted(gradebook.students, key=lambda s: s.id):
-            trainees.append(Trainee(
-                student.id, student.first_name or "", student.last_name or "",
-                student.email or "", student.lms_user_id or "",
-            ))
-            submitted, cell_scores = set(), {}
-            for submission in student.submissions:
-                submitted.add(submission.assignment.name)
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        graded = grade.auto_score is not None or grade.manual_score is not None
-                        key = (submission.assignment.name, notebook.name, grade.name)
-                        cell_scores[key] = float(grade.score) if graded else None
-            scores[student.id] = TraineeScores(frozenset(submitted), cell_scores)
+    trainees, scores = cohort_scores(read_gradebook(url))
     return Cohort(parsed.render_as_string(hide_password=True), tuple(trainees), scores)
+
+
+def cohort_scores(rows: GradebookRows) -> tuple[tuple[Trainee, ...], dict[str, TraineeScores]]:
+    """Trainees (by ID) and their submissions and grade-cell scores, from the gradebook's rows."""
+    submitted: dict[str, set[str]] = {}
+    for student_id, assignment in rows.submissions:
+        submitted.setdefault(student_id, set()).add(assignment)
+    cell_scores: dict[str, dict[ItemKey, float | None]] = {}
+    for student_id, assignment, notebook, grade_id, score, graded in rows.grades:
+        cell_scores.setdefault(student_id, {})[(assignment, notebook, grade_id)] = score if graded else None
+    trainees = tuple(Trainee(sid, first or "", last or "", email or "", lms or "")
+                     for sid, first, last, email, lms in sorted(rows.students, key=lambda row: row[0]))
+    scores = {t.id: TraineeScores(frozenset(submitted.get(t.id, ())), cell_scores.get(t.id, {})) for t in trainees}
+    return trainees, scores
