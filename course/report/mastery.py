@@ -50,3 +50,20 @@ def facility_by_parameter(submitted: pd.DataFrame, tags: TagMap) -> pd.DataFrame
     result = grouped.agg(n=("score", "size"), score=("score", "sum"), max_score=("max_score", "sum"))
     result["facility"] = result["score"] / result["max_score"]
     return result[["n", "facility"]].reset_index()
+
+
+def trainees_to_act_on(mastery: pd.DataFrame, pass_marks: Mapping[str, float], critical: pd.DataFrame,
+                       frame: pd.DataFrame) -> pd.DataFrame:
+    """Every trainee below the pass mark in any competency or with a failed critical item:
+    their mastery per competency, how many competencies are below the mark, critical
+    items failed and assignments not submitted; most competencies below first."""
+    marks = pd.Series({c: pass_marks.get(c, 0.0) for c in mastery.columns}, dtype=float)
+    below = mastery.lt(marks, axis="columns").sum(axis="columns")
+    failed = critical.groupby("student_id").size().reindex(mastery.index, fill_value=0)
+    submitted = frame.groupby(["student_id", "assignment"])["submitted"].any()
+    missing = (~submitted).groupby("student_id").sum().reindex(mastery.index, fill_value=0)
+    table = mastery.assign(below_pass_mark=below, critical_failed=failed, missing_assignments=missing)
+    table = table[(table["below_pass_mark"] > 0) | (table["critical_failed"] > 0)]
+    table = table.rename_axis("student_id").reset_index()
+    return table.sort_values(["below_pass_mark", "critical_failed", "student_id"], ascending=[False, False, True],
+                             ignore_index=True)
