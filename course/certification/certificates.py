@@ -7,6 +7,7 @@ what the registry says; the verification code comes from the record's hash.
 from __future__ import annotations
 
 import html
+import importlib.util
 import secrets
 from collections.abc import Container
 from datetime import date
@@ -77,10 +78,11 @@ def certificate_lines(record: Record) -> list[tuple[str, str]]:
 
 
 def _dejavu(style: str) -> Path:
-    """DejaVu Sans from matplotlib's data (a dependency): Unicode names print correctly."""
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"DejaVuSans{style}.ttf"
+    """DejaVu Sans from matplotlib's data (a dependency): Unicode names print correctly.
+    Found without importing matplotlib (a third of a second of start-up)."""
+    spec = importlib.util.find_spec("matplotlib")
+    assert spec is not None and spec.submodule_search_locations, "matplotlib is a dependency"
+    return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf" / f"DejaVuSans{style}.ttf"
 
 
 def write_pdf(record: Record, path: Path) -> Path:

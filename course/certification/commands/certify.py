@@ -1,7 +1,8 @@
 """``mesocourse certify --course DIR``: decide every trainee; certificates for the certified.
 
-Each trainee is decided inside one locked registry transaction (read their
-history, decide, append the decision and any certificate), so two instructors
+The registry is read once (``bulk.RegistryView``); each trainee is then decided
+inside one short locked registry transaction (catch up on records appended
+since, decide, append the decision and any certificate), so two instructors
 certifying at once neither lose records nor issue a trainee two certificates.
 A trainee whose certificate is valid and not yet due for recertification is
 left alone.
@@ -18,13 +19,14 @@ from pathlib import Path
 from course.assignments.tags import CellTags
 from course.knowledge import KnowledgeBase, load
 
+from ..bulk import RegistryView
 from ..certificates import certificate_payload, new_certificate_id, write_certificate
 from ..decide import decide
 from ..errors import CertificationError
 from ..gradebook import Cohort, ItemKey, Trainee, read_cohort
 from ..history import latest_per_trainee, observations
 from ..items import course_items
-from ..registry import CERTIFICATE, DECISION, STANDARD_SET, Registry
+from ..registry import CERTIFICATE, DECISION, Registry
 from ..standard_setting import pass_marks
 from .common import add_day, add_registry, day, open_registry, reporting_errors
 
@@ -52,27 +54,26 @@ class Session:
     course: str
 
 
-def _certify_one(registry: Registry, actor: str, trainee: Trainee, s: Session) -> str:
+def _certify_one(registry: Registry, view: RegistryView, actor: str, trainee: Trainee, s: Session) -> str:
     """Decide one trainee and record the outcome; returns it (or NOT_DUE) after printing why."""
     framework = s.kb.certification
     with registry.transaction(actor) as tx:
-        history = tx.records(trainee=trainee.id)
+        view.catch_up(tx)  # what another instructor appended meanwhile, read under the lock
+        history = view.history(trainee.id)
         previous = latest_per_trainee(history).get(trainee.id)
         if previous and not previous.due(s.on, framework.recertification.window_days):
             print(f"{trainee.id} ({trainee.name}): {NOT_DUE}; holds {previous.id}, expires {previous.expires}")
             return NOT_DUE
-        standards = tx.records(kind=STANDARD_SET)
-        marks = pass_marks({c.id: c.pass_mark for c in s.kb.competencies.values()}, standards[-1] if standards else None)
+        marks = pass_marks({c.id: c.pass_mark for c in s.kb.competencies.values()}, view.latest_standard())
         names = {c.id: c.name for c in s.kb.competencies.values()}
         decision = decide(trainee, s.items, s.cohort.scores[trainee.id], marks, names, observations(history),
                           framework, s.on, previous.fresh_since() if previous else None)
-        certificate_id = None
-        if decision.certified:
-            certificate_id = new_certificate_id(s.on, {r.certificate_id for r in tx.records(kind=CERTIFICATE)})
+        certificate_id = new_certificate_id(s.on, view.certificate_ids) if decision.certified else None
         record = tx.append(DECISION, decision.payload(
             course=s.course, gradebook=s.cohort.gradebook, certificate_id=certificate_id,
             previous_certificate=previous.id if previous else None,
         ), trainee=trainee.id, certificate_id=certificate_id)
+        view.add([record])
         print(f"{trainee.id} ({trainee.name}): {decision.outcome} [registry record {record.seq}]")
         for line in decision.explanation:
             print(f"  - {line}")
@@ -82,6 +83,7 @@ def _certify_one(registry: Registry, actor: str, trainee: Trainee, s: Session) -
             certificate = tx.append(CERTIFICATE, certificate_payload(
                 decision, certificate_id, framework, record.seq, supersedes, sources,
             ), trainee=trainee.id, certificate_id=certificate_id)
+            view.add([certificate])
             pdf, html = write_certificate(certificate, s.out)
             print(f"  certificate {certificate_id} (record {certificate.seq}): {pdf}, {html}")
     return decision.outcome
@@ -99,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
     session = Session(kb, course_items(args.course, kb.competencies), cohort, on,
                       args.out or args.course / "certification" / "certificates", str(args.course.resolve()))
     with open_registry(args, create=True) as registry:
-        outcomes = Counter(_certify_one(registry, args.by, trainee, session) for trainee in cohort.trainees)
+        view = RegistryView.read(registry)
+        outcomes = Counter(_certify_one(registry, view, args.by, trainee, session) for trainee in cohort.trainees)
     print(", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())) + f" ({registry.display_url})")
     return 0
