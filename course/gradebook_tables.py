@@ -20,7 +20,10 @@ set, else the auto score, plus any extra credit; 0 when neither is set
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 Row = tuple[Any, ...]
@@ -71,18 +74,37 @@ class GradebookRows:
     grades: list[Row]
 
 
-def read_gradebook(url: str) -> GradebookRows:
-    """Every student, grade cell, submission and grade of the gradebook at ``url``, read
-    in one transaction (a consistent snapshot) with one query each."""
+def _sqlite_file(url: str) -> str | None:
+    """The file of a plain ``sqlite:///PATH`` URL (no options), else None."""
+    match = re.fullmatch(r"sqlite:///([^?]+)", url)
+    return match.group(1) if match and match.group(1) != ":memory:" else None
+
+
+def _query_all(url: str, queries: tuple[str, ...]) -> list[list[Row]]:
+    """Each query's rows, in one read transaction. A SQLite file is read with the
+    standard library (SQLAlchemy's import costs more than the reading), opened
+    read-only so that nothing, not even a journal, is written beside the gradebook."""
+    path = _sqlite_file(url)
+    if path is not None:
+        connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            connection.execute("BEGIN")
+            return [connection.execute(query).fetchall() for query in queries]
+        finally:
+            connection.close()
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            rows = [[tuple(row) for row in connection.execute(text(query))]
-                    for query in (STUDENTS, CELLS, SUBMISSIONS, GRADES)]
+            return [[tuple(row) for row in connection.execute(text(query))] for query in queries]
     finally:
         engine.dispose()
-    students, cells, submissions, grades = rows
+
+
+def read_gradebook(url: str) -> GradebookRows:
+    """Every student, grade cell, submission and grade of the gradebook at ``url``, read
+    in one transaction (a consistent snapshot) with one query each."""
+    students, cells, submissions, grades = _query_all(url, (STUDENTS, CELLS, SUBMISSIONS, GRADES))
     grades = [(*row[:4], float(row[4]), bool(row[5])) for row in grades]
     return GradebookRows(students, [(*row[:3], float(row[3])) for row in cells], submissions, grades)

@@ -46,8 +46,9 @@ def gradebook(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def test_the_reader_matches_nbgrader_value_for_value(gradebook: str) -> None:
-    ours = read_gradebook(gradebook)
+@pytest.mark.parametrize("options", ["", "?timeout=5"])  # plain file: sqlite3; with options: SQLAlchemy
+def test_the_reader_matches_nbgrader_value_for_value(gradebook: str, options: str) -> None:
+    ours = read_gradebook(gradebook + options)
     assert_same_rows(ours, rows_through_nbgrader(gradebook))
     grades = {row[:4]: row[4:] for row in ours.grades}
     assert grades[("s1", "a1", "nb", "q2")] == (1.5, True)  # manual score wins over auto

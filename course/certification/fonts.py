@@ -1,13 +1,13 @@
-"""The certificates' font: DejaVu Sans, cut down once per process to the characters
-certificates almost always use.
+"""The certificates' font: DejaVu Sans, cut down once to the characters certificates
+almost always use.
 
 fpdf2 parses the whole font (about 6,000 glyphs) for every PDF, then subsets it:
 about half a second per certificate, minutes for a cohort of thousands. A copy
 holding only Latin (Basic to Extended-B), general punctuation, arrows and
-mathematical operators, made once per process with fontTools (fpdf2's own
-dependency), parses in a fraction of that. A certificate whose text needs any
-other character (a name in another script) is drawn with the full font, so every
-name still prints correctly.
+mathematical operators, made once with fontTools (fpdf2's own dependency) and
+kept in the user's cache folder, parses in well under half of that. A certificate
+whose text needs any other character (a name in another script) is drawn with
+the full font, so every name still prints correctly.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import atexit
 import functools
 import importlib.util
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,19 +32,32 @@ def dejavu(style: str) -> Path:
     return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf" / f"DejaVuSans{style}.ttf"
 
 
-@functools.cache
-def _folder() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="mesocourse-fonts-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
+def _cache_folder() -> Path:
+    """Where the cut-down fonts are kept between runs: ``$XDG_CACHE_HOME/mesocourse/fonts``
+    (default ``~/.cache``), else a folder for this process only."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mesocourse" / "fonts"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="mesocourse-fonts-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        return folder
 
 
 @functools.cache
 def _common_dejavu(style: str) -> Path:
+    """The cut-down copy, made once (a few seconds) and kept; named after the full
+    font's size and date, so a new matplotlib's font makes a new copy."""
+    full = dejavu(style)
+    stat = full.stat()
+    path = _cache_folder() / f"DejaVuSans{style}-common-{stat.st_size}-{stat.st_mtime_ns}.ttf"
+    if path.is_file():
+        return path
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(dejavu(style))
+    font = TTFont(full)
     subsetter = subset.Subsetter(subset.Options(notdef_outline=True))
     subsetter.populate(unicodes=COMMON)
     quiet = logging.getLogger("fontTools.subset")
@@ -52,8 +66,9 @@ def _common_dejavu(style: str) -> Path:
         subsetter.subset(font)
     finally:
         quiet.setLevel(level)
-    path = _folder() / f"DejaVuSans{style}-common.ttf"
-    font.save(path)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    font.save(partial)
+    os.replace(partial, path)  # whole or absent, even with two runs at once
     return path
 
 
