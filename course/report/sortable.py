@@ -2,8 +2,10 @@
 
 Click a column heading to sort by it (again to reverse); type in the search box
 to keep only the rows that contain the text. Without JavaScript it is a plain
-table. Shares (0..1) are shown as percentages and sort as numbers; a share below
-its column's mark gets ``class="below"``.
+table. A long table scrolls in its own box (headings stay in view), so the
+sections after it stay a short scroll away. Shares (0..1) are shown as
+percentages and sort as numbers; a share below its column's mark gets
+``class="below"``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-STYLE = """.sortable th{cursor:pointer;user-select:none}.sortable th:after{content:" \\2195";color:#999}
+STYLE = """.scroll{max-height:70vh;overflow:auto;display:inline-block}.sortable{margin:0}
+.sortable th{cursor:pointer;user-select:none;position:sticky;top:0}.sortable th:after{content:" \\2195";color:#999}
 .sortable td.below{background:#fde2e2;font-weight:bold}.search{margin:.3em 0;padding:3px 6px;width:20em}"""
 SCRIPT = """<script>
 document.querySelectorAll("input.search").forEach(function (box) {
@@ -62,5 +65,5 @@ def sortable_table(frame: pd.DataFrame, table_id: str, shares: Mapping[str, floa
         for row in frame.itertuples(index=False)
     )
     return (f'<input class="search" type="search" data-table="{table_id}" placeholder="{html.escape(search)}" '
-            f'aria-label="{html.escape(search)}"><table class="sortable" id="{table_id}"><thead><tr>{head}</tr>'
-            f"</thead><tbody>\n{body}\n</tbody></table>")
+            f'aria-label="{html.escape(search)}"><div class="scroll"><table class="sortable" id="{table_id}"><thead>'
+            f"<tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table></div>")
