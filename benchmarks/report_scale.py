@@ -123,13 +123,16 @@ def build_cohort(demo: Path, course: Path, size: int) -> None:
         raise SystemExit(f"--sizes: {size} is below the demo's {len(originals)} trainees")
     clone_gradebook(course / "gradebook.db", clones(originals, size))
     observations = clone_observations(demo, course, originals, size)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # per-object reads: a sample, not all
         students = gb.students
-        scored = sum(1 for s in students if s.submissions and s.score > 0)
         if len(students) != size:
             raise SystemExit(f"nbgrader reads {len(students)} students, expected {size}")
-    print(f"{size} trainees: nbgrader reads {len(students)} students, {scored} with a positive score; "
-          f"{observations} observations in the registry", flush=True)
+        sample = [originals[0], *(new for new, _ in clones(originals, size)[-3:])]
+        scores = {s: [round(sub.score, 2) for sub in gb.find_student(s).submissions] for s in sample}
+        if not all(scores.values()):
+            raise SystemExit(f"nbgrader reads no submission for some of {sample}: {scores}")
+    print(f"{size} trainees: nbgrader reads {len(students)} students; submission scores of {', '.join(sample)}: "
+          f"{scores}; {observations} observations in the registry", flush=True)
 
 
 def profile(command: list[str], course: Path, out: Path) -> None:
