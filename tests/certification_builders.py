@@ -11,8 +11,8 @@ import multiprocessing
 import os
 import sys
 import time
-from collections import Counter
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -13,6 +13,7 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from course.certification.gradebook import read_cohort
+from course.coursedir import Course
 from course.gradebook_tables import read_gradebook
 from course.report.scores import load_scores
 
@@ -57,7 +58,7 @@ def test_the_reader_matches_nbgrader_value_for_value(gradebook: str, options: st
 
 
 def test_certification_cohort_keeps_ungraded_apart(gradebook: str) -> None:
-    cohort = read_cohort(Path(gradebook.removeprefix("sqlite:///")).parent)
+    cohort = read_cohort(Course.open(Path(gradebook.removeprefix("sqlite:///")).parent))
     assert [t.id for t in cohort.trainees] == ["s1", "s2", "s3"]
     assert cohort.trainees[0].name == "Ana Ruiz" and cohort.trainees[2].name == "s3"
     assert cohort.scores["s1"].submitted == {"a1", "a2"}
@@ -66,7 +67,7 @@ def test_certification_cohort_keeps_ungraded_apart(gradebook: str) -> None:
 
 
 def test_report_scores_cover_every_trainee_and_grade_cell(gradebook: str) -> None:
-    frame = load_scores(gradebook).frame.set_index(["student_id", "assignment", "grade_id"])
+    frame = load_scores(Course.open(Path(gradebook.removeprefix("sqlite:///")).parent)).frame.set_index(["student_id", "assignment", "grade_id"])
     assert len(frame) == 3 * 2 * 2  # trainees x grade cells (the task cell is not a grade cell)
     assert frame.loc[("s1", "a2", "q1"), "score"] == 2.25
     assert not frame.loc[("s3", "a1", "q1"), "submitted"] and frame.loc[("s3", "a1", "q1"), "score"] == 0

@@ -5,7 +5,9 @@
 contraindication or the protocol) would give answers away; the reports read them
 from ``source/``.
 
-:class:`LiteralAnswers` keeps only plain answers in a submission before nbgrader runs it.
+:class:`LiteralAnswers` keeps only plain answers in a submission before nbgrader runs it;
+:func:`neutralised` reads back from the graded notebook what it removed, for the
+instructor (``mesocourse grade`` puts it in the grading sheet).
 
 nbgrader runs a trainee's notebook as the grader, in one namespace with the test
 cells: an answer cell could shadow names the tests use, patch ``course`` or
@@ -20,10 +22,15 @@ the course's ``nbgrader_config.py``) rewrites every code cell it cannot trust:
   accepts the value) for the notebook's answer names; everything else, IPython
   magics and shell escapes included, is commented out with a note;
 - nbgrader metadata naming a cell the gradebook does not know is dropped, so a
-  forged grade or read-only cell neither runs nor aborts the batch; a grade cell
-  that still differs from its source (impossible after ``OverwriteCells``; keep
-  ``OverwriteCells.add_missing_cells`` off, since it re-adds test cells with a
-  changed source) scores 0 rather than running emptied.
+  forged grade or read-only cell neither runs nor aborts the batch;
+- a grade cell whose source still differs from the gradebook's scores 0 rather
+  than running emptied. ``OverwriteCells`` restores every grade cell that is
+  present; the ones that differ are those it re-adds because the trainee deleted
+  them. Keep ``OverwriteCells.add_missing_cells`` on (the course's
+  ``nbgrader_config.py`` sets it, ``mesocourse grade`` forces it): without it a
+  deleted test cell leaves the submission "needs manual grading"; with it, the
+  re-added cell carries nbgrader's "was missing" notice, so it differs from its
+  source and scores 0, final.
 """
 
 from __future__ import annotations
@@ -95,6 +102,31 @@ def keep_plain_answers(source: str, names: set[str]) -> str:
     return "\n".join(NOTE + line if number in removed else line for number, line in enumerate(lines, start=1))
 
 
+def _shown(lines: list[str], width: int = 100) -> str:
+    """Removed lines as one short quotation: ``while True: pass`` (and how many lines it was)."""
+    text = "; ".join(" ".join(line.split()) for line in lines).replace(":;", ":")
+    quoted = f"`{text[:width]}...`" if len(text) > width else f"`{text}`"
+    return quoted + (f" ({len(lines)} lines)" if len(lines) > 1 else "")
+
+
+def neutralised(cells: list[dict[str, Any]], notebook: str) -> list[str]:
+    """One note per cell of a sanitised notebook (its cells, as JSON) that held more than plain
+    answers: which cell, and what :class:`LiteralAnswers` removed from it."""
+    notes = []
+    for index, cell in enumerate(cells, start=1):
+        source = cell.get("source", "")
+        lines = source.splitlines() if isinstance(source, str) else "".join(source).splitlines()
+        removed = [line.removeprefix(NOTE) for line in lines if line.startswith(NOTE) and line.removeprefix(NOTE).strip()]
+        if cell.get("cell_type") != "code" or not removed:
+            continue
+        grading = cell.get("metadata", {}).get("nbgrader") or {}
+        kind = "answer cell" if grading.get("solution") else "test cell" if grading.get("grade") else "cell"
+        where = f"{kind} '{grading['grade_id']}'" if grading.get("grade_id") else f"cell {index} (an unmarked cell)"
+        notes.append(f"{where} of {notebook} held code other than plain answers; removed before grading: "
+                     f"{_shown(removed)}")
+    return notes
+
+
 class LiteralAnswers(NbGraderPreprocessor):
     """Sanitise a submission: see the module docstring."""
 
@@ -121,8 +153,8 @@ class LiteralAnswers(NbGraderPreprocessor):
         locked, source = cells.get(grade_id, (False, None))  # type: ignore[arg-type]
         if locked and cell.source == source:
             return
-        if grading.get("grade"):  # never reached after OverwriteCells; a test emptied here would give full marks
-            self.log.warning("Grade cell %s does not match the source: it scores 0", grade_id)
+        if grading.get("grade"):  # re-added by add_missing_cells; a test emptied here would give full marks
+            self.log.warning("Grade cell %s does not match the source (it was deleted): it scores 0", grade_id)
             cell.source = NOTE + "this test cell does not match the source\n0.0"
             return
         cleaned = keep_plain_answers(cell.source, names)

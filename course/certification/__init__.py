@@ -11,7 +11,10 @@ verification codes); ``registry`` (storage and locking); ``gradebook`` (scores
 from nbgrader); ``items`` (the course's tagged grade cells); ``standard_setting``
 (fixed marks and modified Angoff); ``decide`` (the decision); ``history`` (what
 the records say: observations, certificate status); ``certificates`` (PDF and
-HTML); ``exports`` (HR and LMS CSV); ``commands`` (the ``mesocourse`` sub-commands)::
+HTML); ``exports`` (HR and LMS CSV); ``observation`` (recording observed practice);
+``cohort`` (``certify_cohort``: every trainee decided and recorded, outcomes
+returned); ``commands`` (the ``mesocourse`` sub-commands: options in, API
+called, outcomes printed)::
 
     mesocourse standard-set --angoff ratings.csv --course DIR
     mesocourse observe t01 --procedure facial_session --assessor "Dr Ruiz" --entrustment 3 --date 2025-05-02

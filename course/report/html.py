@@ -16,6 +16,7 @@ from course import DISCLAIMER, knowledge
 from course.assignments.tags import CellTags
 
 from . import figures
+from .gradesheets import COLUMNS as GRADING_COLUMNS
 from .items import POOR_DISCRIMINATION, item_statistics, reliability
 from .mastery import competency_mastery, critical_failures, facility_by_parameter, trainees_to_act_on
 from .scores import Scores
@@ -137,22 +138,32 @@ def _item_sections(tables: dict[str, pd.DataFrame]) -> str:
     return "".join(parts)
 
 
-def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path) -> list[Path]:
-    """Write the HTML report to ``out`` and the CSVs beside it; return the files written."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path,
+           notes: pd.DataFrame | None = None) -> list[Path]:
+    """Write the HTML report to ``out`` and the CSVs beside it; return the files written.
+
+    ``notes`` are the flagged and failed submissions of the grading sheets
+    (:func:`.gradesheets.grading_notes`). Everything is computed before the first file is written.
+    """
     tables = build_tables(scores, tags)
-    written = [out]
+    tables["grading_notes"] = notes if notes is not None else pd.DataFrame(columns=GRADING_COLUMNS)
+    csv = {name: out.with_name(f"{out.stem}-{name.replace('_', '-')}.csv") for name in tables}
+    page = _page(scores, tables, {name: path.name for name, path in csv.items()})
+    out.parent.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        path = out.with_name(f"{out.stem}-{name.replace('_', '-')}.csv")
-        frame.to_csv(path, index=False)
-        written.append(path)
+        frame.to_csv(csv[name], index=False)
+    out.write_text(page, encoding="utf-8")
+    return [out, *csv.values()]
+
+
+def _page(scores: Scores, tables: dict[str, pd.DataFrame], csv: dict[str, str]) -> str:
+    """The self-contained HTML report; ``csv`` names each table's CSV file."""
     kb = knowledge.load()
     pass_marks = {c.id: c.pass_mark for c in kb.competencies.values()}
     mastery = tables["mastery"].set_index("student_id")
     assessed = {c: m for c, m in pass_marks.items() if c in mastery.columns}
     act_on = trainees_to_act_on(mastery, assessed, tables["critical"], scores.frame)
     facility = tables["facility_by_parameter"]
-    csv = {name: written[position].name for position, name in enumerate(tables, start=1)}
     sections = [
         f"<h1>Cohort report</h1><p class='disclaimer'>{html.escape(DISCLAIMER)}</p>",
         f"<p class='note'>{len(scores.students)} trainees, assignments: {', '.join(scores.assignments)}. "
@@ -165,6 +176,10 @@ def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path
         "<h2>Critical-item failures</h2><p class='note'>A critical item needs full marks; one failure "
         "blocks certification whatever the total.</p>",
         _critical_section(tables["critical"], len(scores.students), csv["critical"]),
+        "<h2>Submissions flagged or failed at grading</h2><p class='note'>What grading repaired, removed or "
+        "could not run, from the grading sheets (reports/grading-ASSIGNMENT.csv): read these scores with it.</p>",
+        _table(tables["grading_notes"]) if len(tables["grading_notes"]) else "<p>None: every submission was graded "
+        "as handed in (or no grading sheet was found).</p>",
         "<h2>Item analysis</h2><p class='note'>Facility = mean mark / max mark; discrimination = corrected "
         f"item-rest correlation; items below {POOR_DISCRIMINATION} (or undefined, when every trainee scored "
         "the same) are flagged in red. Small cohorts make these figures noisy: n is shown.</p>",
@@ -172,6 +187,5 @@ def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path
         "<h2>Facility by scenario parameter</h2>",
         (_image(figures.facility_bars(facility), "facility by parameter") + _table(facility)) if len(facility) else "<p>No scenario parameters.</p>",
     ]
-    out.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>Cohort report</title>"
-                   f"<style>{STYLE}</style></head><body>{''.join(sections)}{SCRIPT}</body></html>", encoding="utf-8")
-    return written
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>Cohort report</title>"
+            f"<style>{STYLE}</style></head><body>{''.join(sections)}{SCRIPT}</body></html>")

@@ -8,9 +8,10 @@ so that every view can count or exclude them explicitly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
+
+from course.coursedir import Course
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,12 @@ class Scores:
         return self.frame[self.frame["submitted"]]
 
 
-def default_db_url(course_dir: Path | str) -> str:
-    """nbgrader's default gradebook for a course folder."""
-    return f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}"
-
-
-def load_scores(db_url: str) -> Scores:
-    """Every trainee's score on every grade cell in the gradebook at ``db_url``
-    (four set-based queries, :mod:`course.gradebook_tables`)."""
+def load_scores(course: Course, db: str | None = None) -> Scores:
+    """Every trainee's score on every grade cell in the course's gradebook (or the one at
+    URL ``db``), in four set-based queries (:mod:`course.gradebook_tables`)."""
     from course.gradebook_tables import CELL_COLUMNS, GRADE_COLUMNS, read_gradebook
 
-    rows = read_gradebook(db_url)
+    rows = read_gradebook(course.gradebook(db))
     cells = pd.DataFrame.from_records(rows.cells, columns=list(CELL_COLUMNS))
     graded = pd.DataFrame.from_records(rows.grades, columns=list(GRADE_COLUMNS)).drop(columns="graded")
     roster = pd.DataFrame({"student_id": [row[0] for row in rows.students]})
