@@ -31,7 +31,7 @@ from .errors import CertificationError
 from .gradebook import Cohort, ItemKey, Trainee, read_cohort
 from .history import Certificate, latest_per_trainee, observations
 from .items import course_items
-from .registry import CERTIFICATE, DECISION, Registry, open_intact
+from .registry import CERTIFICATE, DECISION, Registry, open_intact, require_actor
 from .standard_setting import pass_marks
 
 NOT_DUE = "not due for recertification"
@@ -94,8 +94,7 @@ def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | Non
     on = on or date.today()
     if on > date.today():
         raise CertificationError(f"--date: {on} is in the future")
-    if not by.strip():
-        raise CertificationError("--by: give the name of who records this")
+    require_actor(by)
     kb = load()
     cohort = read_cohort(course, db)
     if not cohort.trainees:

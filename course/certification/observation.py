@@ -16,7 +16,7 @@ from course.knowledge import load
 
 from .chain import Record
 from .errors import CertificationError
-from .registry import OBSERVATION, open_intact
+from .registry import OBSERVATION, open_intact, require_actor
 
 
 def observation_payload(trainee: str, procedure: str, assessor: str, entrustment: int, observed: date,
@@ -43,8 +43,7 @@ def observation_payload(trainee: str, procedure: str, assessor: str, entrustment
 
 def record_observations(registry_url: str, by: str, payloads: Iterable[dict[str, Any]]) -> list[Record]:
     """Append each observation to the registry at ``registry_url`` (created if needed) as ``by``."""
-    if not by.strip():
-        raise CertificationError("--by: give the name of who records this")
+    require_actor(by)
     with open_intact(registry_url, create=True) as registry:
         records = []
         for payload in payloads:

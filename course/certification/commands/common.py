@@ -11,8 +11,7 @@ from pathlib import Path
 from course.coursedir import REGISTRY_ENV, registry_url
 
 from ..dates import parse_day
-from ..errors import CertificationError
-from ..registry import Registry, open_intact
+from ..registry import Registry, open_intact, require_actor
 
 
 def add_course(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +41,6 @@ def day(args: argparse.Namespace) -> date:
 
 def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
     """The registry the options name, refused if tampered (``verify`` reports the details)."""
-    if getattr(args, "by", None) is not None and not args.by.strip():
-        raise CertificationError("--by: give the name of who records this")
+    if getattr(args, "by", None) is not None:
+        require_actor(args.by)
     return open_intact(registry_url(args.registry, args.course), create=create)
