@@ -75,7 +75,13 @@ def absolute_db_url(url: str, root: Path) -> str:
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL (None for other databases and in-memory ones)."""
+    """The file of a SQLite URL (None for other databases and in-memory ones).
+
+    A plain ``sqlite:///PATH`` (no query) is read without SQLAlchemy (whose import the
+    report does without), giving what ``make_url(url).database`` gives."""
+    plain = re.fullmatch(r"sqlite:///([^?]+)", url)
+    if plain and plain.group(1) != ":memory:" and not plain.group(1).startswith("file:"):
+        return Path(plain.group(1))
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -152,7 +158,7 @@ class Course:
         gradebook = sqlite_file(course.db_url)
         if not (course.config_file.is_file() or course.source.is_dir() or (gradebook and gradebook.is_file())):
             raise CourseError(f"{path}: not an nbgrader course folder (no {CONFIG_FILE}, no "
-                              f"{course.coursedir.source_directory}/ folder, no gradebook at {gradebook or course.db_url})")
+                              f"{course.source.name}/ folder, no gradebook at {gradebook or course.db_url})")
         return course
 
     @property
@@ -174,14 +180,25 @@ class Course:
         coursedir.db_url = absolute_db_url(coursedir.db_url, self.root)
         return coursedir
 
+    def _setting(self, name: str, default: str) -> str:
+        """``CourseDirectory.<name>`` as nbgrader resolves it: the config's string, else
+        nbgrader's ``default``. Read from the config without importing nbgrader (seconds
+        of start-up, which ``report`` does without); any other value goes through
+        nbgrader's own trait, so it is accepted or refused as nbgrader does."""
+        section = self.config["CourseDirectory"] if "CourseDirectory" in self.config else {}
+        value = section.get(name, default)
+        return value if isinstance(value, str) else str(getattr(self.coursedir, name))
+
     @property
     def course_id(self) -> str:
         return self.coursedir.course_id
 
-    @property
+    @cached_property
     def db_url(self) -> str:
-        """The gradebook URL, as nbgrader resolves it for this course."""
-        return self.coursedir.db_url
+        """The gradebook URL, as nbgrader resolves it for this course (``DIR/gradebook.db`` by default)."""
+        if "db_url" not in self.config.get("CourseDirectory", {}):
+            return f"sqlite:///{self.root / DEFAULT_GRADEBOOK}"  # nbgrader's default, under the root
+        return absolute_db_url(self._setting("db_url", ""), self.root)
 
     def gradebook(self, override: str | None = None) -> str:
         """The URL of the existing gradebook (``override``, e.g. ``--db``, else the course's).
@@ -195,7 +212,7 @@ class Course:
         """The folder of one of nbgrader's steps: ``source``, ``release``, ``submitted``, ``autograded``, ``feedback``."""
         if step not in STEPS:
             raise ValueError(f"unknown nbgrader step '{step}' (known: {', '.join(STEPS)})")
-        return self.root / getattr(self.coursedir, f"{step}_directory")
+        return self.root / self._setting(f"{step}_directory", step)  # nbgrader's defaults are the step names
 
     @property
     def source(self) -> Path:

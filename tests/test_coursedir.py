@@ -66,6 +66,21 @@ def test_the_gradebook_is_where_the_config_says_relative_to_the_course(configure
     assert list(course.tags()) == [("quiz1", "nb", "q1")]
 
 
+@pytest.mark.parametrize("config", [
+    "",
+    "c.CourseDirectory.db_url = 'sqlite:///data/grades.db'\nc.CourseDirectory.source_directory = 'masters'\n",
+    "c.CourseDirectory.db_url = 'sqlite:////elsewhere/g.db?mode=ro'\nc.CourseDirectory.autograded_directory = 'ag'\n",
+])
+def test_the_course_resolves_folders_and_gradebook_as_nbgrader_does(config: str, tmp_path: Path) -> None:
+    """Course reads db_url and the step folders without nbgrader; nbgrader's CourseDirectory agrees."""
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n" + config)
+    (tmp_path / "source").mkdir()
+    fast, nbgrader = Course.open(tmp_path), Course.open(tmp_path).coursedir
+    assert fast.db_url == nbgrader.db_url
+    for step in ("source", "release", "submitted", "autograded", "feedback"):
+        assert fast.step(step) == tmp_path / getattr(nbgrader, f"{step}_directory")
+
+
 def test_report_reads_the_gradebook_the_config_names(configured: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     done = subprocess.run([sys.executable, "-m", "course", "report", "--course", str(configured), "--out", str(out)],

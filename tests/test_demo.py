@@ -7,8 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from gradebook_support import assert_same_rows, rows_through_nbgrader
 
 from course.assignments.build import ASSIGNMENTS
+from course.gradebook_tables import read_gradebook
 
 pytestmark = [pytest.mark.slow]
 MESOCOURSE = [sys.executable, "-m", "course"]
@@ -54,3 +56,11 @@ def test_demo_refuses_to_overwrite_a_course(demo):
     done = subprocess.run([*MESOCOURSE, "demo", "--out", str(out), "--trainees", "2"],
                           capture_output=True, text=True, check=False)
     assert done.returncode != 0 and "already holds a course" in (done.stderr + done.stdout)
+
+
+def test_gradebook_reader_matches_nbgrader_on_the_demo(demo):
+    out, _ = demo
+    url = f"sqlite:///{out / 'gradebook.db'}"
+    ours = read_gradebook(url)
+    assert len(ours.students) == 4 and len(ours.grades) > 4 * len(ASSIGNMENTS)
+    assert_same_rows(ours, rows_through_nbgrader(url))

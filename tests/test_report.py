@@ -119,3 +119,14 @@ def test_distribution_and_html(course):
     assert html.count("data:image/png;base64,") == 3  # distribution, heatmap, facility
     assert "Cronbach's alpha = 0.32" in html and "n = 4 trainees" in html
     assert 'class="poor"' in html and "not clinical guidance" in html
+
+
+def test_the_report_command_imports_neither_nbgrader_nor_sqlalchemy(course):
+    """nbgrader's import costs seconds, SQLAlchemy's a fraction: the report reads a SQLite gradebook with sqlite3."""
+    root, out = course
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "course", "report", "--course", str(root),
+                           "--out", str(out.with_name("again.html"))], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert {"pandas", "matplotlib"} <= imported
+    assert not {name for name in imported if name.split(".")[0] in ("nbgrader", "sqlalchemy")}

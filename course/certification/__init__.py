@@ -12,9 +12,10 @@ from nbgrader); ``items`` (the course's tagged grade cells); ``standard_setting`
 (fixed marks and modified Angoff); ``decide`` (the decision); ``history`` (what
 the records say: observations, certificate status); ``certificates`` (PDF and
 HTML); ``exports`` (HR and LMS CSV); ``observation`` (recording observed practice);
-``revocation`` (revoking a certificate);
-``cohort`` (``certify_cohort``: every trainee decided and recorded, outcomes
-returned); ``commands`` (the ``mesocourse`` sub-commands: options in, API
+``revocation`` (revoking a certificate); ``bulk`` (the registry read once per
+run, kept current under each trainee's lock); ``cohort`` (``certify_cohort``:
+every trainee decided and recorded, outcomes returned); ``commands`` (the
+``mesocourse`` sub-commands: options in, API
 called, outcomes printed)::
 
     mesocourse standard-set --angoff ratings.csv --course DIR

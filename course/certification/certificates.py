@@ -18,6 +18,7 @@ from course.knowledge.schema import CertificationFile
 from .chain import Record, verification_code
 from .dates import add_months
 from .decide import Decision, percent
+from .fonts import certificate_font
 
 TITLE = "mesocourse training certificate"
 STATEMENT = (
@@ -76,13 +77,6 @@ def certificate_lines(record: Record) -> list[tuple[str, str]]:
     return lines
 
 
-def _dejavu(style: str) -> Path:
-    """DejaVu Sans from matplotlib's data (a dependency): Unicode names print correctly."""
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"DejaVuSans{style}.ttf"
-
-
 def write_pdf(record: Record, path: Path) -> Path:
     """The certificate as an A4 PDF."""
     from fpdf import FPDF
@@ -90,15 +84,17 @@ def write_pdf(record: Record, path: Path) -> Path:
     pdf = FPDF(format="A4")
     pdf.set_title(f"{TITLE} {record.certificate_id}")
     pdf.set_creator("mesocourse")
-    pdf.add_font("DejaVu", "", _dejavu(""))
-    pdf.add_font("DejaVu", "B", _dejavu("-Bold"))
+    lines = certificate_lines(record)
+    text = "".join([TITLE, STATEMENT, *(part for line in lines for part in line)])
+    pdf.add_font("DejaVu", "", certificate_font("", text))
+    pdf.add_font("DejaVu", "B", certificate_font("-Bold", text))
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 20)
     pdf.cell(0, 14, TITLE, new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.set_font("DejaVu", "", 10)
     pdf.multi_cell(0, 5, STATEMENT, new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(6)
-    for label, text in certificate_lines(record):
+    for label, text in lines:
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(48, 7, label)
         pdf.set_font("DejaVu", "", 11)

@@ -2,11 +2,13 @@
 
 Everything that can be refused is checked before the registry is touched: the
 day, the course, its gradebook and tagged grade cells, the certificates folder
-and the registry's hash chain. Then each trainee is decided inside one locked
-registry transaction (read their history, decide, append the decision and any
-certificate), so two instructors certifying at once neither lose records nor
-issue a trainee two certificates. A trainee whose certificate is valid and not
-yet due for recertification is left alone.
+and the registry's hash chain. The gradebook is read in four set-based queries
+(:mod:`course.gradebook_tables`) and the registry once (:class:`.bulk.RegistryView`);
+each trainee is then decided inside one short locked registry transaction (catch
+up on records appended since, decide, append the decision and any certificate),
+so two instructors certifying at once neither lose records nor issue a trainee
+two certificates. A trainee whose certificate is valid and not yet due for
+recertification is left alone.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from course.coursedir import Course
 from course.knowledge import KnowledgeBase, load
 from course.outputs import writable
 
+from .bulk import RegistryView
 from .certificates import certificate_payload, new_certificate_id, write_certificate
 from .decide import decide
 from .errors import CertificationError
 from .gradebook import Cohort, ItemKey, Trainee, read_cohort
 from .history import Certificate, latest_per_trainee, observations
 from .items import course_items
-from .registry import CERTIFICATE, DECISION, STANDARD_SET, Transaction, open_intact, require_actor
+from .registry import CERTIFICATE, DECISION, Registry, open_intact, require_actor
 from .standard_setting import pass_marks
 
 NOT_DUE = "not due for recertification"
@@ -100,40 +103,42 @@ def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | Non
     session = _Session(kb, course_items(course, kb.competencies), cohort, on, folder, str(course.root))
     outcomes = []
     with open_intact(registry_url, create=True) as registry:
+        view = RegistryView.read(registry)
         for trainee in cohort.trainees:
-            with registry.transaction(by) as tx:
-                outcomes.append(_certify_one(tx, trainee, session))
+            outcomes.append(_certify_one(registry, view, by, trainee, session))
             if progress:
                 progress(outcomes[-1])
     return outcomes
 
 
-def _certify_one(tx: Transaction, trainee: Trainee, s: _Session) -> CertificationOutcome:
-    """Decide one trainee and record the outcome, inside the registry transaction ``tx``."""
+def _certify_one(registry: Registry, view: RegistryView, by: str, trainee: Trainee,
+                 s: _Session) -> CertificationOutcome:
+    """Decide one trainee and record the outcome, in one locked registry transaction."""
     framework = s.kb.certification
-    history = tx.records(trainee=trainee.id)
-    previous = latest_per_trainee(history).get(trainee.id)
-    if previous and not previous.due(s.on, framework.recertification.window_days):
-        return CertificationOutcome(trainee, NOT_DUE, held=previous)
-    standards = tx.records(kind=STANDARD_SET)
-    marks = pass_marks({c.id: c.pass_mark for c in s.kb.competencies.values()}, standards[-1] if standards else None)
-    names = {c.id: c.name for c in s.kb.competencies.values()}
-    decision = decide(trainee, s.items, s.cohort.scores[trainee.id], marks, names, observations(history),
-                      framework, s.on, previous.fresh_since() if previous else None)
-    certificate_id = None
-    if decision.certified:
-        certificate_id = new_certificate_id(s.on, {r.certificate_id for r in tx.records(kind=CERTIFICATE)})
-    record = tx.append(DECISION, decision.payload(
-        course=s.course, gradebook=s.cohort.gradebook, certificate_id=certificate_id,
-        previous_certificate=previous.id if previous else None,
-    ), trainee=trainee.id, certificate_id=certificate_id)
-    outcome = CertificationOutcome(trainee, decision.outcome, record.seq, decision.explanation)
-    if not certificate_id:
-        return outcome
-    supersedes = previous.id if previous and previous.revocation is None else None
-    certificate = tx.append(CERTIFICATE, certificate_payload(
-        decision, certificate_id, framework, record.seq, supersedes, s.kb.cite(framework.sources),
-    ), trainee=trainee.id, certificate_id=certificate_id)
-    files = write_certificate(certificate, s.out)
+    with registry.transaction(by) as tx:
+        view.catch_up(tx)  # what another instructor appended meanwhile, read under the lock
+        history = view.history(trainee.id)
+        previous = latest_per_trainee(history).get(trainee.id)
+        if previous and not previous.due(s.on, framework.recertification.window_days):
+            return CertificationOutcome(trainee, NOT_DUE, held=previous)
+        marks = pass_marks({c.id: c.pass_mark for c in s.kb.competencies.values()}, view.latest_standard())
+        names = {c.id: c.name for c in s.kb.competencies.values()}
+        decision = decide(trainee, s.items, s.cohort.scores[trainee.id], marks, names, observations(history),
+                          framework, s.on, previous.fresh_since() if previous else None)
+        certificate_id = new_certificate_id(s.on, view.certificate_ids) if decision.certified else None
+        record = tx.append(DECISION, decision.payload(
+            course=s.course, gradebook=s.cohort.gradebook, certificate_id=certificate_id,
+            previous_certificate=previous.id if previous else None,
+        ), trainee=trainee.id, certificate_id=certificate_id)
+        view.add([record])
+        outcome = CertificationOutcome(trainee, decision.outcome, record.seq, decision.explanation)
+        if not certificate_id:
+            return outcome
+        supersedes = previous.id if previous and previous.revocation is None else None
+        certificate = tx.append(CERTIFICATE, certificate_payload(
+            decision, certificate_id, framework, record.seq, supersedes, s.kb.cite(framework.sources),
+        ), trainee=trainee.id, certificate_id=certificate_id)
+        view.add([certificate])
+        files = write_certificate(certificate, s.out)
     return CertificationOutcome(trainee, decision.outcome, record.seq, decision.explanation, certificate_id,
                                 certificate.seq, files)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from course.assignments.tags import ItemKey
 from course.coursedir import Course
+from course.gradebook_tables import GradebookRows, read_gradebook
 
 __all__ = ["Cohort", "ItemKey", "Trainee", "TraineeScores", "read_cohort"]
 
@@ -45,24 +46,22 @@ class Cohort:
 
 
 def read_cohort(course: Course, db_option: str | None = None) -> Cohort:
-    """Every trainee in the gradebook (``db_option``, else the course's) with their grade-cell scores."""
-    from nbgrader.api import Gradebook  # heavy import: only when grades are read
-
+    """Every trainee in the gradebook (``db_option``, else the course's) with their
+    grade-cell scores (four set-based queries, :mod:`course.gradebook_tables`)."""
     url = course.gradebook(db_option)
-    with Gradebook(url, course.course_id) as gradebook:
-        trainees, scores = [], {}
-        for student in sorted(gradebook.students, key=lambda s: s.id):
-            trainees.append(Trainee(
-                student.id, student.first_name or "", student.last_name or "",
-                student.email or "", student.lms_user_id or "",
-            ))
-            submitted, cell_scores = set(), {}
-            for submission in student.submissions:
-                submitted.add(submission.assignment.name)
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        graded = grade.auto_score is not None or grade.manual_score is not None
-                        key = (submission.assignment.name, notebook.name, grade.name)
-                        cell_scores[key] = float(grade.score) if graded else None
-            scores[student.id] = TraineeScores(frozenset(submitted), cell_scores)
-    return Cohort(make_url(url).render_as_string(hide_password=True), tuple(trainees), scores)
+    trainees, scores = cohort_scores(read_gradebook(url))
+    return Cohort(make_url(url).render_as_string(hide_password=True), trainees, scores)
+
+
+def cohort_scores(rows: GradebookRows) -> tuple[tuple[Trainee, ...], dict[str, TraineeScores]]:
+    """Trainees (by ID) and their submissions and grade-cell scores, from the gradebook's rows."""
+    submitted: dict[str, set[str]] = {}
+    for student_id, assignment in rows.submissions:
+        submitted.setdefault(student_id, set()).add(assignment)
+    cell_scores: dict[str, dict[ItemKey, float | None]] = {}
+    for student_id, assignment, notebook, grade_id, score, graded in rows.grades:
+        cell_scores.setdefault(student_id, {})[(assignment, notebook, grade_id)] = score if graded else None
+    trainees = tuple(Trainee(sid, first or "", last or "", email or "", lms or "")
+                     for sid, first, last, email, lms in sorted(rows.students, key=lambda row: row[0]))
+    scores = {t.id: TraineeScores(frozenset(submitted.get(t.id, ())), cell_scores.get(t.id, {})) for t in trainees}
+    return trainees, scores

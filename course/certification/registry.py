@@ -139,8 +139,8 @@ def _lock_chain(conn: Connection) -> None:
         conn.execute(select(head_table.c.seq).with_for_update())
 
 
-def _read_records(conn: Connection, **filters: str | None) -> list[Record]:
-    query = select(records_table).order_by(records_table.c.seq)
+def _read_records(conn: Connection, after: int = 0, **filters: str | None) -> list[Record]:
+    query = select(records_table).where(records_table.c.seq > after).order_by(records_table.c.seq)
     for column, value in filters.items():
         if value is not None:
             query = query.where(records_table.c[column] == value)
@@ -157,6 +157,10 @@ class Transaction:
                 certificate_id: str | None = None) -> list[Record]:
         """Records matching every filter given, oldest first."""
         return _read_records(self._conn, kind=kind, trainee=trainee, certificate_id=certificate_id)
+
+    def records_after(self, seq: int) -> list[Record]:
+        """Every record appended after record ``seq``, oldest first (the primary key: no scan)."""
+        return _read_records(self._conn, after=seq)
 
     def append(self, kind: str, payload: dict[str, Any], *, trainee: str | None = None,
                certificate_id: str | None = None) -> Record:

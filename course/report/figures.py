@@ -1,13 +1,29 @@
 """The report's plots, drawn with matplotlib's object API (no pyplot state, no
-open figures left behind) and returned as PNG bytes for embedding."""
+open figures left behind); :func:`png` turns one into PNG bytes for embedding.
+
+Every plot but the per-trainee heatmap draws a number of artists bounded by the
+course (assignments, competencies, scenario parameters), never by the cohort, so
+a cohort of thousands draws as fast as a small one; the heatmap is only drawn for
+small cohorts (``course.report.html.HEATMAP_MAX_TRAINEES``). Colours are
+colour-blind safe (cividis) and the heatmap prints each value in its cell.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
+from matplotlib import colormaps
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+CMAP = "cividis"
+BAR_COLOUR = "#3B528B"  # a cividis-range blue, readable on white
+BAND_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+BAND_LABELS = ("0-19%", "20-39%", "40-59%", "60-79%", "80-100%")
 
 
 def png(figure: Figure) -> bytes:
@@ -16,43 +32,82 @@ def png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def score_distributions(percent: Mapping[str, pd.Series]) -> bytes:
+def score_distributions(percent: Mapping[str, pd.Series]) -> Figure:
     """One histogram per assignment of trainees' total scores, in percent."""
     figure = Figure(figsize=(3.2 * max(len(percent), 1), 2.8))
     for position, (assignment, values) in enumerate(percent.items(), start=1):
         axes = figure.add_subplot(1, max(len(percent), 1), position)
-        axes.hist(values, bins=range(0, 105, 10), color="#4C72B0", edgecolor="white")
+        axes.hist(values, bins=range(0, 105, 10), color=BAR_COLOUR, edgecolor="white")
         axes.set_title(f"{assignment} (n={len(values)})")
         axes.set_xlabel("score (%)")
         axes.set_xlim(0, 100)
     if figure.axes:
         figure.axes[0].set_ylabel("trainees")
-    return png(figure)
+    return figure
 
 
-def mastery_heatmap(mastery: pd.DataFrame, pass_marks: Mapping[str, float]) -> bytes:
-    """Trainees x competencies, coloured by mastery; cells below the pass mark marked."""
+def mastery_heatmap(mastery: pd.DataFrame, pass_marks: Mapping[str, float]) -> Figure:
+    """Trainees x competencies, coloured by mastery with the percentage in each cell;
+    cells below the competency's pass mark outlined. For small cohorts only."""
     rows, cols = mastery.shape
-    figure = Figure(figsize=(1.0 + 0.9 * cols, 1.2 + min(0.18 * rows, 40)))
+    values = mastery.to_numpy(dtype=float)
+    figure = Figure(figsize=(1.6 + 0.9 * cols, 1.2 + 0.22 * rows))
     axes = figure.add_subplot()
-    image = axes.imshow(mastery.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=0, vmax=1)
+    image = axes.imshow(values, aspect="auto", cmap=CMAP, vmin=0, vmax=1)
     axes.set_xticks(range(cols), labels=list(mastery.columns), rotation=45, ha="right")
-    axes.set_yticks(range(rows), labels=list(mastery.index), fontsize=6 if rows > 40 else 8)
-    for (row, col), value in pd.DataFrame(mastery.to_numpy()).stack().items():
-        if value < pass_marks.get(mastery.columns[col], 0):
-            axes.plot(col, row, marker="x", color="black", markersize=4)
-    figure.colorbar(image, ax=axes, label="share of marks (x = below pass mark)")
-    return png(figure)
+    axes.set_yticks(range(rows), labels=list(mastery.index), fontsize=7)
+    marks = np.array([pass_marks.get(c, 0.0) for c in mastery.columns])
+    below = [Rectangle((col - 0.5, row - 0.5), 1, 1) for row, col in zip(*np.nonzero(values < marks))]
+    axes.add_collection(PatchCollection(below, facecolor="none", edgecolor="#d62728", linewidth=2))
+    for (row, col), value in np.ndenumerate(values):
+        if not np.isnan(value):
+            axes.text(col, row, f"{value:.0%}", ha="center", va="center", fontsize=7,
+                      color="white" if value < 0.5 else "black")
+    figure.colorbar(image, ax=axes, label="share of marks (outlined: below pass mark)")
+    return figure
 
 
-def facility_bars(table: pd.DataFrame) -> bytes:
+def mastery_bands(mastery: pd.DataFrame, pass_marks: Mapping[str, float]) -> Figure:
+    """Per competency, the share of trainees in each band of mastery, as one stacked
+    bar; a black bar marks the share below the competency's pass mark."""
+    competencies = list(mastery.columns)
+    figure = Figure(figsize=(9, 1.4 + 0.6 * len(competencies)))
+    axes = figure.add_subplot()
+    colours = colormaps[CMAP](np.linspace(0.05, 0.95, len(BAND_LABELS)))
+    shares = np.zeros((len(competencies), len(BAND_LABELS)))
+    below = np.zeros(len(competencies))
+    for index, competency in enumerate(competencies):
+        values = mastery[competency].dropna().to_numpy(dtype=float)
+        if len(values):
+            bands = np.digitize(np.clip(values, 0, 1), BAND_EDGES[1:-1])
+            shares[index] = np.bincount(bands, minlength=len(BAND_LABELS)) / len(values)
+            below[index] = np.mean(values < pass_marks.get(competency, 0.0))
+    left = np.zeros(len(competencies))
+    for band, label in enumerate(BAND_LABELS):
+        axes.barh(range(len(competencies)), shares[:, band], left=left, color=colours[band], label=label, height=0.7)
+        left += shares[:, band]
+    axes.vlines(below, np.arange(len(competencies)) - 0.42, np.arange(len(competencies)) + 0.42,
+                colors="black", linewidth=3, label="share below the pass mark")
+    counts = [int(round(b * mastery[c].notna().sum())) for b, c in zip(below, competencies)]
+    axes.set_yticks(range(len(competencies)), labels=[
+        f"{c} (pass mark {pass_marks.get(c, 0.0):.0%})\n{n} below ({b:.0%})" for c, n, b in zip(competencies, counts, below)])
+    axes.invert_yaxis()
+    axes.set_xlim(0, 1)
+    axes.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+    axes.set_xlabel(f"share of the {len(mastery)} trainees, by mastery band (share of the competency's marks)")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 - 0.1 / max(len(competencies), 1)), ncol=6,
+                fontsize=8, frameon=False)
+    return figure
+
+
+def facility_bars(table: pd.DataFrame) -> Figure:
     """Facility per scenario parameter value, one bar per (assignment, parameter=value)."""
     labels = [f"{r.assignment}: {r.parameter}={r.value} (n={r.n})" for r in table.itertuples()]
     figure = Figure(figsize=(7, 0.9 + 0.28 * len(labels)))
     axes = figure.add_subplot()
-    axes.barh(range(len(labels)), table["facility"], color="#55A868")
+    axes.barh(range(len(labels)), table["facility"], color=BAR_COLOUR)
     axes.set_yticks(range(len(labels)), labels=labels, fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 1)
     axes.set_xlabel("facility (mean mark / max mark)")
-    return png(figure)
+    return figure

@@ -8,6 +8,7 @@ import html
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,16 +18,28 @@ from course.assignments.tags import CellTags
 from . import figures
 from .gradesheets import COLUMNS as GRADING_COLUMNS
 from .items import POOR_DISCRIMINATION, item_statistics, reliability
-from .mastery import competency_mastery, critical_failures, facility_by_parameter
+from .mastery import competency_mastery, critical_failures, facility_by_parameter, trainees_to_act_on
 from .scores import Scores
+from .sortable import SCRIPT, sortable_table
+from .sortable import STYLE as SORTABLE_STYLE
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# Above this many trainees, one row per trainee is unreadable in a figure: the report
+# shows the distribution of mastery per competency and lists who is below a pass mark.
+HEATMAP_MAX_TRAINEES = 60
+# Above this many critical-item failures, the full list is left to the CSV file.
+LISTED_FAILURES_MAX = 200
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
 table{border-collapse:collapse;font-size:13px;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px}
 th{background:#f0f0f0}.note{color:#555;font-size:13px}.disclaimer{background:#fff4d6;padding:.6em;border-radius:4px}
-tr.poor td{background:#fde2e2}"""
+tr.poor td{background:#fde2e2}""" + SORTABLE_STYLE
 
 
-def _image(data: bytes, alt: str) -> str:
+def _image(figure: Figure, alt: str) -> str:
+    data = figures.png(figure)
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(data).decode()}">'
 
 
@@ -68,15 +81,46 @@ def build_tables(scores: Scores, tags: dict[tuple[str, str, str], CellTags]) -> 
     }
 
 
-def _critical_section(critical: pd.DataFrame, trainees: int) -> str:
-    """Failures per critical item, then every failure in a collapsible list."""
+def _critical_section(critical: pd.DataFrame, trainees: int, csv_name: str) -> str:
+    """Failures per critical item, then every failure in a collapsible list (in the CSV when long)."""
     if not len(critical):
         return "<p>None.</p>"
     per_item = (critical.groupby(["assignment", "grade_id"]).agg(failed=("student_id", "nunique"))
                 .reset_index().sort_values("failed", ascending=False))
     per_item["of_trainees"] = trainees
+    if len(critical) > LISTED_FAILURES_MAX:
+        return (_table(per_item) + f"<p class='note'>All {len(critical)} failures, by trainee, are in "
+                f"{html.escape(csv_name)}; the trainees are also in the table of trainees to act on below.</p>")
     return (_table(per_item) + f"<details><summary>All {len(critical)} failures, by trainee</summary>"
             f"{_table(critical)}</details>")
+
+
+def _mastery_section(mastery: pd.DataFrame, pass_marks: dict[str, float], csv_name: str) -> str:
+    """The heatmap for a small cohort; for a large one, the distribution per competency."""
+    marks = ", ".join(f"{k} {v:.0%}" for k, v in pass_marks.items())
+    if mastery.empty:
+        return "<h2>Competency mastery</h2><p>No tagged grade cells.</p>"
+    if len(mastery) <= HEATMAP_MAX_TRAINEES:
+        return ("<h2>Competency mastery per trainee</h2><p class='note'>Share of the marks available for each "
+                "competency, printed in each cell; a missing submission counts as 0. Outlined in red: below the "
+                f"competency's pass mark ({marks}).</p>"
+                + _image(figures.mastery_heatmap(mastery, pass_marks), "mastery heatmap"))
+    return ("<h2>Competency mastery across the cohort</h2><p class='note'>For each competency, the share of the "
+            f"{len(mastery)} trainees in each band of mastery (share of the competency's marks; a missing "
+            f"submission counts as 0); the black bar marks the share below the pass mark ({marks}). "
+            f"The full trainee x competency matrix is in {html.escape(csv_name)}.</p>"
+            + _image(figures.mastery_bands(mastery, pass_marks), "mastery per competency"))
+
+
+def _act_on_section(table: pd.DataFrame, pass_marks: dict[str, float], trainees: int) -> str:
+    """The trainees below a pass mark or with a failed critical item, sortable and searchable."""
+    head = (f"<h2>Trainees to act on</h2><p class='note'>{len(table)} of {trainees} trainees are below the pass "
+            "mark in at least one competency (in red) or failed a critical item. Click a heading to sort; "
+            "type to search.</p>")
+    if not len(table):
+        return head
+    return head + sortable_table(table, "act-on", {c: pass_marks.get(c, 0.0) for c in pass_marks if c in table},
+                                 "search trainees")
 
 
 def _item_sections(tables: dict[str, pd.DataFrame]) -> str:
@@ -103,22 +147,22 @@ def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path
     """
     tables = build_tables(scores, tags)
     tables["grading_notes"] = notes if notes is not None else pd.DataFrame(columns=GRADING_COLUMNS)
-    page = _page(scores, tables)
+    csv = {name: out.with_name(f"{out.stem}-{name.replace('_', '-')}.csv") for name in tables}
+    page = _page(scores, tables, {name: path.name for name, path in csv.items()})
     out.parent.mkdir(parents=True, exist_ok=True)
-    written = [out]
     for name, frame in tables.items():
-        path = out.with_name(f"{out.stem}-{name.replace('_', '-')}.csv")
-        frame.to_csv(path, index=False)
-        written.append(path)
+        frame.to_csv(csv[name], index=False)
     out.write_text(page, encoding="utf-8")
-    return written
+    return [out, *csv.values()]
 
 
-def _page(scores: Scores, tables: dict[str, pd.DataFrame]) -> str:
-    """The self-contained HTML report."""
+def _page(scores: Scores, tables: dict[str, pd.DataFrame], csv: dict[str, str]) -> str:
+    """The self-contained HTML report; ``csv`` names each table's CSV file."""
     kb = knowledge.load()
     pass_marks = {c.id: c.pass_mark for c in kb.competencies.values()}
     mastery = tables["mastery"].set_index("student_id")
+    assessed = {c: m for c, m in pass_marks.items() if c in mastery.columns}
+    act_on = trainees_to_act_on(mastery, assessed, tables["critical"], scores.frame)
     facility = tables["facility_by_parameter"]
     sections = [
         f"<h1>Cohort report</h1><p class='disclaimer'>{html.escape(DISCLAIMER)}</p>",
@@ -127,13 +171,11 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame]) -> str:
         "<h2>Score distribution per assignment</h2>",
         _image(figures.score_distributions(totals_percent(scores)), "score distributions"),
         _table(tables["distribution"]),
-        "<h2>Competency mastery per trainee</h2><p class='note'>Share of the marks available for each "
-        "competency; a missing submission counts as 0. x: below the competency's pass mark "
-        f"({', '.join(f'{k} {v:.0%}' for k, v in pass_marks.items())}).</p>",
-        _image(figures.mastery_heatmap(mastery, pass_marks), "mastery heatmap") if not mastery.empty else "<p>No tagged grade cells.</p>",
+        _mastery_section(mastery, assessed, csv["mastery"]),
+        _act_on_section(act_on, assessed, len(scores.students)),
         "<h2>Critical-item failures</h2><p class='note'>A critical item needs full marks; one failure "
         "blocks certification whatever the total.</p>",
-        _critical_section(tables["critical"], len(scores.students)),
+        _critical_section(tables["critical"], len(scores.students), csv["critical"]),
         "<h2>Submissions flagged or failed at grading</h2><p class='note'>What grading repaired, removed or "
         "could not run, from the grading sheets (reports/grading-ASSIGNMENT.csv): read these scores with it.</p>",
         _table(tables["grading_notes"]) if len(tables["grading_notes"]) else "<p>None: every submission was graded "
@@ -146,4 +188,4 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame]) -> str:
         (_image(figures.facility_bars(facility), "facility by parameter") + _table(facility)) if len(facility) else "<p>No scenario parameters.</p>",
     ]
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Cohort report</title>"
-            f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>")
+            f"<style>{STYLE}</style></head><body>{''.join(sections)}{SCRIPT}</body></html>")

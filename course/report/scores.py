@@ -1,6 +1,6 @@
 """Scores per trainee and grade cell, read from an nbgrader gradebook.
 
-One query joins nbgrader's tables through its own SQLAlchemy models; a trainee
+A few set-based queries read nbgrader's tables (:mod:`course.gradebook_tables`); a trainee
 with no submission for an assignment appears with ``submitted=False`` and score 0,
 so that every view can count or exclude them explicitly.
 """
@@ -34,29 +34,14 @@ class Scores:
 
 
 def load_scores(course: Course, db: str | None = None) -> Scores:
-    """Every trainee's score on every grade cell in the course's gradebook (or the one at URL ``db``)."""
-    from nbgrader import api
+    """Every trainee's score on every grade cell in the course's gradebook (or the one at
+    URL ``db``), in four set-based queries (:mod:`course.gradebook_tables`)."""
+    from course.gradebook_tables import CELL_COLUMNS, GRADE_COLUMNS, read_gradebook
 
-    with api.Gradebook(course.gradebook(db), course.course_id) as gb:
-        cells = pd.DataFrame(
-            gb.db.query(api.Assignment.name, api.Notebook.name, api.GradeCell.name, api.GradeCell.max_score)
-            .join(api.Notebook, api.Notebook.assignment_id == api.Assignment.id)
-            .join(api.GradeCell, api.GradeCell.notebook_id == api.Notebook.id)
-            .all(),
-            columns=["assignment", "notebook", "grade_id", "max_score"],
-        )
-        graded = pd.DataFrame(
-            gb.db.query(api.SubmittedAssignment.student_id, api.Assignment.name, api.Notebook.name,
-                        api.GradeCell.name, api.Grade.score)
-            .join(api.SubmittedNotebook, api.Grade.notebook_id == api.SubmittedNotebook.id)
-            .join(api.SubmittedAssignment, api.SubmittedNotebook.assignment_id == api.SubmittedAssignment.id)
-            .join(api.Assignment, api.SubmittedAssignment.assignment_id == api.Assignment.id)
-            .join(api.Notebook, api.SubmittedNotebook.notebook_id == api.Notebook.id)
-            .join(api.GradeCell, api.Grade.cell_id == api.GradeCell.id)
-            .all(),
-            columns=["student_id", "assignment", "notebook", "grade_id", "score"],
-        )
-        roster = pd.DataFrame({"student_id": [s.id for s in gb.students]})
+    rows = read_gradebook(course.gradebook(db))
+    cells = pd.DataFrame.from_records(rows.cells, columns=list(CELL_COLUMNS))
+    graded = pd.DataFrame.from_records(rows.grades, columns=list(GRADE_COLUMNS)).drop(columns="graded")
+    roster = pd.DataFrame({"student_id": [row[0] for row in rows.students]})
     keys = ["student_id", "assignment", "notebook", "grade_id"]
     frame = roster.merge(cells, how="cross").merge(graded, on=keys, how="left")
     frame["submitted"] = frame["score"].notna()
