@@ -13,7 +13,7 @@ tampering (dropping the triggers first) is what ``verify --registry`` detects.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +23,7 @@ from sqlalchemy import (
     Column, Integer, MetaData, String, Table, Text, create_engine, event, insert, inspect, select, text, update,
 )
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 
 from .chain import GENESIS, Record, canonical_json, chain_problems, record_hash
 from .errors import CertificationError
@@ -126,6 +126,7 @@ class Transaction:
 
     def __init__(self, conn: Connection, actor: str) -> None:
         self._conn, self.actor = conn, actor
+        self.appended: list[Record] = []
 
     def records(self, *, kind: str | None = None, trainee: str | None = None,
                 certificate_id: str | None = None) -> list[Record]:
@@ -152,11 +153,22 @@ class Transaction:
                 f"{head.seq} is the last: run `mesocourse verify --registry`"
             ) from None
         self._conn.execute(update(head_table).where(head_table.c.id == 1).values(seq=record.seq, hash=record.hash))
+        self.appended.append(record)
         return record
 
 
+BeforeCommit = Callable[[Connection, list[Record]], None]
+
+
 class Registry:
-    """A registry database. ``create=False`` refuses to create one (for read-only commands)."""
+    """A registry database. ``create=False`` refuses to create one (for read-only commands).
+
+    ``before_commit``, when set, runs at the end of every transaction that appended
+    records, still under the write lock (the signed checkpoint, ``checkpoints``);
+    if it raises, the transaction is rolled back.
+    """
+
+    before_commit: BeforeCommit | None = None
 
     def __init__(self, url: str, *, create: bool) -> None:
         parsed = _parse_url(url)
@@ -172,7 +184,7 @@ class Registry:
             self._open(create)
         except BaseException as error:
             self.engine.dispose()
-            if isinstance(error, OperationalError):
+            if isinstance(error, DatabaseError):  # e.g. "file is not a database"
                 raise CertificationError(f"cannot open registry {self.display_url}: {error.orig}") from None
             raise
 
@@ -193,7 +205,10 @@ class Registry:
         """A locked transaction: committed when the block ends, rolled back on error."""
         with self.engine.begin() as conn:
             _lock_chain(conn)
-            yield Transaction(conn, actor)
+            tx = Transaction(conn, actor)
+            yield tx
+            if tx.appended and self.before_commit is not None:
+                self.before_commit(conn, tx.appended)
 
     def records(self, *, kind: str | None = None, trainee: str | None = None,
                 certificate_id: str | None = None) -> list[Record]:

@@ -18,12 +18,14 @@ from pathlib import Path
 from course.assignments.tags import CellTags
 from course.knowledge import KnowledgeBase, load
 
-from ..certificates import certificate_payload, new_certificate_id, write_certificate
+from ..certificates import certificate_payload, new_certificate_id
 from ..decide import decide
 from ..errors import CertificationError
 from ..gradebook import Cohort, ItemKey, Trainee, read_cohort
 from ..history import latest_per_trainee, observations
+from ..issuing import course_issuer, publish_certificate, publish_revocations
 from ..items import course_items
+from ..keys import Issuer
 from ..registry import CERTIFICATE, DECISION, STANDARD_SET, Registry
 from ..standard_setting import pass_marks
 from .common import add_day, add_registry, day, open_registry, reporting_errors
@@ -50,6 +52,12 @@ class Session:
     on: date
     out: Path
     course: str
+    issuer: Issuer | None  # signs credentials when the clinic has keys
+
+    @property
+    def assessments(self) -> list[tuple[str, str]]:
+        """(assignment, decision day) for every assessed assignment, the credentials' evidence."""
+        return [(name, self.on.isoformat()) for name in sorted({key[0] for key in self.items})]
 
 
 def _certify_one(registry: Registry, actor: str, trainee: Trainee, s: Session) -> str:
@@ -82,8 +90,8 @@ def _certify_one(registry: Registry, actor: str, trainee: Trainee, s: Session) -
             certificate = tx.append(CERTIFICATE, certificate_payload(
                 decision, certificate_id, framework, record.seq, supersedes, sources,
             ), trainee=trainee.id, certificate_id=certificate_id)
-            pdf, html = write_certificate(certificate, s.out)
-            print(f"  certificate {certificate_id} (record {certificate.seq}): {pdf}, {html}")
+            written = publish_certificate(certificate, record, history, s.assessments, framework, s.out, s.issuer)
+            print(f"  certificate {certificate_id} (record {certificate.seq}): {', '.join(map(str, written))}")
     return decision.outcome
 
 
@@ -97,8 +105,14 @@ def run(args: argparse.Namespace) -> int:
     if not cohort.trainees:
         raise CertificationError(f"gradebook {cohort.gradebook} has no students")
     session = Session(kb, course_items(args.course, kb.competencies), cohort, on,
-                      args.out or args.course / "certification" / "certificates", str(args.course.resolve()))
+                      args.out or args.course / "certification" / "certificates", str(args.course.resolve()),
+                      course_issuer(args.course))
     with open_registry(args, create=True) as registry:
         outcomes = Counter(_certify_one(registry, args.by, trainee, session) for trainee in cohort.trainees)
+        status_list = publish_revocations(session.issuer, registry.records())
+    if status_list is None:
+        print("no issuer keys: certificates have no signed credential (run `mesocourse keys init` first)")
+    else:
+        print(f"signed credentials, status list {status_list} and checkpoint {session.issuer.checkpoint_file}")
     print(", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())) + f" ({registry.display_url})")
     return 0

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from ..checkpoints import guard
 from ..dates import parse_day
 from ..errors import CertificationError
+from ..keys import Issuer, issuer_folder
 from ..registry import ENV_VAR, Registry, registry_url
 
 Run = Callable[[argparse.Namespace], int]
@@ -44,12 +46,14 @@ def day(args: argparse.Namespace) -> date:
 
 
 def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
-    """The registry the options name, refused if tampered (``verify`` reports the details)."""
+    """The registry the options name, refused if tampered or if it disagrees with the
+    issuer's signed checkpoint (``verify`` reports the details); writers sign checkpoints."""
     if getattr(args, "by", None) is not None and not args.by.strip():
         raise CertificationError("--by: give the name of who records this")
     registry = Registry(registry_url(args.registry, args.course), create=create)
     try:
         registry.require_intact()
+        guard(registry, Issuer(issuer_folder(args.course)), writer=getattr(args, "by", None) is not None)
     except CertificationError:
         registry.close()
         raise

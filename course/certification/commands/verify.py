@@ -3,17 +3,26 @@
 A certificate is valid, expired, revoked or unknown; before any of that, the whole
 registry's hash chain is checked, and a broken chain makes the answer "registry
 tampered". Exit status: 0 valid or intact, 1 expired/revoked/unknown/code
-mismatch, 3 tampered.
+mismatch, 3 tampered. A registry is also checked against a signed checkpoint
+(``--checkpoint FILE``, or the issuer's own when it exists): records removed from
+the end, a rewritten chain, records appended without the key, and an edited
+checkpoint file are tampering too. ``--credential FILE.jwt`` verifies a signed
+credential offline, without any database (``verify_credential``).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from ..checkpoints import Checkpoint, checkpoint_problems, read_checkpoint
+from ..chain import Record
 from ..errors import CertificationError
+from ..keys import BadSignature, Issuer, issuer_folder, load_jwks
 from ..history import VALID, certificates
 from ..registry import ENV_VAR, Registry, registry_url
 from .common import add_course, add_day, day, reporting_errors
+from .verify_credential import add_credential_arguments, verify_credential_file
 
 TAMPERED = 3
 
@@ -24,8 +33,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="without CERT_ID: check every record of the registry; URL: which registry "
                         f"(default: ${ENV_VAR}, else DIR/certification/registry.db)")
     parser.add_argument("--code", metavar="CODE", help="verification code printed on the certificate, to compare")
+    parser.add_argument("--checkpoint", nargs="?", const="", metavar="FILE",
+                        help="also check the registry against a signed checkpoint (default FILE: the issuer's "
+                        "public/checkpoint.jwt, which is used whenever it exists)")
+    add_credential_arguments(parser)
     add_day(parser, "check validity on this day (default: today)")
     add_course(parser)
+
+
+def checkpoint_check(args: argparse.Namespace, records: list[Record]) -> tuple[Checkpoint | None, list[str]]:
+    """(the checkpoint used, how the records disagree with it): ``--checkpoint FILE``,
+    else the issuer's own checkpoint when there is one."""
+    issuer = Issuer(issuer_folder(args.course))
+    path = Path(args.checkpoint) if args.checkpoint else issuer.checkpoint_file
+    if args.checkpoint is None and not path.exists():
+        return None, []
+    keys = load_jwks(args.issuer_keys or issuer.jwks_file)
+    checkpoint = read_checkpoint(path, keys)
+    return checkpoint, checkpoint_problems(checkpoint, records)
 
 
 def _normalised(code: str) -> str:
@@ -34,10 +59,18 @@ def _normalised(code: str) -> str:
 
 @reporting_errors
 def run(args: argparse.Namespace) -> int:
+    if args.credential is not None:
+        return verify_credential_file(args)
     if args.certificate is None and args.registry is None:
-        raise CertificationError("give CERT_ID, or --registry to check every record")
+        raise CertificationError("give CERT_ID, --registry to check every record, or --credential FILE.jwt")
     with Registry(registry_url(args.registry or None, args.course), create=False) as registry:
         records, problems = registry.check()
+    try:
+        checkpoint, against = checkpoint_check(args, records)
+    except BadSignature as error:
+        print(f"checkpoint tampered: {error}")
+        return TAMPERED
+    problems += against
     if problems:
         print(f"registry tampered: {registry.display_url} ({len(records)} records)")
         for problem in problems:
@@ -46,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     if args.certificate is None:
         head = records[-1].hash if records else "(empty)"
         print(f"registry intact: {len(records)} records, chain head {head} ({registry.display_url})")
+        if checkpoint is not None:
+            print(f"  matches the signed checkpoint: {checkpoint.describe()}")
         return 0
     certificate = certificates(records).get(args.certificate.strip())
     if certificate is None:
