@@ -185,3 +185,20 @@ def test_a_file_that_is_not_a_database_is_one_clear_error(command: list[str], tm
     assert code == 2 and "Traceback" not in out
     assert out.strip() == f"error: cannot open registry sqlite:///{notes}: file is not a database"
     assert notes.read_text() == "clinic notes, not a database\n" * 200
+
+
+def test_losing_the_private_key_loses_no_record(course: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.rmtree(course / "certification" / "keys")
+    assert with_checkpoint(course, capsys)[0] == 0  # everything still verifies
+    for credential in (course / "certification" / "certificates").glob("MC-*.jwt"):
+        assert run(capsys, "verify", "--credential", str(credential), "--course", str(course))[0] == 0
+    observe = ("observe", "t1", "--procedure", "facial_session", "--assessor", "Dr A", "--entrustment", "3",
+               "--date", "2024-02-01", "--course", str(course), "--by", "me")
+    code, out = run(capsys, *observe)
+    assert code == 2 and "the issuer's private key is missing" in out and "mesocourse keys rotate" in out
+    assert len(rows(db(course))) == 14
+    code, out = run(capsys, "keys", "rotate", "--course", str(course))
+    assert code == 0 and "the lost key's public part stays published" in out
+    assert run(capsys, *observe)[0] == 0
+    code, out = with_checkpoint(course, capsys)
+    assert code == 0 and "matches the signed checkpoint: record 15" in out

@@ -125,3 +125,8 @@ def guard(registry: Any, issuer: Issuer, *, writer: bool) -> None:
             "refusing to use it:\n  " + "\n  ".join(problems))
     if writer and issuer.initialised:
         registry.before_commit = Checkpointer(issuer)
+    elif writer and issuer.checkpoint_file.exists():
+        raise CertificationError(
+            f"{issuer.keys_dir}: the issuer's private key is missing, so new records could not be signed "
+            "(and would look forged); restore the keys folder from its backup, or run `mesocourse keys rotate` "
+            "to sign with a new key (the registry and every published key stay as they are)")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,10 +54,13 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def write_public(path: Path, text: str) -> None:
-    """Replace a published file in one step (readers never see half a file)."""
+    """Replace a published file in one step (readers never see half a file; two
+    writers at once each replace it whole)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(temporary, 0o644)  # published: readable by all
     os.replace(temporary, path)
 
 
@@ -125,10 +129,13 @@ class Issuer:
         write_public(self.profile_file, json.dumps(profile, indent=2, ensure_ascii=False) + "\n")
         return self._new_key()
 
-    def rotate(self) -> tuple[str, str]:
-        """A new active key; the old private key stays (unused), its public key stays published."""
-        old = self.active_kid()
-        return old, self._new_key()
+    def rotate(self) -> tuple[str | None, str]:
+        """(old kid, new kid): a new active key; the old private key stays (unused), its public
+        key stays published. Also the way back after losing the private keys (old kid None):
+        the registry and every published key are untouched."""
+        if not self.jwks_file.exists():
+            raise CertificationError(f"{self.folder}: no issuer keys to rotate (run `mesocourse keys init`)")
+        return (self.active_kid() if self.initialised else None), self._new_key()
 
     def _new_key(self) -> str:
         from joserfc.jwk import OKPKey

@@ -9,6 +9,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from course.certification.keys import Issuer, issuer_folder
+
+
+DEMO_ISSUER = {"name": "mesocourse demo clinic (synthetic)", "url": "https://clinic.example/mesocourse",
+               "email": "certificates@clinic.example"}
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("demo-course"), metavar="DIR",
@@ -66,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
     report = out / "reports" / "cohort-report.html"
     render(load_scores(default_db_url(out)), course_tags(out), report)
     print(f"written {report.relative_to(out)} and its CSV tables")
-    step("6/6 certification (synthetic observed practice, then decisions)")
+    step("6/6 certification (issuer keys, synthetic observed practice, decisions, signed credentials)")
+    issuer = Issuer(issuer_folder(out))
+    print(f"issuer key {issuer.init(**DEMO_ISSUER)} for {DEMO_ISSUER['name']} (keys in {issuer.keys_dir})")
     print(f"recorded {record_observations(out, trainees)} observations")
     code = mesocourse(["certify", "--course", str(out), "--by", "mesocourse demo"])
     print(f"\nDone in {time.monotonic() - started:.0f} s. Where to look:")
@@ -74,7 +82,11 @@ def run(args: argparse.Namespace) -> int:
         ("cohort report (open in a browser)", report),
         ("grading sheets, one per assignment", out / "reports" / "grading-<assignment>.csv"),
         ("feedback for each trainee", out / "feedback" / "<trainee>" / "<assignment>"),
-        ("certificates (PDF and HTML)", out / "certification" / "certificates"),
+        ("certificates (PDF and HTML with a QR code, signed Open Badges credential .jwt)",
+         out / "certification" / "certificates"),
+        ("what the clinic publishes (jwks.json, issuer.json, status-list.jwt, checkpoint.jwt)", issuer.public_dir),
+        ("an employer verifies offline", "mesocourse verify --credential CERT.jwt --issuer-keys jwks.json "
+         "--status-list status-list.jwt"),
         ("the gradebook (nbgrader export, formgrader)", out / "gradebook.db"),
         ("the certification registry (mesocourse verify --registry --course DIR)", out / "certification" / "registry.db"),
     ):

@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"publish {issuer.public_dir} at {args.url.rstrip('/')}/ (jwks.json, issuer.json)")
     elif args.action == "rotate":
         old, new = issuer.rotate()
-        print(f"now signing with {new}; {old} stays published in {issuer.jwks_file} so what it signed still verifies")
+        kept = f"{old} stays" if old else "the lost key's public part stays"
+        print(f"now signing with {new}; {kept} published in {issuer.jwks_file} so what it signed still verifies")
     else:
         profile = issuer.profile()
         print(f"issuer: {profile['name']} <{profile['email']}> {profile['url']}")
