@@ -209,6 +209,10 @@ def test_valid_offline_without_any_database(offline: Path, capsys: pytest.Captur
     assert "awarded to Zoë Øre; issued by Clinique Test" in out and "Entrustment level: 3 (indirect supervision)" in out
     assert "revocation checked against the status list" in out
     assert not list(offline.rglob("*.db"))
+    code, out = offline_verify(capsys, offline, "--trainee-id", "zoe")
+    assert code == 0 and "the trainee ID zoe matches the credential's holder" in out
+    code, out = offline_verify(capsys, offline, "--trainee-id", "bo")
+    assert code == 1 and "does NOT match" in out
 
 
 def test_expired_and_not_yet_valid(offline: Path, course: Path, capsys: pytest.CaptureFixture[str]) -> None:

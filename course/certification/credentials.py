@@ -50,12 +50,16 @@ def _timestamp(day: str) -> str:
     return midnight(day).isoformat().replace("+00:00", "Z")
 
 
+def identity_hash(trainee: str, salt: str) -> str:
+    """Open Badges ``IdentityHash``: SHA-256 over the identifier followed by the salt."""
+    return "sha256$" + hashlib.sha256(f"{trainee}{salt}".encode("utf-8")).hexdigest()
+
+
 def identity(trainee: str, name: str, salt: str) -> list[dict[str, Any]]:
     """The trainee as Open Badges identity objects: salted hash of the ID, and the name."""
-    digest = hashlib.sha256(f"{trainee}{salt}".encode("utf-8")).hexdigest()
     return [
         {"type": "IdentityObject", "identityType": "identifier", "hashed": True,
-         "identityHash": f"sha256${digest}", "salt": salt},
+         "identityHash": identity_hash(trainee, salt), "salt": salt},
         {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": name},
     ]
 

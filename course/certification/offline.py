@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .credentials import midnight
+from .credentials import identity_hash, midnight
 from .errors import CertificationError
 from .history import EXPIRED, REVOKED, VALID
 from .keys import verify_signed
@@ -67,3 +67,11 @@ def check_credential(token: str, keys: Any, on: date, status_list: str | None = 
         verdict.status = REVOKED
     verdict.notes.append(f"revocation checked against the status list signed {listed.get('validFrom')}")
     return verdict
+
+
+def holder_matches(credential: dict[str, Any], trainee_id: str) -> bool:
+    """Whether ``trainee_id`` is the one hashed (with its salt) into the credential's subject."""
+    for entry in credential.get("credentialSubject", {}).get("identifier", []):
+        if entry.get("hashed") and entry.get("identityType") == "identifier":
+            return entry.get("identityHash") == identity_hash(trainee_id.strip(), entry.get("salt", ""))
+    return False

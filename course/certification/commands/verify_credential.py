@@ -12,7 +12,8 @@ from pathlib import Path
 from ..errors import CertificationError
 from ..history import VALID
 from ..keys import BadSignature, Issuer, issuer_folder, load_jwks
-from ..offline import check_credential
+from ..offline import check_credential, holder_matches
+from .common import day
 
 TAMPERED = 3
 
@@ -24,6 +25,8 @@ def add_credential_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the issuer's published jwks.json (default: the issuer's public/jwks.json)")
     parser.add_argument("--status-list", type=Path, metavar="FILE",
                         help="the issuer's signed status list, to check revocation")
+    parser.add_argument("--trainee-id", metavar="ID",
+                        help="the holder's trainee ID, checked against the credential's salted hash")
 
 
 def _read(path: Path, what: str) -> str:
@@ -47,21 +50,20 @@ def _describe(credential: dict) -> list[str]:
 
 
 def _results(subject: dict) -> list[str]:
+    """One line per result: the result description's name and the value or level reached."""
     descriptions = {d["id"]: d for d in subject.get("achievement", {}).get("resultDescription", [])}
+    levels = {level["id"]: f"{level['level']} ({level['name']})"
+              for described in descriptions.values() for level in described.get("rubricCriterionLevel", [])}
     lines = []
     for result in subject.get("result", []):
         described = descriptions.get(result.get("resultDescription"), {})
-        value = result.get("value") or descriptions.get(result.get("achievedLevel"), {}).get("name") or next(
-            (f"{level['level']} ({level['name']})" for level in described.get("rubricCriterionLevel", [])
-             if level["id"] == result.get("achievedLevel")), "")
-        unit = "%" if described.get("resultType") == "Percent" else ""
-        lines.append(f"{described.get('name', 'result')}: {value}{unit}")
+        value = result.get("value") or levels.get(result.get("achievedLevel"), "?")
+        lines.append(f"{described.get('name', 'result')}: {value}{'%' if described.get('resultType') == 'Percent' else ''}")
     return lines
 
 
 def verify_credential_file(args: argparse.Namespace) -> int:
-    from .common import day
-
+    """Print the verdict on ``--credential`` and return the exit status."""
     keys_file = args.issuer_keys or Issuer(issuer_folder(args.course)).jwks_file
     keys = load_jwks(keys_file)
     token = _read(args.credential, "credential")
@@ -77,4 +79,9 @@ def verify_credential_file(args: argparse.Namespace) -> int:
         print(line)
     for note in verdict.notes:
         print(f"  note: {note}")
+    if args.trainee_id is not None:
+        if not holder_matches(verdict.credential, args.trainee_id):
+            print(f"  the trainee ID {args.trainee_id} does NOT match the credential's holder")
+            return 1
+        print(f"  the trainee ID {args.trainee_id} matches the credential's holder")
     return 0 if verdict.status == VALID else 1
