@@ -87,6 +87,13 @@ def test_private_keys_are_owner_only_and_never_published(course: Path) -> None:
     assert profile["name"] == "Clinique Test" and profile["email"] == "certificates@clinic.example"
 
 
+def test_keys_show(course: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["keys", "show", "--course", str(course)]) == 0
+    kid = Issuer(course / "certification").active_kid()
+    assert f"issuer: Clinique Test <certificates@clinic.example> {BASE_URL}\nactive key: {kid}" in capsys.readouterr().out
+
+
 def test_keys_init_twice_refuses_and_changes_nothing(course: Path, capsys: pytest.CaptureFixture[str]) -> None:
     keys = course / "certification" / "keys"
     before = {f.name: f.read_bytes() for f in keys.iterdir()}
