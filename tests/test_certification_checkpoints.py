@@ -11,11 +11,12 @@ import base64
 import json
 import shutil
 import sqlite3
+import subprocess
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from certification_builders import Trainee, issuing_course, rows, tamper
+from certification_builders import ISSUER, Trainee, build_course, issuing_course, mesocourse_command, observe_all, rows, tamper
 
 from course.certification.chain import record_hash
 from course.cli import main
@@ -202,3 +203,26 @@ def test_losing_the_private_key_loses_no_record(course: Path, capsys: pytest.Cap
     assert run(capsys, *observe)[0] == 0
     code, out = with_checkpoint(course, capsys)
     assert code == 0 and "matches the signed checkpoint: record 15" in out
+
+
+def test_two_instructors_certifying_at_once_keep_registry_and_checkpoint_in_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each appending transaction signs under the registry's write lock, so two
+    processes never leave a checkpoint the other's records contradict."""
+    trainees = [Trainee(f"r{n}") for n in range(6)]
+    course = build_course(tmp_path / "course", trainees)
+    assert main(["keys", "init", "--course", str(course), *ISSUER]) == 0
+    for trainee in trainees:
+        observe_all(f"sqlite:///{db(course)}", trainee.id, course=course)
+    runs = [subprocess.Popen(mesocourse_command("certify", "--course", str(course), "--date", "2024-03-01", "--by", who),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for who in ("Instructor A", "Instructor B")]
+    for process in runs:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, out + err
+    code, out = with_checkpoint(course, capsys)
+    assert code == 0 and "matches the signed checkpoint" in out
+    certificates = rows(db(course), "kind = 'certificate'")
+    assert len(certificates) == 6  # nobody certified twice
+    assert all((course / "certification" / "certificates" / f"{c['certificate_id']}.jwt").is_file() for c in certificates)

@@ -8,7 +8,8 @@ time) with the issuer's key, before its transaction commits, and writes it to
 ``public/checkpoint.jwt`` outside the database; ``mesocourse registry checkpoint
 --witness DIR`` copies it to a witness. Checking a registry against a checkpoint
 finds what the chain cannot: a head moved back, a chain rewritten, records
-appended without the key.
+appended without the key. Checkpoints are written and compared with the records
+while the registry's write lock is held, so a check never sees one without the other.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class Checkpointer:
 def guard(registry: Any, issuer: Issuer, *, writer: bool) -> None:
     """Refuse a registry that disagrees with the issuer's checkpoint; for a writer with
     a key, sign a new checkpoint at the end of each appending transaction."""
-    problems = registry_problems(issuer, registry.records())
+    _, problems = registry.check(lambda records: registry_problems(issuer, records))
     if problems:
         raise CertificationError(
             f"registry {registry.display_url} does not match the signed checkpoint {issuer.checkpoint_file}; "

@@ -216,15 +216,20 @@ class Registry:
         with self.transaction() as tx:
             return tx.records(kind=kind, trainee=trainee, certificate_id=certificate_id)
 
-    def check(self) -> tuple[list[Record], list[str]]:
-        """(every record, every break in the hash chain); no problems means intact."""
+    def check(self, also: Callable[[list[Record]], list[str]] | None = None) -> tuple[list[Record], list[str]]:
+        """(every record, every break in the hash chain); no problems means intact.
+
+        ``also`` adds the problems of another check of the same records, run while
+        writers are locked out (the signed checkpoint, written by writers under the lock).
+        """
         with self.engine.begin() as conn:
             _lock_chain(conn)
             records = _read_records(conn)
             head = conn.execute(select(head_table.c.seq, head_table.c.hash).where(head_table.c.id == 1)).one_or_none()
+            more = also(records) if also is not None else []
         if head is None:
-            return records, ["the chain head row is missing (deleted)"]
-        return records, chain_problems(records, head.seq, head.hash)
+            return records, ["the chain head row is missing (deleted)", *more]
+        return records, chain_problems(records, head.seq, head.hash) + more
 
     def require_intact(self) -> None:
         """Refuse to use a tampered registry: raise with every problem listed."""

@@ -41,16 +41,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_course(parser)
 
 
-def checkpoint_check(args: argparse.Namespace, records: list[Record]) -> tuple[Checkpoint | None, list[str]]:
-    """(the checkpoint used, how the records disagree with it): ``--checkpoint FILE``,
-    else the issuer's own checkpoint when there is one."""
+def checkpoint_check(args: argparse.Namespace, records: list[Record], used: list[Checkpoint]) -> list[str]:
+    """How the records disagree with ``--checkpoint FILE``, else with the issuer's own
+    checkpoint when there is one; the checkpoint is appended to ``used``."""
     issuer = Issuer(issuer_folder(args.course))
     path = Path(args.checkpoint) if args.checkpoint else issuer.checkpoint_file
     if args.checkpoint is None and not path.exists():
-        return None, []
-    keys = load_jwks(args.issuer_keys or issuer.jwks_file)
-    checkpoint = read_checkpoint(path, keys)
-    return checkpoint, checkpoint_problems(checkpoint, records)
+        return []
+    used.append(read_checkpoint(path, load_jwks(args.issuer_keys or issuer.jwks_file)))
+    return checkpoint_problems(used[0], records)
 
 
 def _normalised(code: str) -> str:
@@ -63,14 +62,14 @@ def run(args: argparse.Namespace) -> int:
         return verify_credential_file(args)
     if args.certificate is None and args.registry is None:
         raise CertificationError("give CERT_ID, --registry to check every record, or --credential FILE.jwt")
-    with Registry(registry_url(args.registry or None, args.course), create=False) as registry:
-        records, problems = registry.check()
+    used: list[Checkpoint] = []
     try:
-        checkpoint, against = checkpoint_check(args, records)
+        with Registry(registry_url(args.registry or None, args.course), create=False) as registry:
+            records, problems = registry.check(lambda records: checkpoint_check(args, records, used))
     except BadSignature as error:
         print(f"checkpoint tampered: {error}")
         return TAMPERED
-    problems += against
+    checkpoint = used[0] if used else None
     if problems:
         print(f"registry tampered: {registry.display_url} ({len(records)} records)")
         for problem in problems:
