@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..checkpoints import Checkpoint, checkpoint_problems, read_checkpoint
 from ..chain import Record
+from ..checkpoints import Checkpoint, checkpoint_problems, read_checkpoint
 from ..errors import CertificationError
-from ..keys import BadSignature, Issuer, issuer_folder, load_jwks
 from ..history import VALID, certificates
+from ..keys import BadSignature, Issuer, issuer_folder, load_jwks
 from ..registry import ENV_VAR, Registry, registry_url
 from .common import add_course, add_day, day, reporting_errors
 from .verify_credential import add_credential_arguments, verify_credential_file
