@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader's generate_assignment runs `alembic`: the venv's bin/ must be on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup test demo lab app release bench clean
+.PHONY: setup lint test demo lab app release bench clean
 
 setup: $(STAMP)
 
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/mypy
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

@@ -34,6 +34,9 @@ c.GenerateAssignment.preprocessors = [
 
 # Autograde: once nbgrader has restored the read-only cells, keep only plain answers
 # (`name = <literal>`) in every other code cell, so a submission cannot patch the tests.
+# Deleted grade cells are put back (else the submission stays "needs manual grading");
+# a put-back cell differs from its source, so LiteralAnswers scores it 0.
+c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",

@@ -85,9 +85,10 @@ def cohort(folder: Path, trainees: int, assignment: str) -> list[str]:
 
 
 def scores(folder: Path, assignment: str) -> dict[tuple[str, str], float]:
-    from course.report.scores import default_db_url, load_scores
+    from course.coursedir import Course
+    from course.report.scores import load_scores
 
-    frame = load_scores(default_db_url(folder)).submitted()
+    frame = load_scores(Course.open(folder)).submitted()
     frame = frame[frame["assignment"] == assignment]
     return {(r.student_id, r.grade_id): round(r.score, 6) for r in frame.itertuples()}
 

@@ -1,3 +1,5 @@
-from course.cli import main
 import sys
+
+from course.cli import main
+
 sys.exit(main())

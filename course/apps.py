@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from course.errors import MesocourseError
 from course.paths import NOTEBOOKS
 
 SCENARIO_MODULES = ("03", "04", "06", "07", "08")
@@ -33,7 +34,7 @@ def app_folder(target: Path, modules: tuple[str, ...] = APPS, notebooks: Path = 
             continue
         matches = sorted(notebooks.glob(f"{module}_*.ipynb"))
         if not matches:
-            raise ValueError(f"no notebook for module {module} in {notebooks}")
+            raise MesocourseError(f"--modules: no notebook for module {module} in {notebooks}")
         copies.append(Path(shutil.copy2(matches[0], target / matches[0].name)))
     return copies
 

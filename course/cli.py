@@ -2,6 +2,11 @@
 
 A feature module exposes ``add_arguments(parser)`` and ``run(args) -> int``; it
 is imported only when its command is used, so ``mesocourse --help`` stays fast.
+Commands parse their arguments, call the feature's API and print; errors are
+reported here, once, as one line on stderr with the exit status of the error
+contract (:mod:`course.errors`): 0 success, 1 a check or verification said no,
+2 bad input or usage (an unusable option, folder or file, one the system refuses
+to read or write included), 3 tampering detected.
 """
 
 from __future__ import annotations
@@ -9,7 +14,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import NoReturn
 
+from course.errors import BAD_INPUT, MesocourseError
 from course.startup import skip_unused_imports
 
 # name -> (module, one-line help)
@@ -33,9 +40,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (then exit status 2, as argparse does)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the ``chosen`` command's module is imported (all when None)."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="mesocourse",
         description="Mesotherapy training and competency toolkit "
         "(training material from cited sources, not clinical guidance).",
@@ -54,12 +68,23 @@ def main(argv: list[str] | None = None) -> int:
     skip_unused_imports()
     argv = sys.argv[1:] if argv is None else argv
     chosen = next((arg for arg in argv if arg in COMMANDS), "")
-    args = build_parser(chosen).parse_args(argv)
     try:
+        args = build_parser(chosen).parse_args(argv)
         return int(args._run(args) or 0)
+    except MesocourseError as error:
+        return _report(chosen, str(error), error.exit_code)
+    except OSError as error:  # the system refused a path we were given: unwritable, missing, not a folder
+        where = f"{error.filename}: " if error.filename else ""
+        return _report(chosen, f"{where}{error.strerror or error}", BAD_INPUT)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _report(command: str, message: str, code: int) -> int:
+    """Print an error as one line on stderr; return its exit status."""
+    print(f"mesocourse {command}: error: {' '.join(message.split())}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

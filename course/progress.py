@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from course import knowledge
+from course.errors import MesocourseError
 
 try:
     import fcntl
@@ -49,7 +50,7 @@ SETTINGS = {"target_retention": (0.7, 0.99)}  # name -> allowed range (inclusive
 SUMMARY_COLUMNS = ["level", "id", "name", "items_attempted", "items_correct", "share", "attempts", "latest", "pass_mark"]
 
 
-class AttemptsError(ValueError):
+class AttemptsError(MesocourseError, ValueError):
     """The attempts file exists but is not a readable record of attempts."""
 
     def __init__(self, path: Path, message: str) -> None:

@@ -86,9 +86,10 @@ def protocol(protocol_id: str) -> schema.Protocol:
 
 def session_range(proto: schema.Protocol) -> tuple[int, int] | None:
     """Total sessions the protocol allows, or None when a period decides it."""
-    if any(phase.sessions is None for phase in proto.phases):
+    ranges = [phase.sessions for phase in proto.phases if phase.sessions is not None]
+    if len(ranges) < len(proto.phases):
         return None
-    return sum(p.sessions[0] for p in proto.phases), sum(p.sessions[1] for p in proto.phases)  # type: ignore[index]
+    return sum(low for low, _ in ranges), sum(high for _, high in ranges)
 
 
 # --- planning ----------------------------------------------------------------
@@ -103,6 +104,13 @@ def _phase_dates(phase: schema.Phase, start: date, count: int | None, interval: 
     else:  # only a span is given: spread the sessions evenly over the shortest span
         step = math.ceil(phase.span_days[0] / (count - 1)) if count > 1 else 0  # type: ignore[index]
     return [start + timedelta(days=step * k) for k in range(count)]
+
+
+def _counted_sessions(phase: schema.Phase, proto_id: str) -> tuple[int, int]:
+    """The session range of a phase before the last: only the last may run for a period instead."""
+    if phase.sessions is None:
+        raise ValueError(f"protocol '{proto_id}': only the last phase may give a period instead of sessions")
+    return phase.sessions
 
 
 def _check_choice(value: int | None, allowed: tuple[int, int] | None, what: str, proto_id: str) -> None:
@@ -127,7 +135,7 @@ def plan_course(
     for number, phase in enumerate(proto.phases):
         last = number == len(proto.phases) - 1
         start = first if not dates else dates[-1] + timedelta(days=phase.interval_days[0])  # type: ignore[index]
-        fixed = sum(p.sessions[0] for p in proto.phases[:-1])  # type: ignore[index]
+        fixed = sum(_counted_sessions(p, protocol_id)[0] for p in proto.phases[:-1])
         count = sessions - fixed if (last and sessions) else None
         dates += _phase_dates(phase, start, count, interval_days if number == 0 else None)
     low, high = maintenance_months(proto.maintenance)
@@ -203,9 +211,11 @@ def _intervals(phase: schema.Phase, first_number: int, dates: list[date], previo
     for k, (earlier, later) in enumerate(zip(chain, chain[1:])):
         gap, number = (later - earlier).days, offset + k + 1
         if gap < low:
-            problems.append(Violation("interval_too_short", f"session {number} comes {gap} days after the one before; the protocol needs at least {low}", number))
+            problems.append(Violation("interval_too_short", f"session {number} comes {gap} days after the one before; "
+                                      f"the protocol needs at least {low}", number))
         elif gap > high:
-            problems.append(Violation("interval_too_long", f"session {number} comes {gap} days after the one before; the protocol allows at most {high}", number))
+            problems.append(Violation("interval_too_long", f"session {number} comes {gap} days after the one before; "
+                                      f"the protocol allows at most {high}", number))
     return problems
 
 

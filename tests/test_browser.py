@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from browser_support import CHROMIUM_FLAGS, chromium_path, free_port, server, start_kernel_session
+
 from course.apps import app_folder
 from course.depth import tip_depth_mm
 from course.paths import NOTEBOOKS, REPO_ROOT

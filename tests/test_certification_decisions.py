@@ -9,14 +9,18 @@ facial_session observations at level >= 3; level 3 -> "supervised practice only"
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from certification_builders import FULL, Trainee, build_course, observe, observe_all
 
 from course.certification.chain import verification_code
+from course.certification.cohort import NOT_DUE, CertificationOutcome, certify_cohort, tally
+from course.certification.observation import observation_payload, record_observations
 from course.certification.registry import CERTIFICATE, DECISION, Registry
 from course.cli import main
+from course.coursedir import Course
 
 DAY = "2024-03-01"
 COHORT = [
@@ -215,3 +219,28 @@ def test_verify_statuses_unknown_and_code(tmp_path: Path, capsys: pytest.Capture
     assert "does NOT match" in capsys.readouterr().out
     assert main(["verify", "MC-2024-NOSUCH00", "--registry", registry]) == 1
     assert "MC-2024-NOSUCH00: unknown" in capsys.readouterr().out
+
+
+def test_certify_cohort_returns_an_outcome_per_trainee(tmp_path: Path) -> None:
+    """The API under `mesocourse certify`: outcomes as data, reported as each trainee is done."""
+    course = Course.open(build_course(tmp_path / "course", [Trainee("ready", "Rea", "Dy"), Trainee("unseen")]))
+    registry = f"sqlite:///{tmp_path / 'registry.db'}"
+    payloads = [observation_payload("ready", procedure, "Dr A", 4, date(2024, 2, 1))
+                for procedure, count in (("consultation_screening", 2), ("facial_session", 3)) for _ in range(count)]
+    assert [r.seq for r in record_observations(registry, "api", payloads, course_dir=course.root)] == [1, 2, 3, 4, 5]
+    reported: list[CertificationOutcome] = []
+    outcomes = certify_cohort(course, registry, by="api", on=date(2024, 3, 1), progress=reported.append)
+    assert outcomes == reported and [o.trainee.id for o in outcomes] == ["ready", "unseen"]
+    ready, unseen = outcomes
+    assert (ready.outcome, unseen.outcome, tally(outcomes)) == ("certified", "not yet certified",
+                                                                "1 certified, 1 not yet certified")
+    assert [path.suffix for path in ready.files] == [".pdf", ".html"] and all(p.is_file() for p in ready.files)
+    assert ready.files[0].parent == course.certification / "certificates"
+    assert unseen.certificate_id is None and any("facial_session" in line for line in unseen.explanation)
+    with Registry(registry, create=False) as opened:
+        by_seq = {record.seq: record for record in opened.records()}
+    assert by_seq[ready.record].kind == DECISION and by_seq[ready.certificate_record].kind == CERTIFICATE
+    assert by_seq[ready.certificate_record].certificate_id == ready.certificate_id
+    again = certify_cohort(course, registry, by="api", on=date(2024, 3, 2))
+    assert again[0].outcome == NOT_DUE and again[0].held is not None and again[0].held.id == ready.certificate_id
+    assert again[0].lines() == [f"ready (Rea Dy): {NOT_DUE}; holds {ready.certificate_id}, expires 2025-03-01"]

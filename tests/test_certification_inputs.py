@@ -69,7 +69,7 @@ def test_bad_observations_are_refused(tmp_path: Path, capsys: pytest.CaptureFixt
     registry = tmp_path / "registry.db"
     argv = ["observe", "t1", "--registry", str(registry)] + [part for pair in defaults.items() for part in pair]
     assert main(argv) == 2
-    assert capsys.readouterr().err.strip() == f"error: {message}"
+    assert capsys.readouterr().err.strip() == f"mesocourse observe: error: {message}"
     assert not registry.exists()
 
 

@@ -140,10 +140,10 @@ def test_a_tampered_registry_fails_every_check_and_is_refused_by_other_commands(
     assert main(["verify", certificate_id, "--registry", url]) == 3
     assert "registry tampered" in capsys.readouterr().out
     assert main(["observe", "t1", "--procedure", "facial_session", "--assessor", "A", "--entrustment", "3",
-                 "--date", "2024-02-01", "--registry", url, "--by", "me"]) == 2
+                 "--date", "2024-02-01", "--registry", url, "--by", "me"]) == 3
     assert "has been tampered with; refusing to use it" in capsys.readouterr().err
     assert len(rows(registry)) == 13
-    assert main(["certification-export", "--format", "hr", "--registry", url]) == 2
+    assert main(["certification-export", "--format", "hr", "--registry", url]) == 3
     assert "record 2 missing" in capsys.readouterr().err
 
 

@@ -84,7 +84,7 @@ def test_bad_ratings_rows_are_named(course: Path, tmp_path: Path, capsys: pytest
     registry = tmp_path / "registry.db"
     assert main(["standard-set", "--angoff", str(path), "--course", str(course), "--registry", str(registry)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {path}") and message in err
+    assert err.startswith(f"mesocourse standard-set: error: {path}") and message in err
     assert not registry.exists()  # nothing recorded
 
 

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_support import (ASSIGNMENT, CORRECT, MAX_SCORE, answered, build_course, cell_scores, copy_course,
-                             outputs_text, submit, tree_hashes)
+from grading_support import ASSIGNMENT, CORRECT, MAX_SCORE, answered, build_course, cell_scores, copy_course, outputs_text, submit, tree_hashes
 
 from course.grading import GradingLimits, grade_cohort
 from course.grading.kernel_launcher import landlock_abi

@@ -18,7 +18,7 @@ import pytest
 from grading_support import cell_scores, tree_hashes
 
 from course.grading import grade_cohort
-from course.grading.nbgrader_course import put_python_tools_on_path
+from course.grading.nbgrader_api import put_python_tools_on_path
 
 pytestmark = [pytest.mark.slow]
 

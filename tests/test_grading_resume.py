@@ -168,9 +168,9 @@ def test_grades_wait_for_a_gradebook_another_program_is_writing(clean: Path, tmp
 
 
 def test_the_command_names_what_cannot_be_graded(clean: Path, capsys: pytest.CaptureFixture[str]):
-    assert main(["grade", ASSIGNMENT, "--course", str(clean), "--student", "nobody"]) == 1
+    assert main(["grade", ASSIGNMENT, "--course", str(clean), "--student", "nobody"]) == 2
     assert "no submission of 'dosing' for nobody" in capsys.readouterr().err
-    assert main(["grade", "ps9", "--course", str(clean)]) == 1
+    assert main(["grade", "ps9", "--course", str(clean)]) == 2
     assert "assignment 'ps9' is not in the gradebook" in capsys.readouterr().err
-    assert main(["grade", ASSIGNMENT, "--course", str(clean / "nowhere")]) == 1
+    assert main(["grade", ASSIGNMENT, "--course", str(clean / "nowhere")]) == 2
     assert "nowhere: no such course folder" in capsys.readouterr().err

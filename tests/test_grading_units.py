@@ -12,13 +12,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from course.coursedir import Course
 from course.grading import GradingLimits, SubmissionResult
 from course.grading.gradesheet import write_gradesheet
 from course.grading.intake import fingerprint_submission, stage_submission
 from course.grading.kernel_launcher import __file__ as LAUNCHER
 from course.grading.kernel_launcher import landlock_abi
 from course.grading.ledger import Ledger
-from course.grading.nbgrader_course import NbgraderCourse, failure_reason
+from course.grading.nbgrader_api import failure_reason
 from course.grading.progress import ProgressBar
 from course.grading.snapshot import AssignmentSnapshot, CellSpec, NotebookSpec
 
@@ -117,7 +118,7 @@ def test_course_paths_follow_its_nbgrader_config(tmp_path: Path):
     for student in ("ana", "bob", ".hidden"):
         (tmp_path / "submitted" / student / "hw").mkdir(parents=True)
     (tmp_path / "submitted" / "carl").mkdir()
-    course = NbgraderCourse.open(tmp_path)
+    course = Course.open(tmp_path)
     assert course.db_url == f"sqlite:///{tmp_path.resolve() / 'gb.sqlite'}"
     assert list(course.students_with("submitted", "hw")) == ["ana", "bob"]
     assert course.folder("autograded", "ana", "hw") == tmp_path.resolve() / "autograded" / "ana" / "hw"

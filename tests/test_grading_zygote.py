@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
@@ -28,7 +27,10 @@ def zygote() -> Iterator[Zygote]:
     zygote.close()
 
 
-def _run(code: str, scratch: Path, zygote: Zygote | None, limits: GradingLimits = GradingLimits(memory_mb=300),
+SMALL = GradingLimits(memory_mb=300)
+
+
+def _run(code: str, scratch: Path, zygote: Zygote | None, limits: GradingLimits = SMALL,
          sandbox_root: Path | None = None) -> tuple[str, NotebookClient]:
     """Run one cell in a kernel of a grading session; its printed text and the client."""
     folder = scratch / "notebook"

@@ -22,6 +22,27 @@ def test_loads_and_is_cached():
     assert len([s for s in kb.sources.values() if s.kind == "seed"]) == 5
 
 
+def seeds_folder_or_skip(folder: Path) -> Path:
+    """The shared seeds folder; without it the quote check skips, except under CI=true,
+    where a missing folder fails (CI must check every quote)."""
+    if folder.is_dir():
+        return folder
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but the seeds folder {folder} is missing: the quotes cannot be checked")
+    pytest.skip(f"no seeds folder at {folder}: quotes are checked where ../shared/seeds is present")
+
+
+def test_a_missing_seeds_folder_skips_outside_ci_and_fails_under_ci(tmp_path, monkeypatch):
+    missing = tmp_path / "no-seeds"
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no seeds folder"):
+        seeds_folder_or_skip(missing)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        seeds_folder_or_skip(missing)
+    assert seeds_folder_or_skip(tmp_path) == tmp_path
+
+
 def test_every_quote_is_found_in_a_seed_its_entry_cites():
     """Every quote of every entry, in every file, is verbatim text of one of the seeds the
     entry cites, and every seed an entry cites backs it with at least one quote.
@@ -30,12 +51,8 @@ def test_every_quote_is_found_in_a_seed_its_entry_cites():
     dashes plain (the seeds mix both); it is case-sensitive; `[...]` segments must
     appear in order. Without the shared seeds the test skips, except under CI.
     """
-    if not SEEDS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the seeds folder {SEEDS} is missing: the quotes cannot be checked")
-        pytest.skip(f"no seeds folder at {SEEDS}: quotes are checked where ../shared/seeds is present")
     kb = knowledge.load()
-    texts = provenance.read_seeds(SEEDS, kb.sources.values())
+    texts = provenance.read_seeds(seeds_folder_or_skip(SEEDS), kb.sources.values())
     assert sorted(texts) == [s.id for s in kb.sources.values() if s.kind == "seed"]
     assert provenance.all_quote_problems(kb.files, texts) == []
     quoted = [c for name, content in kb.files.items() for c in provenance.citations(name, content, texts) if c.quotes]

@@ -9,8 +9,7 @@ from collections import Counter
 import pytest
 
 from course import knowledge
-from course.quiz import Item, all_banks, compute, load_bank
-from course.quiz import quizzes_dir
+from course.quiz import Item, all_banks, compute, load_bank, quizzes_dir
 from course.quiz.bank import ITEM_TYPES
 
 MODULES = [f"{n:02d}" for n in range(1, 10)]

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from course.quiz import QuizError, all_banks, load_bank
-from course.quiz import quizzes_dir
+from course.quiz import QuizError, all_banks, load_bank, quizzes_dir
 
 DEPTH_BANK = "04_depth.yaml"
 

@@ -20,10 +20,15 @@ the course's ``nbgrader_config.py``) rewrites every code cell it cannot trust:
   accepts the value) for the notebook's answer names; everything else, IPython
   magics and shell escapes included, is commented out with a note;
 - nbgrader metadata naming a cell the gradebook does not know is dropped, so a
-  forged grade or read-only cell neither runs nor aborts the batch; a grade cell
-  that still differs from its source (impossible after ``OverwriteCells``; keep
-  ``OverwriteCells.add_missing_cells`` off, since it re-adds test cells with a
-  changed source) scores 0 rather than running emptied.
+  forged grade or read-only cell neither runs nor aborts the batch;
+- a grade cell whose source still differs from the gradebook's scores 0 rather
+  than running emptied. ``OverwriteCells`` restores every grade cell that is
+  present; the ones that differ are those it re-adds because the trainee deleted
+  them. Keep ``OverwriteCells.add_missing_cells`` on (the course's
+  ``nbgrader_config.py`` sets it, ``mesocourse grade`` forces it): without it a
+  deleted test cell leaves the submission "needs manual grading"; with it, the
+  re-added cell carries nbgrader's "was missing" notice, so it differs from its
+  source and scores 0, final.
 """
 
 from __future__ import annotations
@@ -121,8 +126,8 @@ class LiteralAnswers(NbGraderPreprocessor):
         locked, source = cells.get(grade_id, (False, None))  # type: ignore[arg-type]
         if locked and cell.source == source:
             return
-        if grading.get("grade"):  # never reached after OverwriteCells; a test emptied here would give full marks
-            self.log.warning("Grade cell %s does not match the source: it scores 0", grade_id)
+        if grading.get("grade"):  # re-added by add_missing_cells; a test emptied here would give full marks
+            self.log.warning("Grade cell %s does not match the source (it was deleted): it scores 0", grade_id)
             cell.source = NOTE + "this test cell does not match the source\n0.0"
             return
         cleaned = keep_plain_answers(cell.source, names)

@@ -1,8 +1,9 @@
 """``mesocourse release``: build the source notebooks, then generate ``release/``.
 
 The student versions are made by nbgrader's own ``generate_assignment`` (through
-``nbgrader.apps.NbGraderAPI``) with the course's ``nbgrader_config.py``, which also
-records the assignments in the course's gradebook, ready for ``nbgrader autograde``.
+``nbgrader.apps.NbGraderAPI``) with the course's nbgrader config
+(:class:`course.coursedir.Course`), which also records the assignments in the
+course's gradebook, ready for ``nbgrader autograde``.
 """
 
 from __future__ import annotations
@@ -11,27 +12,33 @@ import argparse
 from pathlib import Path
 
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_sources
-from course.grading.nbgrader_course import put_python_tools_on_path
+from course.coursedir import CONFIG_FILE, Course
+from course.errors import CourseError
+from course.outputs import writable
 
 
-def generate_release(course_dir: Path | str, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
+def release_course(course_dir: Path | str) -> Course:
+    """The course to release into: it must have its own ``nbgrader_config.py``."""
+    course = Course.open(course_dir)
+    if not course.config_file.is_file():
+        raise CourseError(f"{course.root}: no {CONFIG_FILE} (is this the course directory?)")
+    return course
+
+
+def generate_release(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
     """Run nbgrader's generate_assignment for each assignment: ``release/<name>/<name>.ipynb``."""
     from nbgrader.apps import NbGraderAPI
-    from traitlets.config.loader import PyFileConfigLoader
 
-    root = Path(course_dir).resolve()
-    if not (root / "nbgrader_config.py").is_file():
-        raise FileNotFoundError(f"{root}: no nbgrader_config.py (is this the course directory?)")
+    from course.grading.nbgrader_api import failure_reason, put_python_tools_on_path
+
     put_python_tools_on_path()
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    config.CourseDirectory.root = str(root)  # a relative SQLite db_url then lives in the course too
-    api = NbGraderAPI(config=config)
+    api = NbGraderAPI(coursedir=course.coursedir, config=course.config)
     written = []
     for name in names:
         result = api.generate_assignment(name, force=True)
         if not result["success"]:
-            raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n{result.get('error') or result.get('log')}")
-        written.append(root / "release" / name / f"{name}.ipynb")
+            raise CourseError(f"nbgrader generate_assignment {name} failed: {failure_reason(result)}")
+        written.append(course.release / name / f"{name}.ipynb")
     return written
 
 
@@ -43,10 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     names = tuple(args.only or ASSIGNMENTS)
+    course = release_course(args.course)
+    for folder in (course.source, course.release):
+        writable(folder, "--course", folder=True)
     if not args.skip_build:
-        for path in write_sources(args.course, names):
+        for path in write_sources(course.root, names):
             print(f"built   {path}")
-    for path in generate_release(args.course, names):
+    for path in generate_release(course, names):
         print(f"release {path}")
     for name in names:
         assignment = load_assignment(name)

@@ -10,10 +10,8 @@ from __future__ import annotations
 import ast
 import copy
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-import nbformat
 from nbformat import NotebookNode
 
 from course.assignments.notebook import literal
@@ -37,11 +35,3 @@ def fill_answers(notebook: NotebookNode, answers: Mapping[str, Any]) -> Notebook
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
             cell.source = _fill_cell(cell.source, answers)
     return filled
-
-
-def write_submission(release: Path | str, destination: Path | str, answers: Mapping[str, Any]) -> Path:
-    """Write ``release`` with ``answers`` filled in to ``destination`` (folders created)."""
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(fill_answers(nbformat.read(release, as_version=4), answers), destination)
-    return destination

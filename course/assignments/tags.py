@@ -9,7 +9,8 @@ Every grade cell of a source notebook carries, beside nbgrader's own metadata,
     }
 
 nbgrader's gradebook stores scores per grade cell but not this metadata, so the
-reports and certification read it back from the course's ``source/`` notebooks.
+reports and certification read it back from the course's ``source/`` notebooks
+(:meth:`course.coursedir.Course.tags`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from course.errors import CourseError
+
+ItemKey = tuple[str, str, str]  # (assignment, notebook, grade_id)
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,10 @@ class CellTags:
 
 def notebook_tags(path: Path, assignment: str) -> list[CellTags]:
     """The tags of every grade cell in one source notebook."""
-    nb = nbformat.read(path, as_version=4)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as error:  # any way a file can fail to be a notebook
+        raise CourseError(f"{path}: not a readable notebook ({error.__class__.__name__})") from None
     tags = []
     for cell in nb.cells:
         grading = cell.metadata.get("nbgrader", {})
@@ -53,15 +61,3 @@ def notebook_tags(path: Path, assignment: str) -> list[CellTags]:
             )
         )
     return tags
-
-
-def course_tags(course_dir: Path | str, assignment: str | None = None) -> dict[tuple[str, str, str], CellTags]:
-    """Tags of every grade cell under ``course_dir/source``, keyed by
-    (assignment, notebook, grade_id). Restricted to one assignment when given."""
-    source = Path(course_dir) / "source"
-    pattern = f"{assignment}/*.ipynb" if assignment else "*/*.ipynb"
-    found: dict[tuple[str, str, str], CellTags] = {}
-    for path in sorted(source.glob(pattern)):
-        for tag in notebook_tags(path, path.parent.name):
-            found[(tag.assignment, tag.notebook, tag.grade_id)] = tag
-    return found

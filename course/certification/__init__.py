@@ -11,12 +11,14 @@ verification codes); ``registry`` (storage and locking); ``gradebook`` (scores
 from nbgrader); ``items`` (the course's tagged grade cells); ``standard_setting``
 (fixed marks and modified Angoff); ``decide`` (the decision); ``history`` (what
 the records say: observations, certificate status); ``certificates`` (PDF and
-HTML, with a QR code from ``qr``); ``exports`` (HR and LMS CSV); ``keys`` (the
-issuer's signing keys and published profile); ``checkpoints`` (signed registry
-heads); ``credentials`` (Open Badges 3.0 credentials); ``statuslist`` (signed
-revocation list); ``issuing`` (what ``certify`` and ``revoke`` publish);
-``offline`` (verifying a credential without the registry); ``commands`` (the
-``mesocourse`` sub-commands)::
+HTML, with a QR code from ``qr``); ``exports`` (HR and LMS CSV); ``observation``
+(recording observed practice); ``cohort`` (``certify_cohort``: every trainee
+decided and recorded, outcomes returned); ``keys`` (the issuer's signing keys and
+published profile); ``checkpoints`` (signed registry heads); ``credentials`` (Open
+Badges 3.0 credentials); ``statuslist`` (signed revocation list); ``issuing`` (what
+``certify_cohort`` and ``revoke`` publish); ``offline`` (verifying a credential
+without the registry); ``commands`` (the ``mesocourse`` sub-commands: options in,
+API called, outcomes printed)::
 
     mesocourse standard-set --angoff ratings.csv --course DIR
     mesocourse observe t01 --procedure facial_session --assessor "Dr Ruiz" --entrustment 3 --date 2025-05-02

@@ -22,8 +22,9 @@ from typing import Any
 from sqlalchemy import select
 
 from .chain import Record
-from .errors import CertificationError
-from .keys import Issuer, verify_signed, write_public
+from .errors import CertificationError, RegistryTampered
+from .keys import Issuer, issuer_folder, verify_signed, write_public
+from .registry import Registry, open_intact, records_table
 
 TYPE = "mesocourse-registry-checkpoint"
 JWS_TYPE = "checkpoint+jwt"
@@ -103,25 +104,23 @@ class Checkpointer:
         self.issuer = issuer
 
     def __call__(self, conn: Any, appended: list[Record]) -> None:
-        from .registry import records_table
-
         first, last = appended[0], appended[-1]
         if self.issuer.checkpoint_file.exists():
             previous = read_checkpoint(self.issuer.checkpoint_file, self.issuer.public_keys())
             row = conn.execute(select(records_table.c.hash).where(records_table.c.seq == previous.seq)).one_or_none()
             if row is None or row.hash != previous.head or first.seq != previous.seq + 1:
-                raise CertificationError(
+                raise RegistryTampered(
                     f"registry: records before this one do not match the signed checkpoint "
                     f"({previous.describe()}); refusing to sign over them: run `mesocourse verify --registry --checkpoint`")
         write_public(self.issuer.checkpoint_file, sign_checkpoint(self.issuer, last.seq, last.hash) + "\n")
 
 
-def guard(registry: Any, issuer: Issuer, *, writer: bool) -> None:
+def guard(registry: Registry, issuer: Issuer, *, writer: bool) -> None:
     """Refuse a registry that disagrees with the issuer's checkpoint; for a writer with
     a key, sign a new checkpoint at the end of each appending transaction."""
     _, problems = registry.check(lambda records: registry_problems(issuer, records))
     if problems:
-        raise CertificationError(
+        raise RegistryTampered(
             f"registry {registry.display_url} does not match the signed checkpoint {issuer.checkpoint_file}; "
             "refusing to use it:\n  " + "\n  ".join(problems))
     if writer and issuer.initialised:
@@ -131,3 +130,16 @@ def guard(registry: Any, issuer: Issuer, *, writer: bool) -> None:
             f"{issuer.keys_dir}: the issuer's private key is missing, so new records could not be signed "
             "(and would look forged); restore the keys folder from its backup, or run `mesocourse keys rotate` "
             "to sign with a new key (the registry and every published key stay as they are)")
+
+
+def open_guarded(url: str, course_dir: Path | str, *, create: bool, writer: bool) -> Registry:
+    """The registry at ``url``, refused (:class:`RegistryTampered`) if its hash chain is
+    broken or it disagrees with the signed checkpoint of the course's issuer; for a
+    ``writer``, every appending transaction signs a new checkpoint (when there are keys)."""
+    registry = open_intact(url, create=create)
+    try:
+        guard(registry, Issuer(issuer_folder(course_dir)), writer=writer)
+    except BaseException:
+        registry.close()
+        raise
+    return registry

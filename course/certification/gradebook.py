@@ -1,7 +1,6 @@
 """Trainees and their per-grade-cell scores, read from an nbgrader gradebook.
 
-The gradebook is ``--db URL`` if given, else the ``CourseDirectory.db_url`` of the
-course's ``nbgrader_config.py``, else ``DIR/gradebook.db`` (nbgrader's default).
+The gradebook is ``--db URL`` if given, else the course's (:class:`course.coursedir.Course`).
 A score is ``None`` when the cell is not graded yet; a cell of an assignment the
 trainee did not submit has no entry at all.
 """
@@ -9,14 +8,13 @@ trainee did not submit has no entry at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from traitlets.config.loader import PyFileConfigLoader
 
-from .errors import CertificationError
+from course.assignments.tags import ItemKey
+from course.coursedir import Course
 
-ItemKey = tuple[str, str, str]  # (assignment, notebook, grade_id), as course.assignments.tags keys them
+__all__ = ["Cohort", "ItemKey", "Trainee", "TraineeScores", "read_cohort"]
 
 
 @dataclass(frozen=True)
@@ -46,31 +44,12 @@ class Cohort:
     scores: dict[str, TraineeScores]
 
 
-def gradebook_url(course_dir: Path, db_option: str | None) -> str:
-    """Where the course's gradebook is (see the module docstring for the order)."""
-    if db_option:
-        return db_option
-    config_file = course_dir / "nbgrader_config.py"
-    if config_file.is_file():
-        config = PyFileConfigLoader(config_file.name, path=str(course_dir)).load_config()
-        configured = config.get("CourseDirectory", {}).get("db_url")
-        if configured:
-            url = make_url(configured)
-            if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_absolute():
-                url = url.set(database=str(course_dir / url.database))  # nbgrader runs in the course root
-            return url.render_as_string(hide_password=False)
-    return f"sqlite:///{course_dir / 'gradebook.db'}"
-
-
-def read_cohort(course_dir: Path | str, db_option: str | None = None) -> Cohort:
-    """Every trainee in the gradebook with their grade-cell scores."""
+def read_cohort(course: Course, db_option: str | None = None) -> Cohort:
+    """Every trainee in the gradebook (``db_option``, else the course's) with their grade-cell scores."""
     from nbgrader.api import Gradebook  # heavy import: only when grades are read
 
-    url = gradebook_url(Path(course_dir).resolve(), db_option)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
-        raise CertificationError(f"no gradebook at {parsed.database} (autograde first, or give --db URL)")
-    with Gradebook(url) as gradebook:
+    url = course.gradebook(db_option)
+    with Gradebook(url, course.course_id) as gradebook:
         trainees, scores = [], {}
         for student in sorted(gradebook.students, key=lambda s: s.id):
             trainees.append(Trainee(
@@ -86,4 +65,4 @@ def read_cohort(course_dir: Path | str, db_option: str | None = None) -> Cohort:
                         key = (submission.assignment.name, notebook.name, grade.name)
                         cell_scores[key] = float(grade.score) if graded else None
             scores[student.id] = TraineeScores(frozenset(submitted), cell_scores)
-    return Cohort(parsed.render_as_string(hide_password=True), tuple(trainees), scores)
+    return Cohort(make_url(url).render_as_string(hide_password=True), tuple(trainees), scores)

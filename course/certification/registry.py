@@ -1,34 +1,33 @@
 """The certification registry: append-only, hash-chained records in any SQLAlchemy database.
 
 Default: a SQLite file (``DIR/certification/registry.db``), no setup. Clinic groups
-give a database URL (``--registry`` or ``MESOCOURSE_REGISTRY``); PostgreSQL is
-tested. Writers are serialised so two instructors certifying at once lose nothing
-and break no chain: SQLite transactions start with ``BEGIN IMMEDIATE``,
-PostgreSQL ones take ``pg_advisory_xact_lock``, other databases lock the chain-head
-row with ``SELECT ... FOR UPDATE``. On SQLite and PostgreSQL, triggers refuse
-UPDATE and DELETE of records, so a registry never changes by accident; deliberate
-tampering (dropping the triggers first) is what ``verify --registry`` detects.
+give a database URL (``--registry`` or ``MESOCOURSE_REGISTRY``; which one is in
+force is :func:`course.coursedir.registry_url`); PostgreSQL is tested. Writers are
+serialised so two instructors certifying at once lose nothing and break no chain:
+SQLite transactions start with ``BEGIN IMMEDIATE``, PostgreSQL ones take
+``pg_advisory_xact_lock``, other databases lock the chain-head row with ``SELECT ...
+FOR UPDATE``. On SQLite and PostgreSQL, triggers refuse UPDATE and DELETE of
+records, so a registry never changes by accident; deliberate tampering (dropping the
+triggers first) is what ``verify --registry`` detects.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    Column, Integer, MetaData, String, Table, Text, create_engine, event, insert, inspect, select, text, update,
-)
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event, insert, inspect, select, text, update
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
+
+from course.coursedir import SQLITE_HEADER
 
 from .chain import GENESIS, Record, canonical_json, chain_problems, record_hash
-from .errors import CertificationError
+from .errors import CertificationError, RegistryTampered
 
-ENV_VAR = "MESOCOURSE_REGISTRY"
 OBSERVATION, STANDARD_SET, DECISION, CERTIFICATE, REVOCATION = (
     "observation", "standard_set", "decision", "certificate", "revocation",
 )
@@ -70,15 +69,6 @@ _APPEND_ONLY: dict[str, tuple[str, ...]] = {
 }
 
 
-def registry_url(option: str | None, course_dir: Path | str) -> str:
-    """The registry to use: ``--registry``, else $MESOCOURSE_REGISTRY, else the course's SQLite file.
-
-    A value without ``://`` is a SQLite file path.
-    """
-    chosen = option or os.environ.get(ENV_VAR) or str(Path(course_dir) / "certification" / "registry.db")
-    return chosen if "://" in chosen else f"sqlite:///{Path(chosen).resolve()}"
-
-
 def _parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
@@ -87,6 +77,35 @@ def _parse_url(url: str) -> URL:
     if parsed.drivername == "postgresql":  # psycopg 3 is the driver the project installs
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+def display_url(url: str) -> str:
+    """The registry URL as it may be shown: any password hidden."""
+    return _parse_url(url).render_as_string(hide_password=True)
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    """A registry file is an SQLite database; a new one is made only by a writer, in an existing folder."""
+    if path.is_file():
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+        if header and header != SQLITE_HEADER:
+            raise CertificationError(f"{path}: not a certification registry (not an SQLite database)")
+        return
+    if path.exists():
+        raise CertificationError(f"{path}: not a certification registry (not a file)")
+    if not create:
+        raise CertificationError(f"no certification registry at {path} (nothing recorded yet, or give --registry)")
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise CertificationError(f"registry {path}: {folder} is not a folder")
+    if not folder.exists():  # the course's own certification/ folder is made; nothing further up
+        if not folder.parent.is_dir():
+            raise CertificationError(f"registry {path}: the folder {folder.parent} does not exist")
+        try:
+            folder.mkdir()
+        except OSError as error:
+            raise CertificationError(f"registry {path}: cannot make its folder ({error.strerror})") from None
 
 
 def _engine(url: URL) -> Engine:
@@ -175,26 +194,28 @@ class Registry:
         self.display_url = parsed.render_as_string(hide_password=True)
         database = parsed.database if parsed.get_backend_name() == "sqlite" else None
         if database and database != ":memory:":
-            path = Path(database)
-            if not create and not path.is_file():
-                raise CertificationError(f"no certification registry at {path} (nothing recorded yet, or give --registry)")
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _check_sqlite_file(Path(database), create)
         self.engine = _engine(parsed)
         try:
             self._open(create)
         except BaseException as error:
             self.engine.dispose()
-            if isinstance(error, DatabaseError):  # e.g. "file is not a database"
-                raise CertificationError(f"cannot open registry {self.display_url}: {error.orig}") from None
+            if isinstance(error, DBAPIError):
+                reason = " ".join(str(error.orig).split())
+                raise CertificationError(f"cannot open registry {self.display_url}: {reason}") from None
             raise
 
     def _open(self, create: bool) -> None:
         with self.engine.begin() as conn:
             _lock_chain(conn)
-            if inspect(conn).has_table(records_table.name):
+            tables = set(inspect(conn).get_table_names())
+            if records_table.name in tables:
                 return
             if not create:
                 raise CertificationError(f"no certification registry in {self.display_url} (nothing recorded yet?)")
+            if conn.dialect.name == "sqlite" and tables:
+                raise CertificationError(f"{self.display_url}: a database, but not a certification registry "
+                                         f"(it holds other tables: {', '.join(sorted(tables))})")
             metadata.create_all(conn)
             for statement in _APPEND_ONLY.get(conn.dialect.name, ()):
                 conn.exec_driver_sql(statement)
@@ -235,10 +256,8 @@ class Registry:
         """Refuse to use a tampered registry: raise with every problem listed."""
         _, problems = self.check()
         if problems:
-            raise CertificationError(
-                f"registry {self.display_url} has been tampered with; refusing to use it:\n  "
-                + "\n  ".join(problems)
-            )
+            raise RegistryTampered(f"registry {self.display_url} has been tampered with; refusing to use it "
+                                   f"(run `mesocourse verify --registry` for every problem): {'; '.join(problems)}")
 
     def close(self) -> None:
         """Release the database connections."""
@@ -249,3 +268,14 @@ class Registry:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def open_intact(url: str, *, create: bool) -> Registry:
+    """The registry at ``url``, refused (:class:`RegistryTampered`) if its hash chain is broken."""
+    registry = Registry(url, create=create)
+    try:
+        registry.require_intact()
+    except BaseException:
+        registry.close()
+        raise
+    return registry

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,38 +53,53 @@ def _estimate(text: str, where: str) -> float:
     return value
 
 
-def read_ratings(path: Path, items: Mapping[ItemKey, CellTags]) -> Ratings:
-    """Judges' estimates from a ratings CSV, checked row by row against the course's items."""
+def _csv_text(path: Path) -> str:
+    """The text of a CSV file; refused if it is missing or is not text."""
     if not path.is_file():
         raise CertificationError(f"{path}: file not found")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CertificationError(f"{path}: not a CSV text file (not UTF-8)") from None
+    if "\0" in text:
+        raise CertificationError(f"{path}: not a CSV text file")
+    return text
+
+
+def read_ratings(path: Path, items: Mapping[ItemKey, CellTags]) -> Ratings:
+    """Judges' estimates from a ratings CSV, checked row by row against the course's items."""
+    text = _csv_text(path)
     ratings: Ratings = {}
     seen_on: dict[tuple[ItemKey, str], int] = {}
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [name.strip() for name in reader.fieldnames or []]
-        missing = [name for name in COLUMNS if name not in header]
-        unknown = [name for name in header if name not in COLUMNS]
-        if missing or unknown:
-            raise CertificationError(
-                f"{path}, header: expected columns {', '.join(COLUMNS)}"
-                + (f"; missing {', '.join(missing)}" if missing else "")
-                + (f"; unknown {', '.join(unknown)}" if unknown else "")
-            )
-        reader.fieldnames = header
-        for row in reader:
-            where = f"{path} row {reader.line_num}"
-            cells = {name: (row.get(name) or "").strip() for name in COLUMNS}
-            empty = [name for name, value in cells.items() if not value]
-            if empty:
-                raise CertificationError(f"{where}, field '{empty[0]}': empty")
-            key = (cells["assignment"], cells["notebook"], cells["grade_id"])
-            if key not in items:
-                raise CertificationError(f"{where}: item {item_label(key)} is not a grade cell of the course's source notebooks")
-            judge = cells["judge"]
-            if (key, judge) in seen_on:
-                raise CertificationError(f"{where}: judge '{judge}' already rated {item_label(key)} on row {seen_on[key, judge]}")
-            seen_on[key, judge] = reader.line_num
-            ratings.setdefault(key, {})[judge] = _estimate(cells["estimate"], where)
+    try:
+        with io.StringIO(text, newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = [name.strip() for name in reader.fieldnames or []]
+            missing = [name for name in COLUMNS if name not in header]
+            unknown = [name for name in header if name not in COLUMNS]
+            if missing or unknown:
+                raise CertificationError(
+                    f"{path}, header: expected columns {', '.join(COLUMNS)}"
+                    + (f"; missing {', '.join(missing)}" if missing else "")
+                    + (f"; unknown {', '.join(unknown)}" if unknown else "")
+                )
+            reader.fieldnames = header
+            for row in reader:
+                where = f"{path} row {reader.line_num}"
+                cells = {name: (row.get(name) or "").strip() for name in COLUMNS}
+                empty = [name for name, value in cells.items() if not value]
+                if empty:
+                    raise CertificationError(f"{where}, field '{empty[0]}': empty")
+                key = (cells["assignment"], cells["notebook"], cells["grade_id"])
+                if key not in items:
+                    raise CertificationError(f"{where}: item {item_label(key)} is not a grade cell of the course's source notebooks")
+                judge = cells["judge"]
+                if (key, judge) in seen_on:
+                    raise CertificationError(f"{where}: judge '{judge}' already rated {item_label(key)} on row {seen_on[key, judge]}")
+                seen_on[key, judge] = reader.line_num
+                ratings.setdefault(key, {})[judge] = _estimate(cells["estimate"], where)
+    except csv.Error as error:
+        raise CertificationError(f"{path}: not a readable CSV file ({error})") from None
     if not ratings:
         raise CertificationError(f"{path}: no ratings")
     return ratings

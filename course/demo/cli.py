@@ -1,16 +1,15 @@
 """``mesocourse demo --out DIR --trainees N``: the whole instructor pipeline on a
-synthetic cohort, then where to look."""
+synthetic cohort, then where to look. Every step calls the feature's API."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from course.certification.keys import Issuer, issuer_folder
-
+from course.grading.cli import positive_int
+from course.outputs import writable
 
 DEMO_ISSUER = {"name": "mesocourse demo clinic (synthetic)", "url": "https://clinic.example/mesocourse",
                "email": "certificates@clinic.example"}
@@ -19,9 +18,10 @@ DEMO_ISSUER = {"name": "mesocourse demo clinic (synthetic)", "url": "https://cli
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("demo-course"), metavar="DIR",
                         help="an empty folder for the demo course (default: demo-course)")
-    parser.add_argument("--trainees", type=int, default=24, metavar="N", help="cohort size (default 24)")
+    parser.add_argument("--trainees", type=positive_int, default=24, metavar="N", help="cohort size (default 24)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic cohort (default 2026)")
-    parser.add_argument("--workers", type=int, default=None, help="grading workers (default: CPU count + 1)")
+    parser.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                        help="grading workers (default: CPU count + 1)")
 
 
 def step(text: str) -> None:
@@ -29,32 +29,30 @@ def step(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from course.assignments.build import ASSIGNMENTS
-    from course.assignments.tags import course_tags
-    from course.cli import main as mesocourse
+    from .workspace import refuse_existing_course
+
+    out = writable(args.out, "--out", folder=True).resolve()
+    refuse_existing_course(out)  # before the heavy imports below
+
+    from course.assignments import ASSIGNMENTS
+    from course.certification.cohort import certify_cohort, tally
+    from course.certification.keys import Issuer, issuer_folder
+    from course.coursedir import Course
     from course.grading import grade_cohort, write_feedback
     from course.grading.cli import summary
     from course.grading.progress import ProgressBar
     from course.report.html import render
-    from course.report.scores import default_db_url, load_scores
+    from course.report.scores import load_scores
 
     from .cohort import write_cohort
-    from .practice import record_observations
+    from .practice import observe_practice
     from .workspace import build_workspace
 
-    if args.trainees < 1:
-        print("mesocourse demo: --trainees must be at least 1", file=sys.stderr)
-        return 2
-    out = args.out.resolve()
     started = time.monotonic()
     step(f"1/6 course workspace in {out} (from this repository's source/)")
-    try:
-        releases = build_workspace(out)
-    except FileExistsError as error:
-        print(f"mesocourse demo: {error}", file=sys.stderr)
-        return 2
-    for release in releases:
+    for release in build_workspace(out):
         print(f"released {release.relative_to(out)}")
+    course = Course.open(out)
     step(f"2/6 {args.trainees} synthetic trainees (seed {args.seed})")
     trainees = write_cohort(out, args.trainees, args.seed)
     personas = Counter(t.persona if not t.fault else "broken or hostile notebook" for t in trainees)
@@ -69,26 +67,30 @@ def run(args: argparse.Namespace) -> int:
         written = write_feedback(out, assignment, progress=ProgressBar(f"feedback {assignment}"))
         print(f"{assignment}: {sum(r.status != 'failed' for r in written)} feedback files")
     step("5/6 cohort report")
-    report = out / "reports" / "cohort-report.html"
-    render(load_scores(default_db_url(out)), course_tags(out), report)
+    report = course.reports / "cohort-report.html"
+    render(load_scores(course), course.tags(), report)
     print(f"written {report.relative_to(out)} and its CSV tables")
     step("6/6 certification (issuer keys, synthetic observed practice, decisions, signed credentials)")
     issuer = Issuer(issuer_folder(out))
     print(f"issuer key {issuer.init(**DEMO_ISSUER)} for {DEMO_ISSUER['name']} (keys in {issuer.keys_dir})")
-    print(f"recorded {record_observations(out, trainees)} observations")
-    code = mesocourse(["certify", "--course", str(out), "--by", "mesocourse demo"])
+    registry = f"sqlite:///{course.registry_file}"  # the demo's own registry, never $MESOCOURSE_REGISTRY's
+    print(f"recorded {observe_practice(course.root, registry, trainees)} observations")
+    outcomes = certify_cohort(course, registry, by="mesocourse demo",
+                              progress=lambda outcome: print("\n".join(outcome.lines())))
+    print(tally(outcomes))
+    print(f"signed credentials, status list {issuer.status_list_file} and checkpoint {issuer.checkpoint_file}")
     print(f"\nDone in {time.monotonic() - started:.0f} s. Where to look:")
     for what, where in (
         ("cohort report (open in a browser)", report),
-        ("grading sheets, one per assignment", out / "reports" / "grading-<assignment>.csv"),
-        ("feedback for each trainee", out / "feedback" / "<trainee>" / "<assignment>"),
+        ("grading sheets, one per assignment", course.reports / "grading-<assignment>.csv"),
+        ("feedback for each trainee", course.feedback / "<trainee>" / "<assignment>"),
         ("certificates (PDF and HTML with a QR code, signed Open Badges credential .jwt)",
-         out / "certification" / "certificates"),
+         course.certification / "certificates"),
         ("what the clinic publishes (jwks.json, issuer.json, status-list.jwt, checkpoint.jwt)", issuer.public_dir),
         ("an employer verifies offline", "mesocourse verify --credential CERT.jwt --issuer-keys jwks.json "
          "--status-list status-list.jwt"),
-        ("the gradebook (nbgrader export, formgrader)", out / "gradebook.db"),
-        ("the certification registry (mesocourse verify --registry --course DIR)", out / "certification" / "registry.db"),
+        ("the gradebook (nbgrader export, formgrader)", course.db_url),
+        ("the certification registry (mesocourse verify --registry --course DIR)", course.registry_file),
     ):
         print(f"  {what}: {where}")
-    return code
+    return 0

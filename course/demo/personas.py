@@ -91,7 +91,7 @@ def misformat(value: Any, rng: random.Random) -> Any:
     return value
 
 
-def _misses_contraindications(question: Question, field: Field) -> Any:
+def _misses_contraindications(field: Field) -> Any:
     """The careless answer to a screening field: proceed, no reasons, nothing excluded."""
     if field.kind == "choice" and "proceed" in field.allowed:
         return "proceed"
@@ -103,7 +103,7 @@ def _misses_contraindications(question: Question, field: Field) -> Any:
 def answer(persona: Persona, question: Question, field: Field, rng: random.Random) -> Any:
     """``persona``'s answer to one field of one question."""
     careless = persona.misses_contraindications and "screening" in question.competencies
-    value = _misses_contraindications(question, field) if careless else None
+    value = _misses_contraindications(field) if careless else None
     if value is None:
         value = field.solution if rng.random() < persona.p_correct else wrong_answer(field, rng)
     if rng.random() < persona.p_format_error:

@@ -3,17 +3,16 @@
 Each persona is observed as such a trainee would be: strong trainees work
 unsupervised, average and format-error trainees under indirect supervision, the
 careless have only one observed consultation, the broken few none. Observations
-are recorded through the real ``mesocourse observe`` command, dated in the past.
+are checked and recorded through the certification API
+(:mod:`course.certification.observation`), dated in the past.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 from datetime import date, timedelta
 from pathlib import Path
 
-from course.cli import main as mesocourse
+from course.certification.observation import observation_payload, record_observations
 
 from .cohort import Trainee
 
@@ -27,21 +26,14 @@ OBSERVED = {
 ASSESSOR = "Dr A. Assessor (synthetic)"
 
 
-def record_observations(course_dir: Path, trainees: list[Trainee], today: date | None = None) -> int:
-    """Record each trainee's synthetic observations; return how many were recorded."""
+def observe_practice(course_dir: Path, registry_url: str, trainees: list[Trainee], today: date | None = None) -> int:
+    """Record each trainee's synthetic observations in the course's registry (checkpoints
+    signed with its issuer keys); return how many were recorded."""
     today = today or date.today()
-    recorded = 0
-    for trainee in trainees:
-        if trainee.fault:
-            continue
-        for procedure, count, level in OBSERVED[trainee.persona]:
-            for k in range(count):
-                observed = today - timedelta(days=7 * (k + 1))
-                with contextlib.redirect_stdout(io.StringIO()):
-                    code = mesocourse(["observe", trainee.id, "--procedure", procedure, "--assessor", ASSESSOR,
-                                       "--entrustment", str(level), "--date", observed.isoformat(),
-                                       "--course", str(course_dir), "--by", "mesocourse demo"])
-                if code:
-                    raise RuntimeError(f"recording an observation of {trainee.id} failed (exit {code})")
-                recorded += 1
-    return recorded
+    payloads = [
+        observation_payload(trainee.id, procedure, ASSESSOR, level, today - timedelta(days=7 * (k + 1)))
+        for trainee in trainees if not trainee.fault
+        for procedure, count, level in OBSERVED[trainee.persona]
+        for k in range(count)
+    ]
+    return len(record_observations(registry_url, "mesocourse demo", payloads, course_dir=course_dir))

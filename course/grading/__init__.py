@@ -7,15 +7,16 @@ Public API (imported on first use, so ``import course.grading`` stays light)::
     write_feedback(course_dir, assignment, *, students=None, progress=None) -> list[FeedbackResult]
     GradingLimits, SubmissionResult, FeedbackResult, GradingError
 
-Modules, one job each: ``nbgrader_course`` (a course folder and its nbgrader
-config), ``snapshot`` (the assignment copied out of the gradebook), ``intake``
-(reading and repairing a submission), ``execution``, ``kernel_launcher`` and
-``kernel_zygote`` (running trainee code within bounds, in kernels forked from a
-warm process), ``sandbox`` (what a kernel may touch), ``worker`` (grading one
-submission), ``pool`` and ``worker_process`` (worker processes), ``grades``
-(grades in and out of gradebooks), ``ledger`` (resumable results), ``gradesheet``
-(the CSV report), ``cohort`` (the whole run), ``feedback`` (HTML feedback
-without hidden tests), ``progress`` (the progress bar).
+The course folder, its config and gradebook are :class:`course.coursedir.Course`.
+Modules, one job each: ``nbgrader_api`` (calling nbgrader's API), ``snapshot`` (the
+assignment copied out of the gradebook), ``intake`` (reading and repairing a
+submission), ``execution``, ``kernel_launcher`` and ``kernel_zygote`` (running
+trainee code within bounds, in kernels forked from a warm process), ``sandbox``
+(what a kernel may touch), ``worker`` (grading one submission), ``pool`` and
+``worker_process`` (worker processes), ``grades`` (grades in and out of gradebooks),
+``ledger`` (resumable results), ``gradesheet`` (the CSV report), ``cohort`` (the
+whole run), ``feedback`` (HTML feedback without hidden tests), ``progress`` (the
+progress bar).
 """
 
 from __future__ import annotations

@@ -16,16 +16,22 @@ if TYPE_CHECKING:
 
 
 def positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
 def positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
     return value
 
 
@@ -59,21 +65,17 @@ def summary(assignment: str, results: list[SubmissionResult], seconds: float) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from course.coursedir import Course
+
     from .cohort import grade_cohort, gradesheet_path
-    from .errors import GradingError
-    from .nbgrader_course import NbgraderCourse
     from .progress import ProgressBar
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     limits = GradingLimits(time_budget_s=args.time_budget, memory_mb=args.memory_mb,
                            max_output_bytes=int(args.max_output_mb * 1e6), sandbox=args.sandbox)
     started = time.monotonic()
-    try:
-        results = grade_cohort(args.course, args.assignment, workers=args.workers, students=args.students,
-                               force=args.force, progress=ProgressBar(args.assignment), limits=limits)
-    except GradingError as error:
-        print(f"mesocourse grade: {error}", file=sys.stderr)
-        return 1
+    results = grade_cohort(args.course, args.assignment, workers=args.workers, students=args.students,
+                           force=args.force, progress=ProgressBar(args.assignment), limits=limits)
     print(summary(args.assignment, results, time.monotonic() - started))
-    print(f"report: {gradesheet_path(NbgraderCourse.open(args.course), args.assignment)}")
+    print(f"report: {gradesheet_path(Course.open(args.course), args.assignment)}")
     return 0

@@ -25,13 +25,15 @@ from pathlib import Path
 from nbgrader.api import InvalidEntry, MissingEntry
 from sqlalchemy.exc import SQLAlchemyError
 
+from course.coursedir import Course
+
 from .errors import GradingError
-from .gradesheet import write_gradesheet
 from .grades import course_extensions, record_grades
+from .gradesheet import write_gradesheet
 from .intake import fingerprint_submission
 from .ledger import Ledger, SubmissionResult
 from .limits import GradingLimits, default_workers
-from .nbgrader_course import NbgraderCourse, put_python_tools_on_path
+from .nbgrader_api import put_python_tools_on_path
 from .pool import GradingPool
 from .sandbox import kernel_sandbox
 from .snapshot import AssignmentSnapshot, snapshot_assignment
@@ -43,11 +45,11 @@ Progress = Callable[[SubmissionResult, int, int], None]  # (result, done, total)
 SCRATCH_PREFIX = "mesocourse-grading-"
 
 
-def gradesheet_path(course: NbgraderCourse, assignment: str) -> Path:
-    return course.reports_folder / f"grading-{assignment}.csv"
+def gradesheet_path(course: Course, assignment: str) -> Path:
+    return course.reports / f"grading-{assignment}.csv"
 
 
-def _selected(course: NbgraderCourse, assignment: str, students: Iterable[str] | None) -> dict[str, Path]:
+def _selected(course: Course, assignment: str, students: Iterable[str] | None) -> dict[str, Path]:
     submitted = course.students_with("submitted", assignment)
     excluded = set(filter(None, course.coursedir.student_id_exclude.split(",")))
     submitted = {student: folder for student, folder in submitted.items() if student not in excluded}
@@ -91,7 +93,7 @@ def publish_autograded(staged: Path, target: Path, max_file_bytes: int) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
-def _accept(course: NbgraderCourse, snapshot: AssignmentSnapshot, outcome: GradingOutcome,
+def _accept(course: Course, snapshot: AssignmentSnapshot, outcome: GradingOutcome,
             limits: GradingLimits) -> SubmissionResult:
     """Record one outcome in the course; the result says how it went."""
     notes, score = list(outcome.notes), None
@@ -111,7 +113,7 @@ def _accept(course: NbgraderCourse, snapshot: AssignmentSnapshot, outcome: Gradi
                             "" if retry else outcome.fingerprint, round(outcome.seconds, 2))
 
 
-def _grade(course: NbgraderCourse, snapshot: AssignmentSnapshot, tasks: list[GradingTask], ledger: Ledger,
+def _grade(course: Course, snapshot: AssignmentSnapshot, tasks: list[GradingTask], ledger: Ledger,
            workers: int, limits: GradingLimits, progress: Progress | None) -> list[SubmissionResult]:
     scratch = _scratch_root()
     sandbox, why = kernel_sandbox(course.root, scratch, limits.sandbox)
@@ -151,7 +153,7 @@ def grade_cohort(course_dir: Path | str, assignment: str, *, workers: int | None
     """
     limits = limits or GradingLimits()
     put_python_tools_on_path()
-    course = NbgraderCourse.open(course_dir)
+    course = Course.open(course_dir)
     grading_preprocessors(course)  # refuse a config we cannot honour before any work
     snapshot = snapshot_assignment(course, assignment)
     selected = _selected(course, assignment, students)

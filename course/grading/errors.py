@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from course.errors import MesocourseError
 
-class GradingError(Exception):
+
+class GradingError(MesocourseError):
     """The course, the assignment or the options cannot be graded as given.
 
     The message names the folder, file or database at fault and says what to do,

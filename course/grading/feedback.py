@@ -29,8 +29,10 @@ from nbgrader import utils
 from nbgrader.apps import NbGraderAPI
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from course.coursedir import Course
+
 from .errors import GradingError
-from .nbgrader_course import NbgraderCourse, failure_reason, put_python_tools_on_path
+from .nbgrader_api import failure_reason, put_python_tools_on_path
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,8 @@ def write_feedback(course_dir: Path | str, assignment: str, *, students: Iterabl
                    progress: Callable[[FeedbackResult, int, int], None] | None = None) -> list[FeedbackResult]:
     """Write HTML feedback for each graded submission of ``assignment`` (or only ``students``)."""
     put_python_tools_on_path()
-    course = NbgraderCourse.open(course_dir)
+    course = Course.open(course_dir)
+    course.gradebook()  # nbgrader would create an empty one
     graded = course.students_with("autograded", assignment)
     wanted = sorted(graded) if students is None else list(dict.fromkeys(students))
     if students is None and not graded:
@@ -122,7 +125,7 @@ def write_feedback(course_dir: Path | str, assignment: str, *, students: Iterabl
     return results
 
 
-def _feedback_for(api: NbGraderAPI, course: NbgraderCourse, assignment: str, student: str,
+def _feedback_for(api: NbGraderAPI, course: Course, assignment: str, student: str,
                   graded: bool) -> FeedbackResult:
     if not graded:
         return FeedbackResult(student, "not graded", reason="no graded notebooks; run mesocourse grade first")

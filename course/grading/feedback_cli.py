@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from course.errors import SAID_NO, SUCCESS
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("assignment", help="assignment name, as in source/ASSIGNMENT")
@@ -14,19 +16,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .errors import GradingError
     from .feedback import write_feedback
     from .progress import ProgressBar
 
-    try:
-        results = write_feedback(args.course, args.assignment, students=args.students,
-                                 progress=ProgressBar(f"{args.assignment} feedback"))
-    except GradingError as error:
-        print(f"mesocourse feedback: {error}", file=sys.stderr)
-        return 1
+    results = write_feedback(args.course, args.assignment, students=args.students,
+                             progress=ProgressBar(f"{args.assignment} feedback"))
     written = [result for result in results if result.status == "written"]
     print(f"{args.assignment}: feedback written for {len(written)} of {len(results)} trainee(s)")
     for result in results:
         if result.status != "written":
             print(f"  {result.student_id}: {result.reason}", file=sys.stderr)
-    return 0 if len(written) == len(results) else 1
+    return SUCCESS if len(written) == len(results) else SAID_NO

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from nbgrader.api import Gradebook, InvalidEntry
 from sqlalchemy.exc import OperationalError, SAWarning
 
-from .nbgrader_course import NbgraderCourse
+from course.coursedir import Course
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def prepare_student(db_url: str, assignment: str, student: str, extension: timed
             gradebook.update_or_create_submission(assignment, student, extension=extension)
 
 
-def course_extensions(course: NbgraderCourse, assignment: str) -> dict[str, timedelta]:
+def course_extensions(course: Course, assignment: str) -> dict[str, timedelta]:
     """The deadline extensions the course gradebook grants, by student."""
     with Gradebook(course.db_url, course.course_id) as gradebook:
         return {submission.student.id: submission.extension
@@ -107,7 +107,7 @@ def _write(gradebook: Gradebook, assignment: str, student: str, grades: Submissi
     return float(submission.score)
 
 
-def record_grades(course: NbgraderCourse, assignment: str, student: str, grades: SubmissionGrades,
+def record_grades(course: Course, assignment: str, student: str, grades: SubmissionGrades,
                   attempts: int = 5) -> float:
     """Write one submission's grades into the course gradebook; returns its total score.
 

@@ -17,7 +17,6 @@ log file the parent gives it.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time

@@ -26,8 +26,9 @@ import nbgrader
 from nbgrader.api import Assignment, Gradebook, MissingEntry
 from sqlalchemy.exc import SQLAlchemyError
 
+from course.coursedir import Course
+
 from .errors import GradingError
-from .nbgrader_course import NbgraderCourse
 
 
 @dataclass(frozen=True)
@@ -180,19 +181,9 @@ def _fingerprint(assignment: Assignment) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def _require_gradebook(course: NbgraderCourse) -> None:
-    """Refuse to let nbgrader create an empty gradebook where the course has none."""
-    url = course.db_url
-    if url.startswith("sqlite:///") and "mode=memory" not in url:
-        path = Path(url.removeprefix("sqlite:///").split("?")[0])
-        if not path.is_file():
-            raise GradingError(f"{path}: no gradebook; run `nbgrader generate_assignment ASSIGNMENT` "
-                               f"in {course.root} first")
-
-
-def snapshot_assignment(course: NbgraderCourse, assignment: str) -> AssignmentSnapshot:
+def snapshot_assignment(course: Course, assignment: str) -> AssignmentSnapshot:
     """Copy ``assignment`` out of the course gradebook; :class:`GradingError` if it is not there."""
-    _require_gradebook(course)
+    course.gradebook()
     try:
         with Gradebook(course.db_url, course.course_id) as gradebook:
             try:

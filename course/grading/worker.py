@@ -34,13 +34,15 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
+from course.coursedir import Course
+
 from .errors import GradingError
 from .execution import SandboxedExecute, execution_session
 from .grades import SubmissionGrades, prepare_student, read_grades, score_zero
 from .intake import stage_submission
 from .kernel_zygote import Zygote
 from .limits import GradingLimits
-from .nbgrader_course import NbgraderCourse, failure_reason
+from .nbgrader_api import failure_reason
 from .sandbox import KernelSandbox
 from .snapshot import AssignmentSnapshot, MemoryGradebook
 
@@ -85,7 +87,7 @@ class GradingOutcome:
         return cls(task.student_id, task.fingerprint, None, tuple(notes), None, scratch, seconds, retry)
 
 
-def grading_preprocessors(course: NbgraderCourse) -> list[object]:
+def grading_preprocessors(course: Course) -> list[object]:
     """The course's autograde preprocessors with nbgrader's ``Execute`` replaced by ours."""
     from nbgrader.converters import Autograde
 
@@ -103,7 +105,7 @@ class SubmissionGrader:
 
     def __init__(self, setup: WorkerSetup) -> None:
         self.setup = setup
-        self.course = NbgraderCourse.open(setup.course_root)
+        self.course = Course.open(setup.course_root)
         self.preprocessors = grading_preprocessors(self.course)
         self.zygote = Zygote()  # forks this worker's kernels; it dies with the worker
 
@@ -118,11 +120,11 @@ class SubmissionGrader:
         config.CourseDirectory.db_url = db_url
         config.CourseDirectory.submitted_directory = "submitted"
         config.CourseDirectory.autograded_directory = "autograded"
-        config.CourseDirectory.source_directory = str(self.course.root / self.course.coursedir.source_directory)
+        config.CourseDirectory.source_directory = str(self.course.source)
         config.CourseDirectory.student_id_exclude = ""
         config.CourseDirectory.notebook_id = "*"
         config.Autograde.autograde_preprocessors = self.preprocessors
-        config.OverwriteCells.add_missing_cells = True
+        config.OverwriteCells.add_missing_cells = True  # deleted task cells come back (see integrity.py)
         return config
 
     def grade(self, task: GradingTask) -> GradingOutcome:

@@ -81,7 +81,7 @@ class KnowledgeBase:
         parts = []
         for source_id in source_ids:
             source = self.sources[source_id]
-            parts.append(f"seed {source.file[:3]}" if source.kind == "seed" else source.title)
+            parts.append(f"seed {source.file[:3]}" if source.kind == "seed" and source.file else source.title)
         return "; ".join(parts)
 
 
@@ -91,6 +91,8 @@ def _read(directory: Path, name: str) -> Any:
         raise KnowledgeError(name, "", "", f"file missing from {directory}")
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise KnowledgeError(name, "", "", f"not UTF-8 text (in {directory})") from None
     except yaml.YAMLError as error:
         raise KnowledgeError(name, "", "", f"not valid YAML: {error}") from None
 

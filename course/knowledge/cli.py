@@ -11,6 +11,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from course.errors import SAID_NO, MesocourseError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", metavar="DIR", help="knowledge-base folder (default: the course's own)")
@@ -22,22 +24,23 @@ def run(args: argparse.Namespace) -> int:
     from course import knowledge
     from course.knowledge import provenance
 
+    if args.data and not Path(args.data).is_dir():
+        raise MesocourseError(f"--data {args.data}: not a folder of knowledge-base YAML files")
     try:
         kb = knowledge.load_from(args.data) if args.data else knowledge.load()
-    except knowledge.KnowledgeError as error:
+    except knowledge.KnowledgeError as error:  # the check's answer: no
         print(f"invalid knowledge base: {error}", file=sys.stderr)
-        return 1
+        return SAID_NO
     if args.seeds is not None:
         if not args.seeds.is_dir():
-            print(f"no seeds folder at {args.seeds}", file=sys.stderr)
-            return 1
+            raise MesocourseError(f"--seeds {args.seeds}: no seeds folder there")
         texts = provenance.read_seeds(args.seeds, kb.sources.values())
         problems = provenance.all_quote_problems(kb.files, texts)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
             print(f"{len(problems)} quote problem(s) against {args.seeds}", file=sys.stderr)
-            return 1
+            return SAID_NO
     kinds = Counter(source.kind for source in kb.sources.values())
     print(f"knowledge base at {kb.directory}: valid")
     print(f"  sources: {kinds['seed']} seeds, {kinds['reference']} references")

@@ -31,8 +31,9 @@ def models(node: Any, path: str = "", entry: str = "") -> Iterator[tuple[str, st
     for); the path is where the model sits inside that entry ("" for the entry itself).
     """
     if isinstance(node, Model):
-        if getattr(node, "id", None):
-            entry, path = node.id, ""
+        node_id = getattr(node, "id", None)
+        if node_id:
+            entry, path = node_id, ""
         yield entry, path, node
         for key in type(node).model_fields:
             yield from models(getattr(node, key), f"{path}.{key}" if path else key, entry)

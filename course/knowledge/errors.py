@@ -8,8 +8,10 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from course.errors import MesocourseError
 
-class KnowledgeError(ValueError):
+
+class KnowledgeError(MesocourseError, ValueError):
     """A course data file is malformed or inconsistent.
 
     ``file`` is the YAML file name, ``entry`` the ID (or ``#n`` position) of the entry

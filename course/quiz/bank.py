@@ -37,12 +37,14 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from course.errors import MesocourseError
+
 ItemType = Literal["single_choice", "multiple_choice", "true_false", "numeric", "ordering"]
 ITEM_TYPES: tuple[str, ...] = get_args(ItemType)
 MIN_ITEMS = 10
 
 
-class QuizError(ValueError):
+class QuizError(MesocourseError, ValueError):
     """A quiz bank is malformed or inconsistent with the knowledge base.
 
     ``file`` is the bank's path as shown to the author, ``item`` the item's ID

@@ -14,7 +14,6 @@ from course.knowledge import KnowledgeBase
 from . import compute
 from .bank import Bank, Item, QuizError
 
-CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false", "ordering")
 TRUE_FALSE_IDS = ("true", "false")
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from course.paths import QUIZZES
 from course import knowledge
-
 from course.knowledge.errors import validation_error
+from course.paths import QUIZZES
 
 from .bank import Bank, BankFile, QuizError
 from .checks import check_bank

@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", required=True, metavar="DIR", help="nbgrader course folder")
     parser.add_argument("--out", required=True, metavar="FILE.html", help="where to write the report")
-    parser.add_argument("--db", metavar="URL", help="gradebook database URL (default: DIR/gradebook.db)")
+    parser.add_argument("--db", metavar="URL", help="gradebook database URL (default: the course's, as nbgrader "
+                        "finds it: db_url in DIR/nbgrader_config.py, else DIR/gradebook.db)")
     parser.add_argument("--attempts", metavar="DIR",
                         help="add predicted retention from trainees' attempts files (DIR/<trainee>.json)")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day retention is predicted from (default: today)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from course.assignments.tags import course_tags
+    from course.coursedir import Course
+    from course.outputs import writable
+
+    out = writable(args.out, "--out")
+    course = Course.open(args.course)
+    course.gradebook(args.db)  # refused here, before the heavy imports, if it is not there
 
     from .html import render
-    from .scores import default_db_url, load_scores
+    from .scores import load_scores
 
-    scores = load_scores(args.db or default_db_url(args.course))
-    written = render(scores, course_tags(args.course), Path(args.out))
+    scores = load_scores(course, args.db)
+    written = render(scores, course.tags(), out)
     print(f"report: {written[0]} ({len(scores.students)} trainees); tables: {len(written) - 1} CSV files beside it")
     if args.attempts:
         from course.review.cli import report_retention
 
-        return report_retention(Path(args.out), args.attempts, args.date)
+        return report_retention(out, args.attempts, args.date)
     return 0

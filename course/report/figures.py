@@ -25,7 +25,8 @@ def score_distributions(percent: Mapping[str, pd.Series]) -> bytes:
         axes.set_title(f"{assignment} (n={len(values)})")
         axes.set_xlabel("score (%)")
         axes.set_xlim(0, 100)
-    figure.axes[0].set_ylabel("trainees") if figure.axes else None
+    if figure.axes:
+        figure.axes[0].set_ylabel("trainees")
     return png(figure)
 
 

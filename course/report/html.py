@@ -94,14 +94,24 @@ def _item_sections(tables: dict[str, pd.DataFrame]) -> str:
 
 
 def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path) -> list[Path]:
-    """Write the HTML report to ``out`` and the CSVs beside it; return the files written."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    """Write the HTML report to ``out`` and the CSVs beside it; return the files written.
+
+    Everything is computed before the first file is written.
+    """
     tables = build_tables(scores, tags)
+    page = _page(scores, tables)
+    out.parent.mkdir(parents=True, exist_ok=True)
     written = [out]
     for name, frame in tables.items():
         path = out.with_name(f"{out.stem}-{name.replace('_', '-')}.csv")
         frame.to_csv(path, index=False)
         written.append(path)
+    out.write_text(page, encoding="utf-8")
+    return written
+
+
+def _page(scores: Scores, tables: dict[str, pd.DataFrame]) -> str:
+    """The self-contained HTML report."""
     kb = knowledge.load()
     pass_marks = {c.id: c.pass_mark for c in kb.competencies.values()}
     mastery = tables["mastery"].set_index("student_id")
@@ -127,6 +137,5 @@ def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path
         "<h2>Facility by scenario parameter</h2>",
         (_image(figures.facility_bars(facility), "facility by parameter") + _table(facility)) if len(facility) else "<p>No scenario parameters.</p>",
     ]
-    out.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>Cohort report</title>"
-                   f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>", encoding="utf-8")
-    return written
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>Cohort report</title>"
+            f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>")

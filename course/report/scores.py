@@ -8,9 +8,10 @@ so that every view can count or exclude them explicitly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
+
+from course.coursedir import Course
 
 
 @dataclass(frozen=True)
@@ -32,16 +33,11 @@ class Scores:
         return self.frame[self.frame["submitted"]]
 
 
-def default_db_url(course_dir: Path | str) -> str:
-    """nbgrader's default gradebook for a course folder."""
-    return f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}"
-
-
-def load_scores(db_url: str) -> Scores:
-    """Every trainee's score on every grade cell in the gradebook at ``db_url``."""
+def load_scores(course: Course, db: str | None = None) -> Scores:
+    """Every trainee's score on every grade cell in the course's gradebook (or the one at URL ``db``)."""
     from nbgrader import api
 
-    with api.Gradebook(db_url) as gb:
+    with api.Gradebook(course.gradebook(db), course.course_id) as gb:
         cells = pd.DataFrame(
             gb.db.query(api.Assignment.name, api.Notebook.name, api.GradeCell.name, api.GradeCell.max_score)
             .join(api.Notebook, api.Notebook.assignment_id == api.Assignment.id)

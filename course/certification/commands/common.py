@@ -1,23 +1,19 @@
-"""Options and error reporting shared by the certification commands."""
+"""Options shared by the certification commands, and opening the registry they name."""
 
 from __future__ import annotations
 
 import argparse
-import functools
 import getpass
 import os
-import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from ..checkpoints import guard
+from course.coursedir import REGISTRY_ENV, registry_url
+
+from ..checkpoints import open_guarded
 from ..dates import parse_day
 from ..errors import CertificationError
-from ..keys import Issuer, issuer_folder
-from ..registry import ENV_VAR, Registry, registry_url
-
-Run = Callable[[argparse.Namespace], int]
+from ..registry import Registry
 
 
 def add_course(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +25,7 @@ def add_registry(parser: argparse.ArgumentParser, *, writer: bool) -> None:
     """--course, --registry and, for commands that record, --by."""
     add_course(parser)
     parser.add_argument("--registry", metavar="URL",
-                        help=f"registry: an SQLAlchemy URL or SQLite file (default: ${ENV_VAR}, "
+                        help=f"registry: an SQLAlchemy URL or SQLite file (default: ${REGISTRY_ENV}, "
                         "else DIR/certification/registry.db)")
     if writer:
         parser.add_argument("--by", metavar="NAME", default=os.environ.get("MESOCOURSE_USER") or getpass.getuser(),
@@ -50,25 +46,5 @@ def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
     issuer's signed checkpoint (``verify`` reports the details); writers sign checkpoints."""
     if getattr(args, "by", None) is not None and not args.by.strip():
         raise CertificationError("--by: give the name of who records this")
-    registry = Registry(registry_url(args.registry, args.course), create=create)
-    try:
-        registry.require_intact()
-        guard(registry, Issuer(issuer_folder(args.course)), writer=getattr(args, "by", None) is not None)
-    except CertificationError:
-        registry.close()
-        raise
-    return registry
-
-
-def reporting_errors(run: Run) -> Run:
-    """Print a CertificationError as one clear message and exit 2, without a traceback."""
-
-    @functools.wraps(run)
-    def wrapper(args: argparse.Namespace) -> int:
-        try:
-            return run(args)
-        except CertificationError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-
-    return wrapper
+    return open_guarded(registry_url(args.registry, args.course), args.course, create=create,
+                        writer=getattr(args, "by", None) is not None)

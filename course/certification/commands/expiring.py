@@ -8,7 +8,7 @@ from course.knowledge import load
 
 from ..dates import parse_period
 from ..history import REVOKED, latest_per_trainee
-from .common import add_day, add_registry, day, open_registry, reporting_errors
+from .common import add_day, add_registry, day, open_registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "with the lowest predicted retention at expiry")
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
     within = parse_period(args.within) if args.within else load().certification.recertification.window_days
     on = day(args)

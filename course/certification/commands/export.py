@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from course.outputs import writable
+
 from ..exports import FORMATS, write_export
-from .common import add_day, add_registry, day, open_registry, reporting_errors
+from .common import add_day, add_registry, day, open_registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,14 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry(parser, writer=False)
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
+    on = day(args)
+    out = writable(args.out, "--out") if args.out is not None else None
     with open_registry(args, create=False) as registry:
         records = registry.records()
-    if args.out is None:
-        write_export(args.format, records, day(args), sys.stdout)
+    if out is None:
+        write_export(args.format, records, on, sys.stdout)
         return 0
-    with args.out.open("w", newline="", encoding="utf-8") as handle:
-        count = write_export(args.format, records, day(args), handle)
-    print(f"wrote {args.format} export of {count} trainee(s) to {args.out}", file=sys.stderr)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        count = write_export(args.format, records, on, handle)
+    print(f"wrote {args.format} export of {count} trainee(s) to {out}", file=sys.stderr)
     return 0

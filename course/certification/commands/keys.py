@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from ..keys import ISSUER_ENV, Issuer, issuer_folder
-from .common import add_course, reporting_errors
+from .common import add_course
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = f"The issuer folder is DIR/certification, or ${ISSUER_ENV}."
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
     issuer = Issuer(issuer_folder(args.course))
     if args.action == "init":

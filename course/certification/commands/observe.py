@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
+from course.coursedir import registry_url
 from course.knowledge import load
 
-from ..errors import CertificationError
-from ..registry import OBSERVATION
-from .common import add_day, add_registry, day, open_registry, reporting_errors
+from ..observation import observation_payload, record_observations
+from ..registry import display_url
+from .common import add_day, add_registry, day
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,34 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry(parser, writer=True)
 
 
-def _checked(args: argparse.Namespace) -> dict[str, object]:
-    """The observation payload; every field checked against the framework."""
-    framework = load().certification
-    procedures = [p.id for p in framework.observed_practice]
-    top = len(framework.entrustment_scale)
-    if args.procedure not in procedures:
-        raise CertificationError(f"--procedure: unknown procedure '{args.procedure}' (known: {', '.join(procedures)})")
-    if not 1 <= args.entrustment <= top:
-        raise CertificationError(f"--entrustment: {args.entrustment} is not on the entrustment scale (1-{top})")
-    for option, value in (("TRAINEE", args.trainee), ("--assessor", args.assessor)):
-        if not value.strip():
-            raise CertificationError(f"{option}: empty")
-    observed = day(args)
-    if observed > date.today():
-        raise CertificationError(f"--date: {observed} is in the future")
-    return {
-        "trainee": args.trainee.strip(), "procedure": args.procedure, "assessor": args.assessor.strip(),
-        "entrustment": args.entrustment, "entrustment_name": framework.level_name(args.entrustment),
-        "date": observed.isoformat(), "notes": args.notes.strip(),
-    }
-
-
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
-    payload = _checked(args)
-    with open_registry(args, create=True) as registry, registry.transaction(args.by) as tx:
-        record = tx.append(OBSERVATION, payload, trainee=str(payload["trainee"]))
+    payload = observation_payload(args.trainee, args.procedure, args.assessor, args.entrustment, day(args), args.notes)
+    url = registry_url(args.registry, args.course)
+    [record] = record_observations(url, args.by, [payload], course_dir=args.course)
     print(f"recorded observation of {payload['trainee']}: {payload['procedure']} at level {payload['entrustment']} "
           f"({payload['entrustment_name']}) on {payload['date']} by {payload['assessor']} "
-          f"[registry record {record.seq}, {registry.display_url}]")
+          f"[registry record {record.seq}, {display_url(url)}]")
     return 0

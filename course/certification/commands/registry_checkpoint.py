@@ -17,7 +17,7 @@ from pathlib import Path
 from ..checkpoints import read_checkpoint, sign_checkpoint
 from ..errors import CertificationError
 from ..keys import Issuer, issuer_folder, write_public
-from .common import add_registry, open_registry, reporting_errors
+from .common import add_registry, open_registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry(checkpoint, writer=False)
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
     issuer = Issuer(issuer_folder(args.course))
     with open_registry(args, create=False) as registry:  # refused if it disagrees with the checkpoint

@@ -8,7 +8,7 @@ from ..errors import CertificationError
 from ..history import certificates
 from ..issuing import course_issuer, publish_revocations
 from ..registry import REVOCATION
-from .common import add_day, add_registry, day, open_registry, reporting_errors
+from .common import add_day, add_registry, day, open_registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,7 +18,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry(parser, writer=True)
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
     if not args.reason.strip():
         raise CertificationError("--reason: empty; say why the certificate is revoked")

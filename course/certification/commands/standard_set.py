@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from course.coursedir import Course
 from course.knowledge import load
 
 from ..decide import percent
 from ..items import course_items
 from ..registry import STANDARD_SET
 from ..standard_setting import COLUMNS, angoff_payload
-from .common import add_registry, open_registry, reporting_errors
+from .common import add_registry, open_registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,10 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_registry(parser, writer=True)
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
     competencies = load().competencies
-    payload = angoff_payload(args.angoff, course_items(args.course, competencies))
+    payload = angoff_payload(args.angoff, course_items(Course.open(args.course), competencies))
     with open_registry(args, create=True) as registry, registry.transaction(args.by) as tx:
         record = tx.append(STANDARD_SET, payload)
     print(f"modified Angoff from {len(payload['judges'])} judge(s) ({', '.join(payload['judges'])}) "

@@ -2,12 +2,13 @@
 
 A certificate is valid, expired, revoked or unknown; before any of that, the whole
 registry's hash chain is checked, and a broken chain makes the answer "registry
-tampered". Exit status: 0 valid or intact, 1 expired/revoked/unknown/code
-mismatch, 3 tampered. A registry is also checked against a signed checkpoint
-(``--checkpoint FILE``, or the issuer's own when it exists): records removed from
-the end, a rewritten chain, records appended without the key, and an edited
-checkpoint file are tampering too. ``--credential FILE.jwt`` verifies a signed
-credential offline, without any database (``verify_credential``).
+tampered". Exit status (``course.errors``): 0 valid or intact; 1 the verification
+said no (expired, revoked, unknown, or a code that does not match); 3 tampered.
+A registry is also checked against a signed checkpoint (``--checkpoint FILE``, or
+the issuer's own when it exists): records removed from the end, a rewritten chain,
+records appended without the key, and an edited checkpoint file are tampering too.
+``--credential FILE.jwt`` verifies a signed credential offline, without any
+database (``verify_credential``).
 """
 
 from __future__ import annotations
@@ -15,23 +16,24 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from course.coursedir import REGISTRY_ENV, registry_url
+from course.errors import SAID_NO, SUCCESS, TAMPERED
+
 from ..chain import Record
 from ..checkpoints import Checkpoint, checkpoint_problems, read_checkpoint
 from ..errors import CertificationError
 from ..history import VALID, certificates
 from ..keys import BadSignature, Issuer, issuer_folder, load_jwks
-from ..registry import ENV_VAR, Registry, registry_url
-from .common import add_course, add_day, day, reporting_errors
+from ..registry import Registry
+from .common import add_course, add_day, day
 from .verify_credential import add_credential_arguments, verify_credential_file
-
-TAMPERED = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("certificate", nargs="?", metavar="CERT_ID", help="certificate to verify")
     parser.add_argument("--registry", nargs="?", const="", metavar="URL",
                         help="without CERT_ID: check every record of the registry; URL: which registry "
-                        f"(default: ${ENV_VAR}, else DIR/certification/registry.db)")
+                        f"(default: ${REGISTRY_ENV}, else DIR/certification/registry.db)")
     parser.add_argument("--code", metavar="CODE", help="verification code printed on the certificate, to compare")
     parser.add_argument("--checkpoint", nargs="?", const="", metavar="FILE",
                         help="also check the registry against a signed checkpoint (default FILE: the issuer's "
@@ -56,7 +58,6 @@ def _normalised(code: str) -> str:
     return code.upper().replace("-", "").replace(" ", "")
 
 
-@reporting_errors
 def run(args: argparse.Namespace) -> int:
     if args.credential is not None:
         return verify_credential_file(args)
@@ -80,11 +81,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"registry intact: {len(records)} records, chain head {head} ({registry.display_url})")
         if checkpoint is not None:
             print(f"  matches the signed checkpoint: {checkpoint.describe()}")
-        return 0
+        return SUCCESS
     certificate = certificates(records).get(args.certificate.strip())
     if certificate is None:
         print(f"{args.certificate}: unknown (no such certificate in {registry.display_url})")
-        return 1
+        return SAID_NO
     data, on = certificate.record.data, day(args)
     status = certificate.status(on)
     print(f"{certificate.id}: {status} on {on}")
@@ -99,5 +100,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"  superseded by {certificate.superseded_by}")
     if args.code is not None and _normalised(args.code) != _normalised(certificate.code):
         print(f"  the code {args.code} does NOT match this certificate's record: the document is not genuine")
-        return 1
-    return 0 if status == VALID else 1
+        return SAID_NO
+    return SUCCESS if status == VALID else SAID_NO

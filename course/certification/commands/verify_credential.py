@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from course.errors import SAID_NO, SUCCESS, TAMPERED
+
 from ..errors import CertificationError
 from ..history import VALID
 from ..keys import BadSignature, Issuer, issuer_folder, load_jwks
 from ..offline import check_credential, holder_matches
 from .common import day
-
-TAMPERED = 3
 
 
 def add_credential_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,6 +82,6 @@ def verify_credential_file(args: argparse.Namespace) -> int:
     if args.trainee_id is not None:
         if not holder_matches(verdict.credential, args.trainee_id):
             print(f"  the trainee ID {args.trainee_id} does NOT match the credential's holder")
-            return 1
+            return SAID_NO
         print(f"  the trainee ID {args.trainee_id} matches the credential's holder")
-    return 0 if verdict.status == VALID else 1
+    return SUCCESS if verdict.status == VALID else SAID_NO

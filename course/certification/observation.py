@@ -1,0 +1,57 @@
+"""Observed practice: an observation checked against the framework, then recorded.
+
+:func:`observation_payload` checks one observed procedure (known procedure, a
+level on the entrustment scale, a named trainee and assessor, a day not in the
+future) and returns the registry payload; :func:`record_observations` appends
+payloads to an intact registry, one transaction each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from course.knowledge import load
+
+from .chain import Record
+from .checkpoints import open_guarded
+from .errors import CertificationError
+from .registry import OBSERVATION
+
+
+def observation_payload(trainee: str, procedure: str, assessor: str, entrustment: int, observed: date,
+                        notes: str = "") -> dict[str, Any]:
+    """The observation as the registry stores it; every field checked against the framework."""
+    framework = load().certification
+    procedures = [p.id for p in framework.observed_practice]
+    top = len(framework.entrustment_scale)
+    if procedure not in procedures:
+        raise CertificationError(f"--procedure: unknown procedure '{procedure}' (known: {', '.join(procedures)})")
+    if not 1 <= entrustment <= top:
+        raise CertificationError(f"--entrustment: {entrustment} is not on the entrustment scale (1-{top})")
+    for option, value in (("TRAINEE", trainee), ("--assessor", assessor)):
+        if not value.strip():
+            raise CertificationError(f"{option}: empty")
+    if observed > date.today():
+        raise CertificationError(f"--date: {observed} is in the future")
+    return {
+        "trainee": trainee.strip(), "procedure": procedure, "assessor": assessor.strip(),
+        "entrustment": entrustment, "entrustment_name": framework.level_name(entrustment),
+        "date": observed.isoformat(), "notes": notes.strip(),
+    }
+
+
+def record_observations(registry_url: str, by: str, payloads: Iterable[dict[str, Any]], *,
+                        course_dir: Path | str) -> list[Record]:
+    """Append each observation to the registry at ``registry_url`` (created if needed) as
+    ``by``; with the course's issuer keys each transaction signs a checkpoint."""
+    if not by.strip():
+        raise CertificationError("--by: give the name of who records this")
+    with open_guarded(registry_url, course_dir, create=True, writer=True) as registry:
+        records = []
+        for payload in payloads:
+            with registry.transaction(by) as tx:
+                records.append(tx.append(OBSERVATION, payload, trainee=str(payload["trainee"])))
+    return records
