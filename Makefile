@@ -1,27 +1,38 @@
 # mesocourse: every target sets up .venv on first use (only Python >= 3.11 and make needed).
-PYTHON ?= python3
+# .venv is built on a Python other accounts can run (make hub runs each person's server from it as
+# their own account): see course/hub/shared_python.py. PYTHON=... overrides.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell python3 course/hub/shared_python.py 2>/dev/null || echo python3)
+endif
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # nbgrader's generate_assignment runs `alembic`: the venv's bin/ must be on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup lint test demo lab app release bench clean
+.PHONY: setup lint test demo lab app release bench hub clean
 
-setup: $(STAMP)
+# JupyterHub's proxy, from npm, into the environment (make hub needs it; never system-wide)
+CHP    := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+
+setup: $(STAMP) $(CHP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mesocourse needs Python >= 3.11 (set PYTHON=...)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
 	touch $(STAMP)
+
+$(CHP):
+	@if command -v npm >/dev/null 2>&1; then npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error 'configurable-http-proxy@^5'; \
+	else echo "setup: Node.js/npm missing, so the course server (make hub) cannot run: apt-get install nodejs npm"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/mypy
 
-test: $(STAMP)
+test: $(STAMP) $(CHP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 demo: $(STAMP)
@@ -35,6 +46,9 @@ app: $(STAMP)
 
 release: $(STAMP)
 	$(BIN)/mesocourse release
+
+hub: $(STAMP) $(CHP)
+	$(BIN)/mesocourse hub
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

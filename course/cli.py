@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release": ("course.assignments.release", "build the graded assignments' source/ notebooks and generate release/"),
     "grade": ("course.grading.cli", "grade every submission of an assignment, in parallel and resumably"),
     "feedback": ("course.grading.feedback_cli", "write HTML feedback per trainee, hidden tests removed"),
+    "hub": ("course.hub.cli", "run the course server (JupyterHub) and enrol instructors and trainees"),
 }
 
 

@@ -5,6 +5,9 @@
 ``generate_assignment`` and returns the course. ``submit(course, student,
 answers)`` writes a submission from the released notebooks with the given
 answers; the fault tests then break submissions in the ways trainees do.
+``build_literal_course(root)`` makes a course the way this project's assignments
+are made (literal answers, the repository's ``nbgrader_config.py``), and
+``submit_literal`` hands in one answer cell's source.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -148,3 +152,47 @@ def outputs_text(nb_path: Path) -> str:
     """Every output of a graded notebook, as one string."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     return json.dumps([cell.get("outputs", []) for cell in nb["cells"]])
+
+
+# --- a course with literal answers and the repository's nbgrader_config.py ----------------
+LITERAL = "doses"
+LITERAL_ANSWERS = "dose_ml = 1.0\nsessions = 4"
+
+
+def _literal_meta(grade_id: str, **flags: object) -> dict:
+    return {"nbgrader": {"grade": False, "solution": False, "locked": False, "grade_id": grade_id,
+                         "schema_version": 3, **flags}}
+
+
+def build_literal_course(root: Path) -> Path:
+    """A course made as this project's assignments are: the repository's ``nbgrader_config.py``
+    (so ``LiteralAnswers`` sanitises at autograde), one answer cell whose template lines
+    (``name = None``) stay in the student version, and two tests; released with nbgrader."""
+    from course.assignments.release import generate_release, release_course
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Doses\nAnswer with plain values (synthetic training data)."),
+        new_code_cell(f"dose_ml = None\nsessions = None\n### BEGIN SOLUTION\n{LITERAL_ANSWERS}\n### END SOLUTION",
+                      metadata=_literal_meta("answers", solution=True)),
+        new_code_cell("assert dose_ml == 1.0", metadata=_literal_meta("test_dose", grade=True, locked=True, points=2)),
+        new_code_cell("assert sessions == 4", metadata=_literal_meta("test_sessions", grade=True, locked=True, points=1)),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (root / "source" / LITERAL).mkdir(parents=True)
+    nbformat.write(nb, root / "source" / LITERAL / f"{LITERAL}.ipynb")
+    shutil.copy(Path(__file__).resolve().parents[1] / "nbgrader_config.py", root)
+    generate_release(release_course(root), (LITERAL,))
+    return root
+
+
+def submit_literal(course: Path, student: str, answer_cell: str = LITERAL_ANSWERS,
+                   edit: Callable[[nbformat.NotebookNode], None] | None = None) -> Path:
+    """A submission of the literal course with ``answer_cell`` as the answer cell's source."""
+    nb = nbformat.read(course / "release" / LITERAL / f"{LITERAL}.ipynb", as_version=4)
+    next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answers").source = answer_cell
+    if edit:
+        edit(nb)
+    folder = course / "submitted" / student / LITERAL
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{LITERAL}.ipynb")
+    return folder

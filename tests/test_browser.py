@@ -19,12 +19,12 @@ from browser_support import CHROMIUM_FLAGS, chromium_path, free_port, server, st
 
 from course.apps import app_folder
 from course.depth import tip_depth_mm
-from course.paths import NOTEBOOKS, REPO_ROOT
+from course.paths import NOTEBOOKS
 from course.quiz import load_bank
 from course.screening import screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "browser"
+ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts")) / "browser"
 TIMEOUT_MS = 240_000  # generous: CI machines may be loaded
 # the status bar reads "Python 3 (ipykernel) | Idle" once the notebook's kernel is connected and idle
 KERNEL_IDLE = "() => [...document.querySelectorAll('.jp-StatusBar-Widget')].some(e => /\\| Idle\\b/.test(e.innerText))"

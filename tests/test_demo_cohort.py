@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -11,7 +12,8 @@ import pytest
 from course.assignments.build import ASSIGNMENTS, load_assignment
 from course.demo.cohort import FAULTS, break_notebook, roster
 from course.demo.personas import PERSONAS, answer, misformat, wrong_answer
-from course.paths import RELEASE
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_roster_shares_and_faults():
@@ -68,7 +70,7 @@ def test_misformat_keeps_the_idea_but_breaks_the_form():
 
 @pytest.mark.parametrize("fault", [f for f in FAULTS if f != "not_a_notebook"])
 def test_each_fault_is_in_the_notebook(fault):
-    release = nbformat.read(RELEASE / "depth" / "depth.ipynb", as_version=4)
+    release = nbformat.read(REPO / "release" / "depth" / "depth.ipynb", as_version=4)
     broken = break_notebook(release, fault)
     grade_ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in broken.cells]
     original = [c.metadata.get("nbgrader", {}).get("grade_id") for c in release.cells]

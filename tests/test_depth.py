@@ -18,8 +18,16 @@ from hypothesis import strategies as st
 
 from course import knowledge
 from course.depth import (
-    LAYERS, boundaries, certain_depths, layer_at, layers_between, placements, possible_layers, technique_for_depth,
-    technique_values, tip_depth_mm,
+    LAYERS,
+    boundaries,
+    certain_depths,
+    layer_at,
+    layers_between,
+    placements,
+    possible_layers,
+    technique_for_depth,
+    technique_values,
+    tip_depth_mm,
 )
 
 EPS = 1e-6

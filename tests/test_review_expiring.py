@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from certification_builders import Trainee, build_course, observe_all
+
 from course.cli import main
 
 DECAY = -0.1542
@@ -41,8 +41,8 @@ def test_expiring_lists_the_competencies_to_refresh(tmp_path: Path, capsys: pyte
     days = 89  # 2024-12-01 10:00 to the expiry 2025-03-01 00:00: 89 whole days
     expected = [("depth", recall(days, 0.212)), ("scheduling", (recall(days, 0.212) + recall(days, 2.3065)) / 2),
                 ("screening", recall(days, 2.3065))]
-    line = out[out.index(next(l for l in out if l.startswith("  renew"))) + 1]
+    line = out[out.index(next(row for row in out if row.startswith("  renew"))) + 1]
     assert line.strip() == ("refresh first (lowest predicted retention on 2025-03-01): "
                             + ", ".join(f"{c} {v:.0%}" for c, v in expected))
-    other = out[out.index(next(l for l in out if l.startswith("  nofile"))) + 1]
+    other = out[out.index(next(row for row in out if row.startswith("  nofile"))) + 1]
     assert other.strip() == "refresh first: unknown (no attempts file nofile.json)"

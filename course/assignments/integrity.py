@@ -5,7 +5,9 @@
 contraindication or the protocol) would give answers away; the reports read them
 from ``source/``.
 
-:class:`LiteralAnswers` keeps only plain answers in a submission before nbgrader runs it.
+:class:`LiteralAnswers` keeps only plain answers in a submission before nbgrader runs it;
+:func:`neutralised` reads back from the graded notebook what it removed, for the
+instructor (``mesocourse grade`` puts it in the grading sheet).
 
 nbgrader runs a trainee's notebook as the grader, in one namespace with the test
 cells: an answer cell could shadow names the tests use, patch ``course`` or
@@ -98,6 +100,31 @@ def keep_plain_answers(source: str, names: set[str]) -> str:
                 removed |= span
                 changed = True
     return "\n".join(NOTE + line if number in removed else line for number, line in enumerate(lines, start=1))
+
+
+def _shown(lines: list[str], width: int = 100) -> str:
+    """Removed lines as one short quotation: ``while True: pass`` (and how many lines it was)."""
+    text = "; ".join(" ".join(line.split()) for line in lines).replace(":;", ":")
+    quoted = f"`{text[:width]}...`" if len(text) > width else f"`{text}`"
+    return quoted + (f" ({len(lines)} lines)" if len(lines) > 1 else "")
+
+
+def neutralised(cells: list[dict[str, Any]], notebook: str) -> list[str]:
+    """One note per cell of a sanitised notebook (its cells, as JSON) that held more than plain
+    answers: which cell, and what :class:`LiteralAnswers` removed from it."""
+    notes = []
+    for index, cell in enumerate(cells, start=1):
+        source = cell.get("source", "")
+        lines = source.splitlines() if isinstance(source, str) else "".join(source).splitlines()
+        removed = [line.removeprefix(NOTE) for line in lines if line.startswith(NOTE) and line.removeprefix(NOTE).strip()]
+        if cell.get("cell_type") != "code" or not removed:
+            continue
+        grading = cell.get("metadata", {}).get("nbgrader") or {}
+        kind = "answer cell" if grading.get("solution") else "test cell" if grading.get("grade") else "cell"
+        where = f"{kind} '{grading['grade_id']}'" if grading.get("grade_id") else f"cell {index} (an unmarked cell)"
+        notes.append(f"{where} of {notebook} held code other than plain answers; removed before grading: "
+                     f"{_shown(removed)}")
+    return notes
 
 
 class LiteralAnswers(NbGraderPreprocessor):

@@ -1,4 +1,4 @@
-"""A fresh nbgrader course folder built from this repository's assignments."""
+"""A fresh nbgrader course folder built from the package's assignments."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from course.assignments import ASSIGNMENTS
 from course.errors import CourseError
-from course.paths import REPO_ROOT, SOURCE
+from course.paths import NBGRADER_CONFIG
 
 
 def refuse_existing_course(out: Path) -> None:
@@ -17,13 +17,14 @@ def refuse_existing_course(out: Path) -> None:
 
 
 def build_workspace(out: Path, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
-    """Copy ``nbgrader_config.py`` and ``source/`` into ``out`` (which must not hold a
-    course yet) and generate the student versions; return the release notebooks."""
+    """Copy the course's ``nbgrader_config.py`` into ``out`` (which must not hold a course
+    yet), build ``source/`` from the case data (the same notebooks as the repository's
+    ``source/``) and generate the student versions; return the release notebooks."""
+    from course.assignments.build import write_sources
     from course.assignments.release import generate_release, release_course
 
     refuse_existing_course(out)
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(REPO_ROOT / "nbgrader_config.py", out / "nbgrader_config.py")
-    for name in names:
-        shutil.copytree(SOURCE / name, out / "source" / name, dirs_exist_ok=True)
+    shutil.copyfile(NBGRADER_CONFIG, out / "nbgrader_config.py")
+    write_sources(out, names)
     return generate_release(release_course(out), names)

@@ -1,8 +1,8 @@
 """Which folders a trainee's kernel may read and write under the Landlock sandbox.
 
 Reading is allowed where a kernel needs it to run: the system folders, the Python
-installation (prefixes, site-packages, ``PYTHONPATH``), Jupyter's own folders and
-this package (assignments may import ``course``). Writing is allowed in the
+installation (prefixes, site-packages, ``PYTHONPATH``, every folder on the import
+path), Jupyter's own folders and this package (assignments may import ``course``). Writing is allowed in the
 submission's scratch folder (the kernel's working folder) and matplotlib's and
 fontconfig's caches (a missing cache makes matplotlib warn on stderr, which
 nbgrader scores as a failure). Nothing else: not the course folder, not the
@@ -40,6 +40,13 @@ def _python_folders() -> list[Path]:
     return [Path(os.path.realpath(folder)) for folder in folders if folder and os.path.isdir(folder)]
 
 
+def _import_path() -> list[Path]:
+    """The folders on the import path, those added by ``.pth`` files included (a kernel imports
+    what this process imports), but not the first: the working folder or the script's, which
+    may be a checkout holding instructor notebooks. One that holds the course is left out below."""
+    return [Path(os.path.realpath(folder)) for folder in sys.path[1:] if folder and os.path.isdir(folder)]
+
+
 def _jupyter_folders() -> list[Path]:
     from jupyter_core.paths import jupyter_config_path, jupyter_path, jupyter_runtime_dir
 
@@ -70,7 +77,7 @@ def kernel_sandbox(course_root: Path, scratch_root: Path, setting: str) -> tuple
     needed = [*_python_folders(), package]
     if blocked := [str(folder) for folder in needed if _holds(folder, protected)]:
         return None, f"the course or scratch folder lies inside {blocked[0]}, which kernels must read"
-    others = [Path(folder) for folder in SYSTEM_FOLDERS] + _jupyter_folders()
+    others = [Path(folder) for folder in SYSTEM_FOLDERS] + _jupyter_folders() + _import_path()
     read = {str(folder) for folder in [*needed, *others] if folder.exists() and not _holds(folder, protected)}
     writable = _cache_folders()
     for folder in writable:

@@ -10,8 +10,9 @@ For each submission the worker:
    with the course's nbgrader config, nbgrader's ``Execute`` replaced by
    :class:`.execution.SandboxedExecute` and deleted cells restored; kernels are
    forked from the worker's warm zygote (:mod:`.kernel_zygote`);
-4. hands back the grades as plain data, the notes, and the graded notebooks
-   (:class:`GradingOutcome`); the parent records them in the course.
+4. hands back the grades as plain data, the notes (what staging repaired, what the
+   course's sanitiser removed from answer cells, what went wrong while running) and
+   the graded notebooks (:class:`GradingOutcome`); the parent records them in the course.
 
 The kernel therefore runs in a folder that holds neither a gradebook nor the
 instructor's notebooks, and nothing this worker does touches the course until
@@ -21,6 +22,7 @@ the parent accepts the outcome.
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import tempfile
 import time
@@ -34,6 +36,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
+from course.assignments.integrity import neutralised
 from course.coursedir import Course
 
 from .errors import GradingError
@@ -165,8 +168,21 @@ class SubmissionGrader:
                 score_zero(gradebook.url, self.assignment, task.student_id, intake.deleted_grades)
             grades = read_grades(gradebook.url, self.assignment, task.student_id)
         autograded = Path(coursedir.format_path("autograded", task.student_id, self.assignment))
+        notes += _neutralised(autograded, intake.notebooks)
         return GradingOutcome(task.student_id, task.fingerprint, grades, tuple(notes), autograded, scratch,
                               time.monotonic() - started)
+
+
+def _neutralised(autograded: Path, notebooks: list[str]) -> list[str]:
+    """What the course's sanitiser (``LiteralAnswers``) removed from each graded notebook, in words."""
+    notes = []
+    for name in notebooks:
+        try:
+            cells = json.loads((autograded / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError):
+            continue  # nbgrader wrote no such notebook: its cells are already reported
+        notes += neutralised(cells, f"{name}.ipynb")
+    return notes
 
 
 def discard(scratch: Path | None) -> None:

@@ -23,11 +23,12 @@ def run(args: argparse.Namespace) -> int:
     course = Course.open(args.course)
     course.gradebook(args.db)  # refused here, before the heavy imports, if it is not there
 
+    from .gradesheets import grading_notes
     from .html import render
     from .scores import load_scores
 
     scores = load_scores(course, args.db)
-    written = render(scores, course.tags(), out)
+    written = render(scores, course.tags(), out, grading_notes(course.reports))
     print(f"report: {written[0]} ({len(scores.students)} trainees); tables: {len(written) - 1} CSV files beside it")
     if args.attempts:
         from course.review.cli import report_retention

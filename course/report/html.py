@@ -15,6 +15,7 @@ from course import DISCLAIMER, knowledge
 from course.assignments.tags import CellTags
 
 from . import figures
+from .gradesheets import COLUMNS as GRADING_COLUMNS
 from .items import POOR_DISCRIMINATION, item_statistics, reliability
 from .mastery import competency_mastery, critical_failures, facility_by_parameter
 from .scores import Scores
@@ -93,12 +94,15 @@ def _item_sections(tables: dict[str, pd.DataFrame]) -> str:
     return "".join(parts)
 
 
-def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path) -> list[Path]:
+def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path,
+           notes: pd.DataFrame | None = None) -> list[Path]:
     """Write the HTML report to ``out`` and the CSVs beside it; return the files written.
 
-    Everything is computed before the first file is written.
+    ``notes`` are the flagged and failed submissions of the grading sheets
+    (:func:`.gradesheets.grading_notes`). Everything is computed before the first file is written.
     """
     tables = build_tables(scores, tags)
+    tables["grading_notes"] = notes if notes is not None else pd.DataFrame(columns=GRADING_COLUMNS)
     page = _page(scores, tables)
     out.parent.mkdir(parents=True, exist_ok=True)
     written = [out]
@@ -130,6 +134,10 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame]) -> str:
         "<h2>Critical-item failures</h2><p class='note'>A critical item needs full marks; one failure "
         "blocks certification whatever the total.</p>",
         _critical_section(tables["critical"], len(scores.students)),
+        "<h2>Submissions flagged or failed at grading</h2><p class='note'>What grading repaired, removed or "
+        "could not run, from the grading sheets (reports/grading-ASSIGNMENT.csv): read these scores with it.</p>",
+        _table(tables["grading_notes"]) if len(tables["grading_notes"]) else "<p>None: every submission was graded "
+        "as handed in (or no grading sheet was found).</p>",
         "<h2>Item analysis</h2><p class='note'>Facility = mean mark / max mark; discrimination = corrected "
         f"item-rest correlation; items below {POOR_DISCRIMINATION} (or undefined, when every trainee scored "
         "the same) are flagged in red. Small cohorts make these figures noisy: n is shown.</p>",

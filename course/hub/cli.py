@@ -1,0 +1,148 @@
+"""``mesocourse hub``: run the course server and enrol its people.
+
+::
+
+    mesocourse hub [start] [--ip IP] [--port PORT]     start JupyterHub (default 127.0.0.1:8000)
+    mesocourse hub add-instructor ID --name NAME       an instructor account (formgrade group)
+    mesocourse hub add-trainees roster.csv             a cohort: accounts, gradebook students, group
+    mesocourse hub remove-accounts                     remove every account this hub made (hub stopped)
+
+Every form takes ``--state DIR`` (default ``hub-data/``, or ``$MESOCOURSE_HUB``),
+the one folder holding the hub's database, secrets, course, exchange and homes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .state import HubSettings, HubState
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--state", metavar="DIR", help="the hub folder (default: $MESOCOURSE_HUB or hub-data/)")
+    parser.add_argument("action", nargs="?", default="start",
+                        choices=("start", "add-instructor", "add-trainees", "remove-accounts"),
+                        help="what to do (default: start)")
+    parser.add_argument("target", nargs="?", metavar="ID|ROSTER",
+                        help="add-instructor: the account id; add-trainees: the roster CSV (id,name,email)")
+    parser.add_argument("--ip", help="address the hub listens on (default 127.0.0.1; kept for later starts)")
+    parser.add_argument("--port", type=int, help="port the hub listens on (default 8000; kept for later starts)")
+    parser.add_argument("--grader-account", help="operating-system account of the grader's server "
+                        "(default grader-COURSE; chosen when the folder is made)")
+    parser.add_argument("--db-url", help="hub database URL (default SQLite in DIR/private; chosen when the folder is made)")
+    parser.add_argument("--name", help="add-instructor: the instructor's full name")
+    parser.add_argument("--email", default="", help="add-instructor: the instructor's email (optional)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def open_state(args: argparse.Namespace) -> HubState:
+    """The hub folder, made and laid out on first use; ``--ip``/``--port`` saved when given."""
+    from .layout import prepare
+
+    state = HubState.at(args.state)
+    state.root.mkdir(parents=True, exist_ok=True)
+    settings = state.settings() if state.exists() else HubSettings(
+        grader_account=args.grader_account or HubSettings.grader_account, db_url=args.db_url or "")
+    changes = {key: value for key, value in (("ip", args.ip), ("port", args.port)) if value is not None}
+    state.save_settings(replace(settings, **changes))
+    prepare(state, Path(sys.executable).parent)
+    return state
+
+
+def hub_url(state: HubState) -> str:
+    settings = state.settings()
+    host = "127.0.0.1" if settings.ip in ("", "0.0.0.0") else settings.ip
+    return f"http://{host}:{settings.port}"
+
+
+def print_first_logins(state: HubState, logins: list, role: str) -> None:
+    url = hub_url(state)
+    if not logins:
+        print(f"no new {role}: everyone in the list was already enrolled")
+        return
+    print(f"Enrolled {len(logins)} {role}(s) in {state.settings().course_id}. "
+          "Give each person their line (one-time passwords are shown only now):")
+    width = max(len(login.person.id) for login in logins)
+    for login in logins:
+        print(f"  {login.person.id:<{width}}  one-time password: {login.password}   ({login.person.name})")
+    print(f"First login: open {url}/hub/login, log in with your id and one-time password, "
+          f"then choose your own password at {url}/hub/change-password")
+
+
+def start(state: HubState) -> int:
+    """Replace this process with JupyterHub (Ctrl-C or kill stops it; submitted work is on disk)."""
+    from .accounts import enrolled
+
+    url = hub_url(state)
+    print(f"mesocourse hub: {url}  (folder {state.root})")
+    if not enrolled(state)["instructors"]:
+        print(f"No instructor yet. In another terminal: sudo .venv/bin/mesocourse hub add-instructor ID "
+              f"--name 'Full Name' --state {state.root}")
+    print(f"Trainees: sudo .venv/bin/mesocourse hub add-trainees roster.csv --state {state.root}", flush=True)
+    env = {**os.environ, "MESOCOURSE_HUB_STATE": str(state.root), "MESOCOURSE_HUB_API_PORT": str(free_port()),
+           "MESOCOURSE_PROXY_API_PORT": str(free_port())}
+    config = Path(__file__).with_name("jupyterhub_config.py")
+    os.chdir(state.private)
+    os.execve(sys.executable, [sys.executable, "-m", "jupyterhub", "-f", str(config)], env)
+
+
+def people_to_enrol(args: argparse.Namespace) -> list:
+    """The roster's people, or the one instructor of ``add-instructor``; each checked first."""
+    from .accounts import EnrolmentError
+    from .roster import Person, RosterError, person_problems, read_roster
+
+    if args.action == "add-trainees":
+        if not args.target:
+            raise RosterError(Path("(none)"), ["give the roster: mesocourse hub add-trainees roster.csv"])
+        return read_roster(Path(args.target))
+    person = Person(args.target or "", args.name or "", args.email)
+    problems = person_problems(person)
+    if problems:
+        raise EnrolmentError("; ".join(problems))
+    return [person]
+
+
+def remove_accounts(state: HubState) -> int:
+    from .accounts import remove_everyone
+    from .hub_api import HubAPI
+
+    if state.exists() and HubAPI.for_state(state).running():
+        print(f"mesocourse hub remove-accounts: the hub at {hub_url(state)} is running: stop it first",
+              file=sys.stderr)
+        return 1
+    print(f"removed {', '.join(remove_everyone(state)) or 'no account'}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from .accounts import EnrolmentError, enrol
+    from .preflight import problem
+    from .roster import RosterError
+
+    refused = problem(need_proxy=args.action == "start")
+    if refused:
+        print(f"mesocourse hub: {refused}", file=sys.stderr)
+        return 1
+    if args.action == "remove-accounts":
+        return remove_accounts(HubState.at(args.state))
+    try:
+        people = [] if args.action == "start" else people_to_enrol(args)
+        state = open_state(args)
+        if args.action == "start":
+            return start(state)
+        role = "trainee" if args.action == "add-trainees" else "instructor"
+        print_first_logins(state, enrol(state, people, role), role)
+    except (RosterError, EnrolmentError, RuntimeError, OSError) as error:
+        print(f"mesocourse hub {args.action}: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,72 @@
+"""Talking to a running hub through its REST API, with the CLI's own service token.
+
+``mesocourse hub add-trainees`` adds people to JupyterHub's groups here when the
+hub is running (when it is not, the hub loads the groups from ``accounts.json``
+as it starts). Only the standard library: the CLI must not need more.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from .state import HubState
+
+
+class HubAPIError(RuntimeError):
+    """The hub answered with an error, or not at all while it was expected to."""
+
+
+@dataclass(frozen=True)
+class HubAPI:
+    url: str  # .../hub/api
+    token: str
+
+    @classmethod
+    def for_state(cls, state: HubState) -> HubAPI:
+        settings = state.settings()
+        host = "127.0.0.1" if settings.ip in ("", "0.0.0.0") else settings.ip
+        token_file = state.token_file("admin")
+        token = token_file.read_text().strip() if token_file.is_file() else ""
+        return cls(f"http://{host}:{settings.port}/hub/api", token)
+
+    def call(self, method: str, path: str, body: dict | None = None, timeout: float = 30) -> dict | list | None:
+        request = urllib.request.Request(
+            self.url + path, method=method, data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                text = response.read()
+        except urllib.error.HTTPError as error:
+            raise HubAPIError(f"{method} {path}: HTTP {error.code}: {error.read()[:300].decode(errors='replace')}") from error
+        except OSError as error:
+            raise HubAPIError(f"{method} {path}: the hub at {self.url} did not answer: {error}") from error
+        return json.loads(text) if text else None
+
+    def running(self) -> bool:
+        """Whether a hub answers on this address (with our token or not)."""
+        try:
+            self.call("GET", "/", timeout=5)
+        except HubAPIError as error:
+            return "HTTP" in str(error)
+        return True
+
+    def add_to_group(self, group: str, users: list[str]) -> None:
+        """Create the users and the group if needed, then add the users to it."""
+        existing = {user["name"] for user in self.call("GET", "/users?limit=100000") or []}
+        new = [user for user in users if user not in existing]
+        if new:
+            self.call("POST", "/users", {"usernames": new})
+        if group not in {item["name"] for item in self.call("GET", "/groups?limit=100000") or []}:
+            self.call("POST", f"/groups/{group}")
+        self.call("POST", f"/groups/{group}/users", {"users": users})
+
+    def delete_users(self, users: list[str]) -> None:
+        for user in users:
+            try:
+                self.call("DELETE", f"/users/{user}")
+            except HubAPIError as error:
+                if "HTTP 404" not in str(error):
+                    raise

@@ -1,0 +1,81 @@
+"""The JupyterHub configuration of the course server (``jupyterhub -f`` this file).
+
+``mesocourse hub`` starts JupyterHub with this file and the environment
+variables below; everything else comes from the hub folder (``hub.json``,
+``accounts.json``, ``private/``). Read it as an administrator's reference: each
+setting says why it is there.
+
+- ``MESOCOURSE_HUB_STATE``: the hub folder;
+- ``MESOCOURSE_HUB_API_PORT``, ``MESOCOURSE_PROXY_API_PORT``: internal ports on
+  127.0.0.1 (free ones, chosen at each start).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from course.hub.accounts import enrolled
+from course.hub.proxy import proxy_command
+from course.hub.state import HubState
+
+c = get_config()  # noqa: F821  (provided by JupyterHub when it loads this file)
+
+state = HubState.at(os.environ["MESOCOURSE_HUB_STATE"])
+settings = state.settings()
+people = enrolled(state)
+course = settings.course_id
+tools = Path(sys.executable).parent
+
+
+# --- where the hub listens and keeps its state ---------------------------------------------
+c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(os.environ["MESOCOURSE_HUB_API_PORT"])
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['MESOCOURSE_PROXY_API_PORT']}"
+c.ConfigurableHTTPProxy.command = proxy_command()
+c.ConfigurableHTTPProxy.pid_file = str(state.private / "jupyterhub-proxy.pid")
+c.JupyterHub.db_url = state.hub_db_url
+c.JupyterHub.cookie_secret_file = str(state.cookie_secret)
+c.JupyterHub.pid_file = str(state.private / "jupyterhub.pid")
+c.JupyterHub.cleanup_servers = True  # stopping the hub stops people's servers; their files stay
+
+# --- who can log in: NativeAuthenticator's own table, filled by `mesocourse hub add-*` ---------
+c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"
+c.NativeAuthenticator.enable_signup = False  # accounts come from rosters, never self-made
+c.NativeAuthenticator.minimum_password_length = 10
+c.NativeAuthenticator.check_common_password = True
+c.NativeAuthenticator.allowed_failed_logins = 5
+c.NativeAuthenticator.seconds_before_next_try = 300
+# Only authorized password records authenticate, and only rosters create them:
+# that table is the allow list.
+c.Authenticator.allow_all = True
+
+# --- each person's server runs as their own operating-system account --------------------------
+c.JupyterHub.spawner_class = "course.hub.spawner.CourseSpawner"
+c.CourseSpawner.state_folder = str(state.root)
+c.Spawner.cmd = [str(tools / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+c.Spawner.start_timeout = 120  # then JupyterHub shows its error page: no endless wait
+c.Spawner.http_timeout = 120
+# nbgrader's JupyterHubAuthPlugin reads the person's own groups through the hub API
+c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", "read:users!user"]
+
+# --- groups: trainees and instructors, as nbgrader's JupyterHubAuthPlugin expects -------------
+c.JupyterHub.load_groups = {
+    settings.trainee_group: {"users": sorted(people["trainees"])},
+    settings.formgrade_group: {"users": sorted([*people["instructors"], settings.grader_account])},
+}
+
+# --- the grader: a hub user with no password, whose server (as the grader account, in the course
+# folder) carries formgrader. Instructors open and start it through roles, as JupyterHub shares
+# a server; a hub-managed service would make the hub exit when formgrader starts slowly.
+grader = settings.grader_account
+c.JupyterHub.load_roles = [
+    {"name": f"formgrade-{course}", "description": "instructors use and start the course's grader server",
+     "groups": [settings.formgrade_group],
+     "scopes": [f"access:servers!user={grader}", f"servers!user={grader}", f"read:users!user={grader}"]},
+    {"name": "mesocourse-cli", "description": "mesocourse hub: enrol people, start and stop servers",
+     "services": ["mesocourse-cli"],
+     "scopes": ["admin:users", "admin:groups", "admin:servers", "tokens", "list:users", "list:groups"]},
+]
+c.JupyterHub.services = [{"name": "mesocourse-cli", "api_token": state.token_file("admin").read_text().strip()}]

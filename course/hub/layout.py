@@ -1,0 +1,144 @@
+"""Making the hub folder: permissions, the grader account, the course, the exchange, per-role config.
+
+Run by ``mesocourse hub`` before JupyterHub starts, every time (each step is
+idempotent), as root. What each role's Jupyter server loads:
+
+* every role: nbgrader's file-system exchange in ``STATE/exchange`` with
+  ``path_includes_course``; trainees and instructors also nbgrader's
+  ``JupyterHubAuthPlugin`` (courses come from the hub groups ``nbgrader-COURSE``
+  and ``formgrade-COURSE``);
+* trainees: the Assignments tab and validation only (no formgrader, no course
+  list, no create-assignment toolbar);
+* instructors: the Assignments tab (their own server); they grade in the grader's;
+* the grader (a hub user without a password, whose server instructors open and
+  start): formgrader and create-assignment, the course folder as its root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import secrets
+import shutil
+from pathlib import Path
+
+from course.paths import REPO_ROOT, SOURCE
+
+from .accounts import as_account, create_os_account
+from .state import HubState, write_atomically
+
+# nbgrader's JupyterLab plugins and server extensions, per role: True = enabled
+LAB_PLUGINS = ("formgrader", "create-assignment", "course-list", "assignment-list", "validate-assignment")
+ENABLED = {
+    "trainee": {"assignment-list", "validate-assignment"},
+    "instructor": {"assignment-list", "validate-assignment"},
+    "grader": {"formgrader", "create-assignment", "validate-assignment"},
+}
+SERVER_EXTENSION = {"formgrader": "formgrader", "course-list": "course_list",
+                    "assignment-list": "assignment_list", "validate-assignment": "validate_assignment"}
+
+
+def make_folders(state: HubState) -> None:
+    """The folder tree with its modes (see :mod:`course.hub.state`)."""
+    for folder, mode in ((state.root, 0o755), (state.private, 0o700), (state.homes, 0o755),
+                         (state.share, 0o755), (state.exchange, 0o1777)):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, mode)
+    token = state.token_file("admin")
+    if not token.is_file():
+        write_atomically(token, secrets.token_hex(32) + "\n", 0o600)
+
+
+def make_grader_account(state: HubState) -> None:
+    account = state.settings().grader_account
+    try:
+        pwd.getpwnam(account)
+    except KeyError:
+        create_os_account(state, account, "mesocourse grader (formgrader, course folder)")
+
+
+def make_course(state: HubState, python_bin: Path) -> bool:
+    """Copy this repository's course (nbgrader config and ``source/``) and generate ``release/``
+    and the gradebook as the grader account. False when the course folder already existed."""
+    course, account = state.course_dir, state.settings().grader_account
+    if (course / "nbgrader_config.py").is_file():
+        return False
+    course.mkdir(mode=0o700, exist_ok=True)
+    shutil.copy(REPO_ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(SOURCE, course / "source", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    entry = pwd.getpwnam(account)
+    for path in [course, *course.rglob("*")]:
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+    os.chmod(course, 0o700)
+    result = as_account(account, [str(python_bin / "mesocourse"), "release", "--course", str(course), "--skip-build"],
+                        env={"PATH": f"{python_bin}{os.pathsep}{os.environ.get('PATH', '')}"},
+                        cwd=str(course), capture_output=True, text=True)
+    if result.returncode != 0:
+        shutil.rmtree(course)
+        raise RuntimeError(f"generating release/ in {course} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return True
+
+
+def make_exchange(state: HubState) -> None:
+    """``exchange/COURSE`` belongs to the grader, so no trainee can create or replace it;
+    nbgrader's ``release_assignment`` makes ``outbound``, ``inbound`` and ``feedback`` inside."""
+    settings = state.settings()
+    entry = pwd.getpwnam(settings.grader_account)
+    folder = state.exchange / settings.course_id
+    folder.mkdir(exist_ok=True)
+    os.chown(folder, entry.pw_uid, entry.pw_gid)
+    os.chmod(folder, 0o755)
+
+
+def nbgrader_config(state: HubState, role: str) -> str:
+    settings = state.settings()
+    lines = [
+        '"""nbgrader settings for every server of this role (written by mesocourse hub)."""',
+        "c = get_config()  # noqa: F821",
+        f"c.Exchange.root = {str(state.exchange)!r}",
+        "c.Exchange.path_includes_course = True",
+        f"c.CourseDirectory.course_id = {settings.course_id!r}",
+    ]
+    if role == "grader":
+        # No JupyterHubAuthPlugin here: release, collect and grading need no hub (grading works with
+        # the hub stopped); trainees join the course group through `mesocourse hub add-trainees`.
+        lines.append(f"c.CourseDirectory.root = {str(state.course_dir)!r}")
+    else:
+        lines.append('c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"')
+    return "\n".join(lines) + "\n"
+
+
+def server_config(state: HubState, role: str) -> dict:
+    extensions = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
+                  for plugin, module in SERVER_EXTENSION.items()}
+    config: dict = {"ServerApp": {"jpserver_extensions": extensions}}
+    if role == "grader":
+        config["ServerApp"]["root_dir"] = str(state.course_dir)
+    return config
+
+
+def page_config(role: str) -> dict:
+    disabled = {f"@jupyter/nbgrader:{plugin}": True for plugin in LAB_PLUGINS if plugin not in ENABLED[role]}
+    return {"disabledExtensions": disabled}
+
+
+def write_role_configs(state: HubState) -> None:
+    for role in ENABLED:
+        folder = state.config_dir(role)
+        (folder / "labconfig").mkdir(parents=True, exist_ok=True)
+        for path in (folder, folder.parent, folder / "labconfig"):
+            os.chmod(path, 0o755)
+        write_atomically(folder / "nbgrader_config.py", nbgrader_config(state, role), 0o644)
+        write_atomically(folder / "jupyter_server_config.json", json.dumps(server_config(state, role), indent=2), 0o644)
+        write_atomically(folder / "labconfig" / "page_config.json", json.dumps(page_config(role), indent=2), 0o644)
+
+
+def prepare(state: HubState, python_bin: Path) -> None:
+    """Everything the hub needs on disk, made or checked."""
+    make_folders(state)
+    make_grader_account(state)
+    write_role_configs(state)
+    make_course(state, python_bin)
+    make_exchange(state)

@@ -1,0 +1,93 @@
+"""How a person's Jupyter server starts: as their own account, with their role's config.
+
+``CourseSpawner`` is JupyterHub's ``LocalProcessSpawner`` (the hub runs as root
+and each server runs as the person's account) plus the environment of the
+person's role: ``JUPYTER_CONFIG_PATH`` points at ``STATE/config/ROLE`` (nbgrader
+exchange, which nbgrader extensions), ``JUPYTER_PATH`` at ``STATE/share``
+(kernelspecs), and ``PATH`` starts with this Python environment's ``bin``, so
+``nbgrader`` and ``mesocourse`` work in a terminal.
+
+A per-assignment kernel (the certification exam's restricted kernel, planned)
+is a kernelspec folder dropped into ``STATE/share/kernels/``: every server sees
+it, and a released notebook names it in its ``kernelspec`` metadata. Nothing
+here needs to change for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+from jupyterhub.spawner import LocalProcessSpawner
+from traitlets import Unicode
+
+from .state import HubState
+
+
+def role_of(name: str, groups: list[str], state: HubState) -> str:
+    settings = state.settings()
+    if name == settings.grader_account:
+        return "grader"
+    return "instructor" if settings.formgrade_group in groups else "trainee"
+
+
+def course_environment(state: HubState, role: str) -> dict[str, str]:
+    """The variables every server of ``role`` starts with."""
+    tools = str(Path(sys.executable).parent)
+    return {
+        "JUPYTER_CONFIG_PATH": str(state.config_dir(role)),
+        "JUPYTER_PATH": str(state.share),
+        "PATH": os.pathsep.join([tools, "/usr/local/bin", "/usr/bin", "/bin"]),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+
+
+class CourseSpawner(LocalProcessSpawner):
+    """LocalProcessSpawner with the course environment of the person's role."""
+
+    state_folder = Unicode(config=True, help="the hub folder (see course.hub.state)")
+
+    def role(self) -> str:
+        return role_of(self.user.name, [group.name for group in self.user.groups], HubState.at(self.state_folder))
+
+    def get_env(self) -> dict[str, str]:
+        env = super().get_env()
+        env.update(course_environment(HubState.at(self.state_folder), self.role()))
+        return env
+
+    async def start(self) -> tuple[str, int]:
+        """Start the server and return once it accepts connections; if it exits first, fail at once.
+
+        JupyterHub would otherwise wait the whole ``http_timeout`` for a server
+        that already died before showing its error page ("Spawn failed").
+        """
+        ip, port = await super().start()
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            status = self.proc.poll()
+            if status is not None:
+                raise RuntimeError(f"the Jupyter server of {self.user.name} exited with status {status} "
+                                   "while starting; the hub's log says why")
+            try:
+                with socket.create_connection((ip or "127.0.0.1", port), timeout=1):
+                    return ip, port
+            except OSError:
+                await asyncio.sleep(0.5)
+        return ip, port  # JupyterHub's own timeouts take over
+
+    def make_preexec_fn(self, name: str):
+        """The grader's server works in the course folder (nbgrader reads its config from there)."""
+        become = super().make_preexec_fn(name)
+        if self.role() != "grader":
+            return become
+        folder = str(HubState.at(self.state_folder).course_dir)
+
+        def preexec() -> None:
+            become()
+            os.chdir(folder)
+
+        return preexec

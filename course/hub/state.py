@@ -1,0 +1,131 @@
+"""The hub's one folder: every path the course server reads or writes, in one place.
+
+::
+
+    STATE/                     root, 0755: people traverse it to reach their home and the exchange
+      hub.json                 settings (course id, grader account, address, hub database URL)
+      accounts.json            who was enrolled: instructors and trainees (no passwords)
+      private/                 root only, 0700: hub database, cookie secret, API tokens, logs
+      course/                  the nbgrader course, grader account only (0700): source/, gradebook,
+                               submitted/, autograded/, feedback/, certification registry
+      exchange/                nbgrader's file-system exchange (1777); exchange/COURSE/ is the grader's
+      home/ID/                 each person's home, 0700, owned by that person
+      config/ROLE/             Jupyter config per role (trainee, instructor, grader); no secrets
+      share/                   extra Jupyter data path (kernelspecs added later, e.g. an exam kernel)
+
+The course folder is the only nbgrader-course path logic of the hub: when the
+project's shared course model lands, ``course_dir`` is the line to switch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROLES = ("trainee", "instructor", "grader")
+DEFAULT_FOLDER = "hub-data"
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    """What ``hub.json`` records; chosen when the folder is first made."""
+
+    course_id: str = "mesocourse"
+    grader_account: str = "grader-mesocourse"
+    ip: str = "127.0.0.1"
+    port: int = 8000
+    db_url: str = ""  # empty: SQLite in private/
+
+    @property
+    def formgrade_group(self) -> str:
+        return f"formgrade-{self.course_id}"
+
+    @property
+    def trainee_group(self) -> str:
+        return f"nbgrader-{self.course_id}"
+
+
+@dataclass(frozen=True)
+class HubState:
+    """The folder given by ``--state`` (default ``hub-data/``), made absolute."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, folder: Path | str | None = None) -> HubState:
+        chosen = folder or os.environ.get("MESOCOURSE_HUB") or DEFAULT_FOLDER
+        return cls(Path(chosen).expanduser().resolve())
+
+    # --- settings and enrolment records -------------------------------------------------
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "hub.json"
+
+    @property
+    def accounts_file(self) -> Path:
+        return self.root / "accounts.json"
+
+    def exists(self) -> bool:
+        return self.settings_file.is_file()
+
+    def settings(self) -> HubSettings:
+        return HubSettings(**json.loads(self.settings_file.read_text()))
+
+    def save_settings(self, settings: HubSettings) -> None:
+        write_atomically(self.settings_file, json.dumps(asdict(settings), indent=2) + "\n", 0o644)
+
+    # --- root-only ------------------------------------------------------------------------
+    @property
+    def private(self) -> Path:
+        return self.root / "private"
+
+    @property
+    def hub_db_url(self) -> str:
+        return self.settings().db_url or f"sqlite:///{self.private / 'jupyterhub.sqlite'}"
+
+    @property
+    def cookie_secret(self) -> Path:
+        return self.private / "jupyterhub_cookie_secret"
+
+    def token_file(self, name: str) -> Path:
+        """An API token the hub gives a service (``admin``: the CLI's)."""
+        return self.private / f"{name}.token"
+
+    @property
+    def log_file(self) -> Path:
+        return self.private / "jupyterhub.log"
+
+    # --- shared with people ---------------------------------------------------------------
+    @property
+    def course_dir(self) -> Path:
+        return self.root / "course"
+
+    @property
+    def exchange(self) -> Path:
+        return self.root / "exchange"
+
+    @property
+    def homes(self) -> Path:
+        return self.root / "home"
+
+    def home(self, account: str) -> Path:
+        return self.homes / account
+
+    def config_dir(self, role: str) -> Path:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        return self.root / "config" / role
+
+    @property
+    def share(self) -> Path:
+        return self.root / "share"
+
+
+def write_atomically(path: Path, text: str, mode: int) -> None:
+    """Write a whole file or nothing: a temp file beside it, then rename."""
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(text)
+    os.chmod(temp, mode)
+    os.replace(temp, path)

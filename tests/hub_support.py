@@ -1,0 +1,132 @@
+"""Helpers for the course-server tests: a real hub in a throwaway folder, with real accounts.
+
+Everything goes through the real ``mesocourse hub`` command (as an administrator
+would type it); every account and process made is removed at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from browser_support import free_port
+
+from course.hub.state import HubState
+
+MESOCOURSE = str(Path(sys.executable).parent / "mesocourse")
+
+
+def hub_command(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([MESOCOURSE, "hub", *args], capture_output=True, text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"mesocourse hub {' '.join(args)} failed ({result.returncode}):\n"
+                             f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+def one_time_passwords(output: str) -> dict[str, str]:
+    return dict(re.findall(r"^\s+(\S+)\s+one-time password: (\S+)", output, flags=re.MULTILINE))
+
+
+@dataclass
+class CourseHub:
+    """A running hub: its folder, address, people and their passwords."""
+
+    state: HubState
+    url: str
+    tag: str
+    passwords: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+
+    @property
+    def log(self) -> Path:
+        return self.state.root / "hub-test.log"
+
+    def account(self, role: str) -> str:
+        return f"{role}{self.tag}"
+
+    def start(self) -> None:
+        with self.log.open("a") as sink:
+            self.process = subprocess.Popen([MESOCOURSE, "hub", "--state", str(self.state.root)],
+                                            stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the hub exited with {self.process.returncode}:\n{self.log.read_text()[-4000:]}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=3):
+                    if "JupyterHub is now running" in self.log.read_text():
+                        return
+            time.sleep(0.5)
+        raise RuntimeError(f"the hub did not answer within 180 s:\n{self.log.read_text()[-4000:]}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int:
+        """Stop the hub as an administrator would (Ctrl-C is SIGINT, kill is SIGTERM)."""
+        assert self.process is not None
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            return self.process.wait()
+
+
+@contextlib.contextmanager
+def course_hub(people: dict[str, str]) -> Iterator[CourseHub]:
+    """A hub in a fresh folder with an instructor (role ``i``) and trainees (other roles).
+
+    ``people`` maps a role letter to a full name; account ids are the letter
+    plus a random tag, so parallel or leftover runs never collide.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="mesocourse-hub-"))
+    os.chmod(folder, 0o755)  # people's accounts traverse it, as /srv would be
+    tag = secrets.token_hex(3)
+    port = free_port()
+    hub = CourseHub(HubState.at(folder / "hub"), f"http://127.0.0.1:{port}", tag)
+    common = ["--state", str(hub.state.root)]
+    try:
+        out = hub_command("add-instructor", hub.account("i"), "--name", people["i"], *common,
+                          "--port", str(port), "--grader-account", f"g{tag}").stdout
+        hub.passwords.update(one_time_passwords(out))
+        roster = folder / "roster.csv"
+        roster.write_text("id,name,email\n" + "".join(f"{hub.account(role)},{name},{role}{tag}@example.org\n"
+                                                    for role, name in people.items() if role != "i"))
+        hub.passwords.update(one_time_passwords(hub_command("add-trainees", str(roster), *common).stdout))
+        hub.start()
+        yield hub
+    finally:
+        if hub.process is not None and hub.process.poll() is None:
+            hub.stop()
+        if hub.log.exists():
+            artifacts = Path(os.environ.get("MESOCOURSE_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts"))
+            (artifacts / "hub").mkdir(parents=True, exist_ok=True)
+            shutil.copy(hub.log, artifacts / "hub" / "jupyterhub.log")
+        if hub.state.exists():
+            hub_command("remove-accounts", *common, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def account_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def processes_of(name: str) -> list[str]:
+    result = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True) if account_exists(name) else None
+    return result.stdout.split() if result else []

@@ -1,0 +1,87 @@
+"""deploy/kubernetes agrees with the course server `make hub` runs (nothing here needs Kubernetes).
+
+The Zero to JupyterHub values, the course image's Jupyter config and the local
+hub's layout must name the same course, exchange path, groups and nbgrader
+extensions per role; these checks fail when one of them drifts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+from traitlets.config.loader import PyFileConfigLoader
+
+from course.hub.layout import ENABLED, LAB_PLUGINS, SERVER_EXTENSION
+from course.paths import REPO_ROOT
+
+DEPLOY = REPO_ROOT / "deploy" / "kubernetes"
+
+
+def values() -> dict:
+    return yaml.safe_load((DEPLOY / "values.yaml").read_text())
+
+
+def nbgrader_config(role: str):
+    return PyFileConfigLoader("nbgrader_config.py", path=str(DEPLOY / "jupyter" / role)).load_config()
+
+
+def course_id() -> str:
+    return PyFileConfigLoader("nbgrader_config.py", path=str(REPO_ROOT)).load_config().CourseDirectory.course_id
+
+
+def test_every_pod_uses_the_exchange_volume_the_chart_mounts():
+    mounts = {m["name"]: m["mountPath"] for m in values()["singleuser"]["storage"]["extraVolumeMounts"]}
+    for role in ("trainee", "grader"):
+        config = nbgrader_config(role)
+        assert config.Exchange.root == mounts["exchange"]
+        assert config.Exchange.path_includes_course is True
+        assert config.CourseDirectory.course_id == course_id()
+
+
+def test_the_groups_and_roles_are_named_after_the_course():
+    hub = values()["hub"]
+    assert set(hub["loadGroups"]) == {f"nbgrader-{course_id()}", f"formgrade-{course_id()}"}
+    grader = f"grader-{course_id()}"
+    assert grader in hub["loadGroups"][f"formgrade-{course_id()}"]["users"]
+    assert f"access:servers!user={grader}" in hub["loadRoles"][f"formgrade-{course_id()}"]["scopes"]
+    assert f'"{grader}"' in hub["extraConfig"]["mesocourse"]
+
+
+def test_the_grader_pod_mounts_the_course_its_config_points_at():
+    extra = values()["hub"]["extraConfig"]["mesocourse"]
+    mount = re.search(r'name="course", mount_path="([^"]+)"', extra).group(1)
+    assert nbgrader_config("grader").CourseDirectory.root == mount
+    server = json.loads((DEPLOY / "jupyter" / "grader" / "jupyter_server_config.json").read_text())
+    assert server["ServerApp"]["root_dir"] == mount
+    assert 'value="/etc/jupyter/grader"' in extra and "/etc/jupyter/grader" in (DEPLOY / "Dockerfile").read_text()
+
+
+def test_nbgrader_extensions_per_role_match_the_local_hub():
+    for role in ("trainee", "grader"):
+        folder = DEPLOY / "jupyter" / role
+        server = json.loads((folder / "jupyter_server_config.json").read_text())["ServerApp"]["jpserver_extensions"]
+        expected = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
+                    for plugin, module in SERVER_EXTENSION.items()}
+        assert server == expected, role
+        page = folder / "labconfig" / "page_config.json"
+        disabled = set(json.loads(page.read_text())["disabledExtensions"]) if page.exists() else set()
+        assert disabled == {f"@jupyter/nbgrader:{p}" for p in LAB_PLUGINS if p not in ENABLED[role]}, role
+
+
+def test_the_hub_database_is_postgresql_and_no_secret_is_in_the_values():
+    hub = values()["hub"]
+    assert hub["db"]["type"] == "postgres" and "password" not in hub["db"]
+    assert not re.search(r"//[^:/@]+:[^@]+@", hub["db"]["url"])  # no password inside the URL
+    assert set(hub["extraEnv"]["PGPASSWORD"]) == {"valueFrom"}
+    assert "install" in (DEPLOY / "Dockerfile").read_text() and "[hub,postgres]" in (DEPLOY / "Dockerfile").read_text()
+
+
+def test_the_image_installs_the_package_and_its_course_content():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    copied = re.findall(r"^COPY (?:--\S+ )*(\S+) (\S+)$", dockerfile, flags=re.MULTILINE)
+    assert ("deploy/kubernetes/jupyter/trainee/", "/etc/jupyter/trainee/") in copied
+    assert all((REPO_ROOT / source).exists() for source, _ in copied if source != ".")
+    assert Path(REPO_ROOT / "pyproject.toml").read_text().count("hub = [") == 1
