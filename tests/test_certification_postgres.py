@@ -17,9 +17,7 @@ from glob import glob
 from pathlib import Path
 
 import pytest
-from certification_builders import (
-    FULL, ISSUER, Trainee, build_course, check_concurrent_appends, mesocourse_command, observe_all,
-)
+from certification_builders import FULL, ISSUER, Trainee, build_course, check_concurrent_appends, mesocourse_command, observe_all
 
 from course.certification.registry import CERTIFICATE, DECISION, Registry
 from course.cli import main

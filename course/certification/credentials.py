@@ -52,7 +52,7 @@ def _timestamp(day: str) -> str:
 
 def identity_hash(trainee: str, salt: str) -> str:
     """Open Badges ``IdentityHash``: SHA-256 over the identifier followed by the salt."""
-    return "sha256$" + hashlib.sha256(f"{trainee}{salt}".encode("utf-8")).hexdigest()
+    return "sha256$" + hashlib.sha256(f"{trainee}{salt}".encode()).hexdigest()
 
 
 def identity(trainee: str, name: str, salt: str) -> list[dict[str, Any]]:
