@@ -59,6 +59,7 @@ CASES = [
      "nbgrader_config.py: cannot be loaded: SyntaxError"),
     ("app-unknown-module", ["app", "--modules", "99", "--no-browser"], 2, "err", "no notebook for module 99"),
     ("app-port-not-a-number", ["app", "--port", "http"], 2, "err", "invalid int value: 'http'"),
+    ("hub-port-not-a-number", ["hub", "--port", "http"], 2, "err", "invalid int value: 'http'"),
     ("standard-set-missing-ratings", ["standard-set", "--angoff", "{missing}.csv", "--course", "{course}",
                                       "--registry", "{work}/r.db", "--by", "me"], 2, "err", "file not found"),
     ("standard-set-binary-ratings", ["standard-set", "--angoff", "{binary}", "--course", "{course}",
@@ -89,7 +90,14 @@ CASES = [
     ("verify-text-registry", ["verify", "--registry", "{text}"], 2, "err", "not a certification registry"),
     ("verify-missing-registry", ["verify", "--registry", "{missing}/registry.db"], 2, "err",
      "no certification registry at"),
-    ("verify-nothing-to-verify", ["verify"], 2, "err", "give CERT_ID, or --registry"),
+    ("verify-nothing-to-verify", ["verify"], 2, "err", "give CERT_ID, --registry"),
+    ("verify-credential-text-keys", ["verify", "--credential", "{text}", "--issuer-keys", "{text}"], 2, "err",
+     "not a JWK set"),
+    ("keys-url-not-a-web-address", ["keys", "init", "--course", "{empty}", "--name", "Clinic", "--url", "clinic",
+                                    "--email", "a@clinic.example"], 2, "err", "'clinic' is not a web address"),
+    ("keys-rotate-without-keys", ["keys", "rotate", "--course", "{empty}"], 2, "err", "no issuer keys to rotate"),
+    ("registry-checkpoint-without-keys", ["registry", "checkpoint", "--registry", "{registry}", "--course", "{empty}"],
+     2, "err", "no signed checkpoint at"),
     ("expiring-bad-period", ["expiring", "--within", "soon", "--registry", "{registry}"], 2, "err",
      "'soon' is not a period"),
     ("expiring-bad-date", ["expiring", "--date", "yesterday", "--registry", "{registry}"], 2, "err",
@@ -189,6 +197,7 @@ def test_a_bad_invocation_fails_cleanly(world: dict[str, Path], arguments: list[
     before = _tree(root)
     env = {**os.environ, "HOME": str(world["home"]), "XDG_CACHE_HOME": str(world["cache"]), "MESOCOURSE_USER": "tester"}
     env.pop("MESOCOURSE_REGISTRY", None)
+    env.pop("MESOCOURSE_ISSUER", None)
     argv = [part.format(**{name: str(path) for name, path in world.items()}) for part in arguments]
     done = subprocess.run([MESOCOURSE, *argv], capture_output=True, text=True, cwd=world["work"], env=env,
                           timeout=300, check=False)
