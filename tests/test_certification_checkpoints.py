@@ -139,10 +139,10 @@ def test_commands_refuse_a_registry_that_disagrees_with_the_checkpoint(course: P
     tamper(db(course), "UPDATE registry_head SET seq = 13, hash = ?", params=(rows(db(course), "seq = 13")[0]["hash"],))
     code, out = run(capsys, "observe", "t1", "--procedure", "facial_session", "--assessor", "Dr A", "--entrustment", "3",
                     "--date", "2024-02-01", "--course", str(course), "--by", "me")
-    assert code == 2 and "does not match the signed checkpoint" in out and "refusing to use it" in out
+    assert code == TAMPERED and "does not match the signed checkpoint" in out and "refusing to use it" in out
     assert len(rows(db(course))) == 13  # nothing appended, nothing signed over the forgery
     code, out = run(capsys, "expiring", "--course", str(course))
-    assert code == 2 and "records were removed from the end" in out
+    assert code == TAMPERED and "records were removed from the end" in out
 
 
 def test_each_recording_command_signs_a_new_checkpoint(course: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -184,7 +184,7 @@ def test_a_file_that_is_not_a_database_is_one_clear_error(command: list[str], tm
     notes.write_text("clinic notes, not a database\n" * 200)
     code, out = run(capsys, *(part.format(file=notes) for part in command), "--course", str(tmp_path))
     assert code == 2 and "Traceback" not in out
-    assert out.strip() == f"error: cannot open registry sqlite:///{notes}: file is not a database"
+    assert out.strip() == f"mesocourse {command[0]}: error: {notes}: not a certification registry (not an SQLite database)"
     assert notes.read_text() == "clinic notes, not a database\n" * 200
 
 
