@@ -1,7 +1,7 @@
 """What a certificate is published as: PDF and HTML with a QR code, and, when the clinic
 has issuer keys, a signed Open Badges credential and an up-to-date signed status list.
 
-The thin layer the recording commands call (``certify``, ``revoke``); without issuer
+The thin layer ``certify_cohort`` and ``revoke`` call; without issuer
 keys certificates are still issued, their QR code carrying the verify command.
 """
 
