@@ -84,12 +84,19 @@ class CourseHub:
             return self.process.wait()
 
 
+def write_roster(hub: CourseHub, path: Path, people: dict[str, str]) -> Path:
+    path.write_text("id,name,email\n" + "".join(f"{hub.account(role)},{name},{role}{hub.tag}@example.org\n"
+                                                for role, name in people.items()))
+    return path
+
+
 @contextlib.contextmanager
-def course_hub(people: dict[str, str]) -> Iterator[CourseHub]:
+def course_hub(people: dict[str, str], enrol_while_running: tuple[str, ...] = ()) -> Iterator[CourseHub]:
     """A hub in a fresh folder with an instructor (role ``i``) and trainees (other roles).
 
-    ``people`` maps a role letter to a full name; account ids are the letter
-    plus a random tag, so parallel or leftover runs never collide.
+    ``people`` maps a role to a full name; account ids are the role plus a
+    random tag, so parallel or leftover runs never collide. The trainees in
+    ``enrol_while_running`` are enrolled once the hub runs (through its API).
     """
     folder = Path(tempfile.mkdtemp(prefix="mesocourse-hub-"))
     os.chmod(folder, 0o755)  # people's accounts traverse it, as /srv would be
@@ -101,11 +108,14 @@ def course_hub(people: dict[str, str]) -> Iterator[CourseHub]:
         out = hub_command("add-instructor", hub.account("i"), "--name", people["i"], *common,
                           "--port", str(port), "--grader-account", f"g{tag}").stdout
         hub.passwords.update(one_time_passwords(out))
-        roster = folder / "roster.csv"
-        roster.write_text("id,name,email\n" + "".join(f"{hub.account(role)},{name},{role}{tag}@example.org\n"
-                                                    for role, name in people.items() if role != "i"))
-        hub.passwords.update(one_time_passwords(hub_command("add-trainees", str(roster), *common).stdout))
+        trainees = {role: name for role, name in people.items() if role != "i"}
+        first = write_roster(hub, folder / "roster.csv",
+                             {role: name for role, name in trainees.items() if role not in enrol_while_running})
+        hub.passwords.update(one_time_passwords(hub_command("add-trainees", str(first), *common).stdout))
         hub.start()
+        if enrol_while_running:
+            late = write_roster(hub, folder / "late.csv", {role: trainees[role] for role in enrol_while_running})
+            hub.passwords.update(one_time_passwords(hub_command("add-trainees", str(late), *common).stdout))
         yield hub
     finally:
         if hub.process is not None and hub.process.poll() is None:

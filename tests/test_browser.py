@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM_FLAGS, chromium_path, free_port, server, start_kernel_session
+from browser_support import chromium_path, free_port, server, start_kernel_session
 
 from course.apps import app_folder
 from course.depth import tip_depth_mm
@@ -33,16 +33,6 @@ if chromium_path() is None:
     if os.environ.get("CI"):
         pytest.fail("CI: chromium is not installed (.ci/system-packages should install it)", pytrace=False)
     pytest.skip("no chromium installed: `apt-get install chromium` to run the browser tests", allow_module_level=True)
-
-
-@pytest.fixture(scope="session")  # session: xdist may interleave modules
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

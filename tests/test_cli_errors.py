@@ -57,9 +57,12 @@ CASES = [
      "no gradebook at"),
     ("report-broken-config", ["report", "--course", "{broken_config}", "--out", "{work}/r.html"], 2, "err",
      "nbgrader_config.py: cannot be loaded: SyntaxError"),
+    ("report-missing-attempts", ["report", "--course", "{course}", "--out", "{work}/r.html", "--attempts", "{missing}"],
+     2, "err", "--attempts"),
+    ("report-bad-date", ["report", "--course", "{course}", "--out", "{work}/r.html", "--attempts", "{empty}",
+                         "--date", "tomorrow"], 2, "err", "'tomorrow' is not a date"),
     ("app-unknown-module", ["app", "--modules", "99", "--no-browser"], 2, "err", "no notebook for module 99"),
     ("app-port-not-a-number", ["app", "--port", "http"], 2, "err", "invalid int value: 'http'"),
-    ("hub-port-not-a-number", ["hub", "--port", "http"], 2, "err", "invalid int value: 'http'"),
     ("standard-set-missing-ratings", ["standard-set", "--angoff", "{missing}.csv", "--course", "{course}",
                                       "--registry", "{work}/r.db", "--by", "me"], 2, "err", "file not found"),
     ("standard-set-binary-ratings", ["standard-set", "--angoff", "{binary}", "--course", "{course}",
@@ -122,6 +125,8 @@ CASES = [
     ("feedback-missing-course", ["feedback", "ps1", "--course", "{missing}"], 2, "err", "no such course folder"),
     ("feedback-nothing-graded", ["feedback", "ps1", "--course", "{course}"], 2, "err", "no graded submission"),
     ("feedback-text-gradebook", ["feedback", "ps1", "--course", "{text_gradebook}"], 2, "err", "not a gradebook"),
+    ("hub-port-not-a-number", ["hub", "--port", "http"], 2, "err", "invalid int value: 'http'"),
+    ("hub-unknown-action", ["hub", "juggle"], 2, "err", "invalid choice: 'juggle'"),
 ]
 
 

@@ -2,7 +2,8 @@
 
 A real JupyterHub (``mesocourse hub``) in a throwaway folder, with real
 operating-system accounts: an instructor, trainee A (honest), trainee B
-(hostile) and trainee C (hands in a file that is not a notebook). The
+(hostile) and trainee C (hands in a file that is not a notebook; enrolled
+while the hub runs, so the hub API path of enrolment is used). The
 instructor's commands run as the course's grader account in the course folder,
 exactly as typed in a terminal of the grader's server. A's answers are written
 into A's fetched notebook as A's own file (typing into cells in JupyterLab is
@@ -27,7 +28,7 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from browser_support import CHROMIUM_FLAGS, chromium_path
+from browser_support import chromium_path
 from hub_support import account_exists, course_hub, processes_of
 
 from course.assignments.catalog import load_assignment, reference_answers
@@ -57,21 +58,11 @@ for _missing in (None if chromium_path() else "chromium is not installed", missi
 
 @pytest.fixture(scope="module")
 def hub():
-    with course_hub(PEOPLE) as running:
+    with course_hub(PEOPLE, enrol_while_running=("c",)) as running:  # C joins a running hub
         made = [running.account(role) for role in PEOPLE] + [running.state.settings().grader_account]
         yield running
     assert [name for name in made if account_exists(name)] == [], "accounts left behind"
     assert [name for name in made if processes_of(name)] == [], "processes left behind"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser):

@@ -12,7 +12,7 @@ from nbgrader); ``items`` (the course's tagged grade cells); ``standard_setting`
 (fixed marks and modified Angoff); ``decide`` (the decision); ``history`` (what
 the records say: observations, certificate status); ``certificates`` (PDF and
 HTML, with a QR code from ``qr``); ``exports`` (HR and LMS CSV); ``observation``
-(recording observed practice); ``cohort`` (``certify_cohort``: every trainee
+(recording observed practice); ``revocation`` (revoking a certificate); ``cohort`` (``certify_cohort``: every trainee
 decided and recorded, outcomes returned); ``keys`` (the issuer's signing keys and
 published profile); ``checkpoints`` (signed registry heads); ``credentials`` (Open
 Badges 3.0 credentials); ``statuslist`` (signed revocation list); ``issuing`` (what

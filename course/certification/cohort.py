@@ -31,7 +31,7 @@ from .history import Certificate, latest_per_trainee, observations
 from .issuing import course_issuer, publish_certificate, publish_revocations
 from .items import course_items
 from .keys import Issuer
-from .registry import CERTIFICATE, DECISION, STANDARD_SET, Transaction
+from .registry import CERTIFICATE, DECISION, STANDARD_SET, Transaction, require_actor
 from .standard_setting import pass_marks
 
 NOT_DUE = "not due for recertification"
@@ -102,8 +102,7 @@ def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | Non
     on = on or date.today()
     if on > date.today():
         raise CertificationError(f"--date: {on} is in the future")
-    if not by.strip():
-        raise CertificationError("--by: give the name of who records this")
+    require_actor(by)
     kb = load()
     cohort = read_cohort(course, db)
     if not cohort.trainees:

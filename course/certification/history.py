@@ -91,3 +91,10 @@ def certificates(records: Iterable[Record]) -> dict[str, Certificate]:
 def latest_per_trainee(records: Iterable[Record]) -> dict[str, Certificate]:
     """Each trainee's most recent certificate."""
     return {certificate.trainee: certificate for certificate in certificates(records).values()}
+
+
+def due_for_recertification(records: Iterable[Record], on: date, within_days: int) -> list[Certificate]:
+    """Each trainee's latest certificate that is expired or expires within ``within_days`` of
+    ``on``, soonest first; revoked certificates are not listed."""
+    latest = latest_per_trainee(records).values()
+    return sorted((c for c in latest if c.status(on) != REVOKED and c.due(on, within_days)), key=lambda c: c.expires)

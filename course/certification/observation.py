@@ -18,7 +18,7 @@ from course.knowledge import load
 from .chain import Record
 from .checkpoints import open_guarded
 from .errors import CertificationError
-from .registry import OBSERVATION
+from .registry import OBSERVATION, require_actor
 
 
 def observation_payload(trainee: str, procedure: str, assessor: str, entrustment: int, observed: date,
@@ -47,8 +47,7 @@ def record_observations(registry_url: str, by: str, payloads: Iterable[dict[str,
                         course_dir: Path | str) -> list[Record]:
     """Append each observation to the registry at ``registry_url`` (created if needed) as
     ``by``; with the course's issuer keys each transaction signs a checkpoint."""
-    if not by.strip():
-        raise CertificationError("--by: give the name of who records this")
+    require_actor(by)
     with open_guarded(registry_url, course_dir, create=True, writer=True) as registry:
         records = []
         for payload in payloads:

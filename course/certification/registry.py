@@ -79,6 +79,13 @@ def _parse_url(url: str) -> URL:
     return parsed
 
 
+def require_actor(by: str) -> str:
+    """Who records, checked before anything is opened: every record names them."""
+    if not by.strip():
+        raise CertificationError("--by: give the name of who records this")
+    return by
+
+
 def display_url(url: str) -> str:
     """The registry URL as it may be shown: any password hidden."""
     return _parse_url(url).render_as_string(hide_password=True)

@@ -54,19 +54,18 @@ class HubAPI:
         return True
 
     def add_to_group(self, group: str, users: list[str]) -> None:
-        """Create the users and the group if needed, then add the users to it."""
-        existing = {user["name"] for user in self.call("GET", "/users?limit=100000") or []}
-        new = [user for user in users if user not in existing]
-        if new:
-            self.call("POST", "/users", {"usernames": new})
-        if group not in {item["name"] for item in self.call("GET", "/groups?limit=100000") or []}:
-            self.call("POST", f"/groups/{group}")
+        """Create the users and the group where missing, then add the users to the group."""
+        self.call_tolerating(409, "POST", "/users", {"usernames": users})  # 409: all of them exist already
+        self.call_tolerating(409, "POST", f"/groups/{group}")  # 409: the group exists
         self.call("POST", f"/groups/{group}/users", {"users": users})
+
+    def call_tolerating(self, status: int, method: str, path: str, body: dict | None = None) -> None:
+        try:
+            self.call(method, path, body)
+        except HubAPIError as error:
+            if f"HTTP {status}" not in str(error):
+                raise
 
     def delete_users(self, users: list[str]) -> None:
         for user in users:
-            try:
-                self.call("DELETE", f"/users/{user}")
-            except HubAPIError as error:
-                if "HTTP 404" not in str(error):
-                    raise
+            self.call_tolerating(404, "DELETE", f"/users/{user}")

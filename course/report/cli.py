@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,10 +17,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from course.certification.dates import parse_day
     from course.coursedir import Course
+    from course.errors import MesocourseError
     from course.outputs import writable
 
     out = writable(args.out, "--out")
+    if args.attempts and not Path(args.attempts).is_dir():
+        raise MesocourseError(f"--attempts {args.attempts}: no such folder of attempts files")
+    if args.date:
+        parse_day(args.date, "--date")
     course = Course.open(args.course)
     course.gradebook(args.db)  # refused here, before the heavy imports, if it is not there
 

@@ -12,8 +12,7 @@ from course.coursedir import REGISTRY_ENV, registry_url
 
 from ..checkpoints import open_guarded
 from ..dates import parse_day
-from ..errors import CertificationError
-from ..registry import Registry
+from ..registry import Registry, require_actor
 
 
 def add_course(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +43,7 @@ def day(args: argparse.Namespace) -> date:
 def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
     """The registry the options name, refused if tampered or if it disagrees with the
     issuer's signed checkpoint (``verify`` reports the details); writers sign checkpoints."""
-    if getattr(args, "by", None) is not None and not args.by.strip():
-        raise CertificationError("--by: give the name of who records this")
+    if getattr(args, "by", None) is not None:
+        require_actor(args.by)
     return open_guarded(registry_url(args.registry, args.course), args.course, create=create,
                         writer=getattr(args, "by", None) is not None)

@@ -7,7 +7,7 @@ import argparse
 from course.knowledge import load
 
 from ..dates import parse_period
-from ..history import REVOKED, latest_per_trainee
+from ..history import due_for_recertification
 from .common import add_day, add_registry, day, open_registry
 
 
@@ -25,11 +25,7 @@ def run(args: argparse.Namespace) -> int:
     within = parse_period(args.within) if args.within else load().certification.recertification.window_days
     on = day(args)
     with open_registry(args, create=False) as registry:
-        latest = latest_per_trainee(registry.records())
-    due = sorted(
-        (c for c in latest.values() if c.status(on) != REVOKED and c.due(on, within)),
-        key=lambda c: c.expires,
-    )
+        due = due_for_recertification(registry.records(), on, within)
     print(f"{len(due)} trainee(s) need recertification within {within} days of {on} (revoked certificates not listed):")
     refresh = None
     if args.attempts:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import CertificationError
-from ..history import certificates
-from ..issuing import course_issuer, publish_revocations
-from ..registry import REVOCATION
-from .common import add_day, add_registry, day, open_registry
+from course.coursedir import registry_url
+
+from ..issuing import course_issuer
+from ..revocation import revoke_certificate
+from .common import add_day, add_registry, day
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,20 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.reason.strip():
-        raise CertificationError("--reason: empty; say why the certificate is revoked")
-    with open_registry(args, create=False) as registry:
-        with registry.transaction(args.by) as tx:
-            certificate = certificates(tx.records(certificate_id=args.certificate)).get(args.certificate)
-            if certificate is None:
-                raise CertificationError(f"{args.certificate}: unknown certificate in {registry.display_url}")
-            if certificate.revocation is not None:
-                raise CertificationError(f"{args.certificate}: already revoked on {certificate.revocation.data['date']}")
-            record = tx.append(REVOCATION, {
-                "certificate_id": certificate.id, "trainee": certificate.trainee,
-                "reason": args.reason.strip(), "date": day(args).isoformat(),
-            }, trainee=certificate.trainee, certificate_id=certificate.id)
-        status_list = publish_revocations(course_issuer(args.course), registry.records())
-    print(f"revoked {certificate.id} ({certificate.record.data['name']}) on {day(args)}: {args.reason.strip()} "
-          f"[registry record {record.seq}]" + (f"; status list re-signed: {status_list}" if status_list else ""))
+    on = day(args)
+    certificate, record = revoke_certificate(registry_url(args.registry, args.course), args.by, args.certificate,
+                                             args.reason, on, course_dir=args.course)
+    issuer = course_issuer(args.course)
+    print(f"revoked {certificate.id} ({certificate.record.data['name']}) on {on}: {args.reason.strip()} "
+          f"[registry record {record.seq}]" + (f"; status list re-signed: {issuer.status_list_file}" if issuer else ""))
     return 0
