@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("course.certification.commands.verify", "verify a certificate, or every record of the registry"),
     "expiring": ("course.certification.commands.expiring", "list certificates due for recertification"),
     "revoke": ("course.certification.commands.revoke", "revoke a certificate, with a reason"),
+    "keys": ("course.certification.commands.keys", "create or rotate the issuer's signing keys for credentials and checkpoints"),
+    "registry": ("course.certification.commands.registry_checkpoint", "print or export the registry's signed checkpoint"),
     "certification-export": ("course.certification.commands.export", "CSV export of certification for HR, Canvas or Moodle"),
     "release": ("course.assignments.release", "build the graded assignments' source/ notebooks and generate release/"),
     "grade": ("course.grading.cli", "grade every submission of an assignment, in parallel and resumably"),

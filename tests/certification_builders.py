@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
 import sys
 import time
 import warnings
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import nbformat
@@ -110,17 +113,18 @@ def build_course(course: Path, trainees: list[Trainee], items: tuple[Item, ...] 
     return course
 
 
-def observe(registry: str, trainee: str, procedure: str, level: int, day: str, assessor: str = "Dr Assessor") -> None:
+def observe(registry: str, trainee: str, procedure: str, level: int, day: str, assessor: str = "Dr Assessor",
+            course: Path = Path(".")) -> None:
     """Record one observation through the real command."""
-    assert main(["observe", trainee, "--procedure", procedure, "--assessor", assessor,
-                 "--entrustment", str(level), "--date", day, "--registry", registry, "--by", "tester"]) == 0
+    assert main(["observe", trainee, "--procedure", procedure, "--assessor", assessor, "--entrustment", str(level),
+                 "--date", day, "--registry", registry, "--by", "tester", "--course", str(course)]) == 0
 
 
-def observe_all(registry: str, trainee: str, *, level: int = 3, day: str = "2024-02-01") -> None:
+def observe_all(registry: str, trainee: str, *, level: int = 3, day: str = "2024-02-01", course: Path = Path(".")) -> None:
     """Everything the framework requires: 2 consultation_screening and 3 facial_session observations."""
     for procedure, count in (("consultation_screening", 2), ("facial_session", 3)):
         for _ in range(count):
-            observe(registry, trainee, procedure, level, day)
+            observe(registry, trainee, procedure, level, day, course=course)
 
 
 def mesocourse_command(*args: str) -> list[str]:
@@ -155,3 +159,38 @@ def check_concurrent_appends(url: str, per_writer: int) -> None:
     assert Counter(r.trainee for r in records) == {"alice": per_writer, "bob": per_writer}
     assert sorted(r.data["number"] for r in records if r.trainee == "alice") == list(range(per_writer))
     assert len({r.recorded_by for r in records[:per_writer]}) == 2, "the two writers did not interleave"
+
+
+TRIGGERS = ("registry_records_no_update", "registry_records_no_delete")
+
+
+def tamper(path: Path, *statements: str, params: tuple = ()) -> None:
+    """What an attacker with file access does: drop the guards, change rows."""
+    with closing(sqlite3.connect(path)) as db:
+        for trigger in TRIGGERS:
+            db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        for statement in statements:
+            db.execute(statement, params) if params else db.execute(statement)
+        db.commit()
+
+
+def rows(path: Path, where: str = "1=1") -> list[sqlite3.Row]:
+    """The registry's records, straight from the SQLite file."""
+    with closing(sqlite3.connect(path)) as db:
+        db.row_factory = sqlite3.Row
+        return db.execute(f"SELECT * FROM registry_records WHERE {where} ORDER BY seq").fetchall()
+
+
+ISSUER = ("--name", "Clinique Test", "--url", "https://clinic.example/mesocourse", "--email", "certificates@clinic.example")
+
+
+def issuing_course(course: Path, trainees: list[Trainee]) -> Path:
+    """A course with issuer keys whose trainees are observed (30 days ago) and certified today,
+    so their signed credentials are valid now (for JWT libraries that check against the clock)."""
+    build_course(course, trainees)
+    assert main(["keys", "init", "--course", str(course), *ISSUER]) == 0
+    registry = f"sqlite:///{course / 'certification' / 'registry.db'}"
+    for trainee in trainees:
+        observe_all(registry, trainee.id, day=(date.today() - timedelta(days=30)).isoformat(), course=course)
+    assert main(["certify", "--course", str(course), "--by", "Instructor"]) == 0
+    return course

@@ -13,10 +13,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from certification_builders import FULL, Trainee, build_course, observe, observe_all
+from certification_builders import FULL, ISSUER, Trainee, build_course, observe, observe_all
 
 from course.certification.chain import verification_code
+from course.certification.checkpoints import read_checkpoint
 from course.certification.cohort import NOT_DUE, CertificationOutcome, certify_cohort, tally
+from course.certification.keys import Issuer, issuer_folder
 from course.certification.observation import observation_payload, record_observations
 from course.certification.registry import CERTIFICATE, DECISION, Registry
 from course.cli import main
@@ -227,7 +229,7 @@ def test_certify_cohort_returns_an_outcome_per_trainee(tmp_path: Path) -> None:
     registry = f"sqlite:///{tmp_path / 'registry.db'}"
     payloads = [observation_payload("ready", procedure, "Dr A", 4, date(2024, 2, 1))
                 for procedure, count in (("consultation_screening", 2), ("facial_session", 3)) for _ in range(count)]
-    assert [r.seq for r in record_observations(registry, "api", payloads)] == [1, 2, 3, 4, 5]
+    assert [r.seq for r in record_observations(registry, "api", payloads, course_dir=course.root)] == [1, 2, 3, 4, 5]
     reported: list[CertificationOutcome] = []
     outcomes = certify_cohort(course, registry, by="api", on=date(2024, 3, 1), progress=reported.append)
     assert outcomes == reported and [o.trainee.id for o in outcomes] == ["ready", "unseen"]
@@ -244,3 +246,24 @@ def test_certify_cohort_returns_an_outcome_per_trainee(tmp_path: Path) -> None:
     again = certify_cohort(course, registry, by="api", on=date(2024, 3, 2))
     assert again[0].outcome == NOT_DUE and again[0].held is not None and again[0].held.id == ready.certificate_id
     assert again[0].lines() == [f"ready (Rea Dy): {NOT_DUE}; holds {ready.certificate_id}, expires 2025-03-01"]
+
+
+def test_the_apis_sign_with_the_courses_issuer_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With issuer keys, the APIs (as the demo calls them) sign a checkpoint in every transaction
+    and publish each certificate's credential, verifiable offline."""
+    course = Course.open(build_course(tmp_path / "course", [Trainee("ready", "Rea", "Dy")]))
+    assert main(["keys", "init", "--course", str(course.root), *ISSUER]) == 0
+    issuer = Issuer(issuer_folder(course.root))
+    registry = f"sqlite:///{course.registry_file}"
+    payloads = [observation_payload("ready", procedure, "Dr A", 4, date(2024, 2, 1))
+                for procedure, count in (("consultation_screening", 2), ("facial_session", 3)) for _ in range(count)]
+    record_observations(registry, "api", payloads, course_dir=course.root)
+    assert read_checkpoint(issuer.checkpoint_file, issuer.public_keys()).seq == 5
+    [ready] = certify_cohort(course, registry, by="api", on=date(2024, 3, 1))
+    assert [path.suffix for path in ready.files] == [".pdf", ".html", ".jwt"]
+    assert read_checkpoint(issuer.checkpoint_file, issuer.public_keys()).seq == ready.certificate_record
+    assert issuer.status_list_file.is_file()
+    capsys.readouterr()
+    assert main(["verify", "--credential", str(ready.files[2]), "--course", str(course.root), "--date", "2024-03-02",
+                 "--status-list", str(issuer.status_list_file)]) == 0
+    assert "valid on 2024-03-02" in capsys.readouterr().out

@@ -96,7 +96,7 @@ def test_the_gradebook_location_comes_from_nbgrader_config(tmp_path: Path, capsy
 
 def test_verify_needs_a_certificate_or_the_registry_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify"]) == 2
-    assert "give CERT_ID, or --registry to check every record" in capsys.readouterr().err
+    assert "give CERT_ID, --registry to check every record, or --credential FILE.jwt" in capsys.readouterr().err
 
 
 def test_expiring_rejects_a_bad_period(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

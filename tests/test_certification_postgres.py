@@ -17,7 +17,7 @@ from glob import glob
 from pathlib import Path
 
 import pytest
-from certification_builders import FULL, Trainee, build_course, check_concurrent_appends, mesocourse_command, observe_all
+from certification_builders import FULL, ISSUER, Trainee, build_course, check_concurrent_appends, mesocourse_command, observe_all
 
 from course.certification.registry import CERTIFICATE, DECISION, Registry
 from course.cli import main
@@ -171,6 +171,7 @@ def test_two_instructors_certifying_the_same_cohort_at_once(cluster: Cluster, tm
     ready = [Trainee(f"r{n:02d}") for n in range(10)]
     blocked = [Trainee(f"b{n:02d}", scores={**FULL, "pregnancy": 0}) for n in range(4)]
     course = build_course(tmp_path / "course", ready + blocked)
+    assert main(["keys", "init", "--course", str(course), *ISSUER]) == 0  # each transaction signs a checkpoint
     url = cluster.create_database("concurrent_certify")
     for trainee in ready + blocked:
         observe_all(url, trainee.id)
@@ -189,3 +190,5 @@ def test_two_instructors_certifying_the_same_cohort_at_once(cluster: Cluster, tm
     assert certificates == {t.id: 1 for t in ready}  # nobody certified twice
     assert decisions == {**{t.id: 1 for t in ready}, **{t.id: 2 for t in blocked}}  # nothing lost
     assert verify_registry(url, capsys)[0] == 0
+    assert main(["verify", "--registry", url, "--course", str(course), "--checkpoint"]) == 0
+    assert "matches the signed checkpoint" in capsys.readouterr().out

@@ -10,13 +10,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from certification_builders import Trainee, build_course, check_concurrent_appends, observe_all
+from certification_builders import Trainee, build_course, check_concurrent_appends, observe_all, rows, tamper
 
 from course.certification.chain import record_hash, verification_code
 from course.certification.registry import CERTIFICATE, Registry
 from course.cli import main
-
-TRIGGERS = ("registry_records_no_update", "registry_records_no_delete")
 
 
 @pytest.fixture(scope="module")
@@ -34,22 +32,6 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def registry(original: Path, tmp_path: Path) -> Path:
     """A fresh copy of the populated registry to tamper with."""
     return Path(shutil.copy(original, tmp_path / "registry.db"))
-
-
-def tamper(path: Path, *statements: str, params: tuple = ()) -> None:
-    """What an attacker with file access does: drop the guards, change rows."""
-    with closing(sqlite3.connect(path)) as db:
-        for trigger in TRIGGERS:
-            db.execute(f"DROP TRIGGER {trigger}")
-        for statement in statements:
-            db.execute(statement, params) if params else db.execute(statement)
-        db.commit()
-
-
-def rows(path: Path, where: str = "1=1") -> list[sqlite3.Row]:
-    with closing(sqlite3.connect(path)) as db:
-        db.row_factory = sqlite3.Row
-        return db.execute(f"SELECT * FROM registry_records WHERE {where} ORDER BY seq").fetchall()
 
 
 def verify_registry(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

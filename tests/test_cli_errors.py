@@ -93,7 +93,14 @@ CASES = [
     ("verify-text-registry", ["verify", "--registry", "{text}"], 2, "err", "not a certification registry"),
     ("verify-missing-registry", ["verify", "--registry", "{missing}/registry.db"], 2, "err",
      "no certification registry at"),
-    ("verify-nothing-to-verify", ["verify"], 2, "err", "give CERT_ID, or --registry"),
+    ("verify-nothing-to-verify", ["verify"], 2, "err", "give CERT_ID, --registry"),
+    ("verify-credential-text-keys", ["verify", "--credential", "{text}", "--issuer-keys", "{text}"], 2, "err",
+     "not a JWK set"),
+    ("keys-url-not-a-web-address", ["keys", "init", "--course", "{empty}", "--name", "Clinic", "--url", "clinic",
+                                    "--email", "a@clinic.example"], 2, "err", "'clinic' is not a web address"),
+    ("keys-rotate-without-keys", ["keys", "rotate", "--course", "{empty}"], 2, "err", "no issuer keys to rotate"),
+    ("registry-checkpoint-without-keys", ["registry", "checkpoint", "--registry", "{registry}", "--course", "{empty}"],
+     2, "err", "no signed checkpoint at"),
     ("expiring-bad-period", ["expiring", "--within", "soon", "--registry", "{registry}"], 2, "err",
      "'soon' is not a period"),
     ("expiring-bad-date", ["expiring", "--date", "yesterday", "--registry", "{registry}"], 2, "err",
@@ -195,6 +202,7 @@ def test_a_bad_invocation_fails_cleanly(world: dict[str, Path], arguments: list[
     before = _tree(root)
     env = {**os.environ, "HOME": str(world["home"]), "XDG_CACHE_HOME": str(world["cache"]), "MESOCOURSE_USER": "tester"}
     env.pop("MESOCOURSE_REGISTRY", None)
+    env.pop("MESOCOURSE_ISSUER", None)
     argv = [part.format(**{name: str(path) for name, path in world.items()}) for part in arguments]
     done = subprocess.run([MESOCOURSE, *argv], capture_output=True, text=True, cwd=world["work"], env=env,
                           timeout=300, check=False)

@@ -49,6 +49,21 @@ def test_feedback_report_and_certification(demo):
     verify = subprocess.run([*MESOCOURSE, "verify", "--registry", "--course", str(out)],
                             capture_output=True, text=True, check=False)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "matches the signed checkpoint" in verify.stdout
+
+
+def test_the_demo_issues_signed_credentials_with_qr_codes(demo):
+    out, _ = demo
+    certificates = out / "certification" / "certificates"
+    public = out / "certification" / "public"
+    credentials = sorted(certificates.glob("MC-*.jwt"))
+    assert credentials and len(credentials) == len(list(certificates.glob("MC-*.pdf")))
+    for credential in credentials:
+        assert "<svg" in credential.with_suffix(".html").read_text(encoding="utf-8")
+        verify = subprocess.run([*MESOCOURSE, "verify", "--credential", str(credential), "--issuer-keys",
+                                 str(public / "jwks.json"), "--status-list", str(public / "status-list.jwt")],
+                                capture_output=True, text=True, check=False)
+        assert verify.returncode == 0 and ": valid on" in verify.stdout, verify.stdout + verify.stderr
 
 
 def test_demo_refuses_to_overwrite_a_course(demo):

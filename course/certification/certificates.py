@@ -19,6 +19,7 @@ from .chain import Record, verification_code
 from .dates import add_months
 from .decide import Decision, percent
 from .fonts import certificate_font
+from .qr import qr_payload, qr_png, qr_svg
 
 TITLE = "mesocourse training certificate"
 STATEMENT = (
@@ -77,15 +78,18 @@ def certificate_lines(record: Record) -> list[tuple[str, str]]:
     return lines
 
 
-def write_pdf(record: Record, path: Path) -> Path:
-    """The certificate as an A4 PDF."""
+def write_pdf(record: Record, path: Path, qr: str) -> Path:
+    """The certificate as an A4 PDF, with the QR code ``qr`` at the end."""
+    import io
+
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
     pdf.set_title(f"{TITLE} {record.certificate_id}")
     pdf.set_creator("mesocourse")
     lines = certificate_lines(record)
-    text = "".join([TITLE, STATEMENT, *(part for line in lines for part in line)])
+    verify = f"Scan to verify: {qr}"
+    text = "".join([TITLE, STATEMENT, verify, *(part for line in lines for part in line)])
     pdf.add_font("DejaVu", "", certificate_font("", text))
     pdf.add_font("DejaVu", "B", certificate_font("-Bold", text))
     pdf.add_page()
@@ -94,17 +98,21 @@ def write_pdf(record: Record, path: Path) -> Path:
     pdf.set_font("DejaVu", "", 10)
     pdf.multi_cell(0, 5, STATEMENT, new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(6)
-    for label, text in lines:
+    for label, value in lines:
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(48, 7, label)
         pdf.set_font("DejaVu", "", 11)
-        pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, 7, value, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(4)
+    pdf.image(io.BytesIO(qr_png(qr)), w=40, h=40)
+    pdf.set_font("DejaVu", "", 8)
+    pdf.multi_cell(0, 4, verify, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.output(str(path))
     return path
 
 
-def write_html(record: Record, path: Path) -> Path:
-    """The certificate as a standalone HTML page."""
+def write_html(record: Record, path: Path, qr: str) -> Path:
+    """The certificate as a standalone HTML page, with the QR code ``qr``."""
     rows = "\n".join(
         f"<dt>{html.escape(label)}</dt><dd>{html.escape(text).replace(chr(10), '<br>')}</dd>"
         for label, text in certificate_lines(record)
@@ -117,15 +125,19 @@ def write_html(record: Record, path: Path) -> Path:
 <body><h1>{TITLE}</h1><p class="statement">{html.escape(STATEMENT)}</p>
 <dl>
 {rows}
-</dl></body></html>
+</dl>
+<figure class="qr">{qr_svg(qr)}<figcaption>Scan to verify: {html.escape(qr)}</figcaption></figure>
+</body></html>
 """,
         encoding="utf-8",
     )
     return path
 
 
-def write_certificate(record: Record, directory: Path) -> tuple[Path, Path]:
-    """``CERT_ID.pdf`` and ``CERT_ID.html`` in ``directory``."""
+def write_certificate(record: Record, directory: Path, verify_url: str | None = None) -> tuple[Path, Path]:
+    """``CERT_ID.pdf`` and ``CERT_ID.html`` in ``directory``; their QR code carries the
+    verification URL under ``verify_url`` (the issuer's), else the verify command."""
     directory.mkdir(parents=True, exist_ok=True)
     stem = directory / str(record.certificate_id)
-    return write_pdf(record, stem.with_suffix(".pdf")), write_html(record, stem.with_suffix(".html"))
+    qr = qr_payload(str(record.certificate_id), verification_code(record.hash), verify_url)
+    return write_pdf(record, stem.with_suffix(".pdf"), qr), write_html(record, stem.with_suffix(".html"), qr)

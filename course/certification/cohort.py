@@ -25,13 +25,16 @@ from course.knowledge import KnowledgeBase, load
 from course.outputs import writable
 
 from .bulk import RegistryView
-from .certificates import certificate_payload, new_certificate_id, write_certificate
+from .certificates import certificate_payload, new_certificate_id
+from .checkpoints import open_guarded
 from .decide import decide
 from .errors import CertificationError
 from .gradebook import Cohort, ItemKey, Trainee, read_cohort
 from .history import Certificate, latest_per_trainee, observations
+from .issuing import course_issuer, publish_certificate, publish_revocations
 from .items import course_items
-from .registry import CERTIFICATE, DECISION, Registry, open_intact, require_actor
+from .keys import Issuer
+from .registry import CERTIFICATE, DECISION, Registry, require_actor
 from .standard_setting import pass_marks
 
 NOT_DUE = "not due for recertification"
@@ -47,7 +50,7 @@ class CertificationOutcome:
     explanation: tuple[str, ...] = ()
     certificate_id: str | None = None
     certificate_record: int | None = None
-    files: tuple[Path, ...] = ()  # the certificate's PDF and HTML
+    files: tuple[Path, ...] = ()  # the certificate's PDF and HTML (and signed credential)
     held: Certificate | None = None  # the valid certificate of a trainee not due
 
     def lines(self) -> list[str]:
@@ -78,6 +81,12 @@ class _Session:
     on: date
     out: Path
     course: str
+    issuer: Issuer | None  # signs credentials when the clinic has keys
+
+    @property
+    def assessments(self) -> list[tuple[str, str]]:
+        """(assignment, decision day) for every assessed assignment, the credentials' evidence."""
+        return [(name, self.on.isoformat()) for name in sorted({key[0] for key in self.items})]
 
 
 def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | None = None, db: str | None = None,
@@ -87,6 +96,8 @@ def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | Non
     (default today), record the decisions in the registry at ``registry_url`` (created if
     needed) as ``by``, and write certificates into ``out`` (default the course's
     ``certification/certificates``). ``progress(outcome)`` is called as each trainee is done.
+    With issuer keys (``mesocourse keys init``) each certificate also gets a signed
+    credential, the status list is re-signed and every transaction signs a checkpoint.
 
     Raises :class:`CertificationError` (or the course's errors) before writing anything
     when the input cannot be used.
@@ -100,14 +111,16 @@ def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | Non
     if not cohort.trainees:
         raise CertificationError(f"gradebook {cohort.gradebook} has no students")
     folder = writable(out or course.certification / "certificates", "--out", folder=True)
-    session = _Session(kb, course_items(course, kb.competencies), cohort, on, folder, str(course.root))
+    session = _Session(kb, course_items(course, kb.competencies), cohort, on, folder, str(course.root),
+                       course_issuer(course.root))
     outcomes = []
-    with open_intact(registry_url, create=True) as registry:
+    with open_guarded(registry_url, course.root, create=True, writer=True) as registry:
         view = RegistryView.read(registry)
         for trainee in cohort.trainees:
             outcomes.append(_certify_one(registry, view, by, trainee, session))
             if progress:
                 progress(outcomes[-1])
+        publish_revocations(session.issuer, registry.records())
     return outcomes
 
 
@@ -139,6 +152,6 @@ def _certify_one(registry: Registry, view: RegistryView, by: str, trainee: Train
             decision, certificate_id, framework, record.seq, supersedes, s.kb.cite(framework.sources),
         ), trainee=trainee.id, certificate_id=certificate_id)
         view.add([certificate])
-        files = write_certificate(certificate, s.out)
+        files = publish_certificate(certificate, record, history, s.assessments, framework, s.out, s.issuer)
     return CertificationOutcome(trainee, decision.outcome, record.seq, decision.explanation, certificate_id,
-                                certificate.seq, files)
+                                certificate.seq, tuple(files))

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from course.knowledge import load
 
 from .chain import Record
+from .checkpoints import open_guarded
 from .errors import CertificationError
-from .registry import OBSERVATION, open_intact, require_actor
+from .registry import OBSERVATION, require_actor
 
 
 def observation_payload(trainee: str, procedure: str, assessor: str, entrustment: int, observed: date,
@@ -41,10 +43,12 @@ def observation_payload(trainee: str, procedure: str, assessor: str, entrustment
     }
 
 
-def record_observations(registry_url: str, by: str, payloads: Iterable[dict[str, Any]]) -> list[Record]:
-    """Append each observation to the registry at ``registry_url`` (created if needed) as ``by``."""
+def record_observations(registry_url: str, by: str, payloads: Iterable[dict[str, Any]], *,
+                        course_dir: Path | str) -> list[Record]:
+    """Append each observation to the registry at ``registry_url`` (created if needed) as
+    ``by``; with the course's issuer keys each transaction signs a checkpoint."""
     require_actor(by)
-    with open_intact(registry_url, create=True) as registry:
+    with open_guarded(registry_url, course_dir, create=True, writer=True) as registry:
         records = []
         for payload in payloads:
             with registry.transaction(by) as tx:

@@ -13,7 +13,7 @@ triggers first) is what ``verify --registry`` detects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -152,6 +152,7 @@ class Transaction:
 
     def __init__(self, conn: Connection, actor: str) -> None:
         self._conn, self.actor = conn, actor
+        self.appended: list[Record] = []
 
     def records(self, *, kind: str | None = None, trainee: str | None = None,
                 certificate_id: str | None = None) -> list[Record]:
@@ -182,11 +183,22 @@ class Transaction:
                 f"{head.seq} is the last: run `mesocourse verify --registry`"
             ) from None
         self._conn.execute(update(head_table).where(head_table.c.id == 1).values(seq=record.seq, hash=record.hash))
+        self.appended.append(record)
         return record
 
 
+BeforeCommit = Callable[[Connection, list[Record]], None]
+
+
 class Registry:
-    """A registry database. ``create=False`` refuses to create one (for read-only commands)."""
+    """A registry database. ``create=False`` refuses to create one (for read-only commands).
+
+    ``before_commit``, when set, runs at the end of every transaction that appended
+    records, still under the write lock (the signed checkpoint, ``checkpoints``);
+    if it raises, the transaction is rolled back.
+    """
+
+    before_commit: BeforeCommit | None = None
 
     def __init__(self, url: str, *, create: bool) -> None:
         parsed = _parse_url(url)
@@ -225,7 +237,10 @@ class Registry:
         """A locked transaction: committed when the block ends, rolled back on error."""
         with self.engine.begin() as conn:
             _lock_chain(conn)
-            yield Transaction(conn, actor)
+            tx = Transaction(conn, actor)
+            yield tx
+            if tx.appended and self.before_commit is not None:
+                self.before_commit(conn, tx.appended)
 
     def records(self, *, kind: str | None = None, trainee: str | None = None,
                 certificate_id: str | None = None) -> list[Record]:
@@ -233,15 +248,20 @@ class Registry:
         with self.transaction() as tx:
             return tx.records(kind=kind, trainee=trainee, certificate_id=certificate_id)
 
-    def check(self) -> tuple[list[Record], list[str]]:
-        """(every record, every break in the hash chain); no problems means intact."""
+    def check(self, also: Callable[[list[Record]], list[str]] | None = None) -> tuple[list[Record], list[str]]:
+        """(every record, every break in the hash chain); no problems means intact.
+
+        ``also`` adds the problems of another check of the same records, run while
+        writers are locked out (the signed checkpoint, written by writers under the lock).
+        """
         with self.engine.begin() as conn:
             _lock_chain(conn)
             records = _read_records(conn)
             head = conn.execute(select(head_table.c.seq, head_table.c.hash).where(head_table.c.id == 1)).one_or_none()
+            more = also(records) if also is not None else []
         if head is None:
-            return records, ["the chain head row is missing (deleted)"]
-        return records, chain_problems(records, head.seq, head.hash)
+            return records, ["the chain head row is missing (deleted)", *more]
+        return records, chain_problems(records, head.seq, head.hash) + more
 
     def require_intact(self) -> None:
         """Refuse to use a tampered registry: raise with every problem listed."""

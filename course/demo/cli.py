@@ -11,6 +11,9 @@ from pathlib import Path
 from course.grading.cli import positive_int
 from course.outputs import writable
 
+DEMO_ISSUER = {"name": "mesocourse demo clinic (synthetic)", "url": "https://clinic.example/mesocourse",
+               "email": "certificates@clinic.example"}
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("demo-course"), metavar="DIR",
@@ -33,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     from course.assignments import ASSIGNMENTS
     from course.certification.cohort import certify_cohort, tally
+    from course.certification.keys import Issuer, issuer_folder
     from course.coursedir import Course
     from course.grading import grade_cohort, write_feedback
     from course.grading.cli import summary
@@ -67,18 +71,25 @@ def run(args: argparse.Namespace) -> int:
     report = course.reports / "cohort-report.html"
     render(load_scores(course), course.tags(), report, grading_notes(course.reports))
     print(f"written {report.relative_to(out)} and its CSV tables")
-    step("6/6 certification (synthetic observed practice, then decisions)")
+    step("6/6 certification (issuer keys, synthetic observed practice, decisions, signed credentials)")
+    issuer = Issuer(issuer_folder(out))
+    print(f"issuer key {issuer.init(**DEMO_ISSUER)} for {DEMO_ISSUER['name']} (keys in {issuer.keys_dir})")
     registry = f"sqlite:///{course.registry_file}"  # the demo's own registry, never $MESOCOURSE_REGISTRY's
-    print(f"recorded {observe_practice(registry, trainees)} observations")
+    print(f"recorded {observe_practice(course.root, registry, trainees)} observations")
     outcomes = certify_cohort(course, registry, by="mesocourse demo",
                               progress=lambda outcome: print("\n".join(outcome.lines())))
     print(tally(outcomes))
+    print(f"signed credentials, status list {issuer.status_list_file} and checkpoint {issuer.checkpoint_file}")
     print(f"\nDone in {time.monotonic() - started:.0f} s. Where to look:")
     for what, where in (
         ("cohort report (open in a browser)", report),
         ("grading sheets, one per assignment", course.reports / "grading-<assignment>.csv"),
         ("feedback for each trainee", course.feedback / "<trainee>" / "<assignment>"),
-        ("certificates (PDF and HTML)", course.certification / "certificates"),
+        ("certificates (PDF and HTML with a QR code, signed Open Badges credential .jwt)",
+         course.certification / "certificates"),
+        ("what the clinic publishes (jwks.json, issuer.json, status-list.jwt, checkpoint.jwt)", issuer.public_dir),
+        ("an employer verifies offline", "mesocourse verify --credential CERT.jwt --issuer-keys jwks.json "
+         "--status-list status-list.jwt"),
         ("the gradebook (nbgrader export, formgrader)", course.db_url),
         ("the certification registry (mesocourse verify --registry --course DIR)", course.registry_file),
     ):

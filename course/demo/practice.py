@@ -10,6 +10,7 @@ are checked and recorded through the certification API
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from course.certification.observation import observation_payload, record_observations
 
@@ -25,8 +26,9 @@ OBSERVED = {
 ASSESSOR = "Dr A. Assessor (synthetic)"
 
 
-def observe_practice(registry_url: str, trainees: list[Trainee], today: date | None = None) -> int:
-    """Record each trainee's synthetic observations; return how many were recorded."""
+def observe_practice(course_dir: Path, registry_url: str, trainees: list[Trainee], today: date | None = None) -> int:
+    """Record each trainee's synthetic observations in the course's registry (checkpoints
+    signed with its issuer keys); return how many were recorded."""
     today = today or date.today()
     payloads = [
         observation_payload(trainee.id, procedure, ASSESSOR, level, today - timedelta(days=7 * (k + 1)))
@@ -34,4 +36,4 @@ def observe_practice(registry_url: str, trainees: list[Trainee], today: date | N
         for procedure, count, level in OBSERVED[trainee.persona]
         for k in range(count)
     ]
-    return len(record_observations(registry_url, "mesocourse demo", payloads))
+    return len(record_observations(registry_url, "mesocourse demo", payloads, course_dir=course_dir))

@@ -12,6 +12,7 @@ from pathlib import Path
 from course.coursedir import Course, registry_url
 
 from ..cohort import CertificationOutcome, certify_cohort, tally
+from ..issuing import course_issuer
 from ..registry import display_url
 from .common import add_day, add_registry, day
 
@@ -35,5 +36,10 @@ def run(args: argparse.Namespace) -> int:
     course = Course.open(args.course)
     url = registry_url(args.registry, course.root)
     outcomes = certify_cohort(course, url, by=args.by, on=on, db=args.db, out=args.out, progress=_print)
+    issuer = course_issuer(course.root)
+    if issuer is None:
+        print("no issuer keys: certificates have no signed credential (run `mesocourse keys init` first)")
+    else:
+        print(f"signed credentials, status list {issuer.status_list_file} and checkpoint {issuer.checkpoint_file}")
     print(f"{tally(outcomes)} ({display_url(url)})")
     return 0

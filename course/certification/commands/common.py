@@ -10,8 +10,9 @@ from pathlib import Path
 
 from course.coursedir import REGISTRY_ENV, registry_url
 
+from ..checkpoints import open_guarded
 from ..dates import parse_day
-from ..registry import Registry, open_intact, require_actor
+from ..registry import Registry, require_actor
 
 
 def add_course(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +41,9 @@ def day(args: argparse.Namespace) -> date:
 
 
 def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
-    """The registry the options name, refused if tampered (``verify`` reports the details)."""
+    """The registry the options name, refused if tampered or if it disagrees with the
+    issuer's signed checkpoint (``verify`` reports the details); writers sign checkpoints."""
     if getattr(args, "by", None) is not None:
         require_actor(args.by)
-    return open_intact(registry_url(args.registry, args.course), create=create)
+    return open_guarded(registry_url(args.registry, args.course), args.course, create=create,
+                        writer=getattr(args, "by", None) is not None)

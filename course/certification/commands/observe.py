@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     payload = observation_payload(args.trainee, args.procedure, args.assessor, args.entrustment, day(args), args.notes)
     url = registry_url(args.registry, args.course)
-    [record] = record_observations(url, args.by, [payload])
+    [record] = record_observations(url, args.by, [payload], course_dir=args.course)
     print(f"recorded observation of {payload['trainee']}: {payload['procedure']} at level {payload['entrustment']} "
           f"({payload['entrustment_name']}) on {payload['date']} by {payload['assessor']} "
           f"[registry record {record.seq}, {display_url(url)}]")

@@ -6,6 +6,7 @@ import argparse
 
 from course.coursedir import registry_url
 
+from ..issuing import course_issuer
 from ..revocation import revoke_certificate
 from .common import add_day, add_registry, day
 
@@ -20,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     on = day(args)
     certificate, record = revoke_certificate(registry_url(args.registry, args.course), args.by, args.certificate,
-                                             args.reason, on)
+                                             args.reason, on, course_dir=args.course)
+    issuer = course_issuer(args.course)
     print(f"revoked {certificate.id} ({certificate.record.data['name']}) on {on}: {args.reason.strip()} "
-          f"[registry record {record.seq}]")
+          f"[registry record {record.seq}]" + (f"; status list re-signed: {issuer.status_list_file}" if issuer else ""))
     return 0

@@ -4,19 +4,29 @@ A certificate is valid, expired, revoked or unknown; before any of that, the who
 registry's hash chain is checked, and a broken chain makes the answer "registry
 tampered". Exit status (``course.errors``): 0 valid or intact; 1 the verification
 said no (expired, revoked, unknown, or a code that does not match); 3 tampered.
+A registry is also checked against a signed checkpoint (``--checkpoint FILE``, or
+the issuer's own when it exists): records removed from the end, a rewritten chain,
+records appended without the key, and an edited checkpoint file are tampering too.
+``--credential FILE.jwt`` verifies a signed credential offline, without any
+database (``verify_credential``).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from course.coursedir import REGISTRY_ENV, registry_url
 from course.errors import SAID_NO, SUCCESS, TAMPERED
 
+from ..chain import Record
+from ..checkpoints import Checkpoint, checkpoint_problems, read_checkpoint
 from ..errors import CertificationError
 from ..history import VALID, certificates
+from ..keys import BadSignature, Issuer, issuer_folder, load_jwks
 from ..registry import Registry
 from .common import add_course, add_day, day
+from .verify_credential import add_credential_arguments, verify_credential_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,8 +35,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="without CERT_ID: check every record of the registry; URL: which registry "
                         f"(default: ${REGISTRY_ENV}, else DIR/certification/registry.db)")
     parser.add_argument("--code", metavar="CODE", help="verification code printed on the certificate, to compare")
+    parser.add_argument("--checkpoint", nargs="?", const="", metavar="FILE",
+                        help="also check the registry against a signed checkpoint (default FILE: the issuer's "
+                        "public/checkpoint.jwt, which is used whenever it exists)")
+    add_credential_arguments(parser)
     add_day(parser, "check validity on this day (default: today)")
     add_course(parser)
+
+
+def checkpoint_check(args: argparse.Namespace, records: list[Record], used: list[Checkpoint]) -> list[str]:
+    """How the records disagree with ``--checkpoint FILE``, else with the issuer's own
+    checkpoint when there is one; the checkpoint is appended to ``used``."""
+    issuer = Issuer(issuer_folder(args.course))
+    path = Path(args.checkpoint) if args.checkpoint else issuer.checkpoint_file
+    if args.checkpoint is None and not path.exists():
+        return []
+    used.append(read_checkpoint(path, load_jwks(args.issuer_keys or issuer.jwks_file)))
+    return checkpoint_problems(used[0], records)
 
 
 def _normalised(code: str) -> str:
@@ -34,10 +59,18 @@ def _normalised(code: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.credential is not None:
+        return verify_credential_file(args)
     if args.certificate is None and args.registry is None:
-        raise CertificationError("give CERT_ID, or --registry to check every record")
-    with Registry(registry_url(args.registry or None, args.course), create=False) as registry:
-        records, problems = registry.check()
+        raise CertificationError("give CERT_ID, --registry to check every record, or --credential FILE.jwt")
+    used: list[Checkpoint] = []
+    try:
+        with Registry(registry_url(args.registry or None, args.course), create=False) as registry:
+            records, problems = registry.check(lambda records: checkpoint_check(args, records, used))
+    except BadSignature as error:
+        print(f"checkpoint tampered: {error}")
+        return TAMPERED
+    checkpoint = used[0] if used else None
     if problems:
         print(f"registry tampered: {registry.display_url} ({len(records)} records)")
         for problem in problems:
@@ -46,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     if args.certificate is None:
         head = records[-1].hash if records else "(empty)"
         print(f"registry intact: {len(records)} records, chain head {head} ({registry.display_url})")
+        if checkpoint is not None:
+            print(f"  matches the signed checkpoint: {checkpoint.describe()}")
         return SUCCESS
     certificate = certificates(records).get(args.certificate.strip())
     if certificate is None:
