@@ -16,8 +16,3 @@ NOTEBOOKS = (CONTENT / "notebooks").resolve()
 QUIZZES = (CONTENT / "quizzes").resolve()
 NBGRADER_CONFIG = (CONTENT / "nbgrader_config.py").resolve()
 
-# The checkout the package sits in, for what only a checkout has: its committed source/
-# (course.hub.layout copies it; the demo builds source/ from the case data instead, which
-# works from a wheel too). In a wheel REPO_ROOT is site-packages and SOURCE does not exist.
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SOURCE = REPO_ROOT / "source"

@@ -143,7 +143,7 @@ def test_the_command_reports_bad_rows_by_line_and_creates_nobody(state: HubState
     roster.write_text(f"id,name,email\nann{tag(state)},Ann,\nBad Id,Someone,\nann{tag(state)},Twice,\n")
     done = subprocess.run([str(Path(sys.executable).parent / "mesocourse"), "hub", "add-trainees", str(roster),
                            "--state", str(state.root)], capture_output=True, text=True)
-    assert done.returncode == 1
+    assert done.returncode == 2  # bad input
     assert "line 3: id 'Bad Id' is not a valid account name" in done.stderr
     assert f"line 4: id 'ann{tag(state)}' already on line 2" in done.stderr
     assert not account_exists(f"ann{tag(state)}")
@@ -161,7 +161,7 @@ def hub_start(state: HubState, account: str | None = None, path: str | None = No
 
 def test_starting_without_root_is_refused_in_one_line(state: HubState):
     done = hub_start(state, account="nobody")
-    assert done.returncode == 1 and done.stdout == ""
+    assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "must start as root" in done.stderr
 
 
@@ -171,5 +171,5 @@ def test_starting_without_node_says_so_in_one_line(state: HubState, tmp_path: Pa
     for tool in ("useradd", "userdel", "pkill"):
         (tools / tool).symlink_to(shutil.which(tool))
     done = hub_start(state, path=str(tools))
-    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "Node.js is missing" in done.stderr and "apt-get install nodejs npm" in done.stderr

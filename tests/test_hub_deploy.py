@@ -15,8 +15,9 @@ import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
 from course.hub.layout import ENABLED, LAB_PLUGINS, SERVER_EXTENSION
-from course.paths import REPO_ROOT
+from course.paths import NBGRADER_CONFIG
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = REPO_ROOT / "deploy" / "kubernetes"
 
 
@@ -29,7 +30,8 @@ def nbgrader_config(role: str):
 
 
 def course_id() -> str:
-    return PyFileConfigLoader("nbgrader_config.py", path=str(REPO_ROOT)).load_config().CourseDirectory.course_id
+    config = PyFileConfigLoader(NBGRADER_CONFIG.name, path=str(NBGRADER_CONFIG.parent)).load_config()
+    return config.CourseDirectory.course_id
 
 
 def test_every_pod_uses_the_exchange_volume_the_chart_mounts():

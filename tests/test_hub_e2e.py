@@ -38,10 +38,9 @@ from course.hub.grader import run_as_grader
 from course.hub.hub_api import HubAPI
 from course.hub.proxy import missing_proxy
 from course.hub.spawner import course_environment
-from course.paths import REPO_ROOT
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
-ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "hub"
+ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts")) / "hub"
 TIMEOUT_MS = 240_000
 PEOPLE = {"i": "Ines Tructor", "a": "Ann Honest", "b": "Bob Hostile", "c": "Cy Broken"}
 ASSIGNMENT = "screening"

@@ -30,13 +30,15 @@ from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.errors import MesocourseError
+
 from .roster import Person, account_problem
 from .state import HubState, write_atomically
 
 NOLOGIN = next((shell for shell in ("/usr/sbin/nologin", "/sbin/nologin") if os.path.exists(shell)), "/bin/false")
 
 
-class EnrolmentError(RuntimeError):
+class EnrolmentError(MesocourseError):
     """Nobody was enrolled; the message says why."""
 
 
@@ -146,9 +148,9 @@ def remove_password(state: HubState, account: str) -> None:
 
 # --- gradebook students -------------------------------------------------------------------
 def _gradebook_url(state: HubState) -> str:
-    from course.grading.nbgrader_course import NbgraderCourse
+    from course.coursedir import Course
 
-    return NbgraderCourse.open(state.course_dir).db_url
+    return Course.open(state.course_dir).db_url
 
 
 def add_student(state: HubState, person: Person) -> None:

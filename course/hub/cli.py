@@ -20,6 +20,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from course.errors import BAD_INPUT
+
 from .state import HubSettings, HubState
 
 
@@ -119,7 +121,7 @@ def remove_accounts(state: HubState) -> int:
     if state.exists() and HubAPI.for_state(state).running():
         print(f"mesocourse hub remove-accounts: the hub at {hub_url(state)} is running: stop it first",
               file=sys.stderr)
-        return 1
+        return BAD_INPUT
     print(f"removed {', '.join(remove_everyone(state)) or 'no account'}")
     return 0
 
@@ -132,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     refused = problem(need_proxy=args.action == "start")
     if refused:
         print(f"mesocourse hub: {refused}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     if args.action == "remove-accounts":
         return remove_accounts(HubState.at(args.state))
     try:
@@ -142,7 +144,10 @@ def run(args: argparse.Namespace) -> int:
             return start(state)
         role = "trainee" if args.action == "add-trainees" else "instructor"
         print_first_logins(state, enrol(state, people, role), role)
-    except (RosterError, EnrolmentError, RuntimeError, OSError) as error:
+    except (RosterError, EnrolmentError) as error:  # several lines: one per bad row
         print(f"mesocourse hub {args.action}: {error}", file=sys.stderr)
-        return 1
+        return error.exit_code
+    except RuntimeError as error:
+        print(f"mesocourse hub {args.action}: {error}", file=sys.stderr)
+        return BAD_INPUT
     return 0

@@ -23,7 +23,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from course.paths import REPO_ROOT, SOURCE
+from course.paths import NBGRADER_CONFIG
 
 from .accounts import as_account, create_os_account
 from .state import HubState, write_atomically
@@ -59,25 +59,24 @@ def make_grader_account(state: HubState) -> None:
 
 
 def make_course(state: HubState, python_bin: Path) -> bool:
-    """Copy this repository's course (nbgrader config and ``source/``) and generate ``release/``
-    and the gradebook as the grader account. False when the course folder already existed."""
+    """The course folder, as the grader account: the course's nbgrader config, then ``source/``
+    built from the case data, ``release/`` and the gradebook (``mesocourse release``).
+    False when the course folder already existed."""
     course, account = state.course_dir, state.settings().grader_account
     if (course / "nbgrader_config.py").is_file():
         return False
-    course.mkdir(mode=0o700, exist_ok=True)
-    shutil.copy(REPO_ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
-    shutil.copytree(SOURCE, course / "source", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     entry = pwd.getpwnam(account)
-    for path in [course, *course.rglob("*")]:
+    course.mkdir(mode=0o700, exist_ok=True)
+    shutil.copy(NBGRADER_CONFIG, course / "nbgrader_config.py")
+    for path in (course, course / "nbgrader_config.py"):
         os.chown(path, entry.pw_uid, entry.pw_gid)
     os.chmod(course, 0o700)
-    result = as_account(account, [str(python_bin / "mesocourse"), "release", "--course", str(course), "--skip-build"],
+    result = as_account(account, [str(python_bin / "mesocourse"), "release", "--course", str(course)],
                         env={"PATH": f"{python_bin}{os.pathsep}{os.environ.get('PATH', '')}"},
                         cwd=str(course), capture_output=True, text=True)
     if result.returncode != 0:
         shutil.rmtree(course)
-        raise RuntimeError(f"generating release/ in {course} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        raise RuntimeError(f"building the course in {course} failed: {result.stderr.strip()[-1500:]}")
     return True
 
 

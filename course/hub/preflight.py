@@ -7,8 +7,6 @@ import shutil
 import sys
 from pathlib import Path
 
-from course.paths import REPO_ROOT
-
 from .proxy import missing_proxy
 from .shared_python import unreachable_by_others
 
@@ -23,7 +21,8 @@ def problem(need_proxy: bool = True) -> str | None:
     missing = next((tool for tool in ("useradd", "userdel", "pkill") if shutil.which(tool) is None), None)
     if missing:
         return f"{missing} is missing (Debian package passwd/procps)"
-    for needed in (Path(sys.executable), Path(sys.base_prefix), Path(sys.prefix), REPO_ROOT):
+    package = Path(__file__).resolve().parents[1]  # the installed `course` package, imported by every server
+    for needed in (Path(sys.executable), Path(sys.base_prefix), Path(sys.prefix), package):
         blocked = unreachable_by_others(needed)
         if blocked:
             return (f"{blocked} cannot be entered by other accounts, so trainees' servers cannot run "

@@ -15,12 +15,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course.errors import MesocourseError
+
 ACCOUNT_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 EMAIL = re.compile(r"[A-Za-z0-9.+_-]+@[A-Za-z0-9._-]+\.[A-Za-z]+")  # what NativeAuthenticator stores
 COLUMNS = ("id", "name", "email")
 
 
-class RosterError(ValueError):
+class RosterError(MesocourseError):
     """The roster cannot be enrolled; ``problems`` lists each bad line."""
 
     def __init__(self, path: Path, problems: list[str]):
