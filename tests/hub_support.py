@@ -120,6 +120,10 @@ def course_hub(people: dict[str, str], enrol_while_running: tuple[str, ...] = ()
     finally:
         if hub.process is not None and hub.process.poll() is None:
             hub.stop()
+        proxy = hub.state.private / "jupyterhub-proxy.pid"  # left running when the hub dies abnormally
+        if proxy.exists():
+            with contextlib.suppress(ValueError, OSError):
+                os.kill(int(proxy.read_text()), signal.SIGTERM)
         if hub.log.exists():
             artifacts = Path(os.environ.get("MESOCOURSE_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts"))
             (artifacts / "hub").mkdir(parents=True, exist_ok=True)

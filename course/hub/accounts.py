@@ -25,6 +25,7 @@ import pwd
 import secrets
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
@@ -91,7 +92,10 @@ def remove_os_account(state: HubState, account: str) -> None:
         pwd.getpwnam(account)
     except KeyError:
         return
-    subprocess.run(["pkill", "-KILL", "-u", account], capture_output=True)
+    for _ in range(50):  # userdel refuses while a process of the account is still exiting
+        if subprocess.run(["pkill", "-KILL", "-u", account], capture_output=True).returncode == 1:
+            break  # 1: no process left
+        time.sleep(0.1)
     result = subprocess.run(["userdel", account], capture_output=True, text=True)
     if result.returncode not in (0, 6):  # 6: no such user
         raise EnrolmentError(f"userdel {account}: {result.stderr.strip()}")
