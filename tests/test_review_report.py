@@ -108,7 +108,7 @@ def test_read_folder_reports_problems_without_raising(reported):
 
 def test_a_missing_folder_or_bad_date_is_a_clear_error(reported, tmp_path):
     root, _, attempts, _ = reported
-    for extra, words in ((["--attempts", str(tmp_path / "none")], "the attempts folder does not exist"),
+    for extra, words in ((["--attempts", str(tmp_path / "none")], "no such folder of attempts files"),
                          (["--attempts", str(attempts), "--date", "soon"], "--date: 'soon'")):
         done = subprocess.run([sys.executable, "-m", "course", "report", "--course", str(root),
                                "--out", str(tmp_path / "r.html"), *extra], capture_output=True, text=True)
