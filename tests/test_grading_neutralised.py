@@ -51,6 +51,13 @@ def _unmarked_cell(nb: nbformat.NotebookNode) -> None:
     nb.cells.insert(2, nbformat.v4.new_code_cell("import shutil\nshutil.rmtree('..')"))
 
 
+def _forged_cell(nb: nbformat.NotebookNode) -> None:
+    """A cell posing as a read-only cell the source does not have (nbgrader fails on it unless repaired)."""
+    nb.cells.insert(2, nbformat.v4.new_code_cell("import builtins\nbuiltins.AssertionError = None", metadata={
+        "nbgrader": {"grade": False, "grade_id": "forged_setup", "locked": True, "solution": False,
+                     "schema_version": 3}}))
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     course = build_literal_course(tmp_path_factory.mktemp("neutralised") / "course")
@@ -58,6 +65,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for student, answer in HOSTILE.items():
         submit_literal(course, student, answer)
     submit_literal(course, "added_cell", edit=_unmarked_cell)
+    submit_literal(course, "forged_cell", edit=_forged_cell)
     before = tree_hashes(course / "submitted")
     results = grade_cohort(course, LITERAL, workers=2, limits=GradingLimits(time_budget_s=60, memory_mb=512))
     with open(course / "reports" / f"grading-{LITERAL}.csv", newline="") as handle:
@@ -90,10 +98,19 @@ def test_an_added_cell_is_named_by_position(graded: dict) -> None:
                             "removed before grading: `import shutil; shutil.rmtree('..')` (2 lines)")
 
 
+def test_a_forged_read_only_cell_is_repaired_and_neutralised(graded: dict) -> None:
+    row = graded["rows"]["forged_cell"]
+    assert (row["status"], row["score"]) == ("flagged", "3")
+    assert row["notes"] == (
+        f"cell 3 of {LITERAL}.ipynb claims to be cell 'forged_setup', which the assignment does not have; treated "
+        f"as an ordinary cell; cell 3 (an unmarked cell) of {LITERAL}.ipynb held code other than plain answers; "
+        "removed before grading: `import builtins; builtins.AssertionError = None` (2 lines)")
+
+
 def test_nothing_of_it_ran(graded: dict) -> None:
     course = graded["course"]
     assert all(result.seconds < 60 for result in graded["results"].values())  # no loop used up the budget
-    assert sqlite3.connect(course / "gradebook.db").execute("SELECT count(*) FROM grade").fetchone()[0] == 2 * 9
+    assert sqlite3.connect(course / "gradebook.db").execute("SELECT count(*) FROM grade").fetchone()[0] == 2 * 10
     assert tree_hashes(course / "submitted") == graded["submitted_before"]
     assert (course / "source" / LITERAL / f"{LITERAL}.ipynb").is_file()
     assert all(scores[1] is False for scores in graded["scores"].values())  # nothing left for manual grading
@@ -103,7 +120,7 @@ def test_the_cohort_report_lists_what_was_neutralised(graded: dict) -> None:
     table = graded["report"].with_name("cohort-grading-notes.csv").read_text()
     page = graded["report"].read_text()
     assert "Submissions flagged or failed at grading" in page
-    for student in [*QUOTED, "added_cell"]:
+    for student in [*QUOTED, "added_cell", "forged_cell"]:
         assert f"{LITERAL},{student},flagged," in table
         assert f"<td>{student}</td>" in page
     assert "honest" not in table and "os._exit(0)" in page

@@ -64,6 +64,23 @@ def test_intake_repairs_duplicated_and_deleted_cells(tmp_path: Path):
     assert not (tmp_path / "staged" / "secret").exists()
 
 
+def test_intake_makes_forged_grading_cells_ordinary(tmp_path: Path):
+    """nbgrader (add_missing_cells on) fails a notebook on metadata naming no cell of the assignment."""
+    original = tmp_path / "submitted"
+    original.mkdir()
+    forged = _cell(CellSpec("forged_setup", "code", locked=True), "print('all tests pass')")
+    no_id = new_code_cell("x = 2", metadata={"nbgrader": {"grade": False, "locked": True, "solution": False}})
+    nb = new_notebook(cells=[*[_cell(spec) for spec in SPEC.cells[:2]], forged, no_id, *map(_cell, SPEC.cells[2:])])
+    nbformat.write(nb, original / "lab.ipynb")
+    intake = stage_submission(original, tmp_path / "staged", SNAPSHOT, max_file_bytes=10_000)
+    assert _grade_ids(tmp_path / "staged" / "lab.ipynb") == ["intro", "answer", None, None, "test_a", "test_b"]
+    assert intake.notes == [
+        "cell 3 of lab.ipynb claims to be cell 'forged_setup', which the assignment does not have; "
+        "treated as an ordinary cell",
+        "cell 4 of lab.ipynb had damaged grading metadata; treated as an ordinary cell"]
+    assert intake.deleted_grades == {}
+
+
 def test_intake_copies_a_sound_notebook_byte_for_byte_and_reports_missing_ones(tmp_path: Path):
     original = tmp_path / "submitted"
     original.mkdir()

@@ -7,6 +7,9 @@ with the submission that grading works around:
 - unreadable or oversized files, symbolic links (never followed: one could point
   at the gradebook) and notebooks that are missing or are not notebooks, whose
   cells then score 0, as nbgrader scores a missing notebook;
+- grading metadata that is damaged or names a cell the assignment does not have
+  (a forged grade or read-only cell): nbgrader fails the notebook on it, so the
+  cell becomes an ordinary one;
 - duplicated cells: nbgrader aborts a whole batch on a repeated ``grade_id``;
   here the last copy is graded (as nbgrader's ``DeduplicateIds`` intends) and the
   earlier copies become ordinary cells;
@@ -77,17 +80,24 @@ def _grade_id(cell: NotebookNode) -> str | None:
     return grading.get("grade_id") if isinstance(grading, dict) else None
 
 
-def _drop_damaged_metadata(nb: NotebookNode, name: str, notes: list[str]) -> bool:
-    """Grading metadata nbgrader cannot read makes the cell an ordinary one."""
+def _drop_damaged_metadata(nb: NotebookNode, spec: NotebookSpec, notes: list[str]) -> bool:
+    """Grading metadata nbgrader cannot read, or naming no cell of the assignment (a forged cell),
+    makes the cell an ordinary one: nbgrader would fail the notebook on it."""
+    known = {cell.name for cell in spec.cells}
     changed = False
     for index, cell in enumerate(nb.cells, start=1):
         grading = cell.get("metadata", {}).get("nbgrader")
         if grading is None:
             continue
-        if not isinstance(grading, dict) or not isinstance(grading.get("grade_id", ""), str):
-            del cell.metadata["nbgrader"]
-            notes.append(f"cell {index} of {name} had damaged grading metadata; treated as an ordinary cell")
-            changed = True
+        if not isinstance(grading, dict) or not isinstance(grading.get("grade_id"), str):
+            notes.append(f"cell {index} of {spec.filename} had damaged grading metadata; treated as an ordinary cell")
+        elif grading["grade_id"] not in known:
+            notes.append(f"cell {index} of {spec.filename} claims to be cell '{grading['grade_id']}', which the "
+                         "assignment does not have; treated as an ordinary cell")
+        else:
+            continue
+        del cell.metadata["nbgrader"]
+        changed = True
     return changed
 
 
@@ -151,7 +161,7 @@ def _stage_notebook(original: Path, staged: Path, spec: NotebookSpec, intake: In
         intake.notes.append(f"{spec.filename} is not a readable notebook ({_unreadable_reason(error)}); "
                             "its cells score 0")
         return
-    changed = _drop_damaged_metadata(nb, spec.filename, intake.notes)
+    changed = _drop_damaged_metadata(nb, spec, intake.notes)
     changed |= _drop_duplicates(nb, spec.filename, intake.notes)
     changed |= _restore_deleted(nb, spec, intake)
     if changed:
