@@ -31,6 +31,7 @@ $(CHP):
 lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/mypy
+	$(BIN)/mesocourse build-notebooks --check
 
 test: $(STAMP) $(CHP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

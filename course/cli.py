@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-knowledge": ("course.knowledge.cli", "validate the knowledge base and summarise it"),
     "demo": ("course.demo.cli", "run the whole instructor pipeline on a synthetic cohort"),
     "report": ("course.report.cli", "write the cohort analytics report (HTML and CSV)"),
+    "build-notebooks": ("course.narrative.cli", "write the module notebooks from their narrative files (--check: compare only)"),
     "app": ("course.apps", "serve the scenario modules as Voila apps (no code shown)"),
     "standard-set": ("course.certification.commands.standard_set", "set pass marks by modified Angoff from judges' ratings"),
     "observe": ("course.certification.commands.observe", "record an observed procedure on the entrustment scale"),

@@ -26,7 +26,7 @@ def objectives(module_id: str) -> HTML:
     """The module's learning objectives, tagged with competency IDs.
 
     Also starts the module's reference list. (The disclaimer is in the notebook's
-    title cell, written there from ``course.DISCLAIMER`` by ``notebooks/build.py``.)
+    title cell, written there from ``course.DISCLAIMER`` by ``course.narrative``.)
     """
     render.forget_citations()
     kb = knowledge.load()

@@ -69,6 +69,13 @@ def test_the_wheel_holds_the_course_files_and_not_the_instructor_notebooks(insta
     assert leaks == "False False"  # no source/ (hidden tests) in the package; the checkout is not on sys.path
 
 
+def test_the_installed_notebooks_are_their_narratives_build(installed: dict) -> None:
+    """The wheel carries each module's narrative file; the notebooks it ships match them."""
+    done = _run([str(installed["venv"] / "bin" / "mesocourse"), "build-notebooks", "--check"], installed["work"],
+                installed["env"])
+    assert "every one matches its narrative" in done.stdout and str(installed["venv"]) in done.stdout
+
+
 def test_check_knowledge_runs_from_the_installed_package(installed: dict) -> None:
     done = _run([str(installed["venv"] / "bin" / "mesocourse"), "check-knowledge"], installed["work"], installed["env"])
     assert "valid" in done.stdout and str(installed["venv"]) in done.stdout
