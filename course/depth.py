@@ -96,14 +96,14 @@ class LayerBoundaries:
     missing: str = ""
 
 
-def _layers(area_id: str) -> dict[str, schema.LayerFigure]:
+def _layers(area_id: str) -> dict[schema.LayerName, schema.LayerFigure]:
     """An area's layer figures, a finer site's own figures overriding its parent's."""
     kb = knowledge.load()
     if area_id not in kb.areas:
         raise ValueError(f"unknown area '{area_id}' (known: {', '.join(kb.areas)})")
     area = kb.areas[area_id]
     inherited = _layers(area.parent) if area.parent else {}
-    return {**inherited, **area.layers}
+    return inherited | area.layers
 
 
 def _figure(figure: schema.LayerFigure | None) -> Span | None:
