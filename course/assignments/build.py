@@ -1,6 +1,7 @@
 """Build the graded assignments' source notebooks from their case data.
 
-``write_sources`` writes ``source/<assignment>/<assignment>.ipynb`` for each
+``write_sources`` writes ``<assignment>/<assignment>.ipynb`` into the course's
+source folder (``source/`` unless its nbgrader config says otherwise) for each
 assignment of ``course.assignments.catalog``: the expected answers, computed by
 the engines when the case data is loaded, are frozen into the hidden tests by
 ``course.assignments.notebook``. Building is deterministic: rebuilding writes
@@ -16,20 +17,29 @@ import nbformat
 
 from course.assignments.catalog import ASSIGNMENTS, load_assignment, reference_answers
 from course.assignments.notebook import build_notebook
+from course.coursedir import Course
 
 __all__ = ["ASSIGNMENTS", "build_notebook", "load_assignment", "reference_answers", "source_path", "write_sources"]
 
 
-def source_path(course_dir: Path | str, name: str) -> Path:
-    return Path(course_dir) / "source" / name / f"{name}.ipynb"
+def source_path(course: Course | Path | str, name: str) -> Path:
+    """Where assignment ``name``'s source notebook goes: ``<name>/<name>.ipynb`` in the course's
+    source folder (``CourseDirectory.source_directory`` of its config, ``source/`` by default)."""
+    return _course(course).source / name / f"{name}.ipynb"
 
 
-def write_sources(course_dir: Path | str, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
-    """Write ``source/<name>/<name>.ipynb`` under ``course_dir`` for each assignment."""
+def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
+    """Write each assignment's source notebook into ``course``'s source folder (:func:`source_path`)."""
+    course = _course(course)
     written = []
     for name in names:
-        path = source_path(course_dir, name)
+        path = source_path(course, name)
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(build_notebook(load_assignment(name)), path)
         written.append(path)
     return written
+
+
+def _course(course: Course | Path | str) -> Course:
+    """The course model of a folder (any folder: one without a config gets nbgrader's defaults)."""
+    return course if isinstance(course, Course) else Course(Path(course))

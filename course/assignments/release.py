@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     for folder in (course.source, course.release):
         writable(folder, "--course", folder=True)
     if not args.skip_build:
-        for path in write_sources(course.root, names):
+        for path in write_sources(course, names):
             print(f"built   {path}")
     for path in generate_release(course, names):
         print(f"release {path}")
