@@ -13,8 +13,9 @@ it once and prints that line; the exit status is the error's ``exit_code``:
 ==  =====================================================================
 
 The domain errors: :class:`CourseError` (here), ``KnowledgeError``,
-``QuizError``, ``AttemptsError``, ``GradingError``, ``CertificationError`` and
-its ``RegistryTampered``.
+``QuizError``, ``AttemptsError``, the assignments' ``DataError``,
+``GradingError``, ``CertificationError`` and its ``RegistryTampered``, and
+``NarrativeError`` (a module's narrative file).
 """
 
 from __future__ import annotations

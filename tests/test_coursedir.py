@@ -90,26 +90,6 @@ def test_report_reads_the_gradebook_the_config_names(configured: Path, tmp_path:
     assert "configured_1" in out.with_name("report-scores.csv").read_text()
 
 
-@pytest.mark.slow
-def test_release_builds_and_releases_into_the_folders_the_config_names(tmp_path: Path) -> None:
-    """``mesocourse release`` writes source notebooks where nbgrader reads them (its
-    ``source_directory``) and nbgrader releases them into its ``release_directory``."""
-    (tmp_path / "nbgrader_config.py").write_text(
-        "c = get_config()\nc.CourseDirectory.source_directory = 'instructor'\n"
-        "c.CourseDirectory.release_directory = 'students'\nc.CourseDirectory.db_url = 'sqlite:///data/grades.db'\n")
-    (tmp_path / "data").mkdir()
-    done = subprocess.run([sys.executable, "-m", "course", "release", "--course", str(tmp_path), "--only", "depth"],
-                          capture_output=True, text=True, check=False, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert f"built   {tmp_path / 'instructor' / 'depth' / 'depth.ipynb'}" in done.stdout
-    assert f"release {tmp_path / 'students' / 'depth' / 'depth.ipynb'}" in done.stdout
-    built = nbformat.read(tmp_path / "students" / "depth" / "depth.ipynb", as_version=4)
-    assert any(cell.metadata.get("nbgrader", {}).get("grade") for cell in built.cells)
-    assert not (tmp_path / "source").exists() and not (tmp_path / "release").exists()
-    with Gradebook(Course.open(tmp_path).gradebook()) as gb:  # recorded in the gradebook the config names
-        assert [a.name for a in gb.assignments] == ["depth"]
-
-
 def test_a_folder_that_is_not_a_course_is_refused_and_nothing_is_created(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not a course")
     before = tree_hashes(tmp_path)

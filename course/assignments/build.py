@@ -29,15 +29,16 @@ def source_path(course: Course | Path | str, name: str) -> Path:
 
 
 def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
-    """Write each assignment's source notebook into ``course``'s source folder (:func:`source_path`)."""
+    """Write each assignment's source notebook into ``course``'s source folder (:func:`source_path`).
+
+    Case data the engines refuse raises ``KnowledgeError`` naming its file, item and
+    field before any notebook is written."""
     course = _course(course)
-    written = []
-    for name in names:
-        path = source_path(course, name)
+    notebooks = {source_path(course, name): build_notebook(load_assignment(name)) for name in names}
+    for path, notebook in notebooks.items():  # every assignment is built before one is written
         path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(build_notebook(load_assignment(name)), path)
-        written.append(path)
-    return written
+        nbformat.write(notebook, path)
+    return list(notebooks)
 
 
 def _course(course: Course | Path | str) -> Course:

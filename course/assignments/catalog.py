@@ -79,7 +79,7 @@ def load_assignment(name: str, data_dir: Path = DATA_DIR) -> Assignment:
         try:
             questions.append(make_question(item, title))
         except DataError as error:
-            raise KnowledgeError(f"{name}.yaml", item.id, error.field, str(error)) from None
+            raise KnowledgeError(f"{name}.yaml", item.id, error.field, error.message) from None
     _check_unique(name, questions)
     return Assignment(name, data.title, data.introduction, tuple(questions))
 

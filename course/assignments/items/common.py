@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict
 
 from course import knowledge
+from course.errors import MesocourseError
 
 
 class Item(BaseModel):
@@ -22,12 +23,12 @@ class Item(BaseModel):
     params: dict[str, str] = {}
 
 
-class DataError(ValueError):
+class DataError(MesocourseError, ValueError):
     """Case data the engines refuse, naming the item, the field (when one is at fault)
-    and what is wrong."""
+    and what is wrong: bad input (exit status 2), never a crash of the command."""
 
     def __init__(self, item: Item, message: str, field: str = "") -> None:
-        self.field = field
+        self.item_id, self.field, self.message = item.id, field, message
         super().__init__(f"item '{item.id}'{f', field {field!r}' if field else ''}: {message}")
 
 
