@@ -24,6 +24,7 @@ from .content import Cell, Narrative, read_narrative
 
 NARRATIVE = "narrative"  # the narrative files' folder, inside the notebooks folder
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+NBFORMAT_MINOR = 5  # the first with cell IDs; pinned, so a newer nbformat does not change the files
 
 OPENING = Cell("code", 'from course import knowledge, notebook as nb\nkb = knowledge.load()\nnb.objectives("{module}")')
 SELF_CHECK = (
@@ -50,7 +51,8 @@ def cells(module: syllabus.Module, narrative: Narrative) -> list[Cell]:
 
 def notebook(module: syllabus.Module, narrative: Narrative) -> nbformat.NotebookNode:
     """The module as a notebook without outputs, with stable cell IDs."""
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}})
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}},
+                                  nbformat_minor=NBFORMAT_MINOR)
     for number, (kind, source) in enumerate(cells(module, narrative)):
         make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
         nb.cells.append(make(source, id=f"m{module.id}-{number:02d}"))

@@ -113,7 +113,7 @@ def _cells(path: Path, lines: list[str], start: int) -> tuple[Cell, ...]:
     while number < len(lines):
         line, shown = lines[number], number + 1
         stripped = line.rstrip()
-        if in_fence:
+        if in_fence:  # everything up to the fence's closing line is this markdown cell's
             in_fence = 0 if stripped.strip() == CLOSE else in_fence
             markdown.append(line)
         elif stripped.startswith("```{"):
