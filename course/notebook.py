@@ -43,12 +43,12 @@ def objectives(module_id: str) -> HTML:
         for c in syllabus.competencies(module_id)
     )
     builds = f"<p>This module builds the competency:</p><ul>{competencies}</ul>" if competencies else ""
-    return HTML(f"<h3>Learning objectives</h3><ul>{''.join(items)}</ul>{builds}")
+    return HTML(f"<h2>Learning objectives</h2><ul>{''.join(items)}</ul>{builds}")
 
 
 def references() -> HTML:
     """Every source cited in this module so far, with its full reference."""
-    return HTML("<h3>Sources cited in this module</h3>" + render.reference_list(render.cited()))
+    return HTML("<h2>Sources cited in this module</h2>" + render.reference_list(render.cited()))
 
 
 def course_map() -> HTML:

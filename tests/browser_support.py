@@ -16,6 +16,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts")) / "browser"
+TIMEOUT_MS = 240_000  # generous: CI machines may be loaded
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -24,6 +26,11 @@ CHROMIUM_FLAGS = [
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
 def free_port() -> int:

@@ -12,20 +12,16 @@ import re
 import secrets
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
-from browser_support import chromium_path, free_port, server, start_kernel_session
+from browser_support import chromium_path, free_port, server, shot, start_kernel_session
 
-from course.apps import app_folder
 from course.depth import tip_depth_mm
 from course.paths import NOTEBOOKS
 from course.quiz import load_bank
 from course.screening import screen
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts")) / "browser"
-TIMEOUT_MS = 240_000  # generous: CI machines may be loaded
 # the status bar reads "Python 3 (ipykernel) | Idle" once the notebook's kernel is connected and idle
 KERNEL_IDLE = "() => [...document.querySelectorAll('.jp-StatusBar-Widget')].some(e => /\\| Idle\\b/.test(e.innerText))"
 
@@ -33,16 +29,6 @@ if chromium_path() is None:
     if os.environ.get("CI"):
         pytest.fail("CI: chromium is not installed (.ci/system-packages should install it)", pytrace=False)
     pytest.skip("no chromium installed: `apt-get install chromium` to run the browser tests", allow_module_level=True)
-
-
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    yield page
-    shot(page, f"final-{request.node.name}")  # the last state, whether the test passed or not
-    context.close()
 
 
 @pytest.fixture(scope="session")  # session: xdist may interleave modules
@@ -70,24 +56,6 @@ def lab(tmp_path_factory):
             return f"{base}/lab/tree/{name}?token={token}&reset"
 
         yield open_notebook
-
-
-@pytest.fixture(scope="session")  # session: xdist may interleave modules
-def voila(tmp_path_factory):
-    """Voilà serving the scenario apps, as `make app` does: yields a notebook's URL."""
-    home = tmp_path_factory.mktemp("voila")
-    (home / "apps").mkdir()
-    app_folder(home / "apps")
-    port = free_port()
-    command = [sys.executable, "-m", "voila", str(home / "apps"), f"--port={port}", "--no-browser",
-               "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=False"]
-    with server(command, f"http://127.0.0.1:{port}/", home):
-        yield lambda name: f"http://127.0.0.1:{port}/voila/render/{name}"
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
 def notebook_name(module: str) -> str:

@@ -106,7 +106,7 @@ def test_case_gallery_reveals_each_rule_then_the_engines_decision():
             reveal.next_button.click()
         assert render.text(decision_text(result)) in reveal.steps_html.value
         for rule in result.reasons:
-            assert f": {rule}</h4>" in reveal.steps_html.value
+            assert f": {rule}</h3>" in reveal.steps_html.value
         reveal.restart_button.click()
         assert reveal.shown == 1
     assert decisions == {d.id for d in knowledge.load().screening.decisions}  # the gallery covers every decision
@@ -124,11 +124,14 @@ def test_angle_change_changes_the_tip_depth_readout():
     explorer = DepthExplorer()
     before = explorer.tip_readout.value
     assert before == f"Tip depth: {tip_depth_mm(explorer.needle_length.value, explorer.angle.value):.2f} mm"
-    first_figure = explorer.figure.value
+    first_figure = explorer.figure.png
     explorer.angle.value = 60
     assert explorer.tip_readout.value == f"Tip depth: {tip_depth_mm(explorer.needle_length.value, 60):.2f} mm"
     assert explorer.tip_readout.value != before
-    assert bytes(explorer.figure.value).startswith(PNG) and bytes(explorer.figure.value) != bytes(first_figure)
+    assert explorer.figure.png.startswith(PNG) and explorer.figure.png != first_figure
+    tip = tip_depth_mm(explorer.needle_length.value, 60)
+    assert f"at 60° reaches {tip:.2f} mm below the surface" in explorer.figure.alt  # the alt text follows the figure
+    assert f'alt="{render.text(explorer.figure.alt)}"' in explorer.figure.widget.value
     assert explorer.angle.description == "Needle angle"
 
 
@@ -195,7 +198,7 @@ def test_area_without_figures_says_no_reliable_figure():
         boundaries("abdomen")
     assert "no reliable figure" in explorer.layer_readout.value
     assert render.text(missing.value) in explorer.notes.value
-    assert bytes(explorer.figure.value).startswith(PNG)
+    assert explorer.figure.png.startswith(PNG) and "no reliable figure" in explorer.figure.alt
 
 
 # --- module 06: planner ---------------------------------------------------------------
@@ -214,7 +217,10 @@ def test_planner_dates_equal_plan_course():
     planner.protocol.value = "general_000"
     planner.sessions.value = planner.sessions.options[-1][1]
     assert planner.plan == plan_course("general_000", date(2025, 3, 3), sessions=planner.sessions.value)
-    assert bytes(planner.timeline.value).startswith(PNG)
+    assert planner.timeline.png.startswith(PNG)
+    plan = planner.plan
+    assert (f"{len(plan.sessions)} session(s) from {plan.sessions[0]} to {plan.sessions[-1]}" in planner.timeline.alt
+            and f"between {plan.maintenance_from} and {plan.maintenance_until}" in planner.timeline.alt)
     planner.first_date.value = None
     assert planner.plan is None and "Choose the date" in planner.plan_html.value
 
@@ -223,7 +229,9 @@ def test_comparison_plans_every_protocol_from_one_date():
     comparison = ProtocolComparison()
     comparison.first_date.value = date(2026, 1, 5)
     assert comparison.plans == [plan_course(p, date(2026, 1, 5)) for p in knowledge.load().protocols]
-    assert bytes(comparison.figure.value).startswith(PNG)
+    assert comparison.figure.png.startswith(PNG)
+    for plan in comparison.plans:
+        assert f"{plan.protocol}: {len(plan.sessions)} session(s) until {plan.sessions[-1]}" in comparison.figure.alt
 
 
 # --- module 03: cocktail builder --------------------------------------------------------

@@ -48,7 +48,7 @@ class ReviewWidget(widgets.VBox):
         self.clock, self.rng = clock, random.Random(seed)
         self.status, self.body = widgets.HTML(), widgets.VBox()
         self.next = widgets.Button(description="Next", disabled=True)
-        self.practise = widgets.Button(description="Practise more", button_style="info")
+        self.practise = widgets.Button(description="Practise more")
         self.next.on_click(lambda _: self._advance())
         self.practise.on_click(lambda _: self._practise())
         self.view: ItemView | None = None
@@ -66,7 +66,7 @@ class ReviewWidget(widgets.VBox):
             new = len(self.queue) - len([e for e in self.queue if e.item.id in found.ids])
             fresh = f" {new} generated item(s) you have not practised yet follow." if new else ""
             self.status.value = html.escape(_counts(found) + fresh)
-        title = widgets.HTML("<h3>Spaced review</h3>")
+        title = widgets.HTML("<h2>Spaced review</h2>")
         super().__init__([title, self.status, self.body, widgets.HBox([self.next, self.practise])])
         if found is not None:
             self._advance()

@@ -60,7 +60,7 @@ class StepReveal(View):
 
     def _render(self) -> None:
         visible = self.steps[: self.shown]
-        self.steps_html.value = "".join(f"<h4>{escape(heading)}</h4>{body}" for heading, body in visible)
+        self.steps_html.value = "".join(f"<h3>{escape(heading)}</h3>{body}" for heading, body in visible)
         self.next_button.disabled = self.shown >= len(self.steps)
         self.progress.value = f"step {self.shown} of {len(self.steps)}"
 

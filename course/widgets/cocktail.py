@@ -45,13 +45,13 @@ def flags_html(title: str, flags: Sequence[Flag], none: str) -> str:
         f"<li><b>{render.text(kb.ingredients[f.ingredient].name)}</b>: {render.fact(f.text, f.sources, f.label)}</li>"
         for f in flags
     )
-    return f"<h4>{render.text(title)}</h4>" + (f"<ul>{items}</ul>" if items else f"<p>{render.text(none)}</p>")
+    return f"<h3>{render.text(title)}</h3>" + (f"<ul>{items}</ul>" if items else f"<p>{render.text(none)}</p>")
 
 
 def patient_html(check: PatientCocktailCheck) -> str:
     """What the patient changes: excluded ingredients and the screening decision."""
     return (
-        "<h4>For this patient</h4>"
+        "<h3>For this patient</h3>"
         f"<p><b>Excluded from the planned cocktail:</b> {render.text(names(check.excluded_in_cocktail))}; "
         f"<b>what remains:</b> {render.text(names(check.safe_cocktail))}</p>"
         f"<p><b>Screening for this cocktail:</b> {render.text(decision_text(check.screening))}</p>"

@@ -25,7 +25,9 @@ from course.knowledge import schema
 from course.widgets import plotting, render
 from course.widgets.base import WIDE, View
 
-LAYER_COLOURS = {"epidermis": "#f6d7c3", "dermis": "#eab39b", "hypodermis": "#f7e9a8", "deeper": "#d9d9d9"}
+# light to dark with depth, from cividis (colour-blind safe); each band also carries its name
+LAYER_SHADES = {"epidermis": 0.98, "dermis": 0.8, "hypodermis": 0.62, "deeper": 0.45}
+CERTAIN_SHADE, SCHEME_SHADE = 0.1, 0.3
 TARGETS = ("epidermis", "dermis", "hypodermis")
 NAMES_DISPUTE = "technique_names_vs_layers"
 Band = tuple[float, float, tuple[str, ...] | None]  # top, bottom (mm), the layers possible there (None: no figure)
@@ -76,18 +78,23 @@ def layer_bands(area_id: str, bottom: float) -> list[Band]:
     return bands
 
 
-def _draw_band(ax: Any, top: float, end: float, layers: tuple[str, ...] | None) -> tuple[Any, str]:
+def _draw_band(ax: Any, top: float, end: float, layers: tuple[str, ...] | None, right: float) -> tuple[Any, str]:
+    """One band of the cross-section, its name written in it when it is tall enough to hold it."""
     from matplotlib.patches import Patch
 
     if layers is None:
         style = {"facecolor": "white", "hatch": "//", "edgecolor": "#bbb"}
         name = "no reliable figure"
     elif len(layers) == 1:
-        style, name = {"color": LAYER_COLOURS[layers[0]]}, layers[0]
+        style, name = {"color": plotting.colour(LAYER_SHADES[layers[0]])}, layers[0]
     else:
-        style = {"facecolor": LAYER_COLOURS[layers[0]], "hatch": "xx", "edgecolor": LAYER_COLOURS[layers[-1]]}
+        style = {"facecolor": plotting.colour(LAYER_SHADES[layers[0]]), "hatch": "xx",
+                 "edgecolor": plotting.colour(LAYER_SHADES[layers[-1]])}
         name = f"{' or '.join(layers)}: either"
     ax.axhspan(top, end, **style)
+    if end - top >= 0.45:
+        ax.text(right * 0.9, (top + end) / 2, name, ha="right", va="center", fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
     return Patch(**style, label=name), name
 
 
@@ -111,23 +118,25 @@ def draw_cross_section(ax: Any, area_name: str, area_id: str, length: float, ang
                 fontsize=11, color="#555")
     else:
         for top, end, layers in layer_bands(area_id, bottom):
-            handle, name = _draw_band(ax, top, end, layers)
+            handle, name = _draw_band(ax, top, end, layers, right)
             if name not in seen:
                 handles.append(handle)
                 seen.add(name)
         certain = depth.certain_depths(area_id, target)
         if certain is not None:
-            ax.axhspan(certain[0], min(certain[1], bottom), xmin=0.93, xmax=0.965, color="#2e8b57", alpha=0.8)
-            handles.append(Patch(color="#2e8b57", alpha=0.8, label=f"certainly {target}"))
+            certain_style = {"facecolor": plotting.colour(CERTAIN_SHADE), "hatch": "..", "edgecolor": "white"}
+            ax.axhspan(certain[0], min(certain[1], bottom), xmin=0.93, xmax=0.965, **certain_style)
+            handles.append(Patch(**certain_style, label=f"certainly {target}"))
     if technique is not None:
         scheme = technique.scheme
-        ax.axhspan(scheme.from_mm, min(scheme.up_to_mm, bottom), xmin=0.965, xmax=1.0, color="#4a7bd0", alpha=0.6)
-        handles.append(Patch(color="#4a7bd0", alpha=0.6, label=f"scheme: {technique.id}"))
+        scheme_style = {"facecolor": plotting.colour(SCHEME_SHADE), "hatch": "||", "edgecolor": "white"}
+        ax.axhspan(scheme.from_mm, min(scheme.up_to_mm, bottom), xmin=0.965, xmax=1.0, **scheme_style)
+        handles.append(Patch(**scheme_style, label=f"scheme: {technique.id}"))
     ax.plot([0, reach], [0, tip], color="#333", linewidth=2.5)
-    ax.plot([reach], [tip], "o", color="#c0392b")
-    ax.axhline(tip, color="#c0392b", linestyle="--", linewidth=1)
+    ax.plot([reach], [tip], "o", color="black")
+    ax.axhline(tip, color="black", linestyle="--", linewidth=1)
     ax.annotate(f"tip {tip:.2f} mm", (reach, tip), textcoords="offset points", xytext=(-6, 6), ha="right",
-                color="#c0392b")
+                color="black", bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
     ax.annotate(f"{angle:g}°", (0, 0), textcoords="offset points", xytext=(10, -14))
     ax.axhline(0, color="black", linewidth=1)
     ax.set_xlim(-0.5, right)
@@ -144,9 +153,13 @@ class DepthExplorer(View):
 
     def __init__(self) -> None:
         kb = knowledge.load()
-        self.needle_length = widgets.FloatSlider(value=4.0, min=0.5, max=13.0, step=0.5, description="Needle length",
-                                                 readout_format=".1f", style=WIDE)
-        self.angle = widgets.IntSlider(value=30, min=5, max=90, step=5, description="Needle angle", style=WIDE)
+        # number boxes, not sliders: ipywidgets' slider handle has no accessible name for a screen
+        # reader; a number box is labelled, and its arrow keys step the value as a slider's would
+        self.needle_length = widgets.BoundedFloatText(value=4.0, min=0.5, max=13.0, step=0.5,
+                                                      description="Needle length", continuous_update=True, style=WIDE,
+                                                      layout=widgets.Layout(width="220px"))
+        self.angle = widgets.BoundedIntText(value=30, min=5, max=90, step=5, description="Needle angle",
+                                            continuous_update=True, style=WIDE, layout=widgets.Layout(width="220px"))
         self.area = widgets.Dropdown(options=[(a.name, a.id) for a in kb.areas.values()], description="Body area",
                                      style=WIDE)
         self.target = widgets.Dropdown(options=list(TARGETS), value="dermis", description="Target layer", style=WIDE)
@@ -155,16 +168,17 @@ class DepthExplorer(View):
         self.layer_readout = widgets.HTML()
         self.verdict = widgets.HTML()
         self.scheme_readout = widgets.HTML()
-        self.figure = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
+        self.figure = plotting.Picture()
         self.notes = widgets.HTML()
         self.tip_depth = 0.0
         self.layers: tuple[str, ...] | None = None
         for control in (self.needle_length, self.angle, self.area, self.target):
             control.observe(self.update, names="value")
-        units = widgets.HTML("mm inserted; the angle is between the needle and the skin surface (90° = perpendicular)")
+        units = widgets.HTML("Needle length in mm inserted, angle in degrees between the needle and the skin surface "
+                             "(90° = perpendicular); the arrow keys step them.")
         self.root = widgets.VBox([
             widgets.HBox([self.needle_length, self.angle]), units, widgets.HBox([self.area, self.target]),
-            self.tip_readout, self.layer_readout, self.verdict, self.scheme_readout, self.figure, self.notes,
+            self.tip_readout, self.layer_readout, self.verdict, self.scheme_readout, self.figure.widget, self.notes,
         ])
         self.update()
 
@@ -181,11 +195,23 @@ class DepthExplorer(View):
         self.verdict.value = self._verdict(area.name)
         technique, beyond = self._technique()
         self.scheme_readout.value = self._scheme_text(technique, beyond, area.name)
-        self.figure.value = plotting.png(lambda ax: draw_cross_section(
+        self.figure.show(plotting.png(lambda ax: draw_cross_section(
             ax, area.name, area.id, self.needle_length.value, self.angle.value, self.tip_depth, self.target.value,
-            technique), (7.5, 4.5))
+            technique), (7.5, 4.5)), self._alt(area.name, area.id))
         self.notes.value = self._figures(area.id) + (technique_html(technique) if technique else "") \
             + render.fact_list(area.notes)
+
+    def _alt(self, area_name: str, area_id: str) -> str:
+        """What the cross-section shows, in words, from the same figures it draws."""
+        where = ("no reliable figure for this area's layers" if self.layers is None
+                 else f"where it can be in the {' or '.join(self.layers)}")
+        text = (f"Cross-section of the {area_name}: a {self.needle_length.value:g} mm needle at {self.angle.value:g}° "
+                f"reaches {self.tip_depth:.2f} mm below the surface, {where}.")
+        if self.layers is not None:
+            certain = depth.certain_depths(area_id, self.target.value)
+            text += (f" Certainly in the {self.target.value}: from {certain[0]:g} to {certain[1]:g} mm." if certain
+                     else f" No depth is certainly in the {self.target.value} here.")
+        return text
 
     def _layer_text(self, refusal: str) -> str:
         if self.layers is None:

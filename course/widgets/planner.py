@@ -42,7 +42,7 @@ def plan_html(plan: Plan) -> str:
     )
     maintenance = (f"<p><b>Maintenance:</b> the first maintenance session falls between "
                    f"{_day(plan.maintenance_from)} and {_day(plan.maintenance_until)}.</p>")
-    aftercare = "<h4>Aftercare after each session</h4>" + render.fact_list(plan.aftercare)
+    aftercare = "<h3>Aftercare after each session</h3>" + render.fact_list(plan.aftercare)
     return "".join(about) + sessions + pre + maintenance + aftercare
 
 
@@ -50,17 +50,38 @@ def _label(step_id: str) -> str:
     return {s.id: s.label for s in knowledge.load().care.pre_treatment}[step_id]
 
 
+# cividis shades (colour-blind safe); each kind of mark also has its own marker shape and row
+SESSION, PRE_TREATMENT, MAINTENANCE = plotting.colour(0.1), plotting.colour(0.45), plotting.colour(0.85)
+
+
 def _maintenance(ax: Any, plan: Plan, row: float, label: str | None) -> None:
     """The maintenance window as a bar; its end markers keep a one-day window visible."""
-    ax.plot([plan.maintenance_from, plan.maintenance_until], [row, row], color="#41ab5d", linewidth=8,
-            marker="D", markersize=8, solid_capstyle="butt", label=label)
+    ax.plot([plan.maintenance_from, plan.maintenance_until], [row, row], color=MAINTENANCE, linewidth=8,
+            marker="D", markersize=8, markeredgecolor="black", solid_capstyle="butt", label=label)
+
+
+def plan_alt(plan: Plan) -> str:
+    """What the timeline of one course shows, in words."""
+    dated = [s.date for s in plan.pre_treatment if s.date]
+    pre = (f"{len(dated)} dated pre-treatment step(s) from {min(dated)} to {max(dated)}; " if dated
+           else "no dated pre-treatment step; ")
+    return (f"Timeline of protocol {plan.protocol}: {pre}{len(plan.sessions)} session(s) from {plan.sessions[0]} to "
+            f"{plan.sessions[-1]}; the first maintenance session between {plan.maintenance_from} and "
+            f"{plan.maintenance_until}.")
+
+
+def comparison_alt(plans: list[Plan]) -> str:
+    """What the comparison timeline shows, in words."""
+    rows = "; ".join(f"{p.protocol}: {len(p.sessions)} session(s) until {p.sessions[-1]}, maintenance from "
+                     f"{p.maintenance_from} to {p.maintenance_until}" for p in plans)
+    return f"Timeline of {len(plans)} protocols, each from {plans[0].sessions[0]}: {rows}."
 
 
 def draw_plan(ax: Any, plan: Plan) -> None:
     """One course on a timeline: pre-treatment steps, sessions and the maintenance window."""
     dated = [s for s in plan.pre_treatment if s.date]
-    ax.plot([s.date for s in dated], [2] * len(dated), "v", color="#8e44ad", label="pre-treatment step")
-    ax.plot(plan.sessions, [1] * len(plan.sessions), "o", color="#2c7fb8", label="session")
+    ax.plot([s.date for s in dated], [2] * len(dated), "v", color=PRE_TREATMENT, label="pre-treatment step")
+    ax.plot(plan.sessions, [1] * len(plan.sessions), "o", color=SESSION, label="session")
     for number, day in enumerate(plan.sessions, start=1):
         ax.annotate(str(number), (day, 1), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
     _maintenance(ax, plan, 0, "first maintenance window")
@@ -74,7 +95,7 @@ def draw_plan(ax: Any, plan: Plan) -> None:
 def draw_comparison(ax: Any, plans: list[Plan]) -> None:
     """Every protocol's default course on one timeline, from the same first date."""
     for row, plan in enumerate(plans):
-        ax.plot(plan.sessions, [row] * len(plan.sessions), "o", color="#2c7fb8", label="session" if row == 0 else None)
+        ax.plot(plan.sessions, [row] * len(plan.sessions), "o", color=SESSION, label="session" if row == 0 else None)
         _maintenance(ax, plan, row, "first maintenance window" if row == 0 else None)
     ax.set_yticks(range(len(plans)), [plan.protocol for plan in plans])
     ax.set_ylim(len(plans) - 0.5, -0.5)
@@ -93,12 +114,12 @@ class CoursePlanner(View):
         self.first_date = widgets.DatePicker(value=date.today(), description="First session", style=WIDE)
         self.sessions = widgets.Dropdown(description="Sessions", style=WIDE)
         self.plan_html = widgets.HTML()
-        self.timeline = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
+        self.timeline = plotting.Picture()
         self.plan: Plan | None = None
         self.protocol.observe(self._protocol_changed, names="value")
         self.first_date.observe(self.update, names="value")
         self.sessions.observe(self.update, names="value")
-        self.root = widgets.VBox([self.protocol, widgets.HBox([self.first_date, self.sessions]), self.timeline,
+        self.root = widgets.VBox([self.protocol, widgets.HBox([self.first_date, self.sessions]), self.timeline.widget,
                                   self.plan_html])
         self._protocol_changed()
 
@@ -116,11 +137,11 @@ class CoursePlanner(View):
         if self.first_date.value is None:
             self.plan = None
             self.plan_html.value = "<p>Choose the date of the first session.</p>"
-            self.timeline.value = b""
+            self.timeline.clear()
             return
         self.plan = scheduling.plan_course(self.protocol.value, self.first_date.value, sessions=self.sessions.value)
         self.plan_html.value = plan_html(self.plan)
-        self.timeline.value = plotting.png(lambda ax: draw_plan(ax, self.plan), (7.5, 3.0))
+        self.timeline.show(plotting.png(lambda ax: draw_plan(ax, self.plan), (7.5, 3.0)), plan_alt(self.plan))
 
 
 class ProtocolComparison(View):
@@ -128,22 +149,23 @@ class ProtocolComparison(View):
 
     def __init__(self) -> None:
         self.first_date = widgets.DatePicker(value=date.today(), description="First session", style=WIDE)
-        self.figure = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
+        self.figure = plotting.Picture()
         self.legend = widgets.HTML()
         self.plans: list[Plan] = []
         self.first_date.observe(self.update, names="value")
-        self.root = widgets.VBox([self.first_date, self.figure, self.legend])
+        self.root = widgets.VBox([self.first_date, self.figure.widget, self.legend])
         self.update()
 
     def update(self, _change: object = None) -> None:
         """Plan every protocol from the chosen date and redraw."""
         if self.first_date.value is None:
-            self.plans, self.figure.value = [], b""
+            self.plans = []
+            self.figure.clear()
             self.legend.value = "<p>Choose the date of the first session.</p>"
             return
         kb = knowledge.load()
         self.plans = [scheduling.plan_course(p, self.first_date.value) for p in kb.protocols]
-        self.figure.value = plotting.png(lambda ax: draw_comparison(ax, self.plans), (7.5, 3.5))
+        self.figure.show(plotting.png(lambda ax: draw_comparison(ax, self.plans), (7.5, 3.5)), comparison_alt(self.plans))
         self.legend.value = render.table(
             ("Protocol", "As the source states it", "Sources"),
             [(render.text(p.id), render.text(p.name), render.citation(p.sources)) for p in kb.protocols.values()],
