@@ -46,8 +46,9 @@ def interact(page, app: str) -> None:
     if app == "03":
         page.get_by_role("listbox", name="Ingredients").first.select_option(index=0)
     elif app == "04":
-        page.get_by_role("spinbutton", name="Needle angle").first.fill("45")
-        page.keyboard.press("Enter")
+        page.get_by_role("spinbutton", name="Needle angle").first.focus()
+        page.keyboard.press("ArrowUp")
+        page.wait_for_function("() => /Tip depth: 2\\.87 mm/.test(document.querySelector('.meso-tip-depth')?.innerText)")
     elif app == "06":
         page.get_by_role("combobox", name="Protocol").first.select_option(index=1)
     elif app == "07":

@@ -169,9 +169,8 @@ def test_lab_depth_angle_changes_tip_depth(page, lab):
     readout = page.locator(".meso-tip-depth").first
     readout.scroll_into_view_if_needed()
     shot(page, "lab-04-1-depth-explorer")
-    slider = page.locator(".widget-slider", has=page.get_by_text("Needle angle", exact=True)).first
-    slider.locator(".noUi-handle").focus()
-    page.keyboard.press("ArrowRight")
+    page.get_by_role("spinbutton", name="Needle angle").first.focus()
+    page.keyboard.press("ArrowUp")  # a number box steps by its step, as a slider's arrow key did
     after = f"Tip depth: {tip_depth_mm(length, angle + step):.2f} mm"
     page.wait_for_function("t => (document.querySelector('.meso-tip-depth')?.innerText ?? '').includes(t)", arg=after)
     shot(page, "lab-04-2-angle-moved")

@@ -22,6 +22,8 @@ from .loading import load_bank, sources_note
 from .marking import NO_ANSWER, Marked, draw, mark
 
 FULL_WIDTH = widgets.Layout(width="95%")
+ANSWER = "Your answer"  # the label a screen reader reads for each item's control (the stem is just above)
+LABEL = {"description_width": "initial"}
 
 
 def _choice_options(item: Item) -> list[tuple[str, str]]:
@@ -63,12 +65,15 @@ class ItemView:
 
     def _control(self, item: Item) -> widgets.Widget:
         if item.type == "single_choice":
-            return widgets.RadioButtons(options=_choice_options(item), value=None, layout=FULL_WIDTH)
+            return widgets.RadioButtons(options=_choice_options(item), value=None, description=ANSWER, style=LABEL,
+                                        layout=FULL_WIDTH)
         if item.type == "true_false":
-            return widgets.ToggleButtons(options=[("True", True), ("False", False)], value=None)
+            return widgets.ToggleButtons(options=[("True", True), ("False", False)], value=None, description=ANSWER,
+                                         style=LABEL)
         if item.type == "numeric":
             # a text box, not a number box: it starts empty ("not answered"), not at 0
-            self.number = widgets.Text(value="", placeholder="a number", layout=widgets.Layout(width="8em"))
+            self.number = widgets.Text(value="", placeholder="a number", description=ANSWER, style=LABEL,
+                                       layout=widgets.Layout(width="16em"))
             return widgets.HBox([self.number, widgets.Label(item.unit or "")])
         if item.type == "multiple_choice":
             self.checkboxes = {
@@ -78,7 +83,8 @@ class ItemView:
             return widgets.VBox(list(self.checkboxes.values()))
         # ordering: one dropdown per position, starting in the (shuffled) order of the file
         self.positions = [
-            widgets.Dropdown(options=_choice_options(item), value=option.id, description=f"{n}.", layout=FULL_WIDTH)
+            widgets.Dropdown(options=_choice_options(item), value=option.id, description=f"Position {n}", style=LABEL,
+                             layout=FULL_WIDTH)
             for n, option in enumerate(item.options, start=1)
         ]
         return widgets.VBox(self.positions)

@@ -87,15 +87,21 @@ def fact_list(items: Iterable[schema.Fact]) -> str:
     return f"<ul>{rows}</ul>" if rows else ""
 
 
+def _cell(cell: str, row_header: bool) -> str:
+    tag = 'th scope="row"' if row_header else "td"
+    return f'<{tag} style="{CELL_STYLE}">{cell}</{tag.split()[0]}>'
+
+
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "") -> str:
-    """An HTML table; ``header`` (plain text, may be empty) names the columns, cells are HTML already."""
-    head = "".join(f'<th style="{CELL_STYLE}">{text(name)}</th>' for name in header)
-    head = f"<tr>{head}</tr>" if head else ""
+    """An HTML table; ``header`` (plain text) names the columns, cells are HTML already.
+    Without a header, the first cell of each row heads the row (a list of name: value)."""
+    head = "".join(f'<th scope="col" style="{CELL_STYLE}">{text(name)}</th>' for name in header)
+    head = f"<thead><tr>{head}</tr></thead>" if head else ""
     body = "".join(
-        "<tr>" + "".join(f'<td style="{CELL_STYLE}">{cell}</td>' for cell in row) + "</tr>" for row in rows
+        "<tr>" + "".join(_cell(cell, not header and i == 0) for i, cell in enumerate(row)) + "</tr>" for row in rows
     )
     title = f'<caption style="text-align:left;font-weight:bold">{text(caption)}</caption>' if caption else ""
-    return f'<table style="{TABLE_STYLE}">{title}{head}{body}</table>'
+    return f'<table style="{TABLE_STYLE}">{title}{head}<tbody>{body}</tbody></table>'
 
 
 def facts_table(items: Iterable[schema.Fact], caption: str = "") -> str:
