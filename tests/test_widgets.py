@@ -6,6 +6,8 @@ so the tests check that the widgets show what the engines decide.
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 import matplotlib.pyplot as plt
@@ -31,6 +33,20 @@ from course.widgets.triage import OutbreakStudies, TriageTrainer
 PNG = b"\x89PNG"
 
 
+def shown(widget) -> str:
+    """The text an HTML widget shows (its markup and live-region wrapper left out)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
+def test_the_decision_is_announced_in_a_live_region_right_after_the_button():
+    form = IntakeForm()
+    form.pregnant.value = True
+    form.screen_button.click()
+    children = list(form.root.children)
+    assert children.index(form.decision) == children.index(form.screen_button) + 1
+    assert form.decision.value.startswith('<div role="status" aria-live="polite">Decision: decline')
+
+
 @pytest.fixture(scope="module")
 def kb():
     return knowledge.load()
@@ -39,10 +55,10 @@ def kb():
 # --- module 07: intake form and cases -------------------------------------------
 def test_pregnant_patient_is_declined_with_the_rules_explanation(kb):
     form = IntakeForm()
-    assert form.decision.value.startswith("Decision: not screened")
+    assert shown(form.decision).startswith("Decision: not screened")
     form.pregnant.value = True
     form.screen_button.click()
-    assert form.decision.value.startswith("Decision: decline")
+    assert shown(form.decision).startswith("Decision: decline")
     assert form.result == screen({"pregnant": True})
     rule = next(r for r in kb.screening.rules if r.id == "pregnancy")
     assert render.text(rule.explanation) in form.details.value
@@ -56,12 +72,12 @@ def test_recent_painkiller_defers_with_the_engines_wait_days():
     form.screen_button.click()
     expected = screen({"medications": [{"id": "nsaid", "days_since_last_dose": 5, "prescribed": False}]},
                       ["hyaluronic_acid"])
-    assert form.decision.value == decision_text(expected)
+    assert shown(form.decision) == decision_text(expected)
     assert expected.wait_days is not None and f"{expected.wait_days} more days" in form.details.value
     row.prescribed.value = True  # the same drug, prescribed: refer, and the shown result is stale until re-screened
-    assert form.result is None and "form changed" in form.decision.value
+    assert form.result is None and "form changed" in shown(form.decision)
     form.screen_button.click()
-    assert form.decision.value.startswith(f"Decision: {screen(form.patient(), ['hyaluronic_acid']).decision}")
+    assert shown(form.decision).startswith(f"Decision: {screen(form.patient(), ['hyaluronic_acid']).decision}")
     assert form.result.decision == "refer"
 
 
@@ -70,7 +86,7 @@ def test_allergen_in_the_cocktail_is_named_as_excluded(kb):
     form.allergies.value = ("vitamin_c",)
     form.cocktail.value = ("vitamin_c", "hyaluronic_acid")
     form.screen_button.click()
-    assert form.decision.value.startswith("Decision: modify_cocktail")
+    assert shown(form.decision).startswith("Decision: modify_cocktail")
     assert f"in the planned cocktail: <b>{kb.ingredients['vitamin_c'].name}</b>" in form.details.value
 
 
@@ -85,7 +101,7 @@ def test_the_form_offers_every_version_2_id_and_screens_them_as_the_engine_does(
     form.screen_button.click()
     assert form.result == screen(form.patient(), ["glutathione", "hyaluronic_acid"])
     assert form.result.reasons == ("immunosuppressant", "acne_or_inflammation_at_site", "regulatory_warning")
-    assert form.decision.value.startswith("Decision: decline")
+    assert shown(form.decision).startswith("Decision: decline")
     assert f"in the planned cocktail: <b>{kb.ingredients['glutathione'].name}</b>" in form.details.value
     assert render.label("regulatory") in form.details.value
 

@@ -101,11 +101,14 @@ class ItemView:
         return self.control.value
 
     def show(self, result: Marked, note: str = "") -> None:
+        """The feedback under the Check button, in a live region (a screen reader reads it out);
+        right or wrong is said in words and a symbol, not only by its colour."""
         self.result = result
-        colour = "#2e7d32" if result.correct else "#c62828"
+        colour, symbol = ("#2e7d32", "✓") if result.correct else ("#c62828", "✗")
         body = html.escape(result.feedback).replace("\n", "<br>")
         extra = f"<br><i>{html.escape(note)}</i>" if note else ""
-        self.feedback.value = f'<div style="color:{colour}">{body}</div>{extra}'
+        self.feedback.value = (f'<div role="status" aria-live="polite"><div style="color:{colour}">'
+                               f'<span aria-hidden="true">{symbol} </span>{body}</div>{extra}</div>')
 
 
 class QuizWidget(widgets.VBox):

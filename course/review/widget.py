@@ -68,6 +68,7 @@ class ReviewWidget(widgets.VBox):
             self.status.value = html.escape(_counts(found) + fresh)
         title = widgets.HTML("<h2>Spaced review</h2>")
         super().__init__([title, self.status, self.body, widgets.HBox([self.next, self.practise])])
+        self.add_class("meso-review")
         if found is not None:
             self._advance()
 

@@ -42,8 +42,8 @@ class ConsultationChecklist(View):
         self.missing = [fact for box, fact in zip(self.told + self.recorded, self.facts) if not box.value]
         total = len(self.facts)
         if not self.missing:
-            self.feedback.value = render.box(f"All {total} items covered.", "#eaf6ea")
+            self.feedback.value = render.live(render.box(f"✓ All {total} items covered.", "#eaf6ea"))
             return
-        self.feedback.value = render.box(
-            f"<p>{total - len(self.missing)} of {total} items covered. Missing:</p>{render.fact_list(self.missing)}",
-            "#fdecea")
+        self.feedback.value = render.live(render.box(
+            f"<p>✗ {total - len(self.missing)} of {total} items covered. Missing:</p>{render.fact_list(self.missing)}",
+            "#fdecea"))

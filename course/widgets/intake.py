@@ -72,7 +72,8 @@ class IntakeForm(PatientForm):
             rows=6, layout=widgets.Layout(width="460px"),
         )
         self.screen_button = widgets.Button(description="Screen patient", button_style="primary", icon="check")
-        self.decision = widgets.HTML(NOT_SCREENED, style={"font_size": "1.15em"})
+        # right after the button, in a live region: read out when it changes
+        self.decision = widgets.HTML(render.live(render.text(NOT_SCREENED)), style={"font_size": "1.15em"})
         self.decision.add_class("meso-decision")  # a stable hook for browser tests
         self.details = widgets.HTML()
         self.result: ScreeningResult | None = None
@@ -85,14 +86,14 @@ class IntakeForm(PatientForm):
     def run_screening(self, _button: object = None) -> ScreeningResult:
         """Screen the patient on the form and show the result."""
         self.result = screen(self.patient(), self.cocktail.value)
-        self.decision.value = decision_text(self.result)
+        self.decision.value = render.live(render.text(decision_text(self.result)))
         self.details.value = result_html(self.result, self.cocktail.value)
         return self.result
 
     def _mark_stale(self, _change: object) -> None:
         if self.result is not None:
             self.result = None
-            self.decision.value = STALE
+            self.decision.value = render.live(render.text(STALE))
             self.details.value = ""
 
 

@@ -140,6 +140,12 @@ def box(html: str, colour: str = "#f5f5f5") -> str:
     return f'<div style="background:{colour};border-left:4px solid #888;padding:6px 10px;margin:6px 0">{html}</div>'
 
 
+def live(html: str) -> str:
+    """``html`` in a polite live region: a screen reader announces it when it appears or
+    changes, without moving the focus (a decision, a quiz's feedback)."""
+    return f'<div role="status" aria-live="polite">{html}</div>'
+
+
 def cited() -> tuple[str, ...]:
     """Source IDs cited so far in this process, in order of first citation."""
     return tuple(_cited)

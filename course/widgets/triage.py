@@ -39,17 +39,18 @@ class TriageTrainer(View):
         self.reaction.observe(self._reset, names="value")
         self.check_button.on_click(self.check)
         self.root = widgets.VBox([self.reaction, self.guess, self.check_button, self.feedback])
+        self.root.add_class("meso-triage")
 
     def check(self, _button: object = None) -> None:
         """Compare the trainee's triage with the knowledge base's and explain."""
         if self.guess.value is None:
-            self.correct, self.feedback.value = None, "<p>Choose a triage level first.</p>"
+            self.correct, self.feedback.value = None, render.live("<p>Choose a triage level first.</p>")
             return
         reaction = self.reactions[self.reaction.value]
         self.correct = self.guess.value == reaction.triage
-        verdict = "Correct." if self.correct else f"Not quite: you chose {render.text(self.guess.value)}."
-        self.feedback.value = render.box(f"<p><b>{verdict}</b></p>{triage_html(reaction)}",
-                                         "#eaf6ea" if self.correct else "#fdecea")
+        verdict = "✓ Correct." if self.correct else f"✗ Not quite: you chose {render.text(self.guess.value)}."
+        self.feedback.value = render.live(render.box(f"<p><b>{verdict}</b></p>{triage_html(reaction)}",
+                                                     "#eaf6ea" if self.correct else "#fdecea"))
 
     def _reset(self, _change: object) -> None:
         self.guess.value, self.correct, self.feedback.value = None, None, ""
