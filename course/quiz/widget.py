@@ -16,6 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from course.progress import AttemptsError, AttemptStore
+from course.widgets.base import focus_style
 
 from .bank import Bank, Item
 from .loading import load_bank, sources_note
@@ -125,7 +126,7 @@ class QuizWidget(widgets.VBox):
         self._update_score()
         title = widgets.HTML(f"<h3>Self-check: {html.escape(self.bank.title)}</h3>")
         footer = widgets.HTML(f"<small>{html.escape(sources_note(self.bank))}</small>")
-        super().__init__([title, *(view.box for view in self.views), self.score, footer])
+        super().__init__([focus_style(), title, *(view.box for view in self.views), self.score, footer])
 
     @property
     def points(self) -> float:

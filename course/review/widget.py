@@ -22,6 +22,7 @@ from course import knowledge
 from course.progress import AttemptsError, AttemptStore
 from course.quiz.marking import NO_ANSWER, Marked, mark
 from course.quiz.widget import NOT_A_NUMBER, ItemView
+from course.widgets.base import focus_style
 
 from .due import Due, due_for, due_table
 from .queue import Entry, due_entries, practice_entry
@@ -67,7 +68,7 @@ class ReviewWidget(widgets.VBox):
             fresh = f" {new} generated item(s) you have not practised yet follow." if new else ""
             self.status.value = html.escape(_counts(found) + fresh)
         title = widgets.HTML("<h2>Spaced review</h2>")
-        super().__init__([title, self.status, self.body, widgets.HBox([self.next, self.practise])])
+        super().__init__([focus_style(), title, self.status, self.body, widgets.HBox([self.next, self.practise])])
         self.add_class("meso-review")
         if found is not None:
             self._advance()

@@ -9,6 +9,21 @@ from typing import Any
 import ipywidgets as widgets
 
 WIDE = {"description_width": "initial"}
+# ipywidgets marks a focused list box or text box by a faint change of its border only: every
+# control of ours gets a clear focus ring (3:1 against white and against the controls' grey)
+FOCUS_CSS = """<style>
+.jupyter-widgets:focus-visible, .jupyter-widgets :focus-visible,
+.jupyter-widgets select:focus, .jupyter-widgets input:focus, .jupyter-widgets textarea:focus {
+  outline: 3px solid #1a5fb4 !important; outline-offset: 1px;
+}
+</style>"""
+
+
+def focus_style() -> widgets.HTML:
+    """An invisible widget whose style sheet draws the focus ring on every control of the page."""
+    style = widgets.HTML(FOCUS_CSS, layout=widgets.Layout(display="none"))
+    style.add_class("meso-focus-style")
+    return style
 
 
 class View:
@@ -18,12 +33,12 @@ class View:
     root: widgets.Widget
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.root._repr_mimebundle_(**kwargs)
+        return widgets.VBox([focus_style(), self.root])._repr_mimebundle_(**kwargs)
 
     def show(self) -> None:
         from IPython.display import display
 
-        display(self.root)
+        display(self)
 
 
 class StepReveal(View):
