@@ -121,6 +121,27 @@ def test_distribution_and_html(course):
     assert 'class="poor"' in html and "not clinical guidance" in html
 
 
+def test_the_report_is_accessible_html(course):
+    """Language, landmarks, captioned tables with header cells, alt text from the data, a print style sheet."""
+    import re
+
+    from course import knowledge
+
+    html = course[1].read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html><html lang='en'>") and "<main>" in html and "@media print" in html
+    tables = re.findall(r"<table\b.*?</table>", html, re.S)
+    assert tables and all("<caption>" in t and '<th scope="col"' in t for t in tables)
+    headings = [int(level) for level in re.findall(r"<h([1-6])", html)]
+    assert headings[0] == 1 and all(b <= a + 1 for a, b in zip(headings, headings[1:]))  # no level skipped
+    mastery = table(course, "mastery").set_index("student_id")
+    marks = {c.id: c.pass_mark for c in knowledge.load().competencies.values()}
+    for competency in mastery.columns:
+        below = int((mastery[competency] < marks[competency]).sum())
+        assert f"{below} of 5 trainees below the pass mark ({marks[competency]:.0%}) on {competency}" in html
+    assert "Histograms of trainees&#x27; total scores per assignment. quiz1: 4 trainees, median 50%" in html
+    assert "below</td>" in html  # a share under its pass mark says so in words, not only in colour
+
+
 def test_the_report_command_imports_neither_nbgrader_nor_sqlalchemy(course):
     """nbgrader's import costs seconds, SQLAlchemy's a fraction: the report reads a SQLite gradebook with sqlite3."""
     root, out = course

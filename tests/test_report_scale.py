@@ -64,12 +64,13 @@ def test_cohort_figures_draw_as_many_artists_for_thousands_as_for_a_hundred() ->
     assert abs(counts[0] - counts[1]) <= 6  # the trainee-count axis may get a tick or two more
 
 
-def test_the_heatmap_prints_every_value_and_outlines_those_below_the_pass_mark() -> None:
+def test_the_heatmap_prints_every_value_and_marks_and_outlines_those_below_the_pass_mark() -> None:
     matrix = mastery(12)
     figure = figures.mastery_heatmap(matrix, PASS_MARKS)
     axes = figure.axes[0]
     printed = [t.get_text() for t in axes.texts]
-    assert printed == [f"{v:.0%}" for v in matrix.to_numpy().ravel()]
+    marks = [PASS_MARKS[c] for c in matrix.columns] * len(matrix)
+    assert printed == [f"{v:.0%}" + (f" {figures.BELOW}" if v < m else "") for v, m in zip(matrix.to_numpy().ravel(), marks)]
     (outlines,) = axes.collections
     below = sum((matrix[c] < m).sum() for c, m in PASS_MARKS.items())
     assert len(outlines.get_paths()) == below > 0
@@ -88,11 +89,14 @@ def test_report_stays_readable_at_any_size(tmp_path, size: int) -> None:
     out = tmp_path / "report.html"
     render(scores, tags, out)
     html = out.read_text(encoding="utf-8")
-    assert ('alt="mastery heatmap"' in html) is (size <= HEATMAP_MAX_TRAINEES)
-    assert ('alt="mastery per competency"' in html) is (size > HEATMAP_MAX_TRAINEES)
+    assert (f'alt="Heatmap of mastery of {size} trainees' in html) is (size <= HEATMAP_MAX_TRAINEES)
+    assert (f'alt="Bars of mastery bands per competency of {size} trainees' in html) is (size > HEATMAP_MAX_TRAINEES)
     assert max(png_heights(html)) <= 2 * SCREEN_PX
     matrix = pd.read_csv(tmp_path / "report-mastery.csv").set_index("student_id")
     assert len(matrix) == size  # the full matrix, always
+    for competency, mark in PASS_MARKS.items():  # the alt text says what the figure shows, from the data
+        below = int((matrix[competency] < mark).sum())
+        assert f"{below} of {size} trainees below the pass mark ({mark:.0%}) on {competency}" in html
     critical = pd.read_csv(tmp_path / "report-critical.csv")
     marks = {c: PASS_MARKS[c] for c in matrix.columns}
     expected = set(matrix.index[(matrix < pd.Series(marks)).any(axis=1)]) | set(critical["student_id"])

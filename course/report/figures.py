@@ -5,7 +5,10 @@ Every plot but the per-trainee heatmap draws a number of artists bounded by the
 course (assignments, competencies, scenario parameters), never by the cohort, so
 a cohort of thousands draws as fast as a small one; the heatmap is only drawn for
 small cohorts (``course.report.html.HEATMAP_MAX_TRAINEES``). Colours are
-colour-blind safe (cividis) and the heatmap prints each value in its cell.
+colour-blind safe (cividis) and the heatmap prints each value in its cell, with a
+cross beside those below the pass mark (not told by colour alone). Each figure has
+an ``*_alt`` function: what the figure shows, in words computed from the same data,
+for the report's alt text.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from matplotlib.patches import Rectangle
 
 CMAP = "cividis"
 BAR_COLOUR = "#3B528B"  # a cividis-range blue, readable on white
+BELOW = "\u2717"  # the mark beside a share below its pass mark
 BAND_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 BAND_LABELS = ("0-19%", "20-39%", "40-59%", "60-79%", "80-100%")
 
@@ -46,6 +50,36 @@ def score_distributions(percent: Mapping[str, pd.Series]) -> Figure:
     return figure
 
 
+def score_alt(percent: Mapping[str, pd.Series]) -> str:
+    """What the score histograms show, per assignment."""
+    parts = [f"{assignment}: {len(values)} trainees, median {values.median():.0f}%, from {values.min():.0f}% to "
+             f"{values.max():.0f}%" for assignment, values in percent.items() if len(values)]
+    return "Histograms of trainees' total scores per assignment. " + ("; ".join(parts) or "No submission") + "."
+
+
+def below_pass_mark(mastery: pd.DataFrame, pass_marks: Mapping[str, float]) -> list[tuple[str, int, int]]:
+    """Per competency: (competency, trainees below its pass mark, trainees assessed in it)."""
+    return [(c, int((mastery[c].dropna() < pass_marks.get(c, 0.0)).sum()), int(mastery[c].notna().sum()))
+            for c in mastery.columns]
+
+
+def mastery_alt(mastery: pd.DataFrame, pass_marks: Mapping[str, float], kind: str) -> str:
+    """What a mastery figure shows: how many trainees are below the pass mark in each competency."""
+    counts = "; ".join(f"{below} of {assessed} trainees below the pass mark ({pass_marks.get(c, 0.0):.0%}) on {c}"
+                       for c, below, assessed in below_pass_mark(mastery, pass_marks))
+    return f"{kind} of {len(mastery)} trainees in {len(mastery.columns)} competencies: {counts}."
+
+
+def facility_alt(table: pd.DataFrame) -> str:
+    """What the facility bars show: how many, and the hardest and easiest."""
+    if not len(table):
+        return "No scenario parameters."
+    rows = table.sort_values("facility")
+    name = "{0.assignment}: {0.parameter}={0.value} ({0.facility:.2f}, n={0.n})".format
+    return (f"Facility of {len(rows)} scenario parameter values, from {name(next(rows.itertuples()))} "
+            f"to {name(list(rows.itertuples())[-1])}.")
+
+
 def mastery_heatmap(mastery: pd.DataFrame, pass_marks: Mapping[str, float]) -> Figure:
     """Trainees x competencies, coloured by mastery with the percentage in each cell;
     cells below the competency's pass mark outlined. For small cohorts only."""
@@ -61,9 +95,10 @@ def mastery_heatmap(mastery: pd.DataFrame, pass_marks: Mapping[str, float]) -> F
     axes.add_collection(PatchCollection(below, facecolor="none", edgecolor="#d62728", linewidth=2))
     for (row, col), value in np.ndenumerate(values):
         if not np.isnan(value):
-            axes.text(col, row, f"{value:.0%}", ha="center", va="center", fontsize=7,
+            mark = f" {BELOW}" if value < marks[col] else ""
+            axes.text(col, row, f"{value:.0%}{mark}", ha="center", va="center", fontsize=7,
                       color="white" if value < 0.5 else "black")
-    figure.colorbar(image, ax=axes, label="share of marks (outlined: below pass mark)")
+    figure.colorbar(image, ax=axes, label=f"share of marks ({BELOW} and outlined: below pass mark)")
     return figure
 
 
@@ -88,7 +123,7 @@ def mastery_bands(mastery: pd.DataFrame, pass_marks: Mapping[str, float]) -> Fig
         left += shares[:, band]
     axes.vlines(below, np.arange(len(competencies)) - 0.42, np.arange(len(competencies)) + 0.42,
                 colors="black", linewidth=3, label="share below the pass mark")
-    counts = [int(round(b * mastery[c].notna().sum())) for b, c in zip(below, competencies)]
+    counts = [n for _, n, _ in below_pass_mark(mastery, pass_marks)]
     axes.set_yticks(range(len(competencies)), labels=[
         f"{c} (pass mark {pass_marks.get(c, 0.0):.0%})\n{n} below ({b:.0%})" for c, n, b in zip(competencies, counts, below)])
     axes.invert_yaxis()

@@ -20,7 +20,7 @@ from .gradesheets import COLUMNS as GRADING_COLUMNS
 from .items import POOR_DISCRIMINATION, item_statistics, reliability
 from .mastery import competency_mastery, critical_failures, facility_by_parameter, trainees_to_act_on
 from .scores import Scores
-from .sortable import SCRIPT, sortable_table
+from .sortable import PRINT_STYLE, SCRIPT, sortable_table
 from .sortable import STYLE as SORTABLE_STYLE
 
 if TYPE_CHECKING:
@@ -34,17 +34,22 @@ LISTED_FAILURES_MAX = 200
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
 table{border-collapse:collapse;font-size:13px;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px}
-th{background:#f0f0f0}.note{color:#555;font-size:13px}.disclaimer{background:#fff4d6;padding:.6em;border-radius:4px}
-tr.poor td{background:#fde2e2}""" + SORTABLE_STYLE
+th{background:#f0f0f0}caption{text-align:left;font-weight:bold;padding:.2em 0}img{max-width:100%;height:auto}
+.note{color:#555;font-size:13px}.disclaimer{background:#fff4d6;padding:.6em;border-radius:4px}
+tr.poor td{background:#fde2e2}""" + SORTABLE_STYLE + PRINT_STYLE
 
 
 def _image(figure: Figure, alt: str) -> str:
+    """The figure embedded as PNG, with ``alt``: what it shows, in words from the same data."""
     data = figures.png(figure)
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(data).decode()}">'
 
 
-def _table(frame: pd.DataFrame, **options) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:.2f}", na_rep="n/a", border=0, **options)
+def data_table(frame: pd.DataFrame, caption: str) -> str:
+    """``frame`` as a table with header cells and a caption saying what it lists."""
+    table = frame.to_html(index=False, float_format=lambda v: f"{v:.2f}", na_rep="n/a", border=0)
+    table = table.replace("<th>", '<th scope="col">')
+    return table.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
 
 
 def totals_percent(scores: Scores) -> dict[str, pd.Series]:
@@ -88,11 +93,12 @@ def _critical_section(critical: pd.DataFrame, trainees: int, csv_name: str) -> s
     per_item = (critical.groupby(["assignment", "grade_id"]).agg(failed=("student_id", "nunique"))
                 .reset_index().sort_values("failed", ascending=False))
     per_item["of_trainees"] = trainees
+    table = data_table(per_item, "Trainees who failed each critical item")
     if len(critical) > LISTED_FAILURES_MAX:
-        return (_table(per_item) + f"<p class='note'>All {len(critical)} failures, by trainee, are in "
+        return (table + f"<p class='note'>All {len(critical)} failures, by trainee, are in "
                 f"{html.escape(csv_name)}; the trainees are also in the table of trainees to act on below.</p>")
-    return (_table(per_item) + f"<details><summary>All {len(critical)} failures, by trainee</summary>"
-            f"{_table(critical)}</details>")
+    return (table + f"<details><summary>All {len(critical)} failures, by trainee</summary>"
+            f"{data_table(critical, 'Every critical-item failure, by trainee')}</details>")
 
 
 def _mastery_section(mastery: pd.DataFrame, pass_marks: dict[str, float], csv_name: str) -> str:
@@ -102,25 +108,27 @@ def _mastery_section(mastery: pd.DataFrame, pass_marks: dict[str, float], csv_na
         return "<h2>Competency mastery</h2><p>No tagged grade cells.</p>"
     if len(mastery) <= HEATMAP_MAX_TRAINEES:
         return ("<h2>Competency mastery per trainee</h2><p class='note'>Share of the marks available for each "
-                "competency, printed in each cell; a missing submission counts as 0. Outlined in red: below the "
-                f"competency's pass mark ({marks}).</p>"
-                + _image(figures.mastery_heatmap(mastery, pass_marks), "mastery heatmap"))
+                f"competency, printed in each cell; a missing submission counts as 0. Marked {figures.BELOW} and "
+                f"outlined: below the competency's pass mark ({marks}).</p>"
+                + _image(figures.mastery_heatmap(mastery, pass_marks),
+                         figures.mastery_alt(mastery, pass_marks, "Heatmap of mastery")))
     return ("<h2>Competency mastery across the cohort</h2><p class='note'>For each competency, the share of the "
             f"{len(mastery)} trainees in each band of mastery (share of the competency's marks; a missing "
             f"submission counts as 0); the black bar marks the share below the pass mark ({marks}). "
             f"The full trainee x competency matrix is in {html.escape(csv_name)}.</p>"
-            + _image(figures.mastery_bands(mastery, pass_marks), "mastery per competency"))
+            + _image(figures.mastery_bands(mastery, pass_marks),
+                     figures.mastery_alt(mastery, pass_marks, "Bars of mastery bands per competency")))
 
 
 def _act_on_section(table: pd.DataFrame, pass_marks: dict[str, float], trainees: int) -> str:
     """The trainees below a pass mark or with a failed critical item, sortable and searchable."""
     head = (f"<h2>Trainees to act on</h2><p class='note'>{len(table)} of {trainees} trainees are below the pass "
-            "mark in at least one competency (in red) or failed a critical item. Click a heading to sort; "
-            "type to search.</p>")
+            "mark in at least one competency (marked “below”) or failed a critical item. Press a heading's "
+            "button to sort by it; type in the search box to filter.</p>")
     if not len(table):
         return head
     return head + sortable_table(table, "act-on", {c: pass_marks.get(c, 0.0) for c in pass_marks if c in table},
-                                 "search trainees")
+                                 "search trainees", "Trainees below a pass mark or with a failed critical item")
 
 
 def _item_sections(tables: dict[str, pd.DataFrame]) -> str:
@@ -128,7 +136,7 @@ def _item_sections(tables: dict[str, pd.DataFrame]) -> str:
     for rel in tables["reliability"].itertuples():
         rows = tables["items"][tables["items"]["assignment"] == rel.assignment].drop(columns="assignment")
         poor = rows["poor_discrimination"].tolist()
-        table = _table(rows)
+        table = data_table(rows, f"Item statistics of {rel.assignment}")
         for flag in poor:  # mark poorly discriminating rows, in order
             table = table.replace("<tr>\n      <td>", f'<tr class="{"poor" if flag else "ok"}">\n      <td>', 1)
         parts.append(
@@ -169,8 +177,8 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame], csv: dict[str, str]) 
         f"<p class='note'>{len(scores.students)} trainees, assignments: {', '.join(scores.assignments)}. "
         f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Tables are also in CSV files beside this report.</p>",
         "<h2>Score distribution per assignment</h2>",
-        _image(figures.score_distributions(totals_percent(scores)), "score distributions"),
-        _table(tables["distribution"]),
+        _image(figures.score_distributions(totals_percent(scores)), figures.score_alt(totals_percent(scores))),
+        data_table(tables["distribution"], "Total scores per assignment (percent)"),
         _mastery_section(mastery, assessed, csv["mastery"]),
         _act_on_section(act_on, assessed, len(scores.students)),
         "<h2>Critical-item failures</h2><p class='note'>A critical item needs full marks; one failure "
@@ -178,14 +186,16 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame], csv: dict[str, str]) 
         _critical_section(tables["critical"], len(scores.students), csv["critical"]),
         "<h2>Submissions flagged or failed at grading</h2><p class='note'>What grading repaired, removed or "
         "could not run, from the grading sheets (reports/grading-ASSIGNMENT.csv): read these scores with it.</p>",
-        _table(tables["grading_notes"]) if len(tables["grading_notes"]) else "<p>None: every submission was graded "
-        "as handed in (or no grading sheet was found).</p>",
+        data_table(tables["grading_notes"], "Submissions flagged or failed at grading") if len(tables["grading_notes"])
+        else "<p>None: every submission was graded as handed in (or no grading sheet was found).</p>",
         "<h2>Item analysis</h2><p class='note'>Facility = mean mark / max mark; discrimination = corrected "
         f"item-rest correlation; items below {POOR_DISCRIMINATION} (or undefined, when every trainee scored "
-        "the same) are flagged in red. Small cohorts make these figures noisy: n is shown.</p>",
+        "the same) are flagged: poor_discrimination True, shaded. Small cohorts make these figures noisy: n is shown.</p>",
         _item_sections(tables),
         "<h2>Facility by scenario parameter</h2>",
-        (_image(figures.facility_bars(facility), "facility by parameter") + _table(facility)) if len(facility) else "<p>No scenario parameters.</p>",
+        (_image(figures.facility_bars(facility), figures.facility_alt(facility))
+         + data_table(facility, "Facility by scenario parameter value")) if len(facility) else "<p>No scenario parameters.</p>",
     ]
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>Cohort report</title>"
-            f"<style>{STYLE}</style></head><body>{''.join(sections)}{SCRIPT}</body></html>")
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>Cohort report</title>"
+            f"<style>{STYLE}</style></head><body><main>{''.join(sections)}</main>{SCRIPT}</body></html>")

@@ -1,11 +1,12 @@
 """A sortable, searchable HTML table, self-contained (a few lines of inline script).
 
-Click a column heading to sort by it (again to reverse); type in the search box
-to keep only the rows that contain the text. Without JavaScript it is a plain
-table. A long table scrolls in its own box (headings stay in view), so the
-sections after it stay a short scroll away. Shares (0..1) are shown as
-percentages and sort as numbers; a share below its column's mark gets
-``class="below"``.
+Press a column heading (a button: mouse, Enter or Space) to sort by it, again to
+reverse; the heading's ``aria-sort`` tells a screen reader the order. Type in the
+search box to keep only the rows that contain the text. Without JavaScript it is
+a plain table. A long table scrolls in its own box (headings stay in view), so
+the sections after it stay a short scroll away; printed, it is printed whole.
+Shares (0..1) are shown as percentages and sort as numbers; a share below its
+column's mark says "below" and gets ``class="below"``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ from collections.abc import Mapping
 import pandas as pd
 
 STYLE = """.scroll{max-height:70vh;overflow:auto;display:inline-block}.sortable{margin:0}
-.sortable th{cursor:pointer;user-select:none;position:sticky;top:0}.sortable th:after{content:" \\2195";color:#999}
+.sortable th{position:sticky;top:0}.sortable th button{all:inherit;cursor:pointer;padding:0}
+.sortable th button:after{content:" \\2195";color:#666}.sortable th button:focus-visible{outline:3px solid #1a5fb4}
 .sortable td.below{background:#fde2e2;font-weight:bold}.search{margin:.3em 0;padding:3px 6px;width:20em}"""
+PRINT_STYLE = """@media print{body{max-width:none;margin:0;font-size:11pt}.search{display:none}
+.scroll{max-height:none;overflow:visible;display:block}.sortable th{position:static}.sortable th button:after{content:""}
+details::details-content{content-visibility:visible;display:block}summary{font-weight:bold}
+h2,h3{break-after:avoid}img,tr{break-inside:avoid}.disclaimer{border:1px solid #888}
+tr.poor td,.sortable td.below{background:none}}"""
 SCRIPT = """<script>
 document.querySelectorAll("input.search").forEach(function (box) {
   var rows = document.getElementById(box.dataset.table).tBodies[0].rows;
@@ -29,10 +36,12 @@ document.querySelectorAll("input.search").forEach(function (box) {
   });
 });
 document.querySelectorAll("table.sortable").forEach(function (table) {
-  table.tHead.rows[0].querySelectorAll("th").forEach(function (th, column) {
-    th.addEventListener("click", function () {
-      var body = table.tBodies[0], up = th.dataset.order !== "up";
-      th.dataset.order = up ? "up" : "down";
+  var heads = table.tHead.rows[0].querySelectorAll("th");
+  heads.forEach(function (th, column) {
+    th.querySelector("button").addEventListener("click", function () {
+      var body = table.tBodies[0], up = th.getAttribute("aria-sort") !== "ascending";
+      heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", up ? "ascending" : "descending");
       var key = function (row) { var cell = row.cells[column], v = cell.dataset.v;
         return v === undefined ? cell.textContent : parseFloat(v); };
       Array.from(body.rows).sort(function (a, b) {
@@ -49,21 +58,25 @@ def _cell(value: object, mark: float | None, share: bool) -> str:
     if isinstance(value, float) and math.isnan(value):
         return '<td data-v="-1">n/a</td>'
     if share:
-        below = ' class="below"' if mark is not None and value < mark else ""
-        return f'<td data-v="{value:.6f}"{below}>{value:.0%}</td>'
+        if mark is not None and value < mark:
+            return f'<td data-v="{value:.6f}" class="below">{value:.0%} below</td>'
+        return f'<td data-v="{value:.6f}">{value:.0%}</td>'
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return f'<td data-v="{value}">{value:g}</td>'
     return f"<td>{html.escape(str(value))}</td>"
 
 
-def sortable_table(frame: pd.DataFrame, table_id: str, shares: Mapping[str, float], search: str) -> str:
+def sortable_table(frame: pd.DataFrame, table_id: str, shares: Mapping[str, float], search: str, caption: str) -> str:
     """``frame`` as a sortable table with a search box; ``shares``: column -> mark for share columns."""
-    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
+    head = "".join(f'<th scope="col"><button type="button">{html.escape(str(column))}</button></th>'
+                   for column in frame.columns)
     kinds = [(column in shares, shares.get(column)) for column in frame.columns]
     body = "\n".join(
         "<tr>" + "".join(_cell(value, mark, share) for value, (share, mark) in zip(row, kinds)) + "</tr>"
         for row in frame.itertuples(index=False)
     )
     return (f'<input class="search" type="search" data-table="{table_id}" placeholder="{html.escape(search)}" '
-            f'aria-label="{html.escape(search)}"><div class="scroll"><table class="sortable" id="{table_id}"><thead>'
+            f'aria-label="{html.escape(search)}"><div class="scroll" tabindex="0" role="region" '
+            f'aria-label="{html.escape(caption)}"><table class="sortable" id="{table_id}">'
+            f"<caption>{html.escape(caption)}</caption><thead>"
             f"<tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table></div>")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from course.report.html import data_table
+
 from .retention import Problem, cohort_view, read_folder, recertification_date, retention_table, trainee_view
 
 HEAD = ("<h2>Retention from spaced review</h2><p class='note'>From trainees' attempts files: for every quiz "
@@ -23,14 +25,18 @@ HEAD = ("<h2>Retention from spaced review</h2><p class='note'>From trainees' att
         "prediction, not a test result.</p>")
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:.2f}", na_rep="n/a", border=0)
+def figure_alt(shown: pd.DataFrame) -> str:
+    """What the retention figure shows, per competency, in words."""
+    rows = "; ".join(f"{r.competency}: {r.retention_now:.0%} now, {r.retention_at_recertification:.0%} at recertification"
+                     for r in shown.itertuples())
+    return f"Predicted retention per competency (mean over reviewed items): {rows}."
 
 
 def _figure(cohort: pd.DataFrame) -> str:
+    from matplotlib import colormaps
     from matplotlib.figure import Figure
 
-    from course.report.figures import png
+    from course.report.figures import CMAP, png
 
     shown = cohort[cohort.items_reviewed > 0]
     if shown.empty:
@@ -38,15 +44,16 @@ def _figure(cohort: pd.DataFrame) -> str:
     figure = Figure(figsize=(8, 0.4 * len(shown) + 1.2), layout="constrained")
     axes = figure.subplots()
     positions = range(len(shown))
-    axes.barh([p + 0.2 for p in positions], shown.retention_now, height=0.4, label="now", color="#4c78a8")
+    now, later = colormaps[CMAP](0.15), colormaps[CMAP](0.85)  # dark and light: told apart without hue
+    axes.barh([p + 0.2 for p in positions], shown.retention_now, height=0.4, label="now", color=now)
     axes.barh([p - 0.2 for p in positions], shown.retention_at_recertification, height=0.4,
-              label="at recertification", color="#e45756")
+              label="at recertification", color=later, hatch="//", edgecolor="black")
     axes.set_yticks(list(positions), list(shown.competency))
     axes.set_xlim(0, 1)
     axes.set_xlabel("predicted retention (mean over reviewed items)")
     axes.legend(loc="lower right", fontsize=8)
     data = base64.b64encode(png(figure)).decode()
-    return f'<img alt="predicted retention per competency" src="data:image/png;base64,{data}">'
+    return f'<img alt="{html.escape(figure_alt(shown))}" src="data:image/png;base64,{data}">'
 
 
 def _problems(problems: list[Problem]) -> str:
@@ -65,9 +72,10 @@ def section(folder: Path | str, on: date) -> tuple[str, dict[str, pd.DataFrame],
     body = [
         HEAD.format(later=later, on=on), _problems(problems),
         f"<p class='note'>{len(records)} attempts file(s) read.</p>",
-        "<h3>Per competency</h3>", _figure(cohort), _table(cohort),
-        "<h3>Per trainee</h3>", _table(trainees),
-        "<details><summary>Trainee x competency</summary>", _table(table[table.items_reviewed > 0]), "</details>",
+        "<h3>Per competency</h3>", _figure(cohort), data_table(cohort, "Predicted retention per competency"),
+        "<h3>Per trainee</h3>", data_table(trainees, "Predicted retention per trainee, with the weakest competency"),
+        "<details><summary>Trainee x competency</summary>",
+        data_table(table[table.items_reviewed > 0], "Predicted retention per trainee and competency"), "</details>",
     ]
     tables = {"retention": cohort, "retention-trainees": trainees, "retention-detail": table}
     return "".join(body), tables, problems
