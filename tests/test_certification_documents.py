@@ -65,6 +65,54 @@ def test_html_says_the_same(certified: tuple[Path, str], certificate) -> None:
         assert expected in text, expected
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_pdf_is_tagged_with_its_language_title_and_the_qr_codes_alt_text(certified, certificate) -> None:
+    """Read back from the PDF: a screen reader finds the language, the title and what the QR code says."""
+    from course.certification.certificates import TITLE, qr_alt
+
+    reader = PdfReader(certified[0] / "certification" / "certificates" / f"{certificate.certificate_id}.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert reader.metadata.title == f"{TITLE} {certificate.certificate_id}"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True and root["/MarkInfo"]["/Marked"].value is True
+
+    def elements(node):
+        node = node.get_object()
+        yield node
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid.get_object(), "get"):
+                yield from elements(kid)
+
+    figures = [e for e in elements(root["/StructTreeRoot"]) if e.get("/S") == "/Figure"]
+    html_page = (certified[0] / "certification" / "certificates" / f"{certificate.certificate_id}.html").read_text("utf-8")
+    (alt,) = [f["/Alt"] for f in figures]
+    assert alt.startswith("QR code to verify this certificate; it reads: ") and html.escape(alt) in html_page
+    assert alt == qr_alt(alt.removeprefix("QR code to verify this certificate; it reads: "))
+
+
+def test_the_pdf_and_the_html_say_the_same_text(certified, certificate) -> None:
+    """Every line of the certificate, the title, the statement and the QR code's words, in both."""
+    import re
+
+    from course.certification.certificates import STATEMENT, TITLE, certificate_lines
+
+    folder = certified[0] / "certification" / "certificates"
+    pdf = _words(" ".join(page.extract_text() for page in PdfReader(folder / f"{certificate.certificate_id}.pdf").pages))
+    page = (folder / f"{certificate.certificate_id}.html").read_text("utf-8")
+    assert '<html lang="en">' in page and page.count("<h1>") == 1
+    shown = _words(html.unescape(re.sub(r"<[^>]+>", " ", page.split("<body>")[1].replace("<title>", ""))))
+    expected = [TITLE, STATEMENT, *(part for line in certificate_lines(certificate) for part in line)]
+    qr = re.search(r"Scan to verify: (\S+(?: \S+)*?)</p>", page)
+    for text in [*expected, f"Scan to verify: {html.unescape(qr.group(1))}"]:
+        for line in text.split("\n"):
+            assert _words(line) in pdf, line
+            assert _words(line) in shown, line
+
+
 def export(registry: str, kind: str, capsys: pytest.CaptureFixture[str]) -> list[list[str]]:
     capsys.readouterr()
     assert main(["certification-export", "--format", kind, "--registry", registry, "--date", "2024-06-01"]) == 0

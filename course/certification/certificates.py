@@ -2,6 +2,9 @@
 
 A certificate is drawn only from its registry record, so the files say exactly
 what the registry says; the verification code comes from the record's hash.
+Both are readable by assistive technology: the HTML page has a language, one
+heading and a description list; the PDF declares its language and title, and its
+QR code carries alt text (a tagged figure), the same words the HTML page gives it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,13 @@ STATEMENT = (
     "This is a training certificate from mesocourse, a training toolkit whose material is built "
     "from cited sources. It is not clinical guidance and not a licence to practise."
 )
+LANGUAGE = "en"
 _ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def qr_alt(qr: str) -> str:
+    """What the QR code is, for a reader who cannot scan it."""
+    return f"QR code to verify this certificate; it reads: {qr}"
 
 
 def new_certificate_id(issued: date, taken: Container[str]) -> str:
@@ -82,11 +91,14 @@ def write_pdf(record: Record, path: Path, qr: str) -> Path:
     """The certificate as an A4 PDF, with the QR code ``qr`` at the end."""
     import io
 
-    from fpdf import FPDF
+    from fpdf import FPDF, ViewerPreferences
 
     pdf = FPDF(format="A4")
+    pdf.set_lang(LANGUAGE)
     pdf.set_title(f"{TITLE} {record.certificate_id}")
+    pdf.set_subject(f"Awarded to {record.data['name']}")
     pdf.set_creator("mesocourse")
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)  # the title, not the file name
     lines = certificate_lines(record)
     verify = f"Scan to verify: {qr}"
     text = "".join([TITLE, STATEMENT, verify, *(part for line in lines for part in line)])
@@ -104,7 +116,7 @@ def write_pdf(record: Record, path: Path, qr: str) -> Path:
         pdf.set_font("DejaVu", "", 11)
         pdf.multi_cell(0, 7, value, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(4)
-    pdf.image(io.BytesIO(qr_png(qr)), w=40, h=40)
+    pdf.image(io.BytesIO(qr_png(qr)), w=40, h=40, alt_text=qr_alt(qr))
     pdf.set_font("DejaVu", "", 8)
     pdf.multi_cell(0, 4, verify, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.output(str(path))
@@ -119,15 +131,17 @@ def write_html(record: Record, path: Path, qr: str) -> Path:
     )
     path.write_text(
         f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{TITLE} {html.escape(record.certificate_id or '')}</title>
-<style>body{{font-family:sans-serif;max-width:46em;margin:2em auto}}dt{{font-weight:bold;margin-top:.6em}}
-.statement{{border:1px solid #999;padding:.6em}}</style></head>
-<body><h1>{TITLE}</h1><p class="statement">{html.escape(STATEMENT)}</p>
+<html lang="{LANGUAGE}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{TITLE} {html.escape(record.certificate_id or '')}</title>
+<style>body{{font-family:sans-serif;max-width:46em;margin:2em auto;color:#222}}dt{{font-weight:bold;margin-top:.6em}}
+.statement{{border:1px solid #999;padding:.6em}}@media print{{body{{margin:0;max-width:none}}}}</style></head>
+<body><main><h1>{TITLE}</h1><p class="statement">{html.escape(STATEMENT)}</p>
 <dl>
 {rows}
 </dl>
-<figure class="qr">{qr_svg(qr)}<figcaption>Scan to verify: {html.escape(qr)}</figcaption></figure>
-</body></html>
+<figure class="qr" role="img" aria-label="{html.escape(qr_alt(qr))}">{qr_svg(qr)}</figure>
+<p>Scan to verify: {html.escape(qr)}</p>
+</main></body></html>
 """,
         encoding="utf-8",
     )
