@@ -14,6 +14,7 @@ import shutil
 import sys
 
 import pytest
+from a11y_support import audit
 from browser_support import chromium_path, free_port, server, shot, start_kernel_session
 
 from course.depth import tip_depth_mm
@@ -24,6 +25,9 @@ from course.screening import screen
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 # the status bar reads "Python 3 (ipykernel) | Idle" once the notebook's kernel is connected and idle
 KERNEL_IDLE = "() => [...document.querySelectorAll('.jp-StatusBar-Widget')].some(e => /\\| Idle\\b/.test(e.innerText))"
+
+# in JupyterLab, what the notebook shows: cell outputs (widgets, tables) and rendered Markdown
+OURS_IN_LAB = ".jp-OutputArea-output, .jp-MarkdownOutput"
 
 if chromium_path() is None:
     if os.environ.get("CI"):
@@ -156,6 +160,8 @@ def test_lab_screening_and_quiz(page, lab):
         feedback.scroll_into_view_if_needed()
         shot(page, f"lab-07-{name}")
     assert right.feedback.split("\n")[0][:30] in feedback.inner_text()
+    # what the notebook shows is ours; JupyterLab's own chrome (menus, editors, panels) is listed, not counted
+    audit(page, "lab-07-after-screening-and-quiz", ours=OURS_IN_LAB).check()
 
 
 def test_lab_depth_angle_changes_tip_depth(page, lab):

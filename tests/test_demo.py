@@ -79,3 +79,28 @@ def test_gradebook_reader_matches_nbgrader_on_the_demo(demo):
     ours = read_gradebook(url)
     assert len(ours.students) == 4 and len(ours.grades) > 4 * len(ASSIGNMENTS)
     assert_same_rows(ours, rows_through_nbgrader(url))
+
+
+@pytest.mark.browser
+def test_the_demos_report_feedback_and_certificate_pass_axe(demo, request):
+    """The HTML pages the pipeline writes, audited in Chromium (WCAG 2.1 AA, axe-core): the cohort
+    report (also after sorting a table from the keyboard), one feedback page, one certificate."""
+    from browser_support import require_chromium
+
+    require_chromium()
+    from a11y_support import audit
+
+    page = request.getfixturevalue("page")
+    out, _ = demo
+    report = out / "reports" / "cohort-report.html"
+    feedback = sorted((out / "feedback").glob("*/screening/*.html"))[0]
+    certificate = sorted((out / "certification" / "certificates").glob("MC-*.html"))[0]
+    for name, path in (("report", report), ("feedback", feedback), ("certificate", certificate)):
+        page.goto(path.as_uri())
+        audit(page, f"demo-{name}").check()
+    page.goto(report.as_uri())
+    heading = page.locator("table.sortable th").first
+    heading.get_by_role("button").focus()
+    page.keyboard.press("Enter")
+    assert heading.get_attribute("aria-sort") == "ascending"
+    audit(page, "demo-report-sorted").check()

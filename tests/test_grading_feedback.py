@@ -44,6 +44,15 @@ def test_one_html_file_per_trainee_and_notebook(course: Path):
     assert not (course / "feedback" / "ungraded").exists()
 
 
+def test_the_page_is_nbgraders_feedback_made_accessible(course: Path):
+    """nbgrader's own feedback page (its score heading), with a language and wrapped, high-contrast code
+    (the browser audit of the demo's feedback checks the page as a whole)."""
+    write_feedback(course, ASSIGNMENT)
+    page = _html(course, sorted(TRAINEES)[0])
+    assert page.lstrip().startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert "(Score:" in page and "white-space: pre-wrap" in page and page.index("pre-wrap") > page.index("bootstrap")
+
+
 def test_hidden_tests_never_appear_in_feedback(course: Path):
     write_feedback(course, ASSIGNMENT)
     pages = list((course / "feedback").rglob("*.html"))

@@ -10,7 +10,9 @@ message of a hidden assert, say) is withheld. Every test cell then ends with its
 result: passed, or not passed with the message the test gave. Whatever the
 visible part of a test printed, an explanation say, stays.
 Files land where nbgrader puts them, ``feedback/STUDENT/ASSIGNMENT/NOTEBOOK.html``,
-one per notebook. Nothing from the trainee is executed.
+one per notebook. Nothing from the trainee is executed. The page is nbgrader's
+feedback template, extended (``templates/feedback/mesocourse.html.j2``) with the
+page's language and the contrast, link and code styles WCAG 2.1 AA asks for.
 """
 
 from __future__ import annotations
@@ -95,6 +97,22 @@ class ExplainHiddenTests(ClearHiddenTests):
         return cell, resources
 
 
+TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATE_FILE = "mesocourse.html.j2"  # in TEMPLATES/feedback: extends nbgrader's feedback/index.html.j2
+
+
+def accessible_template(config: Any) -> None:
+    """Render feedback with the course's accessible extension of nbgrader's feedback template,
+    unless the course's own configuration names a template."""
+    exporter = config.HTMLExporter
+    if "template_file" in exporter or "template_name" in exporter:
+        return
+    nbgrader_templates = Path(utils.__file__).parent / "server_extensions" / "formgrader" / "templates"
+    exporter.template_file = TEMPLATE_FILE
+    exporter.extra_template_basedirs = [*exporter.get("extra_template_basedirs", [str(nbgrader_templates)]),
+                                        str(TEMPLATES)]
+
+
 def feedback_preprocessors(configured: list[Any] | None) -> list[Any]:
     """The course's feedback preprocessors (nbgrader's by default) with :class:`ExplainHiddenTests` after GetGrades."""
     chosen = [p for p in (configured or [GetGrades, CSSHTMLHeaderPreprocessor])
@@ -116,6 +134,7 @@ def write_feedback(course_dir: Path | str, assignment: str, *, students: Iterabl
                            f"run `mesocourse grade {assignment} --course {course.root}` first")
     config = copy.deepcopy(course.config)
     config.GenerateFeedback.preprocessors = feedback_preprocessors(config.GenerateFeedback.get("preprocessors"))
+    accessible_template(config)
     api = NbGraderAPI(coursedir=course.coursedir, config=config)
     results = []
     for done, student in enumerate(wanted, start=1):

@@ -22,8 +22,10 @@ LABEL_COLOURS = {
     "regulatory": "#eadcf7",
     "course_policy": "#eeeeee",
 }
-TABLE_STYLE = "border-collapse:collapse;margin:0.5em 0;text-align:left"
-CELL_STYLE = "border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left"
+# tables fit the width they are given (a table wider than a notebook's output would make a
+# scrolling region the keyboard cannot reach): columns wrap, long identifiers break anywhere
+TABLE_STYLE = "border-collapse:collapse;margin:0.5em 0;text-align:left;table-layout:auto;max-width:100%"
+CELL_STYLE = "border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left;overflow-wrap:anywhere"
 
 _cited: dict[str, None] = {}  # source IDs cited in this process, in order of first citation
 
