@@ -135,8 +135,10 @@ def draw_cross_section(ax: Any, area_name: str, area_id: str, length: float, ang
     ax.plot([0, reach], [0, tip], color="#333", linewidth=2.5)
     ax.plot([reach], [tip], "o", color="black")
     ax.axhline(tip, color="black", linestyle="--", linewidth=1)
-    ax.annotate(f"tip {tip:.2f} mm", (reach, tip), textcoords="offset points", xytext=(-6, 6), ha="right",
-                color="black", bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
+    left = reach < right / 2  # the label on the side with room for it, inside the axes
+    ax.annotate(f"tip {tip:.2f} mm", (reach, tip), textcoords="offset points", xytext=(6 if left else -6, 6),
+                ha="left" if left else "right", color="black",
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
     ax.annotate(f"{angle:g}°", (0, 0), textcoords="offset points", xytext=(10, -14))
     ax.axhline(0, color="black", linewidth=1)
     ax.set_xlim(-0.5, right)
