@@ -19,7 +19,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 STYLE = """.scroll{max-height:70vh;overflow:auto;display:inline-block}.sortable{margin:0}
-.sortable th{position:sticky;top:0}.sortable th button{all:inherit;cursor:pointer;padding:0}
+.sortable th{position:sticky;top:0}
+.sortable th button{font:inherit;color:inherit;background:none;border:0;padding:0;cursor:pointer;white-space:nowrap}
 .sortable th button:after{content:" \\2195";color:#666}.sortable th button:focus-visible{outline:3px solid #1a5fb4}
 .sortable td.below{background:#fde2e2;font-weight:bold}.search{margin:.3em 0;padding:3px 6px;width:20em}"""
 PRINT_STYLE = """@media print{body{max-width:none;margin:0;font-size:11pt}.search{display:none}
