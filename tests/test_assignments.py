@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from course import knowledge
-from course.assignments import ASSIGNMENTS, cellcode
+from course.assignments import ASSIGNMENTS, grader
 from course.assignments.build import source_path, write_sources
 from course.assignments.catalog import load_assignment, reference_answers
 from course.assignments.check import Checker, check_field, report
@@ -86,17 +86,17 @@ def test_frozen_schedule_logic_agrees_with_validate_schedule(protocol_id: str) -
     frozen = phases(knowledge.load().protocols[protocol_id])
     for dates in _schedules(protocol_id, random.Random(protocol_id)):
         engine = [(v.code, v.session) for v in validate_schedule(protocol_id, dates)]
-        cell = [(code, session) for code, session, _ in cellcode._mc_schedule_problems(frozen, dates)]
+        cell = [(code, session) for code, session, _ in grader.schedule_problems(frozen, dates)]
         assert cell == engine, (protocol_id, dates)
 
 
 def test_frozen_dates_agree_with_the_calendar() -> None:
     day = date(1999, 12, 25)
     for _ in range(1200):
-        assert cellcode._mc_day(day.isoformat()) == day.toordinal()
+        assert grader.day_number(day.isoformat()) == day.toordinal()
         day += timedelta(days=11)
     for text in ("2025-13-01", "2025-00-10", "2023-02-29", "25-01-01", "2025/01/01", "２０２５-01-01", 20250101):
-        assert cellcode._mc_day(text) is None
+        assert grader.day_number(text) is None
 
 
 # --- test cells: self-contained, type-strict, never on stderr -----------------
@@ -125,6 +125,7 @@ def _shadowing(answers: dict) -> dict:
         "set": lambda *a: Anything(), "sum": lambda *a: 1000, "min": lambda *a: 0, "max": lambda *a: 1000,
         "abs": lambda *a: 0, "round": lambda *a: 1000, "float": lambda *a: 1000.0, "all": always, "any": always,
         "_mc_grade": lambda *a: 1000.0, "_mc_same": always, "_mc_score": 1000.0,
+        "_mc_hidden_test": lambda *a: 1000.0, "_mc_visible_test": lambda *a: None, "_mc_fields": (),
     }
 
 
@@ -160,13 +161,57 @@ def test_test_cells_give_a_score_in_range_and_nothing_on_stderr_whatever_the_ans
             assert type(score) is float and 0 <= score < points and err == "", (cell.metadata.nbgrader.grade_id, value)
 
 
-def test_test_cells_hold_no_reference_to_course_or_imports() -> None:
+def test_test_cells_bind_only_the_trusted_grader_inside_themselves() -> None:
+    """Each test cell imports the grader's two entry points under ``_mc_`` names right before
+    calling them (visible part, then hidden part), and names nothing else outside itself."""
     for name in ASSIGNMENTS:
         for cell in grade_cells(name):
-            tree = ast.parse(cell.source)
-            assert not [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
-            assert "course" not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-            assert "### BEGIN HIDDEN TESTS" in cell.source
+            visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
+            for part, function in ((visible, "visible_test"), (hidden, "hidden_test")):
+                tree = ast.parse(part.replace("### END HIDDEN TESTS", ""))
+                imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+                assert [(i.module, [(a.name, a.asname) for a in i.names]) for i in imports] == \
+                    [(grader.__name__, [(function, f"_mc_{function}")])]
+                assert tree.body.index(imports[0]) < min(i for i, n in enumerate(tree.body) if f"_mc_{function}(" in ast.unparse(n))
+                loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+                assert loaded <= {"_mc_visible_test", "_mc_hidden_test", "_mc_fields", "_mc_score"}, loaded
+            assert "def " not in cell.source and len(cell.source) < 12_000  # the grader is not copied in
+
+
+_BLOCKED = ("course.screening", "course.depth", "course.scheduling", "course.ingredients", "course.knowledge",
+            "course.assignments.catalog", "course.assignments.items", "nbgrader", "yaml", "pydantic", "pandas")
+_EXAM_KERNEL = f"""
+import importlib.abc, json, sys
+class Refuse(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith({_BLOCKED!r}):
+            raise ImportError(f"{{name}} is not importable in this kernel")
+sys.meta_path.insert(0, Refuse())
+cells, answers = json.load(sys.stdin)
+scores = []
+for source in cells:
+    namespace = dict(answers)
+    *body, last = source.splitlines()
+    exec("\\n".join(body), namespace)
+    scores.append(eval(last, namespace))
+print(json.dumps([scores, sorted(m for m in sys.modules if m.startswith("course"))]))
+"""
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_test_cells_grade_where_neither_the_engines_nor_the_knowledge_base_can_be_imported(name: str) -> None:
+    """Issue 15's exam kernel: the test cells (and check()'s format rules) need only the grader."""
+    import json
+    import subprocess
+    import sys
+
+    cells = grade_cells(name)
+    done = subprocess.run([sys.executable, "-c", _EXAM_KERNEL], input=json.dumps([[c.source for c in cells], reference_answers(name)]),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    scores, modules = json.loads(done.stdout.splitlines()[-1])
+    assert scores == [c.metadata.nbgrader.points for c in cells]
+    assert modules == ["course", "course.assignments", "course.assignments.grader"]
 
 
 # --- check() ------------------------------------------------------------------

@@ -178,9 +178,24 @@ def shadow_grading_names(nb: nbformat.NotebookNode) -> None:
 def patch_course_and_builtins(nb: nbformat.NotebookNode) -> None:
     _answer_cells(nb)[0].source = (
         "import builtins, sys\nimport course.depth\nbuiltins.abs = lambda x: 0\nbuiltins.print = lambda *a, **k: None\n"
-        "course.depth.tip_depth_mm = lambda *a: 4.0\nsys.modules['course.assignments.cellcode'] = None\n"
+        "course.depth.tip_depth_mm = lambda *a: 4.0\nsys.modules['course.assignments.grader'] = None\n"
         + SILENT_RESULTS + "!echo patched\n"
     )
+
+
+FAKE_GRADER = (
+    "import builtins, sys, types\nimport course.assignments.grader as real\n"
+    "real.hidden_test = lambda title, points, fields: points\n"  # the module object, monkeypatched
+    "fake = types.ModuleType(real.__name__)\nfake.visible_test = lambda *a: None\nfake.hidden_test = real.hidden_test\n"
+    "sys.modules[real.__name__] = fake\n"  # a fake module planted under the grader's name
+    "course_import = builtins.__import__\n"
+    "builtins.__import__ = lambda name, *a, **k: fake if name == real.__name__ else course_import(name, *a, **k)\n"
+)
+
+
+def fake_the_grader(nb: nbformat.NotebookNode) -> None:
+    """The grader the test cells import replaced, in every way an answer cell could, before any test runs."""
+    _answer_cells(nb)[0].source = FAKE_GRADER
 
 
 def fake_the_displayed_score(nb: nbformat.NotebookNode) -> None:
@@ -210,6 +225,7 @@ SUBMISSIONS: list[tuple[str, str, dict, Edit | None]] = [
     ("gamer_shadow", "planning", {}, shadow_grading_names),
     ("gamer_patch", "depth", {}, patch_course_and_builtins),
     ("gamer_display", "certification", {}, fake_the_displayed_score),
+    ("gamer_grader", "planning", {}, fake_the_grader),
     ("gamer_forged", "screening", {}, forge_a_read_only_cell),
     ("gamer_mixed", "screening", {k: v for k, v in reference_answers("screening").items() if k.startswith("case_01_")},
      honest_first_case_then_cheat),
@@ -296,6 +312,8 @@ def test_gaming_attempts_earn_nothing_they_did_not_earn_honestly(course: Path) -
         removed[student] = sum(NOTE in c.source for c in graded.cells)
         assert not any(c.metadata.get("nbgrader", {}).get("grade_id") == "forged_setup" for c in graded.cells)
     assert removed == {"gamer_display": 2, "gamer_forged": 1}
+    graded = nbformat.read(course / "autograded" / "gamer_grader" / "planning" / "planning.ipynb", as_version=4)
+    assert sum(c.source.count(NOTE) for c in graded.cells) == len(FAKE_GRADER.splitlines())
 
 
 def test_without_the_sanitiser_the_same_attempts_would_score(course: Path, tmp_path: Path) -> None:
@@ -304,23 +322,45 @@ def test_without_the_sanitiser_the_same_attempts_would_score(course: Path, tmp_p
     shutil.copytree(course, control, ignore=shutil.ignore_patterns("autograded", "feedback"))
     config = control / "nbgrader_config.py"
     config.write_text(config.read_text().replace('"course.assignments.integrity.LiteralAnswers",', ""))
-    for student in ("reference", "release", "partial", "gamer_eq", "gamer_shadow", "gamer_forged"):
+    # (gamer_patch blocks the grader's import: its test cells fail, which scores 0 even here)
+    for student in ("reference", "release", "partial", "gamer_eq", "gamer_shadow", "gamer_forged", "gamer_patch"):
         shutil.rmtree(control / "submitted" / student)
     nbgrader(control, "autograde", "*", "--force")
     # results hidden: nbgrader gives full marks
-    assert total(control, "gamer_patch", "depth") == load_assignment("depth").points
     assert total(control, "gamer_display", "certification") > 0.0
     assert total(control, "gamer_mixed", "screening") > 4.0
+    # the test cells import their grader: code that replaces it before they run would score too
+    assert total(control, "gamer_grader", "planning") == load_assignment("planning").points
+
+
+def test_mesocourse_grade_gives_every_cell_nbgrader_autograde_s_score_gamers_included(course: Path, tmp_path: Path) -> None:
+    """The same submissions, graded by ``mesocourse grade`` in a fresh gradebook: identical per-cell scores,
+    and every gaming attempt (the faked grader included) flagged with what was removed."""
+    from course.grading import grade_cohort
+
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("autograded", "feedback", "gradebook.db", "reports"))
+    parser = argparse.ArgumentParser()
+    release.add_arguments(parser)
+    assert release.run(parser.parse_args(["--course", str(copy), "--skip-build"])) == 0
+    for name in ASSIGNMENTS:
+        results = {r.student_id: r for r in grade_cohort(copy, name, workers=2)}
+        students = {s for s, a, _, _ in SUBMISSIONS if a == name}
+        assert set(results) == students
+        for student in students:
+            assert marks(copy, student, name) == marks(course, student, name), (student, name)
+            expected = "flagged" if student.startswith("gamer_") else "graded"
+            assert results[student].status == expected, (student, results[student].notes)
 
 
 # --- feedback ----------------------------------------------------------------------
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_feedback_shows_the_explanations_but_never_the_hidden_tests(course: Path, name: str) -> None:
     graded = (course / "autograded" / "partial" / name / f"{name}.ipynb").read_text()
-    assert "BEGIN HIDDEN TESTS" in graded and "_mc_fields" in graded  # the hidden tests ran at grading
+    assert "BEGIN HIDDEN TESTS" in graded and "_mc_hidden_test" in graded  # the hidden tests ran at grading
     html = (course / "feedback" / "partial" / name / f"{name}.html").read_text()
-    assert "HIDDEN TESTS" not in html and "_mc_fields" not in html and "_mc_grade" not in html
-    assert "_mc_filled" in html  # the visible test is shown
+    assert "HIDDEN TESTS" not in html and "_mc_fields" not in html and "_mc_hidden_test" not in html
+    assert "_mc_visible_test" in html  # the visible test is shown
     first = next(iter(PARTIAL_MARKS[name]))
     assert f"{PARTIAL_MARKS[name][first]:g} of " in html  # the per-case explanation is shown
 

@@ -15,7 +15,7 @@ import re
 import pytest
 import yaml
 
-from course.assignments import ASSIGNMENTS, cellcode
+from course.assignments import ASSIGNMENTS, grader
 from course.assignments.catalog import DATA_DIR, case_data, load_assignment
 from course.assignments.items.depth import NO_FIGURE, DepthItem
 from course.demo.personas import wrong_answer
@@ -82,7 +82,7 @@ def test_an_item_that_accepts_every_possible_layer_grades_each_of_them_right():
     possible = possible_layers(tip_of(item), item.area)
     assert len(possible) > 1
     for layer in (*LAYERS, NO_FIGURE):
-        credit, _ = cellcode._mc_credit(spec, layer, {})
+        credit, _ = grader.answer_credit(spec, layer, {})
         assert credit == (1.0 if layer in possible else 0.0), layer
 
 

@@ -296,7 +296,7 @@ def test_hand_in_grade_and_feedback_through_the_hub(hub, browser):
     points = load_assignment(ASSIGNMENT).points
     assert f"{points:g}" in text and "Score" in text
     html = html_files[0].read_text()
-    assert "HIDDEN TESTS" not in html and "_mc_fields" not in html and "_mc_grade" not in html
+    assert "HIDDEN TESTS" not in html and "_mc_fields" not in html and "_mc_hidden_test" not in html
     page_a.context.close()
 
 

@@ -1,7 +1,7 @@
 """Graded assignments: nbgrader notebooks whose expected answers the engines compute.
 
 Modules: ``catalog`` (case data -> questions with expected answers), ``notebook``
-and ``build`` (source notebooks), ``cellcode`` (the grading code test cells carry),
+and ``build`` (source notebooks), ``grader`` (the trusted grader test cells import),
 ``check`` (trainees' format feedback), ``integrity`` (the autograde preprocessor),
 ``release`` (``mesocourse release``), ``submission`` (answers into a student
 version), ``tags`` (competency tags on grade cells).

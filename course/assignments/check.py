@@ -8,7 +8,7 @@ In an assignment notebook::
     check()            # every question
 
 ``check`` reads the answer variables from the notebook, applies the format rules
-of the grader (``course.assignments.cellcode``) and the visible test (every
+of the grader (``course.assignments.grader``) and the visible test (every
 answer filled in with the right type), and prints what to fix. It never says
 whether an answer is right: its output is the same for a right and a wrong answer
 of the right format, so it reveals nothing of the hidden tests. During
@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from course.assignments import ASSIGNMENTS, cellcode
+from course.assignments import ASSIGNMENTS, grader
 from course.assignments.questions import Field, Question
 
 
@@ -36,7 +36,7 @@ class FieldCheck:
 
 def check_field(field: Field, value: Any) -> FieldCheck:
     """The visible test and the format rule for one answer."""
-    return FieldCheck(field.name, bool(cellcode._mc_filled(field.shape, value)), cellcode._mc_problem(field.spec(), value))
+    return FieldCheck(field.name, bool(grader.filled(field.shape, value)), grader.format_problem(field.spec(), value))
 
 
 def check_question(question: Question, answers: Mapping[str, Any]) -> list[FieldCheck]:

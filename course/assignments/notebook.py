@@ -5,14 +5,13 @@ template lines are plain ``name = None`` assignments, followed by the reference
 answer between ``### BEGIN SOLUTION`` and ``### END SOLUTION``), a read-only
 ``check("<id>")`` cell, and an autograder test cell (the grade cell). The test
 cell's visible part checks that every answer is filled in with the right type;
-its hidden part (``### BEGIN HIDDEN TESTS``) holds the frozen expected answers and
-the grading code of ``course.assignments.cellcode``, so grading needs nothing
-outside the cell. Output is deterministic: fixed cell IDs, no outputs.
+its hidden part (``### BEGIN HIDDEN TESTS``) holds the frozen expected answers,
+graded by the trusted grader the cell imports (``course.assignments.grader``, which
+documents the test-cell format). Output is deterministic: fixed cell IDs, no outputs.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import pprint
 from typing import Any
@@ -21,14 +20,10 @@ import nbformat
 from nbformat import NotebookNode
 
 from course import DISCLAIMER
-from course.assignments import cellcode
+from course.assignments import grader
 from course.assignments.questions import Assignment, Question
 
-VISIBLE_FUNCTIONS = (cellcode._mc_is_number, cellcode._mc_filled)
-HIDDEN_FUNCTIONS = tuple(
-    value for name, value in vars(cellcode).items()
-    if name.startswith("_mc_") and inspect.isfunction(value) and value not in VISIBLE_FUNCTIONS
-)
+GRADER = grader.__name__
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -85,35 +80,20 @@ def _points(value: float) -> str:
 
 
 def test_source(question: Question) -> str:
-    """The test cell: a visible filled-in test, then the hidden frozen grading."""
+    """The test cell: the visible filled-in test, then the hidden frozen grading (format: ``course.assignments.grader``)."""
     parts = ", ".join(f"{f.label} {_points(f.weight)}" for f in question.fields)
     shapes = tuple((f.name, f.shape) for f in question.fields)
     specs = pprint.pformat(tuple(f.spec() for f in question.fields), width=110, sort_dicts=False)
-    visible = "\n\n".join([cellcode.PREAMBLE, *(inspect.getsource(f).strip() for f in VISIBLE_FUNCTIONS)])
-    hidden = "\n\n".join(inspect.getsource(f).strip() for f in HIDDEN_FUNCTIONS)
     title = json.dumps(question.title, ensure_ascii=False)
     return f'''# Autograder test for {question.title}: {_points(question.points)} points ({parts}).
 # Visible test: every answer is filled in, with the right type (run check() above for details).
 # Hidden tests, added when your work is graded, check the answers themselves.
-{visible}
-
-_mc_ns = _mc_filled.__globals__
-try:
-    _mc_missing = [_mc_name for _mc_name, _mc_shape in {shapes!r} if not _mc_filled(_mc_shape, _mc_ns.get(_mc_name))]
-except:
-    _mc_missing = ["your answers"]
-if _mc_missing:
-    print({title} + ": not filled in yet, or not the right type: " + ", ".join(_mc_missing) + ". Run check() above.")
-_mc_score = 0.0 if _mc_missing else None
+from {GRADER} import visible_test as _mc_visible_test
+_mc_score = _mc_visible_test({title}, {shapes!r})
 ### BEGIN HIDDEN TESTS
-{hidden}
-
+from {GRADER} import hidden_test as _mc_hidden_test
 _mc_fields = {specs}
-try:
-    _mc_score = _mc_grade({title}, {question.points!r}, _mc_fields, {{_mc_field["name"]: _mc_ns.get(_mc_field["name"]) for _mc_field in _mc_fields}})
-except:
-    _mc_score = 0.0
-    print({title} + ": the grader could not read these answers: 0 points.")
+_mc_score = _mc_hidden_test({title}, {question.points!r}, _mc_fields)
 ### END HIDDEN TESTS
 _mc_score'''
 

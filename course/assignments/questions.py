@@ -4,7 +4,7 @@ A :class:`Question` becomes one answer cell (the trainee's variables), one
 ``check()`` cell and one autograder test cell (a grade cell with its points and
 competency tags). Each :class:`Field` is one variable; its ``expected`` answer
 and ``extra`` frozen data are computed by the engines at build time and written
-into the hidden tests (``course.assignments.cellcode`` documents the kinds).
+into the hidden tests (``course.assignments.grader`` documents the kinds).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Field:
 
     @property
     def shape(self) -> str:
-        """The type the visible test asks for (see ``cellcode._mc_filled``)."""
+        """The type the visible test asks for (see ``grader.filled``)."""
         if self.kind in TABLE_KINDS:
             return "table"
         if self.kind in ("id_set", "id_sequence", "schedule"):

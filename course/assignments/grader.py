@@ -1,17 +1,49 @@
-"""The grading code that autograder test cells carry inside themselves.
+"""The trusted grader that the autograder test cells import.
 
-The builder copies these functions, as source text, into the test cells: at
-grading time a test cell calls nothing outside itself, neither ``course`` nor
-the engines nor any builtin an answer could shadow (``len``, ``isinstance``,
-``sorted``...). Types come from literals (``''.__class__``) and every comparison
+This module is what grades a trainee's answers, in ``nbgrader autograde`` and in
+``mesocourse grade`` alike, and ``check()`` (``course.assignments.check``) calls
+the same functions, so the format rules a trainee is told are the rules the
+grader applies. It imports nothing but ``sys`` (not the engines, not the
+knowledge base, not nbgrader): the frozen expected answers are in the test cell,
+so grading needs only this file, and it loads in about a millisecond.
+
+**The test-cell format.** Each question's grade cell (written by
+``course.assignments.notebook``) is::
+
+    # Autograder test for <title>: <points> points (<label> <weight>, ...).
+    # Visible test: ... (comments for the trainee)
+    from course.assignments.grader import visible_test as _mc_visible_test
+    _mc_score = _mc_visible_test("<title>", (("<answer name>", "<shape>"), ...))
+    ### BEGIN HIDDEN TESTS
+    from course.assignments.grader import hidden_test as _mc_hidden_test
+    _mc_fields = (<one frozen field dict per answer>,)
+    _mc_score = _mc_hidden_test("<title>", <points>, _mc_fields)
+    ### END HIDDEN TESTS
+    _mc_score
+
+The student version (``release/``) keeps the visible part only: it prints what
+is not filled in yet and shows 0.0, or shows nothing once every answer has the
+right type. At grading, the hidden part prints one line per answer and shows the
+points earned, which nbgrader takes as the cell's partial credit (0 when the cell
+fails). Every name the cell binds starts with ``_mc_``, which no answer uses, and
+the cell binds the grader itself, by its own ``import`` statement, right before
+calling it: an answer cell that rebinds ``_mc_hidden_test``, ``_mc_fields``,
+``_mc_score`` or any builtin (``len``, ``isinstance``...) changes nothing. The
+test functions read the answers from the namespace of the cell that calls them
+(the notebook's), by name.
+
+**What keeps answers from touching the grader.** This module uses no builtin an
+answer could replace except ``print`` (for the explanation: replacing it cannot
+raise a score): types come from literals (``''.__class__``) and every comparison
 first checks the exact type, so an object with a permissive ``__eq__`` matches
-nothing. The only builtin used is ``print``, for the explanation: replacing it
-cannot raise a score. ``check()`` calls the same functions directly, so the
-format rules a trainee is told are the rules the grader applies.
-
-Keep this module free of imports and of module state other than ``PREAMBLE``'s
-trusted types; every function name starts with ``_mc_`` so that the copies in a
-trainee's namespace cannot collide with answer names.
+nothing. Code that patches modules (this one, ``sys.modules``, ``builtins.__import__``)
+or the display of results would run in the kernel before the test cell, which no
+in-process grader can defend against; that is why the course's nbgrader config
+registers ``course.assignments.integrity.LiteralAnswers``, which, before anything
+runs, keeps only plain ``name = <literal>`` answers in every cell that is not a
+read-only cell of the source, for ``nbgrader autograde`` and ``mesocourse
+grade`` alike (``tests/test_assignments_nbgrader.py`` shows the attacks that
+would score without it).
 
 A field is a dict: ``name`` (the trainee's variable), ``label``, ``kind``,
 ``weight``, ``allowed``, ``expected`` and kind-specific frozen data (see
@@ -31,74 +63,103 @@ A field is a dict: ``name`` (the trainee's variable), ``label``, ``kind``,
   date, else before the expected one (``first``).
 """
 
-_mc_type = ().__class__.__class__
-_mc_str = "".__class__
-_mc_int = (0).__class__
-_mc_float = (0.0).__class__
-_mc_bool = (True).__class__
-_mc_list = [].__class__
-_mc_dict = {}.__class__
+import sys
 
-PREAMBLE = '''_mc_type = ().__class__.__class__
-_mc_str = "".__class__
-_mc_int = (0).__class__
-_mc_float = (0.0).__class__
-_mc_bool = (True).__class__
-_mc_list = [].__class__
-_mc_dict = {}.__class__'''
+# Trusted types, from literals: an answer cannot rebind them as it could ``str`` or ``type``.
+_TYPE = ().__class__.__class__
+_STR = "".__class__
+_INT = (0).__class__
+_FLOAT = (0.0).__class__
+_BOOL = (True).__class__
+_LIST = [].__class__
+_DICT = {}.__class__
+_getframe = sys._getframe
+
+
+# --- the test cells' entry points --------------------------------------------
+def _notebook_namespace():
+    """The namespace of the test cell that called: the notebook's variables."""
+    return _getframe(2).f_globals
+
+
+def visible_test(title, shapes):
+    """The visible test: 0.0 (and what to fix) unless every answer is filled in with the right type.
+
+    ``shapes`` pairs each answer's name with the shape :func:`filled` asks for.
+    Returns None when every answer is filled in, so the cell shows nothing.
+    """
+    answers = _notebook_namespace()
+    try:
+        missing = [name for name, shape in shapes if not filled(shape, answers.get(name))]
+    except:  # noqa: E722 - whatever an answer does, the cell reports and scores 0
+        missing = ["your answers"]
+    if not missing:
+        return None
+    print(title + ": not filled in yet, or not the right type: " + ", ".join(missing) + ". Run check() above.")
+    return 0.0
+
+
+def hidden_test(title, points, fields):
+    """The hidden test: print a line per answer and return the points earned (see :func:`grade`)."""
+    namespace = _notebook_namespace()
+    try:
+        return grade(title, points, fields, {field["name"]: namespace.get(field["name"]) for field in fields})
+    except:  # noqa: E722 - a grader failure scores 0, never more
+        print(title + ": the grader could not read these answers: 0 points.")
+        return 0.0
 
 
 # --- values ------------------------------------------------------------------
-def _mc_is_number(value):
+def is_number(value):
     """An exact int or float (not a bool), finite and of a sane size (no overflow later)."""
-    kind = _mc_type(value)
-    return (kind is _mc_int or kind is _mc_float) and -1e12 < value < 1e12
+    kind = _TYPE(value)
+    return (kind is _INT or kind is _FLOAT) and -1e12 < value < 1e12
 
 
-def _mc_same(left, right):
+def same(left, right):
     """Equal values of the same trusted kind; ints and floats compare as numbers."""
-    if _mc_is_number(left) and _mc_is_number(right):
+    if is_number(left) and is_number(right):
         return left == right
-    kind = _mc_type(left)
-    if kind is not _mc_type(right):
+    kind = _TYPE(left)
+    if kind is not _TYPE(right):
         return False
-    if kind is _mc_str:
+    if kind is _STR:
         return left == right
-    return (kind is _mc_bool or left is None) and left is right
+    return (kind is _BOOL or left is None) and left is right
 
 
-def _mc_member(value, allowed):
+def member(value, allowed):
     for item in allowed:
-        if _mc_same(value, item):
+        if same(value, item):
             return True
     return False
 
 
-def _mc_show(value):
+def show(value):
     """A trainee's value for a message: shown only when it is a plain string or number."""
-    if _mc_type(value) is _mc_str:
-        return _mc_str.__repr__(value[:40])
-    if _mc_is_number(value):
+    if _TYPE(value) is _STR:
+        return _STR.__repr__(value[:40])
+    if is_number(value):
         return f"{value}"
     return "a value of the wrong type"
 
 
-def _mc_filled(shape, value):
+def filled(shape, value):
     """The visible test: is the answer filled in, with the right type?
 
     Shapes: ``text`` (a string), ``flag`` (True or False), ``number``, ``list``,
     ``table`` (a dict without ``None`` left in it).
     """
-    kind = _mc_type(value)
+    kind = _TYPE(value)
     if shape == "text":
-        return kind is _mc_str
+        return kind is _STR
     if shape == "flag":
-        return kind is _mc_bool
+        return kind is _BOOL
     if shape == "number":
-        return _mc_is_number(value)
+        return is_number(value)
     if shape == "list":
-        return kind is _mc_list
-    if kind is not _mc_dict:
+        return kind is _LIST
+    if kind is not _DICT:
         return False
     for item in value.values():
         if item is None:
@@ -107,15 +168,15 @@ def _mc_filled(shape, value):
 
 
 # --- dates -------------------------------------------------------------------
-def _mc_month_days(year, month):
+def _month_days(year, month):
     if month == 2:
         return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
     return 30 if month == 4 or month == 6 or month == 9 or month == 11 else 31
 
 
-def _mc_parse_date(text):
+def parse_date(text):
     """(year, month, day) from an exact ``"YYYY-MM-DD"`` string, or None."""
-    if _mc_type(text) is not _mc_str:
+    if _TYPE(text) is not _STR:
         return None
     text = text.strip()
     if text.__len__() != 10 or text[4] != "-" or text[7] != "-":
@@ -130,38 +191,38 @@ def _mc_parse_date(text):
             number = number * 10 + digit
         parts.append(number)
     year, month, day = parts
-    if year < 1 or month < 1 or month > 12 or day < 1 or day > _mc_month_days(year, month):
+    if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_days(year, month):
         return None
     return year, month, day
 
 
-def _mc_ordinal(year, month, day):
+def ordinal(year, month, day):
     """Day number of a date (0001-01-01 is 1), as ``date.toordinal``."""
     before = year - 1
     days = before * 365 + before // 4 - before // 100 + before // 400 + day
     month_before = 1
     while month_before < month:
-        days += _mc_month_days(year, month_before)
+        days += _month_days(year, month_before)
         month_before += 1
     return days
 
 
-def _mc_add_months(year, month, day, months):
+def add_months(year, month, day, months):
     """The same day ``months`` later, clamped to the end of a shorter month."""
     index = month - 1 + months
     year, month = year + index // 12, index % 12 + 1
-    last = _mc_month_days(year, month)
+    last = _month_days(year, month)
     return year, month, day if day < last else last
 
 
-def _mc_day(text):
+def day_number(text):
     """The day number of a ``"YYYY-MM-DD"`` string, or None."""
-    parsed = _mc_parse_date(text)
-    return None if parsed is None else _mc_ordinal(*parsed)
+    parsed = parse_date(text)
+    return None if parsed is None else ordinal(*parsed)
 
 
 # --- schedules (the logic of course.scheduling.validate_schedule) ------------
-def _mc_interval_problems(phase, first_number, days, previous):
+def _interval_problems(phase, first_number, days, previous):
     gaps = phase["interval_days"]
     if gaps is None or not days:
         return []
@@ -178,7 +239,7 @@ def _mc_interval_problems(phase, first_number, days, previous):
     return problems
 
 
-def _mc_span_problems(phase, days):
+def _span_problems(phase, days):
     spans = phase["span_days"]
     if spans is None or days.__len__() < 2:
         return []
@@ -190,11 +251,11 @@ def _mc_span_problems(phase, days):
     return []
 
 
-def _mc_period_problems(phase, first_number, dates, days):
+def _period_problems(phase, first_number, dates, days):
     months = phase["period_months"]
     if months is None or not days:
         return []
-    end = _mc_ordinal(*_mc_add_months(*dates[0], months))
+    end = ordinal(*add_months(*dates[0], months))
     problems, number = [], first_number
     for day in days:
         if day >= end:
@@ -208,22 +269,22 @@ def _mc_period_problems(phase, first_number, dates, days):
     return problems
 
 
-def _mc_schedule_problems(phases, dates):
+def schedule_problems(phases, dates):
     """Every way ``dates`` break the protocol ``phases``: (code, session, message)."""
-    if _mc_type(dates) is not _mc_list:
+    if _TYPE(dates) is not _LIST:
         return [("not_a_list", None, "the schedule must be a list of dates in the form YYYY-MM-DD")]
     if dates.__len__() == 0:
         return [("empty", None, "the schedule has no sessions")]
     parsed, problems, number = [], [], 0
     for value in dates:
         number += 1
-        found = _mc_parse_date(value)
+        found = parse_date(value)
         if found is None:
             problems.append(("bad_date", number, f"session {number} is not a date in the form YYYY-MM-DD"))
         parsed.append(found)
     if problems:
         return problems
-    days = [_mc_ordinal(*found) for found in parsed]
+    days = [ordinal(*found) for found in parsed]
     number = 1
     while number < days.__len__():
         if days[number] <= days[number - 1]:
@@ -247,77 +308,77 @@ def _mc_schedule_problems(phases, dates):
         position += 1
         end = total if position == phases.__len__() else start + phase["sessions"][0]
         phase_days, phase_dates = days[start:end], parsed[start:end]
-        problems += _mc_interval_problems(phase, start + 1, phase_days, previous)
-        problems += _mc_span_problems(phase, phase_days)
-        problems += _mc_period_problems(phase, start + 1, phase_dates, phase_days)
+        problems += _interval_problems(phase, start + 1, phase_days, previous)
+        problems += _span_problems(phase, phase_days)
+        problems += _period_problems(phase, start + 1, phase_dates, phase_days)
         previous = phase_days[-1] if phase_days else previous
         start = end
     return problems
 
 
 # --- format ------------------------------------------------------------------
-def _mc_list_problem(field, value):
-    if _mc_type(value) is not _mc_list:
+def _list_problem(field, value):
+    if _TYPE(value) is not _LIST:
         return "must be a list, e.g. [\"id_one\", \"id_two\"], or [] for none"
     seen = {}
     for item in value:
-        if not _mc_member(item, field["allowed"]):
-            return f"{_mc_show(item)} is not one of the allowed IDs"
+        if not member(item, field["allowed"]):
+            return f"{show(item)} is not one of the allowed IDs"
         if item in seen:
-            return f"{_mc_show(item)} is listed twice"
+            return f"{show(item)} is listed twice"
         seen[item] = True
     return None
 
 
-def _mc_table_problem(field, value):
-    if _mc_type(value) is not _mc_dict:
+def _table_problem(field, value):
+    if _TYPE(value) is not _DICT:
         return "must be a dict like the template"
     for key in field["keys"]:
         if key not in value:
-            return f"the key {_mc_show(key)} of the template is missing"
+            return f"the key {show(key)} of the template is missing"
     for key in value:
-        if not _mc_member(key, field["keys"]):
-            return f"{_mc_show(key)} is not a key of the template"
+        if not member(key, field["keys"]):
+            return f"{show(key)} is not a key of the template"
     for key in field["keys"]:
         item = value[key]
         if item is None:
-            return f"{_mc_show(key)} is not filled in yet"
-        allowed = field["allowed"][key] if _mc_type(field["allowed"]) is _mc_dict else field["allowed"]
+            return f"{show(key)} is not filled in yet"
+        allowed = field["allowed"][key] if _TYPE(field["allowed"]) is _DICT else field["allowed"]
         if field["kind"] == "pre_treatment":
-            if _mc_parse_date(item) is None:
-                return f"{_mc_show(key)}: {_mc_show(item)} is not a date in the form YYYY-MM-DD"
-        elif not _mc_member(item, allowed):
-            return f"{_mc_show(key)}: {_mc_show(item)} is not one of the allowed values"
+            if parse_date(item) is None:
+                return f"{show(key)}: {show(item)} is not a date in the form YYYY-MM-DD"
+        elif not member(item, allowed):
+            return f"{show(key)}: {show(item)} is not one of the allowed values"
     return None
 
 
-def _mc_problem(field, value):
+def format_problem(field, value):
     """What is wrong with the format of ``value`` for ``field``, or None."""
     kind = field["kind"]
     if value is None:
         return "not answered yet: replace None with your answer"
     if kind == "choice":
-        return None if _mc_member(value, field["allowed"]) else f"{_mc_show(value)} is not one of the allowed values"
+        return None if member(value, field["allowed"]) else f"{show(value)} is not one of the allowed values"
     if kind == "id_set" or kind == "id_sequence":
-        return _mc_list_problem(field, value)
+        return _list_problem(field, value)
     if kind == "number":
-        return None if _mc_is_number(value) else "must be a number, e.g. 1.25"
+        return None if is_number(value) else "must be a number, e.g. 1.25"
     if kind == "date":
-        return None if _mc_parse_date(value) is not None else "must be a date in the form \"YYYY-MM-DD\""
+        return None if parse_date(value) is not None else "must be a date in the form \"YYYY-MM-DD\""
     if kind == "schedule":
-        if _mc_type(value) is not _mc_list or value.__len__() == 0:
+        if _TYPE(value) is not _LIST or value.__len__() == 0:
             return "must be a list of dates, e.g. [\"2025-03-03\", \"2025-03-17\"]"
         for item in value:
-            if _mc_parse_date(item) is None:
-                return f"{_mc_show(item)} is not a date in the form YYYY-MM-DD"
+            if parse_date(item) is None:
+                return f"{show(item)} is not a date in the form YYYY-MM-DD"
         return None
-    return _mc_table_problem(field, value)
+    return _table_problem(field, value)
 
 
 # --- credit ------------------------------------------------------------------
-def _mc_untouched(value):
+def untouched(value):
     """A template dict whose values are all still None."""
-    if _mc_type(value) is not _mc_dict or value.__len__() == 0:
+    if _TYPE(value) is not _DICT or value.__len__() == 0:
         return False
     for item in value.values():
         if item is not None:
@@ -325,19 +386,19 @@ def _mc_untouched(value):
     return True
 
 
-def _mc_set_credit(field, value):
-    if _mc_type(value) is not _mc_list:
+def _set_credit(field, value):
+    if _TYPE(value) is not _LIST:
         return 0.0, "not a list"
     given = {}
     for item in value:
-        if _mc_type(item) is _mc_str:
+        if _TYPE(item) is _STR:
             given[item] = True
     expected = field["expected"]
     hits = 0
     for item in expected:
         if item in given:
             hits += 1
-    extras = [item for item in given if not _mc_member(item, expected)]
+    extras = [item for item in given if not member(item, expected)]
     if expected.__len__() == 0:
         return (1.0, "right") if given.__len__() == 0 else (0.0, "not right: there are none here")
     credit = (hits - extras.__len__()) / expected.__len__()
@@ -346,13 +407,13 @@ def _mc_set_credit(field, value):
         return 1.0, "right"
     note = f"partly right: {hits} of the {expected.__len__()} expected"
     if extras:
-        note += ", and " + ", ".join([_mc_show(item) for item in extras]) + " should not be there"
+        note += ", and " + ", ".join([show(item) for item in extras]) + " should not be there"
     return credit, note
 
 
-def _mc_sequence_credit(field, value):
+def _sequence_credit(field, value):
     """Credit for the longest run of the expected order kept in the answer."""
-    if _mc_type(value) is not _mc_list:
+    if _TYPE(value) is not _LIST:
         return 0.0, "not a list"
     expected = field["expected"]
     longest = [0] * (expected.__len__() + 1)
@@ -360,7 +421,7 @@ def _mc_sequence_credit(field, value):
         previous_row = longest[:]
         position = 1
         for wanted in expected:
-            if _mc_same(item, wanted):
+            if same(item, wanted):
                 longest[position] = previous_row[position - 1] + 1
             elif longest[position - 1] > longest[position]:
                 longest[position] = longest[position - 1]
@@ -372,32 +433,32 @@ def _mc_sequence_credit(field, value):
     return kept / longer, f"partly right: {kept} of {size} in the right order"
 
 
-def _mc_table_credit(field, value):
-    if _mc_type(value) is not _mc_dict:
+def _table_credit(field, value):
+    if _TYPE(value) is not _DICT:
         return 0.0, "not a dict like the template"
-    wrong = [key for key in field["keys"] if key not in value or not _mc_same(value[key], field["expected"][key])]
+    wrong = [key for key in field["keys"] if key not in value or not same(value[key], field["expected"][key])]
     right = field["keys"].__len__() - wrong.__len__()
     if not wrong:
         return 1.0, "right"
     return right / field["keys"].__len__(), f"{right} of {field['keys'].__len__()} right; not right: " + ", ".join(wrong)
 
 
-def _mc_pre_treatment_credit(field, value, answers):
-    if _mc_type(value) is not _mc_dict:
+def _pre_treatment_credit(field, value, answers):
+    if _TYPE(value) is not _DICT:
         return 0.0, "not a dict like the template"
     sessions = answers.get(field["sessions_field"])
-    first = _mc_day(sessions[0]) if _mc_type(sessions) is _mc_list and sessions.__len__() > 0 else None
-    reference = first if first is not None else _mc_day(field["first"])
-    wrong = [key for key in field["keys"] if key not in value or _mc_day(value[key]) != reference - field["days_before"][key]]
+    first = day_number(sessions[0]) if _TYPE(sessions) is _LIST and sessions.__len__() > 0 else None
+    reference = first if first is not None else day_number(field["first"])
+    wrong = [key for key in field["keys"] if key not in value or day_number(value[key]) != reference - field["days_before"][key]]
     right = field["keys"].__len__() - wrong.__len__()
     if not wrong:
         return 1.0, "right (counted from your first session)"
     return right / field["keys"].__len__(), f"{right} of {field['keys'].__len__()} right (counted from your first session); not right: " + ", ".join(wrong)
 
 
-def _mc_schedule_credit(field, value):
-    problems = _mc_schedule_problems(field["phases"], value)
-    on_time = _mc_type(value) is _mc_list and value.__len__() > 0 and _mc_day(value[0]) == _mc_day(field["first"])
+def _schedule_credit(field, value):
+    problems = schedule_problems(field["phases"], value)
+    on_time = _TYPE(value) is _LIST and value.__len__() > 0 and day_number(value[0]) == day_number(field["first"])
     credit = (0.5 if on_time else 0.0) + (0.5 if not problems else 0.0)
     note = "first session on the right date" if on_time else "first session not on the right date"
     if problems:
@@ -405,53 +466,53 @@ def _mc_schedule_credit(field, value):
     return credit, note + "; the dates follow the right protocol"
 
 
-def _mc_credit(field, value, answers):
+def answer_credit(field, value, answers):
     """(credit in 0..1, plain-language note) for one answer; never reveals the expected one."""
     kind = field["kind"]
-    if value is None or _mc_untouched(value):
+    if value is None or untouched(value):
         return 0.0, "not answered"
     if kind == "choice" and "accepted" in field:
-        return (1.0, "right") if _mc_member(value, field["accepted"]) else (0.0, "not right")
+        return (1.0, "right") if member(value, field["accepted"]) else (0.0, "not right")
     if kind == "choice" or kind == "date":
-        same = _mc_same(value, field["expected"]) if kind == "choice" else _mc_day(value) == _mc_day(field["expected"])
-        return (1.0, "right") if same else (0.0, "not right")
+        right = same(value, field["expected"]) if kind == "choice" else day_number(value) == day_number(field["expected"])
+        return (1.0, "right") if right else (0.0, "not right")
     if kind == "number":
-        if not _mc_is_number(value):
+        if not is_number(value):
             return 0.0, "not a number"
         gap = value - field["expected"]
         return (1.0, "right") if -field["tolerance"] <= gap <= field["tolerance"] else (0.0, "not right")
     if kind == "id_set":
-        return _mc_set_credit(field, value)
+        return _set_credit(field, value)
     if kind == "id_sequence":
-        return _mc_sequence_credit(field, value)
+        return _sequence_credit(field, value)
     if kind == "mapping":
-        return _mc_table_credit(field, value)
+        return _table_credit(field, value)
     if kind == "pre_treatment":
-        return _mc_pre_treatment_credit(field, value, answers)
+        return _pre_treatment_credit(field, value, answers)
     if kind == "schedule":
-        return _mc_schedule_credit(field, value)
-    if _mc_type(value) is _mc_dict and value.__len__() == field["keys"].__len__():
+        return _schedule_credit(field, value)
+    if _TYPE(value) is _DICT and value.__len__() == field["keys"].__len__():
         for combination in field["expected"]:
             matches = 0
             for key in field["keys"]:
-                matches += 1 if key in value and _mc_same(value[key], combination[key]) else 0
+                matches += 1 if key in value and same(value[key], combination[key]) else 0
             if matches == field["keys"].__len__():
                 return 1.0, "right: it reaches the target"
     return 0.0, "not right: it does not reach the target"
 
 
-def _mc_grade(title, points, fields, answers):
+def grade(title, points, fields, answers):
     """Score one question: print a line per answer and return the points earned."""
     total = 0.0
     lines = []
     for field in fields:
         value = answers.get(field["name"])
         try:
-            credit, note = _mc_credit(field, value, answers)
-            problem = _mc_problem(field, value)
+            credit, note = answer_credit(field, value, answers)
+            problem = format_problem(field, value)
         except:  # noqa: E722 - any answer must leave the other answers graded
             credit, note, problem = 0.0, "could not be read", None
-        if problem is not None and value is not None and not _mc_untouched(value):
+        if problem is not None and value is not None and not untouched(value):
             note += f" (format: {problem})"
         total += field["weight"] * credit
         lines.append(f"  {field['label']}: {note}")
