@@ -209,3 +209,45 @@ for attempt in (lambda: open({str(tmp_path / 'secret.txt')!r}).read(), lambda: o
     done = _launch("--landlock", *reads, "--write", str(tmp_path / "allowed"), code=code)
     assert done.stdout.split() == ["denied", "denied"], done.stderr
     assert (tmp_path / "allowed" / "out.txt").read_text() == "ok"
+
+
+SCHEMA_CHECKS = """
+import json, jsonschema
+from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+from course.grading.speedups import remember_checked_schemas
+
+schema = MetadataValidatorV3().schema
+cases = [{"grade": True, "grade_id": "q1", "locked": True, "points": 2, "schema_version": 3, "solution": False},
+         {"grade": True, "grade_id": "q1", "locked": True, "points": "two", "schema_version": 3, "solution": False},
+         {"grade": "yes", "grade_id": 7, "schema_version": 3},
+         {"schema_version": 3}]
+
+def outcomes():
+    found = []
+    for case in cases:
+        try:
+            jsonschema.validate(case, json.loads(json.dumps(schema)))  # a fresh dict each time, as nbgrader
+            found.append("valid")
+        except jsonschema.ValidationError as error:
+            found.append(f"invalid: {error.message} at {list(error.path)}")
+    try:
+        jsonschema.validate({}, {"type": 12})
+    except jsonschema.SchemaError as error:
+        found.append(f"bad schema: {error.message}")
+    return found
+
+before = outcomes()
+remember_checked_schemas()
+print(json.dumps([before, outcomes(), outcomes()]))
+"""
+
+
+def test_the_workers_schema_shortcut_validates_nbgrader_metadata_exactly_as_jsonschema():
+    done = subprocess.run([sys.executable, "-c", SCHEMA_CHECKS], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    before, after, again = json.loads(done.stdout)
+    assert before == after == again
+    assert before[0] == "valid" and before[1].startswith("invalid: 'two' is not of type 'number'")
+    assert before[-1].startswith("bad schema: ")

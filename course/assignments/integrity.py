@@ -46,6 +46,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 NOTE = "# [removed by the grader: answer cells may only hold plain values] "
+_SOURCE_CELLS = "mesocourse_source_cells"  # resources key: the source cells, read once per notebook
 
 
 def assigned_names(source: str) -> set[str]:
@@ -131,13 +132,17 @@ def neutralised(cells: list[dict[str, Any]], notebook: str) -> list[str]:
 
 def source_cells(resources: ResourcesDict) -> tuple[dict[str, tuple[bool, str]], set[str]]:
     """The source notebook's cells in the gradebook: name -> (locked, source), and the
-    names of its solution (answer) cells."""
+    names of its solution (answer) cells. Read once per notebook being converted: both
+    preprocessors here ask, and opening nbgrader's ``Gradebook`` is not cheap."""
     info = resources["nbgrader"]
-    with Gradebook(info["db_url"]) as gradebook:
-        notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
-        cells = {cell.name: (cell.locked, cell.source) for cell in notebook.source_cells}
-        solutions = {cell.name for cell in notebook.solution_cells}
-    return cells, solutions
+    key = (info["db_url"], info["assignment"], info["notebook"])
+    if resources.get(_SOURCE_CELLS, (None,))[0] != key:
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+            cells = {cell.name: (cell.locked, cell.source) for cell in notebook.source_cells}
+            solutions = {cell.name for cell in notebook.solution_cells}
+        resources[_SOURCE_CELLS] = (key, (cells, solutions))
+    return resources[_SOURCE_CELLS][1]
 
 
 class UnknownCells(NbGraderPreprocessor):

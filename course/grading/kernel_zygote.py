@@ -13,7 +13,9 @@ the kernel's modules and then waits. For each notebook it forks a child, which
 - runs the kernel as ``python -m ipykernel_launcher`` would, and never returns.
 
 The zygote runs no cell and no trainee code, and it holds nothing secret, so each
-kernel starts as clean as a new process. Only the standard kernel of the worker's
+kernel starts as clean as a new process. Besides the kernel's modules it imports those
+a kernel imports once it runs, and the small modules the course's assignments import
+in every notebook (``PRELOADED``). Only the standard kernel of the worker's
 own Python (``[sys.executable, "-m", "ipykernel_launcher", ...]``) is forked; any
 other kernel command is started the usual way.
 
@@ -27,6 +29,7 @@ that kernel ends, ``C`` being what ``Popen.returncode`` would say.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import select
@@ -43,6 +46,13 @@ from typing import Any
 from course.grading import kernel_launcher
 
 KERNEL_MODULE = "ipykernel_launcher"
+# Modules every kernel imports after it starts (ipykernel's debugger, with debugpy and pydevd;
+# IPython's inspector; psutil; the history's sqlite3) and what this course's assignment notebooks
+# import (their setup cell, their test cells): about 0.2 s of CPU per kernel on a quiet machine,
+# paid once here instead. None of them holds anything secret or starts a thread at import.
+PRELOADED = ("ipykernel.debugger", "IPython.core.oinspect", "IPython.core.debugger", "IPython.core.completerlib",
+             "IPython.extensions.storemagic", "psutil", "sqlite3", "course.assignments.check",
+             "course.assignments.grader")
 
 
 def forkable(argv: list[str]) -> bool:
@@ -237,6 +247,10 @@ def serve() -> None:
         del sys.path[0]  # as ipykernel_launcher does; IPython puts the kernel's folder back
     import ipykernel_launcher  # noqa: F401  (the module a kernel runs; its main block does not run here)
     from ipykernel import kernelapp  # noqa: F401  (the expensive part)
+
+    for name in PRELOADED:
+        with contextlib.suppress(ImportError):  # a kernel without it simply imports less
+            importlib.import_module(name)
 
     if threading.active_count() > 1:  # forking a process with threads could copy a held lock
         _send({"error": "the kernel's modules started a thread; kernels cannot be forked"})

@@ -1,7 +1,8 @@
 """A grading worker process: ``python -m course.grading.worker_process TASKS OUTCOMES PARENT``.
 
 Started by :class:`.pool.GradingPool`. It skips unused imports before loading
-nbgrader (:mod:`course.startup`), sets itself up from the first message on the
+nbgrader (:mod:`course.startup`), checks nbgrader's metadata schema once rather than
+for every cell (:mod:`.speedups`), sets itself up from the first message on the
 task pipe (:class:`.worker.WorkerSetup`), then grades one task at a time and
 sends each outcome back, until the pipe closes or brings ``None``.
 """
@@ -18,6 +19,7 @@ from course.startup import skip_unused_imports
 skip_unused_imports()
 
 from .kernel_launcher import die_with_parent, keep_memory_private  # noqa: E402
+from .speedups import remember_checked_schemas  # noqa: E402
 from .worker import SubmissionGrader  # noqa: E402
 
 
@@ -28,6 +30,7 @@ def worker_main(tasks: Connection, outcomes: Connection, parent: int) -> None:
     if os.getppid() != parent:
         return  # the parent is already gone
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    remember_checked_schemas()
     grader = SubmissionGrader(tasks.recv())
     while True:
         try:
