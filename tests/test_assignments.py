@@ -20,9 +20,9 @@ import pytest
 
 from course import knowledge
 from course.assignments import ASSIGNMENTS, grader
-from course.assignments.build import source_path, write_sources
+from course.assignments.build import formats_text, source_path, write_sources
 from course.assignments.catalog import load_assignment, reference_answers
-from course.assignments.check import Checker, check_field, report
+from course.assignments.check import Checker, check_field, check_format, formats_path, load_formats, report
 from course.assignments.integrity import NOTE, keep_plain_answers
 from course.assignments.items.planning import phases
 from course.coursedir import Course
@@ -187,31 +187,50 @@ class Refuse(importlib.abc.MetaPathFinder):
         if name.startswith({_BLOCKED!r}):
             raise ImportError(f"{{name}} is not importable in this kernel")
 sys.meta_path.insert(0, Refuse())
-cells, answers = json.load(sys.stdin)
+name, cells, answers = json.load(sys.stdin)
 scores = []
 for source in cells:
     namespace = dict(answers)
     *body, last = source.splitlines()
     exec("\\n".join(body), namespace)
     scores.append(eval(last, namespace))
-print(json.dumps([scores, sorted(m for m in sys.modules if m.startswith("course"))]))
+graded = sorted(m for m in sys.modules if m.startswith("course"))
+from course.assignments.check import report
+print(json.dumps([scores, graded, report(name, answers), report(name, {{}})]))
 """
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_test_cells_grade_where_neither_the_engines_nor_the_knowledge_base_can_be_imported(name: str) -> None:
-    """Issue 15's exam kernel: the test cells (and check()'s format rules) need only the grader."""
+def test_test_cells_and_check_work_where_neither_the_engines_nor_the_knowledge_base_can_be_imported(name: str) -> None:
+    """Issue 15's exam kernel: the test cells need only the grader, check() only the grader and its formats."""
     import json
     import subprocess
     import sys
 
     cells = grade_cells(name)
-    done = subprocess.run([sys.executable, "-c", _EXAM_KERNEL], input=json.dumps([[c.source for c in cells], reference_answers(name)]),
+    answers = reference_answers(name)
+    done = subprocess.run([sys.executable, "-c", _EXAM_KERNEL], input=json.dumps([name, [c.source for c in cells], answers]),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    scores, modules = json.loads(done.stdout.splitlines()[-1])
+    scores, graded_with, checked, unanswered = json.loads(done.stdout.splitlines()[-1])
     assert scores == [c.metadata.nbgrader.points for c in cells]
-    assert modules == ["course", "course.assignments", "course.assignments.grader"]
+    assert graded_with == ["course", "course.assignments", "course.assignments.grader"]
+    assert checked == report(name, answers) and unanswered == report(name, {})
+    assert "FIX" not in checked and "FIX" in unanswered
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_check_s_frozen_formats_are_in_sync_and_judge_as_the_fields_do(name: str) -> None:
+    assert formats_path(name).read_text(encoding="utf-8") == formats_text(load_assignment(name)), \
+        f"course/assignments/formats/{name}.json is stale: run `make release`"
+    frozen = {spec["name"]: spec for q in load_formats(name) for spec in q["fields"]}
+    wrong = _wrong_but_well_formed(name)
+    for question in load_assignment(name).questions:
+        for field in question.fields:
+            spec = frozen[field.name]
+            assert not {"expected", "solution", "accepted", "first", "phases", "days_before"} & set(spec)
+            for value in [field.solution, wrong[field.name], field.template, *EXOTIC]:
+                assert check_format(spec, value) == check_field(field, value), (field.name, value)
 
 
 # --- check() ------------------------------------------------------------------

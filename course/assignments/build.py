@@ -4,22 +4,29 @@
 source folder (``source/`` unless its nbgrader config says otherwise) for each
 assignment of ``course.assignments.catalog``: the expected answers, computed by
 the engines when the case data is loaded, are frozen into the hidden tests by
-``course.assignments.notebook``. Building is deterministic: rebuilding writes
+``course.assignments.notebook``. ``write_formats`` freezes what ``check()`` needs
+(each answer's kind, allowed values and template keys, no answer) into
+``course/assignments/formats/<assignment>.json``, so that ``check()``, like the
+test cells, works without the engines and the knowledge base. Building is deterministic: rebuilding writes
 identical files. The CLI entry point is ``mesocourse release``
 (``course.assignments.release``), which builds and then generates ``release/``.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
 
 from course.assignments.catalog import ASSIGNMENTS, load_assignment, reference_answers
+from course.assignments.check import FORMATS, formats_path
 from course.assignments.notebook import build_notebook
+from course.assignments.questions import Assignment
 from course.coursedir import Course
 
-__all__ = ["ASSIGNMENTS", "build_notebook", "load_assignment", "reference_answers", "source_path", "write_sources"]
+__all__ = ["ASSIGNMENTS", "build_notebook", "load_assignment", "reference_answers", "source_path", "write_formats",
+           "write_sources"]
 
 
 def source_path(course: Course | Path | str, name: str) -> Path:
@@ -44,3 +51,23 @@ def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNME
 def _course(course: Course | Path | str) -> Course:
     """The course model of a folder (any folder: one without a config gets nbgrader's defaults)."""
     return course if isinstance(course, Course) else Course(Path(course))
+
+
+def formats_text(assignment: Assignment) -> str:
+    """``check()``'s frozen formats of ``assignment``, as JSON text (deterministic)."""
+    questions = [{"id": q.id, "title": q.title, "points": q.points, "fields": [f.format_spec() for f in q.fields]}
+                 for q in assignment.questions]
+    return json.dumps({"assignment": assignment.name, "questions": questions}, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_formats(names: tuple[str, ...] = ASSIGNMENTS, folder: Path = FORMATS) -> list[Path]:
+    """Write ``<folder>/<name>.json`` for each assignment whose formats changed (default: the
+    package's own, which an installed package already has up to date: nothing is written then)."""
+    written = []
+    for name in names:
+        path, text = formats_path(name, folder), formats_text(load_assignment(name))
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

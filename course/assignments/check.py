@@ -9,7 +9,10 @@ In an assignment notebook::
 
 ``check`` reads the answer variables from the notebook, applies the format rules
 of the grader (``course.assignments.grader``) and the visible test (every
-answer filled in with the right type), and prints what to fix. It never says
+answer filled in with the right type), and prints what to fix. The questions'
+formats come from ``course/assignments/formats/<assignment>.json`` (frozen by
+``mesocourse release``, with no answer in them), so ``check()`` needs neither the
+engines nor the knowledge base, as in an exam kernel where they cannot be imported. It never says
 whether an answer is right: its output is the same for a right and a wrong answer
 of the right format, so it reveals nothing of the hidden tests. During
 ``nbgrader autograde`` it stays silent (the test cells report there).
@@ -17,14 +20,18 @@ of the right format, so it reveals nothing of the hidden tests. During
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from course.assignments import ASSIGNMENTS, grader
-from course.assignments.questions import Field, Question
+from course.assignments.questions import Field
+
+FORMATS = Path(__file__).parent / "formats"
 
 
 @dataclass(frozen=True)
@@ -34,31 +41,48 @@ class FieldCheck:
     problem: str | None  # None: the format is right
 
 
+def formats_path(assignment: str, folder: Path = FORMATS) -> Path:
+    return folder / f"{assignment}.json"
+
+
+def load_formats(assignment: str) -> list[dict[str, Any]]:
+    """The questions of ``assignment`` as ``check()`` sees them: id, title, points and each answer's
+    format (``Field.format_spec``), frozen by ``mesocourse release``; no expected answer."""
+    return json.loads(formats_path(assignment).read_text(encoding="utf-8"))["questions"]
+
+
+def check_format(spec: Mapping[str, Any], value: Any) -> FieldCheck:
+    """The visible test and the format rule for one answer (``spec``: ``Field.format_spec()``)."""
+    return FieldCheck(spec["name"], bool(grader.filled(spec["shape"], value)), grader.format_problem(spec, value))
+
+
 def check_field(field: Field, value: Any) -> FieldCheck:
-    """The visible test and the format rule for one answer."""
-    return FieldCheck(field.name, bool(grader.filled(field.shape, value)), grader.format_problem(field.spec(), value))
+    return check_format(field.format_spec(), value)
 
 
-def check_question(question: Question, answers: Mapping[str, Any]) -> list[FieldCheck]:
-    return [check_field(f, answers.get(f.name)) for f in question.fields]
+def _check_question(question: Mapping[str, Any], answers: Mapping[str, Any]) -> list[FieldCheck]:
+    return [check_format(spec, answers.get(spec["name"])) for spec in question["fields"]]
 
 
 def report(assignment: str, answers: Mapping[str, Any], question_id: str | None = None) -> str:
     """Plain-language feedback on the format of ``answers`` (variable -> value)."""
-    from course.assignments.catalog import load_assignment  # on first use: the setup cell stays quick
-
-    loaded = load_assignment(assignment)
-    questions = [loaded.question(question_id)] if question_id else list(loaded.questions)
+    questions = load_formats(assignment)
+    if question_id:
+        questions = [q for q in questions if q["id"] == question_id]
+        if not questions:
+            known = ", ".join(q["id"] for q in load_formats(assignment))
+            raise KeyError(f"assignment '{assignment}' has no question '{question_id}' (known: {known})")
     lines = []
     for question in questions:
-        checks = check_question(question, answers)
+        checks = _check_question(question, answers)
         passes = all(c.filled for c in checks)
-        lines.append(f"{question.title} ({question.points:g} point{'' if question.points == 1 else 's'}): visible test "
+        points = question["points"]
+        lines.append(f"{question['title']} ({points:g} point{'' if points == 1 else 's'}): visible test "
                      + ("passes: every answer is filled in with the right type." if passes else "does not pass yet."))
         for c in checks:
             lines.append(f"  {'ok ' if c.problem is None else 'FIX'} {c.name}: {c.problem or 'the format is right'}")
     if len(questions) > 1:
-        ready = sum(all(c.problem is None for c in check_question(q, answers)) for q in questions)
+        ready = sum(all(c.problem is None for c in _check_question(q, answers)) for q in questions)
         lines.append(f"{ready} of {len(questions)} questions have every answer in the right format. "
                      "Whether the answers are right is graded when you submit.")
     return "\n".join(lines)

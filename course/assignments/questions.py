@@ -64,6 +64,13 @@ class Field:
             return "number"
         return "text"
 
+    def format_spec(self) -> dict[str, Any]:
+        """What ``check()`` needs to judge the format of an answer, and nothing of the answer itself:
+        the name, label, kind, visible-test shape, allowed values and the template's keys."""
+        keys = {"keys": list(self.extra["keys"])} if "keys" in self.extra else {}
+        return {"name": self.name, "label": self.label, "kind": self.kind, "shape": self.shape,
+                "allowed": self.allowed, **keys}
+
     def spec(self) -> dict[str, Any]:
         """The frozen field the hidden test grades with (plain literals only)."""
         return {

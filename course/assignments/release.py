@@ -1,5 +1,8 @@
 """``mesocourse release``: build the source notebooks, then generate ``release/``.
 
+Building also refreshes ``check()``'s frozen formats in the package
+(``course.assignments.build.write_formats``) when the case data changed them.
+
 The student versions are made by nbgrader's own ``generate_assignment`` (through
 ``nbgrader.apps.NbGraderAPI``) with the course's nbgrader config
 (:class:`course.coursedir.Course`), which also records the assignments in the
@@ -11,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from course.assignments.build import ASSIGNMENTS, load_assignment, write_sources
+from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
 from course.coursedir import CONFIG_FILE, Course
 from course.errors import CourseError
 from course.outputs import writable
@@ -56,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.skip_build:
         for path in write_sources(course, names):
             print(f"built   {path}")
+        for path in write_formats(names):  # check()'s formats, in the package: only when the case data changed
+            print(f"formats {path}")
     for path in generate_release(course, names):
         print(f"release {path}")
     for name in names:
