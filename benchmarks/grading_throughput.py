@@ -30,8 +30,25 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of ``root`` and all its descendants, in MB (Linux /proc)."""
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of one process: each page it shares counted once across the sharers."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def tree_memory_mb(root: int) -> tuple[float, float]:
+    """Resident memory (RSS) and proportional memory (PSS) of ``root`` and all its descendants, in MB.
+
+    RSS sums each process's resident pages, so pages that forked processes share (a
+    kernel forked from its zygote, shared libraries) count once per process; PSS
+    splits each shared page among its sharers, so the sum is the memory the tree
+    really takes.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -43,12 +60,13 @@ def tree_rss_mb(root: int) -> float:
             rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [root]
+    total, pss, stack = 0, 0.0, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        pss += _pss_mb(pid)
         stack += children.get(pid, [])
-    return total / 1e6
+    return total / 1e6, pss
 
 
 def _children_cpu_s() -> float:
@@ -56,18 +74,20 @@ def _children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Run ``command``; return (seconds, peak MB of its process tree, CPU seconds of its process tree)."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, float, float]:
+    """Run ``command``; return (seconds, peak RSS MB and peak PSS MB of its process tree, CPU seconds of its
+    process tree)."""
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     cpu_before = _children_cpu_s()
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = 0.0
+    peak = peak_pss = 0.0
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while process.poll() is None:
-            peak = max(peak, tree_rss_mb(process.pid))
+            rss, pss = tree_memory_mb(process.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample)
@@ -76,7 +96,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
     sampler.join()
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-2000:]}")
-    return time.monotonic() - started, peak, _children_cpu_s() - cpu_before
+    return time.monotonic() - started, peak, peak_pss, _children_cpu_s() - cpu_before
 
 
 def cohort(folder: Path, trainees: int, assignment: str) -> list[str]:
@@ -120,11 +140,13 @@ def grade_both(base: Path, tmp: Path, assignment: str, workers: int | None) -> t
 @dataclass(frozen=True)
 class Run:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # RSS
+    peak_pss_mb: float
     cpu_s: float
 
     def line(self, n: int) -> str:
-        return f"{n / self.seconds:.2f} notebooks/s ({self.seconds:.1f} s), peak {self.peak_mb:.0f} MB, CPU {self.cpu_s:.1f} s"
+        return (f"{n / self.seconds:.2f} notebooks/s ({self.seconds:.1f} s), peak {self.peak_mb:.0f} MB "
+                f"(PSS {self.peak_pss_mb:.0f} MB), CPU {self.cpu_s:.1f} s")
 
 
 def main() -> None:
@@ -152,7 +174,8 @@ def main() -> None:
         print(f"median round: nbgrader autograde (serial): {theirs.line(n)}")
         print(f"median round: mesocourse grade:            {mine.line(n)}")
         print(f"ratio: {ratio:.2f}x nbgrader's throughput (median of {len(rounds)}; goal: >= 3x), "
-              f"peak memory {mine.peak_mb / theirs.peak_mb:.2f}x nbgrader's (goal: <= 3x)")
+              f"peak memory {mine.peak_mb / theirs.peak_mb:.2f}x nbgrader's RSS, {mine.peak_pss_mb / theirs.peak_pss_mb:.2f}x "
+              "its PSS (goal: <= 3x)")
         print(f"every per-cell score identical in every round: {'yes' if all(r[-1] for r in rounds) else 'NO'}")
         print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

@@ -133,3 +133,9 @@ def test_only_this_pythons_standard_kernel_is_forked():
     assert not forkable(["/usr/bin/python3-other", "-m", "ipykernel_launcher", "-f", "kernel.json"])
     assert not forkable([sys.executable, "-m", "other_kernel", "-f", "kernel.json"])
     assert not forkable(["R", "--slave", "-e", "IRkernel::main()"])
+
+
+def test_kernels_keep_their_history_in_memory_not_in_a_database(zygote: Zygote, tmp_path: Path):
+    text, _ = _run("ip = get_ipython()\nprint(ip.history_manager.enabled, ip.history_manager.hist_file, len(In), "
+                   "In[-1].startswith('ip = get_ipython()'))", tmp_path, zygote)
+    assert text.split() == ["False", ":memory:", "2", "True"]

@@ -18,7 +18,8 @@ cohort needs:
   way by the same limits (memory, CPU and file size, optional Landlock sandbox,
   no capability, dies with its worker), with a clean environment, in a scratch folder
   where no notebook with the instructor's tests lies around (notebooks in the
-  working folder are held in memory until the kernel is gone).
+  working folder are held in memory until the kernel is gone), and without an
+  input-history database (``IPYTHON_KERNEL_OPTIONS``).
 
 The bounds and findings of the submission being graded live in the
 :class:`ExecutionSession` opened by :func:`execution_session`; a worker grades
@@ -54,6 +55,9 @@ from .limits import GradingLimits
 from .sandbox import KernelSandbox
 
 SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+# No input-history database per kernel (a new SQLite file and a saving thread each time, about a third
+# of a kernel's start-up); In, Out and the rest of the session's history stay in memory as usual.
+IPYTHON_KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
 MAX_SOCKET_PATH = 100  # a Unix socket address holds at most 107 bytes on Linux, 103 on macOS
 SIGNAL_MEANING: dict[int, str] = {signal.SIGKILL: "killed, most likely for memory", signal.SIGXCPU: "CPU time limit",
                   signal.SIGSEGV: "crashed", signal.SIGABRT: "aborted", signal.SIGXFSZ: "file size limit"}
@@ -150,6 +154,8 @@ class LimitedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         session = active_session()
         kw["env"] = session.kernel_environment(dict(kw.get("env") or os.environ), kw.get("cwd"))
+        if forkable(kernel_cmd):  # the standard IPython kernel: it takes IPython's options
+            kernel_cmd = [*kernel_cmd, *IPYTHON_KERNEL_OPTIONS]
         if session.zygote is not None and forkable(kernel_cmd) and isinstance(self.provisioner, LocalProvisioner):
             cwd = str(kw.get("cwd") or os.getcwd())
             kernel = session.zygote.start(kernel_cmd, kw["env"], cwd,
