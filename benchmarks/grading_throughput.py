@@ -3,7 +3,8 @@
 Both grade the same synthetic cohort (well-formed submissions only, since nbgrader
 aborts a batch on some broken notebooks) of one assignment, each in its own copy of
 the course, in one run. Prints notebooks per second for each, their ratio, the peak
-memory of each command's whole process tree (sampled from /proc), and whether every
+memory of each command's whole process tree (sampled from /proc: RSS, and PSS, which
+counts the pages forked kernels share with their zygote once), whether every
 per-cell score is identical, and the CPU time each command's process tree used (less
 sensitive than wall time to other load on the machine). Goal on 2 cores: at least 3x
 nbgrader's throughput, with a peak memory at most 3x nbgrader's.
