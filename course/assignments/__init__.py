@@ -2,7 +2,7 @@
 
 Modules: ``catalog`` (case data -> questions with expected answers), ``notebook``
 and ``build`` (source notebooks), ``grader`` (the trusted grader test cells import),
-``check`` (trainees' format feedback), ``integrity`` (the autograde preprocessor),
+``check`` (trainees' format feedback, from the frozen ``formats/``), ``integrity`` (the autograde preprocessor),
 ``release`` (``mesocourse release``), ``submission`` (answers into a student
 version), ``tags`` (competency tags on grade cells).
 """
