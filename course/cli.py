@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "registry": ("course.certification.commands.registry_checkpoint", "print or export the registry's signed checkpoint"),
     "certification-export": ("course.certification.commands.export", "CSV export of certification for HR, Canvas or Moodle"),
     "release": ("course.assignments.release", "build the graded assignments' source/ notebooks and generate release/"),
+    "variants": ("course.assignments.variants_cli", "list which variant of an assignment each trainee gets"),
     "grade": ("course.grading.cli", "grade every submission of an assignment, in parallel and resumably"),
     "feedback": ("course.grading.feedback_cli", "write HTML feedback per trainee, hidden tests removed"),
     "hub": ("course.hub.cli", "run the course server (JupyterHub) and enrol instructors and trainees"),

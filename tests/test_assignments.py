@@ -353,6 +353,6 @@ def test_bad_case_data_is_named(tmp_path: Path) -> None:
     (tmp_path / "screening.yaml").write_text(source.replace("conditions: [diabetes]", "conditions: [diabetis]", 1))
     with pytest.raises(KnowledgeError, match=r"screening.yaml: entry 'case_06'.*unknown condition ID 'diabetis'"):
         load_assignment("screening", tmp_path)
-    (tmp_path / "screening.yaml").write_text(source.replace("    who: \"Bea", "    whom: \"Bea", 1))
+    (tmp_path / "screening.yaml").write_text(source.replace("    who: \"{name}, {age}, wants her dull", "    whom: \"{name}, {age}, wants her dull", 1))
     with pytest.raises(KnowledgeError, match=r"entry 'case_02', field 'screening.who': Field required"):
         load_assignment("screening", tmp_path)

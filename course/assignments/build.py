@@ -23,6 +23,7 @@ from course.assignments.catalog import ASSIGNMENTS, load_assignment, reference_a
 from course.assignments.check import FORMATS, formats_path
 from course.assignments.notebook import build_notebook
 from course.assignments.questions import Assignment
+from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS, load_variants
 from course.coursedir import Course
 
 __all__ = ["ASSIGNMENTS", "build_notebook", "load_assignment", "reference_answers", "source_path", "write_formats",
@@ -35,14 +36,22 @@ def source_path(course: Course | Path | str, name: str) -> Path:
     return _course(course).source / name / f"{name}.ipynb"
 
 
-def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
+def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNMENTS,
+                  variants: int = DEFAULT_VARIANTS, seed: str = DEFAULT_SEED) -> list[Path]:
     """Write each assignment's source notebook into ``course``'s source folder (:func:`source_path`).
 
-    Case data the engines refuse raises ``KnowledgeError`` naming its file, item and
-    field before any notebook is written."""
+    ``variants`` draws of every item's parameter ranges are made from ``seed`` and
+    checked first (``course.assignments.variants``). Case data the engines refuse, or a
+    draw that breaks a constraint, raises ``KnowledgeError`` naming its file, item and
+    field (the parameter, for a draw) before any notebook is written."""
     course = _course(course)
-    notebooks = {source_path(course, name): build_notebook(load_assignment(name)) for name in names}
-    for path, notebook in notebooks.items():  # every assignment is built before one is written
+    notebooks = {}
+    for name in names:  # every assignment is built before one is written
+        drawn = load_variants(name, variants, seed)
+        notebook = build_notebook(load_assignment(name))
+        notebook.metadata["mesocourse"] = {"variants": drawn.count, "seed": drawn.seed}
+        notebooks[source_path(course, name)] = notebook
+    for path, notebook in notebooks.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, path)
     return list(notebooks)

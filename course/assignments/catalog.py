@@ -18,11 +18,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from course.assignments import ASSIGNMENTS
 from course.assignments.items import AnyItem, DataError, make_question
+from course.assignments.items.realise import written
 from course.assignments.questions import Assignment
 from course.knowledge import KnowledgeError
 from course.knowledge.errors import validation_error
 
-__all__ = ["ASSIGNMENTS", "DATA_DIR", "case_data", "load_assignment", "reference_answers"]
+__all__ = ["ASSIGNMENTS", "DATA_DIR", "case_data", "item_titles", "load_assignment", "reference_answers"]
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -74,14 +75,22 @@ def load_assignment(name: str, data_dir: Path = DATA_DIR) -> Assignment:
         raise ValueError(f"unknown assignment '{name}' (known: {', '.join(ASSIGNMENTS)})")
     data = _read(name, Path(data_dir))
     questions = []
-    for number, item in enumerate(data.items, start=1):
-        title = data.item_title.format(number=number, id=item.id)
+    for item, title in zip(data.items, _titles(data)):
         try:
-            questions.append(make_question(item, title))
+            questions.append(make_question(written(item), title))
         except DataError as error:
             raise KnowledgeError(f"{name}.yaml", item.id, error.field, error.message) from None
     _check_unique(name, questions)
     return Assignment(name, data.title, data.introduction, tuple(questions))
+
+
+def item_titles(name: str, data_dir: Path = DATA_DIR) -> tuple[str, ...]:
+    """Each item's title (``item_title`` formatted with its number and ID), in order."""
+    return _titles(_read(name, Path(data_dir)))
+
+
+def _titles(data: AssignmentFile) -> tuple[str, ...]:
+    return tuple(data.item_title.format(number=number, id=item.id) for number, item in enumerate(data.items, start=1))
 
 
 def _check_unique(name: str, questions: list[Any]) -> None:

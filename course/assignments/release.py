@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from course.assignments.allocation import ensure_secret
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
+from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS
 from course.coursedir import CONFIG_FILE, Course
 from course.errors import CourseError
 from course.outputs import writable
@@ -49,6 +51,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", type=Path, default=Path("."), help="the nbgrader course directory (default: .)")
     parser.add_argument("--only", choices=ASSIGNMENTS, action="append", help="only this assignment (repeatable)")
     parser.add_argument("--skip-build", action="store_true", help="keep source/ as it is; only regenerate release/")
+    parser.add_argument("--variants", type=_count, default=DEFAULT_VARIANTS, metavar="K",
+                        help=f"variants drawn per assignment, one per trainee by an HMAC of the course secret (default: {DEFAULT_VARIANTS})")
+    parser.add_argument("--seed", default=DEFAULT_SEED, help="the seed the variants are drawn from (default: %(default)s)")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"{value}: give 1 to 1000 variants")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,10 +72,11 @@ def run(args: argparse.Namespace) -> int:
     for folder in (course.source, course.release):
         writable(folder, "--course", folder=True)
     if not args.skip_build:
-        for path in write_sources(course, names):
+        for path in write_sources(course, names, args.variants, args.seed):
             print(f"built   {path}")
         for path in write_formats(names):  # check()'s formats, in the package: only when the case data changed
             print(f"formats {path}")
+    print(f"secret  {ensure_secret(course.root)} (never release it: it decides each trainee's variant)")
     for path in generate_release(course, names):
         print(f"release {path}")
     for name in names:

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict
 from course import knowledge
 from course.errors import MesocourseError
 
+from .parameters import Parameter
+
 
 class Item(BaseModel):
     """One item of an assignment's YAML file; its ``type`` names its maker."""
@@ -21,6 +23,8 @@ class Item(BaseModel):
     critical: bool = False
     competencies: tuple[str, ...] = ()
     params: dict[str, str] = {}
+    vary: dict[str, Parameter] = {}  # parameter ranges for trainees' variants (see .parameters)
+    keep: tuple[str, ...] | None = None  # what every variant shares with the written item
 
 
 class DataError(MesocourseError, ValueError):

@@ -1,0 +1,60 @@
+"""An item with its parameters set: the written item, or one variant's draw.
+
+``written`` is the item as its YAML writes it (its text's ``{name}`` placeholders
+filled with the written values); ``realise`` sets any values at their paths and in
+the text, and validates the result as the item's own model, so a draw is checked
+like written case data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import ValidationError
+
+from .common import DataError, Item
+from .parameters import TEXT_FIELDS, Value, read_path, set_path, shown, text_names
+
+
+def written_values(item: Item) -> dict[str, Value]:
+    """The written item's value of each parameter: its field, or the first choice or low end."""
+    data = item.model_dump()
+    found = {}
+    for name, parameter in item.vary.items():
+        if parameter.path is None:
+            found[name] = parameter.first
+            continue
+        try:
+            found[name] = read_path(data, parameter.path)
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise DataError(item, f"parameter '{name}': the item has no field '{parameter.path}'", f"vary.{name}.path") from None
+    return found
+
+
+def realise(item: Item, values: Mapping[str, Value]) -> Item:
+    """The item with ``values`` set at their paths and filled into its text."""
+    if not item.vary:
+        return item
+    data = item.model_dump(exclude={"vary", "keep"})
+    for name, parameter in item.vary.items():
+        if parameter.path is not None:
+            set_path(data, parameter.path, values[name])
+    texts = {name: shown(value) for name, value in values.items()}
+    for field in TEXT_FIELDS:
+        text = data.get(field)
+        if isinstance(text, str):
+            unknown = text_names(text) - set(texts)
+            if unknown:
+                raise DataError(item, f"{{{sorted(unknown)[0]}}} is not a parameter of the item's vary", field)
+            data[field] = text.format(**texts)
+    try:
+        return type(item).model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise DataError(item, f"{where}: {first['msg']}") from None
+
+
+def written(item: Item) -> Item:
+    """The item as its YAML writes it, with its text filled in (what ``load_assignment`` asks)."""
+    return realise(item, written_values(item))

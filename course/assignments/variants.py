@@ -1,0 +1,151 @@
+"""Trainees' variants of an assignment: K draws of its items' parameter ranges.
+
+Every item that declares ``vary`` (see ``course.assignments.items.parameters``) is
+drawn K times from a seed; each draw is made into a question by the same question
+maker as the written item, so every variant's expected answers are computed by the
+engines. A draw is refused, with a :class:`VariantError` naming the file, the item
+and the parameter, when
+
+- the engines or the knowledge base refuse it (an unknown ID, an impossible date,
+  a depth the course has no single layer for...),
+- it loses what the item must ``keep`` (its scenario tags or the named answers:
+  the same rule, decision or protocol as the written item), or
+- its answer cell would differ from the written item's (names, kinds, points,
+  templates): every variant shares one notebook, one set of grade cells and points.
+
+The draw is reproducible: the same case data, K and seed give the same variants.
+Which trainee gets which variant is ``course.assignments.allocation``'s job.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from course.assignments.catalog import DATA_DIR, case_data, item_titles, load_assignment
+from course.assignments.items import DataError, Item, make_question
+from course.assignments.items.parameters import Value, shown
+from course.assignments.items.realise import realise, written, written_values
+from course.assignments.questions import Assignment, Question
+from course.knowledge import KnowledgeError
+
+DEFAULT_VARIANTS = 8
+DEFAULT_SEED = "mesocourse"
+DISTINCT_TRIES = 50  # redraws to find a combination not drawn yet for this item
+
+
+class VariantError(KnowledgeError):
+    """A drawn variant breaks a constraint: names the file, the item and the parameter."""
+
+
+@dataclass(frozen=True)
+class Variants:
+    """The K variants of one assignment. ``values[v][item_id]`` holds variant ``v``'s draw."""
+
+    name: str
+    seed: str
+    written: Assignment
+    variants: tuple[Assignment, ...]
+    values: tuple[Mapping[str, Mapping[str, Value]], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.variants)
+
+
+def _answer(question: Question, name: str) -> Any:
+    for field in question.fields:
+        if field.name == f"{question.id}_{name}":
+            return sorted(field.expected) if field.kind == "id_set" else field.expected
+    raise KeyError(name)
+
+
+def lost(item: Item, reference: Question, variant: Question) -> str | None:
+    """What a variant loses of what the item must keep, or changes of the answer cell; None if nothing."""
+    names = item.keep if item.keep is not None else tuple(reference.params)
+    for name in names:
+        if name in reference.params:
+            was, now = reference.params[name], variant.params.get(name)
+        else:
+            try:
+                was, now = _answer(reference, name), _answer(variant, name)
+            except KeyError:
+                raise DataError(item, f"'{name}' is neither a scenario tag ({', '.join(reference.params)}) nor an "
+                                      f"answer ({', '.join(f.name for f in reference.fields)})", "keep") from None
+        if was != now:
+            return f"its {name} is {now!r} where the written item's is {was!r}"
+    cell = [(f.name, f.label, f.kind, f.weight, f.shape, f.template, f.help) for f in reference.fields]
+    if cell != [(f.name, f.label, f.kind, f.weight, f.shape, f.template, f.help) for f in variant.fields]:
+        return "its answer cell differs from the written item's (names, kinds, points or template)"
+    return None
+
+
+def _problem(item: Item, title: str, values: Mapping[str, Value], reference: Question) -> str | None:
+    try:
+        return lost(item, reference, make_question(realise(item, values), title))
+    except DataError as error:
+        if error.field == "keep":
+            raise
+        return error.message
+
+
+def _refuse(file: str, item: Item, title: str, values: Mapping[str, Value], number: int, problem: str) -> VariantError:
+    """The error naming the parameter(s) whose drawn value alone breaks the item (all, if none alone)."""
+    base = written_values(item)
+    reference = make_question(written(item), title)
+    guilty = [name for name in item.vary if values[name] != base[name]
+              and _problem(item, title, {**base, name: values[name]}, reference)] or list(item.vary)
+    drawn = ", ".join(f"{name} = {shown(values[name])}" for name in guilty)
+    paths = ", ".join(f"{item.vary[name].path}" for name in guilty if item.vary[name].path)
+    return VariantError(file, item.id, ", ".join(f"vary.{name}" for name in guilty),
+                        f"variant {number} draws {drawn}{f' ({paths})' if paths else ''}, and then {problem}: "
+                        "narrow the range or the choices")
+
+
+def draw_item(file: str, item: Item, title: str, count: int, seed: str) -> tuple[list[dict[str, Value]], list[Question]]:
+    """``count`` draws of one item's parameters (distinct where the ranges allow), each checked."""
+    reference = make_question(written(item), title)
+    rng = random.Random(f"{seed}/{file}/{item.id}")
+    seen: set[str] = set()
+    draws, questions = [], []
+    for number in range(1, count + 1):
+        for _ in range(DISTINCT_TRIES):
+            values = {name: item.vary[name].draw(rng) for name in sorted(item.vary)}
+            if repr(sorted(values.items())) not in seen:
+                break
+        seen.add(repr(sorted(values.items())))
+        problem = _problem(item, title, values, reference)
+        if problem:
+            raise _refuse(file, item, title, values, number, problem)
+        draws.append(values)
+        questions.append(make_question(realise(item, values), title))
+    return draws, questions
+
+
+@functools.cache
+def load_variants(name: str, count: int = DEFAULT_VARIANTS, seed: str = DEFAULT_SEED,
+                  data_dir: Path = DATA_DIR) -> Variants:
+    """The ``count`` variants of assignment ``name`` drawn from ``seed``, answers computed by the engines."""
+    if count < 1:
+        raise ValueError(f"the number of variants must be at least 1, not {count}")
+    base = load_assignment(name, data_dir)
+    file = f"{name}.yaml"
+    per_item: list[list[Question]] = []
+    values: list[dict[str, dict[str, Value]]] = [{} for _ in range(count)]
+    for item, title, reference in zip(case_data(name, data_dir), item_titles(name, data_dir), base.questions):
+        if not item.vary:
+            per_item.append([reference] * count)
+            continue
+        try:
+            draws, questions = draw_item(file, item, title, count, seed)
+        except DataError as error:
+            raise VariantError(file, item.id, error.field, error.message) from None
+        per_item.append(questions)
+        for number, draw in enumerate(draws):
+            values[number][item.id] = draw
+    assignments = tuple(Assignment(name, base.title, base.introduction, tuple(q[v] for q in per_item)) for v in range(count))
+    return Variants(name, seed, base, assignments, tuple(values))

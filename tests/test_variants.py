@@ -1,0 +1,160 @@
+"""Trainees' variants: drawn from the items' parameter ranges, answered by the engines,
+refused when a draw breaks a constraint, and allocated by an HMAC of the course secret."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import stat
+from pathlib import Path
+
+import pytest
+
+from course.assignments import ASSIGNMENTS
+from course.assignments.allocation import assignment_key, course_variant, ensure_secret, read_secret, variant_for
+from course.assignments.build import write_sources
+from course.assignments.catalog import DATA_DIR, case_data
+from course.assignments.items.realise import realise
+from course.assignments.variants import VariantError, load_variants
+from course.cli import main
+from course.depth import technique_for_depth, tip_depth_mm
+from course.errors import BAD_INPUT, MesocourseError
+from course.screening import screen
+
+ASPIRIN_CASE = '''    vary:  # an aspirin dose 1-13 days ago: the recent-aspirin rule still applies
+      days: {path: patient.medications.0.days_since_last_dose, range: [1, 13]}'''
+
+
+def _data_with(tmp_path: Path, old: str, new: str, name: str = "screening") -> Path:
+    for file in DATA_DIR.glob("*.yaml"):
+        (tmp_path / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    text = (tmp_path / f"{name}.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (tmp_path / f"{name}.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_variant_shares_the_answer_cells_points_and_tags_of_the_written_items(name: str) -> None:
+    drawn = load_variants(name)
+    assert drawn.count == 8
+    written = drawn.written
+    for variant in drawn.variants:
+        assert variant.points == written.points
+        for mine, base in zip(variant.questions, written.questions):
+            assert (mine.id, mine.title, mine.points, mine.competencies, mine.critical) == \
+                   (base.id, base.title, base.points, base.competencies, base.critical)
+            assert [(f.name, f.kind, f.weight, f.template) for f in mine.fields] == \
+                   [(f.name, f.kind, f.weight, f.template) for f in base.fields]
+            item = next(i for i in case_data(name) if i.id == mine.id)
+            keep = item.keep if item.keep is not None else tuple(base.params)
+            for tag in set(keep) & set(base.params):
+                assert mine.params[tag] == base.params[tag], (name, mine.id, tag)
+
+
+def test_screening_variants_differ_and_each_answer_is_the_engines() -> None:
+    drawn = load_variants("screening")
+    items = {item.id: item for item in case_data("screening")}
+    varied = [item_id for item_id, item in items.items() if item.vary]
+    assert len(varied) == len(items)  # every screening item has ranges
+    for item_id in varied:
+        draws = [values[item_id] for values in drawn.values]
+        assert len({repr(sorted(d.items())) for d in draws}) == drawn.count, item_id  # distinct draws
+        for number, values in enumerate(drawn.values):
+            item = realise(items[item_id], values[item_id])
+            result = screen(item.patient, item.cocktail)
+            fields = {f.name: f for f in drawn.variants[number].question(item_id).fields}
+            assert fields[f"{item_id}_decision"].expected == result.decision
+            assert sorted(fields[f"{item_id}_reasons"].expected) == sorted(result.reasons)
+            assert sorted(fields[f"{item_id}_excluded"].expected) == sorted(result.excluded_ingredients)
+    # the aspirin case keeps its rule over its whole range: a dose 1-13 days ago
+    days = {values["case_03"]["days"] for values in drawn.values}
+    assert days <= set(range(1, 14)) and len(days) > 1
+    assert {v.question("case_03").params["contraindication"] for v in drawn.variants} == {"aspirin_nsaid_recent"}
+
+
+def test_depth_variants_keep_the_technique_and_show_their_own_needle() -> None:
+    drawn = load_variants("depth")
+    techniques = set()
+    for values, variant in zip(drawn.values, drawn.variants):
+        angle = values["problem_01"]["angle"]
+        question = variant.question("problem_01")
+        assert f"at {angle} degrees" in question.prompt
+        fields = {f.name: f for f in question.fields}
+        assert fields["problem_01_tip_depth"].expected == round(tip_depth_mm(4, angle), 3)
+        techniques.add(fields["problem_01_technique"].expected)
+        assert technique_for_depth(tip_depth_mm(4, angle)) == fields["problem_01_technique"].expected
+    assert techniques == {"intradermal"}
+
+
+def test_the_draw_is_reproducible_from_its_seed() -> None:
+    first = load_variants("planning", 5, "clinic-a")
+    load_variants.cache_clear()
+    assert load_variants("planning", 5, "clinic-a").values == first.values
+    assert load_variants("planning", 5, "clinic-b").values != first.values
+
+
+def test_the_builder_refuses_a_draw_that_breaks_a_rule_naming_the_item_and_the_parameter(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, ASPIRIN_CASE, ASPIRIN_CASE.replace("range: [1, 13]", "range: [1, 30]"))
+    with pytest.raises(VariantError, match=r"screening.yaml: entry 'case_03', field 'vary.days': variant \d+ draws "
+                                           r"days = (1[4-9]|2\d|30) \(patient.medications.0.days_since_last_dose\), and "
+                                           r"then its decision is 'proceed' where the written item's is 'defer'") as caught:
+        load_variants("screening", 8, "mesocourse", data)
+    assert isinstance(caught.value, MesocourseError) and caught.value.exit_code == BAD_INPUT
+
+
+def test_the_builder_refuses_a_draw_the_knowledge_base_refuses(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, "choices: [diabetes, kidney_disease, pathological_edema]}\n      name: {choices: [Fiona",
+                      "choices: [diabetes, diabetis]}\n      name: {choices: [Fiona")
+    with pytest.raises(VariantError, match=r"entry 'case_06', field 'vary.condition'.*condition = diabetis.*"
+                                           r"unknown condition ID 'diabetis'"):
+        load_variants("screening", 8, "mesocourse", data)
+
+
+def test_a_variant_that_would_change_the_answer_cell_or_keep_an_unknown_answer_is_refused(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, "      angle: {path: angle_deg, choices: [90, 75, 60, 45, 40, 35]}\n    keep: [technique]",
+                      "      angle: {path: angle_deg, choices: [90, 75, 60, 45, 40, 35]}\n    keep: [colour]", "depth")
+    with pytest.raises(VariantError, match=r"entry 'problem_01', field 'keep': 'colour' is neither a scenario tag"):
+        load_variants("depth", 8, "mesocourse", data)
+    (tmp_path / "asks").mkdir()
+    data = _data_with(tmp_path / "asks", "      angle: {path: angle_deg, choices: [90, 75, 60, 45, 40, 35]}",
+                      "      angle: {path: angle_deg, choices: [90, 75, 60, 45, 40, 35]}\n"
+                      "      asks: {path: ask, choices: [[tip_depth, technique], [technique]]}", "depth")
+    with pytest.raises(VariantError, match=r"entry 'problem_01', field 'vary.asks'.*asks = \['technique'\].*"
+                                           r"its answer cell differs from the written item's"):
+        load_variants("depth", 8, "mesocourse", data)
+
+
+def test_a_text_placeholder_without_a_parameter_is_named(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, '"{name}, {age}, had a headache', '"{name}, {agee}, had a headache')
+    with pytest.raises(MesocourseError, match=r"entry 'case_03', field 'who'.*\{agee\} is not a parameter"):
+        load_variants("screening", 8, "mesocourse", data)
+
+
+# --- allocation ---------------------------------------------------------------
+def test_the_course_secret_is_private_and_the_allocation_is_an_hmac_of_it(tmp_path: Path) -> None:
+    path = ensure_secret(tmp_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    secret = read_secret(tmp_path)
+    assert len(secret) == 32 and ensure_secret(tmp_path) == path and read_secret(tmp_path) == secret  # kept
+    key = hmac.new(secret, b"variant-key:screening", hashlib.sha256).digest()
+    by_hand = int.from_bytes(hmac.new(key, b"trainee_07", hashlib.sha256).digest()[:8], "big") % 8
+    assert course_variant(tmp_path, "screening", "trainee_07", 8) == by_hand == variant_for(key, "trainee_07", 8)
+    cohort = [f"t{n:03d}" for n in range(400)]
+    spread = [course_variant(tmp_path, "screening", t, 8) for t in cohort]
+    assert set(spread) == set(range(8))
+    other = [variant_for(assignment_key(b"another course" * 2, "screening"), t, 8) for t in cohort]
+    assert spread != other  # another course's secret allocates otherwise
+    assert spread != [course_variant(tmp_path, "planning", t, 8) for t in cohort]  # and each assignment afresh
+
+
+def test_the_variants_command_lists_each_trainees_variant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_sources(tmp_path, ("screening",), 5)
+    assert main(["variants", "screening", "--course", str(tmp_path), "--student", "ann"]) == BAD_INPUT
+    assert "no variant secret" in capsys.readouterr().err
+    ensure_secret(tmp_path)
+    assert main(["variants", "screening", "--course", str(tmp_path), "--student", "ann", "--student", "bo"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    expected = {t: course_variant(tmp_path, "screening", t, 5) for t in ("ann", "bo")}
+    assert out[:2] == [f"ann  variant {expected['ann'] + 1} of 5", f"bo   variant {expected['bo'] + 1} of 5"]
+    assert out[2].startswith("screening: 2 trainees over 5 variants: variant 1: ")
