@@ -87,3 +87,8 @@ def recorded_count(source_notebook: Path | str) -> int:
         return 1
     count = metadata.get("mesocourse", {}).get("variants", 1)
     return count if isinstance(count, int) and count >= 1 else 1
+
+
+def assignment_count(source_folder: Path | str) -> int:
+    """The number of variants an assignment's ``source/<assignment>/`` notebooks were built with."""
+    return max((recorded_count(path) for path in sorted(Path(source_folder).glob("*.ipynb"))), default=1)

@@ -30,12 +30,14 @@ def run(args: argparse.Namespace) -> int:
     course = Course.open(args.course)
     course.gradebook(args.db)  # refused here, before the heavy imports, if it is not there
 
+    from .fairness import course_allocations
     from .gradesheets import grading_notes
     from .html import render
     from .scores import load_scores
 
     scores = load_scores(course, args.db)
-    written = render(scores, course.tags(), out, grading_notes(course.reports))
+    variants = course_allocations(course, scores.assignments, scores.students)
+    written = render(scores, course.tags(), out, grading_notes(course.reports), variants)
     print(f"report: {written[0]} ({len(scores.students)} trainees); tables: {len(written) - 1} CSV files beside it")
     if args.attempts:
         from course.review.cli import report_retention

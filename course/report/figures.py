@@ -146,3 +146,25 @@ def facility_bars(table: pd.DataFrame) -> Figure:
     axes.set_xlim(0, 1)
     axes.set_xlabel("facility (mean mark / max mark)")
     return figure
+
+
+def variant_facility_dots(table: pd.DataFrame) -> Figure:
+    """Per item, each variant's facility as a dot (flagged variants as a large open
+    square, so the flag does not rest on colour); bounded by items x variants."""
+    items = list(dict.fromkeys(f"{r.assignment}: {r.item.split('/')[-1]}" for r in table.itertuples()))
+    position = {item: index for index, item in enumerate(items)}
+    figure = Figure(figsize=(7, 0.9 + 0.26 * len(items)))
+    axes = figure.add_subplot()
+    rows = [position[f"{r.assignment}: {r.item.split('/')[-1]}"] for r in table.itertuples()]
+    axes.scatter(table["facility"], rows, s=18, color=BAR_COLOUR, label="a variant")
+    flagged = table["flagged"].to_numpy(dtype=bool)
+    if flagged.any():
+        axes.scatter(table["facility"][flagged], np.array(rows)[flagged], s=120, marker="s", facecolors="none",
+                     edgecolors="#d62728", linewidths=2, label="flagged: differs from the rest beyond chance")
+    axes.set_yticks(range(len(items)), labels=items, fontsize=8)
+    axes.set_ylim(len(items) - 0.5, -0.5)
+    axes.set_xlim(-0.02, 1.02)
+    axes.set_xlabel("facility of each variant (mean mark / max mark)")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6 / max(len(items), 1) - 0.08), ncol=2, fontsize=8,
+                frameon=False)
+    return figure

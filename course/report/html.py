@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +17,7 @@ from course import DISCLAIMER, knowledge
 from course.assignments.tags import CellTags
 
 from . import figures
+from .fairness import ALPHA, variant_facility
 from .gradesheets import COLUMNS as GRADING_COLUMNS
 from .items import POOR_DISCRIMINATION, item_statistics, reliability
 from .mastery import competency_mastery, critical_failures, facility_by_parameter, trainees_to_act_on
@@ -62,8 +64,9 @@ def totals_percent(scores: Scores) -> dict[str, pd.Series]:
     return result
 
 
-def build_tables(scores: Scores, tags: dict[tuple[str, str, str], CellTags]) -> dict[str, pd.DataFrame]:
-    """Every table of the report, by CSV name."""
+def build_tables(scores: Scores, tags: dict[tuple[str, str, str], CellTags],
+                 variants: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the report, by CSV name; ``variants[assignment][trainee]`` is a trainee's variant."""
     submitted = scores.submitted()
     items, reliabilities = [], []
     for assignment, rows in submitted.groupby("assignment"):
@@ -83,6 +86,7 @@ def build_tables(scores: Scores, tags: dict[tuple[str, str, str], CellTags]) -> 
         "items": pd.concat(items, ignore_index=True) if items else pd.DataFrame(),
         "reliability": pd.DataFrame(reliabilities),
         "facility_by_parameter": facility_by_parameter(submitted, tags),
+        "variant_facility": variant_facility(submitted, variants or {}),
     }
 
 
@@ -146,14 +150,35 @@ def _item_sections(tables: dict[str, pd.DataFrame]) -> str:
     return "".join(parts)
 
 
+def _fairness_section(table: pd.DataFrame, csv_name: str) -> str:
+    """Facility per variant of every item, with n, and the variants flagged by Fisher's exact test."""
+    head = "<h2>Fairness across variants</h2>"
+    if not len(table):
+        return head + "<p>No assignment was built with variants (or the course has no variant secret).</p>"
+    flagged = table[table["flagged"]]
+    note = (f"<p class='note'>Each trainee answers their own variant of every item. Per item and variant: n "
+            "trainees who submitted, facility (mean mark / max mark), and Fisher's exact test (two-sided) of the "
+            "variant against the other variants pooled, on full marks or not. The p-values are adjusted by Holm's "
+            f"method over all {len(table)} tests of this report (items x variants), so that the chance of "
+            f"flagging any fair variant stays at or below {ALPHA:.0%}; flagged: adjusted p below {ALPHA}. "
+            f"With few trainees per variant a real difference may go unflagged. All rows: {html.escape(csv_name)}.</p>")
+    listed = (f"<p><strong>{len(flagged)} variant(s) flagged</strong>: their facility differs from the rest "
+              "beyond chance; check the variant's patient or problem.</p>" + _table(flagged)) if len(flagged) else \
+        "<p>No variant differs from the rest beyond chance.</p>"
+    return (head + note + _image(figures.variant_facility_dots(table), "facility per variant") + listed
+            + f"<details><summary>Facility of every variant of every item ({len(table)} rows)</summary>"
+            f"{_table(table)}</details>")
+
+
 def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path,
-           notes: pd.DataFrame | None = None) -> list[Path]:
+           notes: pd.DataFrame | None = None, variants: Mapping[str, Mapping[str, int]] | None = None) -> list[Path]:
     """Write the HTML report to ``out`` and the CSVs beside it; return the files written.
 
     ``notes`` are the flagged and failed submissions of the grading sheets
-    (:func:`.gradesheets.grading_notes`). Everything is computed before the first file is written.
+    (:func:`.gradesheets.grading_notes`); ``variants`` each trainee's variant per assignment
+    (:func:`.fairness.course_allocations`). Everything is computed before the first file is written.
     """
-    tables = build_tables(scores, tags)
+    tables = build_tables(scores, tags, variants)
     tables["grading_notes"] = notes if notes is not None else pd.DataFrame(columns=GRADING_COLUMNS)
     csv = {name: out.with_name(f"{out.stem}-{name.replace('_', '-')}.csv") for name in tables}
     page = _page(scores, tables, {name: path.name for name, path in csv.items()})
@@ -192,6 +217,7 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame], csv: dict[str, str]) 
         f"item-rest correlation; items below {POOR_DISCRIMINATION} (or undefined, when every trainee scored "
         "the same) are flagged: poor_discrimination True, shaded. Small cohorts make these figures noisy: n is shown.</p>",
         _item_sections(tables),
+        _fairness_section(tables["variant_facility"], csv["variant_facility"]),
         "<h2>Facility by scenario parameter</h2>",
         (_image(figures.facility_bars(facility), figures.facility_alt(facility))
          + data_table(facility, "Facility by scenario parameter value")) if len(facility) else "<p>No scenario parameters.</p>",
