@@ -14,6 +14,7 @@ from course.assignments import ASSIGNMENTS
 from course.assignments.allocation import assignment_key, course_variant, ensure_secret, read_secret, variant_for
 from course.assignments.build import write_sources
 from course.assignments.catalog import DATA_DIR, case_data
+from course.assignments.items.parameters import shown
 from course.assignments.items.realise import realise
 from course.assignments.variants import VariantError, load_variants
 from course.cli import main
@@ -39,6 +40,7 @@ def test_every_variant_shares_the_answer_cells_points_and_tags_of_the_written_it
     drawn = load_variants(name)
     assert drawn.count == 8
     written = drawn.written
+    assert drawn.variants[0] == written  # variant 1 is the items as written: the source's solutions answer it
     for variant in drawn.variants:
         assert variant.points == written.points
         for mine, base in zip(variant.questions, written.questions):
@@ -79,7 +81,7 @@ def test_depth_variants_keep_the_technique_and_show_their_own_needle() -> None:
     for values, variant in zip(drawn.values, drawn.variants):
         angle = values["problem_01"]["angle"]
         question = variant.question("problem_01")
-        assert f"at {angle} degrees" in question.prompt
+        assert f"at {shown(angle)} degrees" in question.prompt
         fields = {f.name: f for f in question.fields}
         assert fields["problem_01_tip_depth"].expected == round(tip_depth_mm(4, angle), 3)
         techniques.add(fields["problem_01_technique"].expected)

@@ -72,6 +72,13 @@ def variant_for(key: bytes, trainee: str, count: int) -> int:
     return int.from_bytes(digest[:8], "big") % count
 
 
+def write_key(course_root: Path | str, folder: Path, assignment: str) -> Path:
+    """Put the assignment key beside the source notebook, for nbgrader to release with it."""
+    path = folder / KEY_FILE
+    path.write_text(assignment_key(read_secret(course_root), assignment).hex() + "\n", encoding="ascii")
+    return path
+
+
 def course_variant(course_root: Path | str, assignment: str, trainee: str, count: int) -> int:
     """The 0-based variant of ``trainee`` in the course at ``course_root``."""
     return variant_for(assignment_key(read_secret(course_root), assignment), trainee, count)

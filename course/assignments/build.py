@@ -23,7 +23,8 @@ from course.assignments.catalog import ASSIGNMENTS, load_assignment, reference_a
 from course.assignments.check import FORMATS, formats_path
 from course.assignments.notebook import build_notebook
 from course.assignments.questions import Assignment
-from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS, load_variants
+from course.assignments.variant_view import PROMPTS_FILE
+from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS, Variants, load_variants
 from course.coursedir import Course
 
 __all__ = ["ASSIGNMENTS", "build_notebook", "load_assignment", "reference_answers", "source_path", "write_formats",
@@ -45,16 +46,26 @@ def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNME
     draw that breaks a constraint, raises ``KnowledgeError`` naming its file, item and
     field (the parameter, for a draw) before any notebook is written."""
     course = _course(course)
-    notebooks = {}
+    notebooks, prompts = {}, {}
     for name in names:  # every assignment is built before one is written
         drawn = load_variants(name, variants, seed)
-        notebook = build_notebook(load_assignment(name))
-        notebook.metadata["mesocourse"] = {"variants": drawn.count, "seed": drawn.seed}
-        notebooks[source_path(course, name)] = notebook
+        path = source_path(course, name)
+        notebooks[path] = build_notebook(drawn.written, drawn.varied if drawn.count > 1 else frozenset())
+        notebooks[path].metadata["mesocourse"] = {"variants": drawn.count, "seed": drawn.seed}
+        prompts[path.with_name(PROMPTS_FILE)] = variant_prompts(drawn)
     for path, notebook in notebooks.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, path)
+    for path, text in prompts.items():
+        path.write_text(text, encoding="utf-8")
     return list(notebooks)
+
+
+def variant_prompts(drawn: Variants) -> str:
+    """``variants.json``: each variant's prompt of every question that varies (no answers)."""
+    prompts = [{q.id: q.prompt for q in variant.questions if q.id in drawn.varied} for variant in drawn.variants]
+    return json.dumps({"assignment": drawn.name, "count": drawn.count, "prompts": prompts}, indent=1,
+                      ensure_ascii=False, sort_keys=False) + "\n"
 
 
 def _course(course: Course | Path | str) -> Course:

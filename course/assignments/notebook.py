@@ -24,6 +24,8 @@ from course.assignments import grader
 from course.assignments.questions import Assignment, Question
 
 GRADER = grader.__name__
+VARIES_NOTE = ("Every trainee has their own patient for this case: the cell below shows yours "
+               "(run the first cell of the notebook first).")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -98,10 +100,17 @@ _mc_score = _mc_hidden_test({title}, {question.points!r}, _mc_fields)
 _mc_score'''
 
 
-def _question_cells(question: Question) -> list[NotebookNode]:
+def _question_cells(question: Question, varies: bool = False) -> list[NotebookNode]:
+    """Prompt, answer, check and test cells; a question that varies per trainee shows its
+    prompt through a read-only ``show("<id>")`` cell (``course.assignments.variant_view``)."""
     test_meta = {**_nbgrader(question.id, grade=True, locked=True, points=question.points), "mesocourse": question.tags()}
+    prompt = [_markdown(f"{question.id}-prompt", question.prompt)]
+    if varies:
+        title = question.prompt.splitlines()[0]
+        prompt = [_markdown(f"{question.id}-prompt", f"{title}\n{VARIES_NOTE}"),
+                  _code(f"{question.id}-patient", f'show("{question.id}")', _nbgrader(f"{question.id}_patient", locked=True))]
     return [
-        _markdown(f"{question.id}-prompt", question.prompt),
+        *prompt,
         _code(f"{question.id}-answer", answer_source(question), _nbgrader(f"{question.id}_answer", solution=True)),
         _code(f"{question.id}-check", f'check("{question.id}")', _nbgrader(f"{question.id}_check", locked=True)),
         _code(question.id, test_source(question), test_meta),
@@ -121,13 +130,19 @@ def header(assignment: Assignment) -> str:
     )
 
 
-def build_notebook(assignment: Assignment) -> NotebookNode:
-    """The nbgrader source notebook of ``assignment`` (solutions and hidden tests included)."""
+def build_notebook(assignment: Assignment, varied: frozenset[str] = frozenset()) -> NotebookNode:
+    """The nbgrader source notebook of ``assignment`` (solutions and hidden tests included);
+    the questions in ``varied`` show each trainee their own variant."""
     setup = ("# Run this cell first: it loads check(), which gives instant feedback on your answers' format.\n"
              f'from course.assignments.check import checker\ncheck = checker("{assignment.name}")')
+    if varied:
+        setup = ("# Run this cell first: it loads check(), which gives instant feedback on your answers' format,\n"
+                 "# and show(), which shows your own patients (every trainee has their own).\n"
+                 "from course.assignments.check import checker\nfrom course.assignments.variant_view import patients\n"
+                 f'check = checker("{assignment.name}")\nshow = patients("{assignment.name}")')
     cells = [_markdown("header", header(assignment)), _code("setup", setup, _nbgrader("setup", locked=True))]
     for question in assignment.questions:
-        cells += _question_cells(question)
+        cells += _question_cells(question, question.id in varied)
     cells += [
         _markdown("submit-prompt", "## Before you submit\nRun the cell below: it checks the format of every answer."),
         _code("check_all", "check()", _nbgrader("check_all", locked=True)),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from course.assignments.allocation import ensure_secret
+from course.assignments.allocation import ensure_secret, write_key
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
 from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS
 from course.coursedir import CONFIG_FILE, Course
@@ -77,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         for path in write_formats(names):  # check()'s formats, in the package: only when the case data changed
             print(f"formats {path}")
     print(f"secret  {ensure_secret(course.root)} (never release it: it decides each trainee's variant)")
+    for name in names:
+        write_key(course.root, course.source / name, name)
     for path in generate_release(course, names):
         print(f"release {path}")
     for name in names:

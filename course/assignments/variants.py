@@ -1,7 +1,8 @@
 """Trainees' variants of an assignment: K draws of its items' parameter ranges.
 
-Every item that declares ``vary`` (see ``course.assignments.items.parameters``) is
-drawn K times from a seed; each draw is made into a question by the same question
+Variant 1 is the assignment as its YAML writes it (the source notebook's solutions
+answer it); every item that declares ``vary`` (see ``course.assignments.items.parameters``)
+is drawn K - 1 more times from a seed; each draw is made into a question by the same question
 maker as the written item, so every variant's expected answers are computed by the
 engines. A draw is refused, with a :class:`VariantError` naming the file, the item
 and the parameter, when
@@ -56,6 +57,11 @@ class Variants:
     def count(self) -> int:
         return len(self.variants)
 
+    @property
+    def varied(self) -> frozenset[str]:
+        """The questions whose items declare parameter ranges."""
+        return frozenset(item_id for values in self.values for item_id in values)
+
 
 def _answer(question: Question, name: str) -> Any:
     for field in question.fields:
@@ -107,12 +113,14 @@ def _refuse(file: str, item: Item, title: str, values: Mapping[str, Value], numb
 
 
 def draw_item(file: str, item: Item, title: str, count: int, seed: str) -> tuple[list[dict[str, Value]], list[Question]]:
-    """``count`` draws of one item's parameters (distinct where the ranges allow), each checked."""
+    """The written item (variant 1), then ``count - 1`` draws of its parameters (distinct
+    where the ranges allow), each checked."""
     reference = make_question(written(item), title)
     rng = random.Random(f"{seed}/{file}/{item.id}")
-    seen: set[str] = set()
-    draws, questions = [], []
-    for number in range(1, count + 1):
+    base = written_values(item)
+    seen = {repr(sorted(base.items()))}
+    draws, questions = [base], [reference]
+    for number in range(2, count + 1):
         for _ in range(DISTINCT_TRIES):
             values = {name: item.vary[name].draw(rng) for name in sorted(item.vary)}
             if repr(sorted(values.items())) not in seen:
@@ -129,7 +137,8 @@ def draw_item(file: str, item: Item, title: str, count: int, seed: str) -> tuple
 @functools.cache
 def load_variants(name: str, count: int = DEFAULT_VARIANTS, seed: str = DEFAULT_SEED,
                   data_dir: Path = DATA_DIR) -> Variants:
-    """The ``count`` variants of assignment ``name`` drawn from ``seed``, answers computed by the engines."""
+    """The ``count`` variants of assignment ``name``: the written items (variant 1, whose answers
+    are the source notebook's solutions), then draws from ``seed``; answers computed by the engines."""
     if count < 1:
         raise ValueError(f"the number of variants must be at least 1, not {count}")
     base = load_assignment(name, data_dir)
