@@ -36,6 +36,8 @@ c.GenerateAssignment.preprocessors = [
 # (`name = <literal>`) in every other code cell, so a submission cannot patch the tests.
 # Deleted grade cells are put back (else the submission stays "needs manual grading");
 # a put-back cell differs from its source, so LiteralAnswers scores it 0.
+# Last, AssignVariant writes the trainee's variant (from the gradebook's student id and the
+# course secret, .mesocourse/variant-secret) into a cell of its own: the hidden tests grade it.
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
@@ -45,6 +47,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.OverwriteCells",
     "course.assignments.integrity.LiteralAnswers",
     "nbgrader.preprocessors.CheckCellMetadata",
+    "course.assignments.variant_grading.AssignVariant",
 ]
 
 # Feedback for trainees: hidden tests are removed from the HTML.

@@ -241,13 +241,14 @@ def nbgrader(course: Path, *args: str) -> None:
 
 @pytest.fixture(scope="session")  # session: xdist may interleave modules
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A temporary course: the repository's config and sources, released, submitted and autograded."""
+    """A temporary course: the repository's config and the assignments as written (one variant,
+    so that the marks worked out by hand above apply to everyone), released, submitted and
+    autograded. Variants are graded in ``test_variant_grading.py``."""
     root = tmp_path_factory.mktemp("course")
     shutil.copy(REPO / "nbgrader_config.py", root)
-    shutil.copytree(REPO / "source", root / "source")
     parser = argparse.ArgumentParser()
     release.add_arguments(parser)  # `mesocourse release`: nbgrader generate_assignment through its Python API
-    assert release.run(parser.parse_args(["--course", str(root), "--skip-build"])) == 0
+    assert release.run(parser.parse_args(["--course", str(root), "--variants", "1"])) == 0
     for student, assignment, answers, edit in SUBMISSIONS:
         nb = fill_answers(nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4), answers)
         if edit:
@@ -271,7 +272,20 @@ def total(course: Path, student: str, assignment: str) -> float:
 
 
 # --- release in sync -------------------------------------------------------------
-def test_committed_release_is_what_generate_assignment_makes_from_source(course: Path) -> None:
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed sources (with variants), released by `mesocourse release --skip-build`."""
+    root = tmp_path_factory.mktemp("committed")
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    shutil.copytree(REPO / "source", root / "source")
+    parser = argparse.ArgumentParser()
+    release.add_arguments(parser)
+    assert release.run(parser.parse_args(["--course", str(root), "--skip-build"])) == 0
+    return root
+
+
+def test_committed_release_is_what_generate_assignment_makes_from_source(committed: Path) -> None:
+    course = committed
     for name in ASSIGNMENTS:
         fresh = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
         committed = nbformat.read(REPO / "release" / name / f"{name}.ipynb", as_version=4)

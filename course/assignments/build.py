@@ -14,6 +14,7 @@ identical files. The CLI entry point is ``mesocourse release``
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNME
     for name in names:  # every assignment is built before one is written
         drawn = load_variants(name, variants, seed)
         path = source_path(course, name)
-        notebooks[path] = build_notebook(drawn.written, drawn.varied if drawn.count > 1 else frozenset())
+        notebooks[path] = build_notebook(shared_tags(drawn), drawn.variants, drawn.varied if drawn.count > 1 else frozenset())
         notebooks[path].metadata["mesocourse"] = {"variants": drawn.count, "seed": drawn.seed}
         prompts[path.with_name(PROMPTS_FILE)] = variant_prompts(drawn)
     for path, notebook in notebooks.items():
@@ -59,6 +60,17 @@ def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNME
     for path, text in prompts.items():
         path.write_text(text, encoding="utf-8")
     return list(notebooks)
+
+
+def shared_tags(drawn: Variants) -> Assignment:
+    """The written assignment with each question's scenario tags reduced to those every variant
+    shares: the grade cell's tags stand for every trainee's variant in the reports."""
+    questions = []
+    for question in drawn.written.questions:
+        others = [variant.question(question.id).params for variant in drawn.variants]
+        shared = {k: v for k, v in question.params.items() if all(other.get(k) == v for other in others)}
+        questions.append(dataclasses.replace(question, params=shared))
+    return dataclasses.replace(drawn.written, questions=tuple(questions))
 
 
 def variant_prompts(drawn: Variants) -> str:

@@ -74,6 +74,7 @@ _BOOL = (True).__class__
 _LIST = [].__class__
 _DICT = {}.__class__
 _getframe = sys._getframe
+_environ = sys.modules["os"].environ  # loaded by Python at start-up: no import of our own
 
 
 # --- the test cells' entry points --------------------------------------------
@@ -102,6 +103,33 @@ def visible_test(title, shapes):
 def hidden_test(title, points, fields):
     """The hidden test: print a line per answer and return the points earned (see :func:`grade`)."""
     namespace = _notebook_namespace()
+    try:
+        return grade(title, points, fields, {field["name"]: namespace.get(field["name"]) for field in fields})
+    except:  # noqa: E722 - a grader failure scores 0, never more
+        print(title + ": the grader could not read these answers: 0 points.")
+        return 0.0
+
+
+def variant_test(title, points, variants):
+    """The hidden test of a question that varies per trainee: ``variants`` holds one tuple of
+    frozen fields per variant, and the trainee's own is graded.
+
+    The variant is ``_mc_allocation`` (an HMAC of the course secret and the gradebook's
+    student id, which the grader's preprocessor ``course.assignments.variant_grading.AssignVariant``
+    writes into a cell of its own before the notebook runs) modulo the number of variants.
+    Nothing the trainee writes can set it: answer cells keep only their answers. Outside
+    ``nbgrader autograde`` (the source notebook, ``nbgrader validate``) there is none, and
+    variant 1 (the source's solutions) is graded; at autograde without it the cell scores 0.
+    """
+    namespace = _notebook_namespace()
+    allocation = namespace.get("_mc_allocation")
+    if _TYPE(allocation) is not _INT or allocation < 0:
+        if _environ.get("NBGRADER_EXECUTION") == "autograde":
+            print(title + ": the grader did not set this trainee's variant (the course's nbgrader_config.py must run "
+                  "course.assignments.variant_grading.AssignVariant): 0 points.")
+            return 0.0
+        allocation = 0
+    fields = variants[allocation % variants.__len__()]
     try:
         return grade(title, points, fields, {field["name"]: namespace.get(field["name"]) for field in fields})
     except:  # noqa: E722 - a grader failure scores 0, never more

@@ -81,11 +81,10 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def test_source(question: Question) -> str:
+def test_source(question: Question, variants: tuple[Question, ...] = ()) -> str:
     """The test cell: the visible filled-in test, then the hidden frozen grading (format: ``course.assignments.grader``)."""
     parts = ", ".join(f"{f.label} {_points(f.weight)}" for f in question.fields)
     shapes = tuple((f.name, f.shape) for f in question.fields)
-    specs = pprint.pformat(tuple(f.spec() for f in question.fields), width=110, sort_dicts=False)
     title = json.dumps(question.title, ensure_ascii=False)
     return f'''# Autograder test for {question.title}: {_points(question.points)} points ({parts}).
 # Visible test: every answer is filled in, with the right type (run check() above for details).
@@ -93,19 +92,30 @@ def test_source(question: Question) -> str:
 from {GRADER} import visible_test as _mc_visible_test
 _mc_score = _mc_visible_test({title}, {shapes!r})
 ### BEGIN HIDDEN TESTS
-from {GRADER} import hidden_test as _mc_hidden_test
-_mc_fields = {specs}
-_mc_score = _mc_hidden_test({title}, {question.points!r}, _mc_fields)
+{_hidden(question, variants)}
 ### END HIDDEN TESTS
 _mc_score'''
 
 
-def _question_cells(question: Question, varies: bool = False) -> list[NotebookNode]:
+def _hidden(question: Question, variants: tuple[Question, ...]) -> str:
+    """The hidden grading: the frozen fields, or one tuple of them per variant (the trainee's is graded)."""
+    title = json.dumps(question.title, ensure_ascii=False)
+    if not variants:
+        specs = pprint.pformat(tuple(f.spec() for f in question.fields), width=110, sort_dicts=False)
+        return (f"from {GRADER} import hidden_test as _mc_hidden_test\n_mc_fields = {specs}\n"
+                f"_mc_score = _mc_hidden_test({title}, {question.points!r}, _mc_fields)")
+    specs = pprint.pformat(tuple(tuple(f.spec() for f in v.fields) for v in variants), width=110, sort_dicts=False)
+    return (f"from {GRADER} import variant_test as _mc_variant_test\n"
+            f"_mc_fields = {specs}  # one per variant: yours is graded\n"
+            f"_mc_score = _mc_variant_test({title}, {question.points!r}, _mc_fields)")
+
+
+def _question_cells(question: Question, variants: tuple[Question, ...] = ()) -> list[NotebookNode]:
     """Prompt, answer, check and test cells; a question that varies per trainee shows its
     prompt through a read-only ``show("<id>")`` cell (``course.assignments.variant_view``)."""
     test_meta = {**_nbgrader(question.id, grade=True, locked=True, points=question.points), "mesocourse": question.tags()}
     prompt = [_markdown(f"{question.id}-prompt", question.prompt)]
-    if varies:
+    if variants:
         title = question.prompt.splitlines()[0]
         prompt = [_markdown(f"{question.id}-prompt", f"{title}\n{VARIES_NOTE}"),
                   _code(f"{question.id}-patient", f'show("{question.id}")', _nbgrader(f"{question.id}_patient", locked=True))]
@@ -113,7 +123,7 @@ def _question_cells(question: Question, varies: bool = False) -> list[NotebookNo
         *prompt,
         _code(f"{question.id}-answer", answer_source(question), _nbgrader(f"{question.id}_answer", solution=True)),
         _code(f"{question.id}-check", f'check("{question.id}")', _nbgrader(f"{question.id}_check", locked=True)),
-        _code(question.id, test_source(question), test_meta),
+        _code(question.id, test_source(question, variants), test_meta),
     ]
 
 
@@ -130,9 +140,12 @@ def header(assignment: Assignment) -> str:
     )
 
 
-def build_notebook(assignment: Assignment, varied: frozenset[str] = frozenset()) -> NotebookNode:
-    """The nbgrader source notebook of ``assignment`` (solutions and hidden tests included);
-    the questions in ``varied`` show each trainee their own variant."""
+def build_notebook(assignment: Assignment, variants: tuple[Assignment, ...] = (),
+                   varied: frozenset[str] = frozenset()) -> NotebookNode:
+    """The nbgrader source notebook of ``assignment`` (solutions and hidden tests included).
+
+    The questions in ``varied`` show each trainee their own variant and grade it: their
+    hidden tests hold every one of ``variants``' expected answers."""
     setup = ("# Run this cell first: it loads check(), which gives instant feedback on your answers' format.\n"
              f'from course.assignments.check import checker\ncheck = checker("{assignment.name}")')
     if varied:
@@ -142,7 +155,8 @@ def build_notebook(assignment: Assignment, varied: frozenset[str] = frozenset())
                  f'check = checker("{assignment.name}")\nshow = patients("{assignment.name}")')
     cells = [_markdown("header", header(assignment)), _code("setup", setup, _nbgrader("setup", locked=True))]
     for question in assignment.questions:
-        cells += _question_cells(question, question.id in varied)
+        own = tuple(v.question(question.id) for v in variants) if question.id in varied else ()
+        cells += _question_cells(question, own)
     cells += [
         _markdown("submit-prompt", "## Before you submit\nRun the cell below: it checks the format of every answer."),
         _code("check_all", "check()", _nbgrader("check_all", locked=True)),

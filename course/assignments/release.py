@@ -30,6 +30,15 @@ def release_course(course_dir: Path | str) -> Course:
     return course
 
 
+def prepare_variants(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> Path:
+    """The course secret (created when missing) and each assignment's key beside its source
+    notebook, for nbgrader to release with it; returns the secret's path."""
+    secret = ensure_secret(course.root)
+    for name in names:
+        write_key(course.root, course.source / name, name)
+    return secret
+
+
 def generate_release(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
     """Run nbgrader's generate_assignment for each assignment: ``release/<name>/<name>.ipynb``."""
     from nbgrader.apps import NbGraderAPI
@@ -76,9 +85,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"built   {path}")
         for path in write_formats(names):  # check()'s formats, in the package: only when the case data changed
             print(f"formats {path}")
-    print(f"secret  {ensure_secret(course.root)} (never release it: it decides each trainee's variant)")
-    for name in names:
-        write_key(course.root, course.source / name, name)
+    print(f"secret  {prepare_variants(course, names)} (never release it: it decides each trainee's variant)")
     for path in generate_release(course, names):
         print(f"release {path}")
     for name in names:

@@ -19,7 +19,7 @@ course's release puts beside the notebook) and the trainee id
 When neither is known, or the notebook was not released by a course, ``show`` says
 so and shows nothing: a trainee never answers for someone else's patient by mistake.
 While nbgrader grades the notebook, the variant is the one the grader set from the
-gradebook's student id (``_mc_variant``, see ``course.assignments.variant_grading``),
+gradebook's student id (``_mc_allocation``, see ``course.assignments.variant_grading``),
 so the feedback shows the trainee's own patients above their answers.
 
 Standard library, IPython and traitlets only: this runs in the exam kernel too.
@@ -36,7 +36,7 @@ from typing import Any
 from course.assignments.allocation import KEY_FILE, variant_for
 
 PROMPTS_FILE = "variants.json"
-GRADER_VARIANT = "_mc_variant"  # set by the grader's preprocessor, never by the trainee
+GRADER_ALLOCATION = "_mc_allocation"  # set by the grader's preprocessor, never by the trainee
 NO_ID = ("Your trainee id is not known here, so your own patients cannot be shown. On the course server this "
          "is automatic; elsewhere, set c.CourseDirectory.student_id = \"YOUR_ID\" in ~/.jupyter/nbgrader_config.py "
          "(or in nbgrader_config.py beside this notebook) and run the first cell again.")
@@ -97,8 +97,8 @@ class Patients:
                 "assignment. Each case below shows your own patient or problem: answer for them.")
 
     def _graded_variant(self, namespace: dict[str, Any]) -> int | None:
-        value = namespace.get(GRADER_VARIANT)
-        return value if type(value) is int and 0 <= value < len(self.prompts) else None
+        value = namespace.get(GRADER_ALLOCATION)
+        return value % len(self.prompts) if type(value) is int and value >= 0 and self.prompts else None
 
     def __call__(self, question_id: str) -> None:
         namespace = sys._getframe(1).f_globals

@@ -57,6 +57,10 @@ class Variants:
     def count(self) -> int:
         return len(self.variants)
 
+    def answers(self, variant: int) -> dict[str, Any]:
+        """Answer variable -> the reference answer (full marks) in 0-based ``variant``."""
+        return {f.name: f.solution for q in self.variants[variant].questions for f in q.fields}
+
     @property
     def varied(self) -> frozenset[str]:
         """The questions whose items declare parameter ranges."""

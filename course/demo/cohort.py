@@ -17,8 +17,10 @@ from pathlib import Path
 
 import nbformat
 
+from course.assignments.allocation import assignment_count, course_variant
 from course.assignments.build import ASSIGNMENTS, load_assignment
 from course.assignments.submission import fill_answers
+from course.assignments.variants import load_variants
 
 from .personas import PERSONAS, answer
 
@@ -55,9 +57,15 @@ def roster(size: int, seed: int = 0) -> list[Trainee]:
     return trainees
 
 
-def answers_for(trainee: Trainee, assignment: str, rng: random.Random) -> dict:
+def answers_for(trainee: Trainee, assignment: str, rng: random.Random, course_dir: Path | None = None) -> dict:
+    """The persona's answers to the trainee's own variant (in ``course_dir``; the written items without one)."""
     persona = PERSONAS[trainee.persona]
-    return {f.name: answer(persona, q, f, rng) for q in load_assignment(assignment).questions for f in q.fields}
+    questions = load_assignment(assignment).questions
+    if course_dir is not None:
+        count = assignment_count(course_dir / "source" / assignment)
+        drawn = load_variants(assignment, count)
+        questions = drawn.variants[course_variant(course_dir, assignment, trainee.id, count)].questions
+    return {f.name: answer(persona, q, f, rng) for q in questions for f in q.fields}
 
 
 def _test_cells(nb: nbformat.NotebookNode) -> list[int]:
@@ -93,7 +101,7 @@ def write_cohort(course_dir: Path, size: int, seed: int = 0,
             if trainee.faulty_assignment == assignment and trainee.fault == "not_a_notebook":
                 target.write_bytes(b"%PDF-1.4\n% a scanned answer sheet, not a notebook\n")
                 continue
-            nb = fill_answers(nbformat.read(release, as_version=4), answers_for(trainee, assignment, rng))
+            nb = fill_answers(nbformat.read(release, as_version=4), answers_for(trainee, assignment, rng, course_dir))
             if trainee.faulty_assignment == assignment:
                 nb = break_notebook(nb, trainee.fault)
             nbformat.write(nb, target)

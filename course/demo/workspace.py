@@ -21,10 +21,12 @@ def build_workspace(out: Path, names: tuple[str, ...] = ASSIGNMENTS) -> list[Pat
     yet), build ``source/`` from the case data (the same notebooks as the repository's
     ``source/``) and generate the student versions; return the release notebooks."""
     from course.assignments.build import write_sources
-    from course.assignments.release import generate_release, release_course
+    from course.assignments.release import generate_release, prepare_variants, release_course
 
     refuse_existing_course(out)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(NBGRADER_CONFIG, out / "nbgrader_config.py")
     write_sources(out, names)
-    return generate_release(release_course(out), names)
+    course = release_course(out)
+    prepare_variants(course, names)  # each trainee answers their own variant
+    return generate_release(course, names)

@@ -128,6 +128,7 @@ class SubmissionGrader:
         config.CourseDirectory.notebook_id = "*"
         config.Autograde.autograde_preprocessors = self.preprocessors
         config.OverwriteCells.add_missing_cells = True  # deleted task cells come back (see integrity.py)
+        config.AssignVariant.course_root = str(self.course.root)  # the secret is the course's, not the scratch copy's
         return config
 
     def grade(self, task: GradingTask) -> GradingOutcome:

@@ -9,6 +9,7 @@ like written case data.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -16,9 +17,21 @@ from .common import DataError, Item
 from .parameters import TEXT_FIELDS, Value, read_path, set_path, shown, text_names
 
 
+def plain(item: Item, exclude: set[str] | None = None) -> dict[str, Any]:
+    """The item's data as lists and dicts (tuples become lists, so a path can set a position)."""
+    def lists(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [lists(v) for v in value]
+        if isinstance(value, dict):
+            return {k: lists(v) for k, v in value.items()}
+        return value
+
+    return lists(item.model_dump(exclude=exclude))
+
+
 def written_values(item: Item) -> dict[str, Value]:
     """The written item's value of each parameter: its field, or the first choice or low end."""
-    data = item.model_dump()
+    data = plain(item)
     found = {}
     for name, parameter in item.vary.items():
         if parameter.path is None:
@@ -35,7 +48,7 @@ def realise(item: Item, values: Mapping[str, Value]) -> Item:
     """The item with ``values`` set at their paths and filled into its text."""
     if not item.vary:
         return item
-    data = item.model_dump(exclude={"vary", "keep"})
+    data = plain(item, {"vary", "keep"})
     for name, parameter in item.vary.items():
         if parameter.path is not None:
             set_path(data, parameter.path, values[name])
