@@ -6,6 +6,7 @@ import csv
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from gradebook_support import assert_same_rows, rows_through_nbgrader
 
@@ -50,6 +51,18 @@ def test_feedback_report_and_certification(demo):
                             capture_output=True, text=True, check=False)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "matches the signed checkpoint" in verify.stdout
+
+
+def test_the_demo_uses_variants_and_its_report_shows_facility_per_variant(demo):
+    """Each trainee answers their own variant; the report shows each variant's facility."""
+    out, _ = demo
+    assert (out / ".mesocourse" / "variant-secret").is_file()
+    assert (out / "release" / "screening" / "variant-key").is_file()
+    table = pd.read_csv(out / "reports" / "cohort-report-variant-facility.csv")
+    assert set(table["assignment"]) == set(ASSIGNMENTS)
+    assert set(table.columns) >= {"item", "variant", "n", "facility", "p_value", "p_holm", "flagged"}
+    assert table["n"].sum() > 0 and table["variant"].between(1, 8).all()
+    assert "Fairness across variants" in (out / "reports" / "cohort-report.html").read_text(encoding="utf-8")
 
 
 def test_the_demo_issues_signed_credentials_with_qr_codes(demo):

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from course.grading import grade_cohort, write_feedback
     from course.grading.cli import summary
     from course.grading.progress import ProgressBar
+    from course.report.fairness import course_allocations
     from course.report.gradesheets import grading_notes
     from course.report.html import render
     from course.report.scores import load_scores
@@ -69,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{assignment}: {sum(r.status != 'failed' for r in written)} feedback files")
     step("5/6 cohort report")
     report = course.reports / "cohort-report.html"
-    render(load_scores(course), course.tags(), report, grading_notes(course.reports))
+    scores = load_scores(course)
+    render(scores, course.tags(), report, grading_notes(course.reports),
+           course_allocations(course, scores.assignments, scores.students))
     print(f"written {report.relative_to(out)} and its CSV tables")
     step("6/6 certification (issuer keys, synthetic observed practice, decisions, signed credentials)")
     issuer = Issuer(issuer_folder(out))
