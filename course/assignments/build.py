@@ -89,7 +89,8 @@ def formats_text(assignment: Assignment) -> str:
     """``check()``'s frozen formats of ``assignment``, as JSON text (deterministic)."""
     questions = [{"id": q.id, "title": q.title, "points": q.points, "fields": [f.format_spec() for f in q.fields]}
                  for q in assignment.questions]
-    return json.dumps({"assignment": assignment.name, "questions": questions}, indent=1, ensure_ascii=False) + "\n"
+    return json.dumps({"assignment": assignment.name, "exam": assignment.exam, "questions": questions}, indent=1,
+                      ensure_ascii=False) + "\n"
 
 
 def write_formats(names: tuple[str, ...] = ASSIGNMENTS, folder: Path = FORMATS) -> list[Path]:

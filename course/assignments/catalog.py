@@ -38,6 +38,7 @@ class AssignmentFile(BaseModel):
     introduction: str
     item_title: str
     default_type: str | None = None
+    exam: bool = False  # taken in the exam kernel (course.assignments.exam_kernel)
     items: tuple[AnyItem, ...]  # type: ignore[valid-type]
 
 
@@ -81,7 +82,7 @@ def load_assignment(name: str, data_dir: Path = DATA_DIR) -> Assignment:
         except DataError as error:
             raise KnowledgeError(f"{name}.yaml", item.id, error.field, error.message) from None
     _check_unique(name, questions)
-    return Assignment(name, data.title, data.introduction, tuple(questions))
+    return Assignment(name, data.title, data.introduction, tuple(questions), data.exam)
 
 
 def item_titles(name: str, data_dir: Path = DATA_DIR) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ of the grader (``course.assignments.grader``) and the visible test (every
 answer filled in with the right type), and prints what to fix. The questions'
 formats come from ``course/assignments/formats/<assignment>.json`` (frozen by
 ``mesocourse release``, with no answer in them), so ``check()`` needs neither the
-engines nor the knowledge base, as in an exam kernel where they cannot be imported. It never says
+engines nor the knowledge base, as in an exam kernel where they cannot be imported; for an
+exam assignment it warns when the notebook is not running in that kernel. It never says
 whether an answer is right: its output is the same for a right and a wrong answer
 of the right format, so it reveals nothing of the hidden tests. During
 ``nbgrader autograde`` it stays silent (the test cells report there).
@@ -32,6 +33,10 @@ from course.assignments import ASSIGNMENTS, grader
 from course.assignments.questions import Field
 
 FORMATS = Path(__file__).parent / "formats"
+EXAM_ENV = "MESOCOURSE_EXAM"  # set by the exam kernel (course.assignments.exam_kernel)
+EXAM_WARNING = ("WARNING: this is an exam, but this notebook is not running in exam mode: the course's engines "
+                "and knowledge base can be imported here. Switch to the \"Exam (mesocourse)\" kernel "
+                "(Kernel > Change Kernel...) or tell your invigilator.")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,11 @@ def load_formats(assignment: str) -> list[dict[str, Any]]:
     """The questions of ``assignment`` as ``check()`` sees them: id, title, points and each answer's
     format (``Field.format_spec``), frozen by ``mesocourse release``; no expected answer."""
     return json.loads(formats_path(assignment).read_text(encoding="utf-8"))["questions"]
+
+
+def is_exam(assignment: str) -> bool:
+    """Whether ``assignment`` is meant for the exam kernel (``exam: true`` in its case data)."""
+    return bool(json.loads(formats_path(assignment).read_text(encoding="utf-8")).get("exam"))
 
 
 def check_format(spec: Mapping[str, Any], value: Any) -> FieldCheck:
@@ -72,7 +82,7 @@ def report(assignment: str, answers: Mapping[str, Any], question_id: str | None 
         if not questions:
             known = ", ".join(q["id"] for q in load_formats(assignment))
             raise KeyError(f"assignment '{assignment}' has no question '{question_id}' (known: {known})")
-    lines = []
+    lines = [EXAM_WARNING] if is_exam(assignment) and os.environ.get(EXAM_ENV) != "1" else []
     for question in questions:
         checks = _check_question(question, answers)
         passes = all(c.filled for c in checks)

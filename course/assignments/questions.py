@@ -113,6 +113,7 @@ class Assignment:
     title: str
     introduction: str
     questions: tuple[Question, ...]
+    exam: bool = False  # taken in the exam kernel: no engines, no knowledge base, no widgets
 
     @property
     def points(self) -> float:

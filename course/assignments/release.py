@@ -12,10 +12,12 @@ course's gradebook, ready for ``nbgrader autograde``.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from course.assignments.allocation import ensure_secret, write_key
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
+from course.assignments.exam_kernel import write_kernelspec
 from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS
 from course.coursedir import CONFIG_FILE, Course
 from course.errors import CourseError
@@ -86,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         for path in write_formats(names):  # check()'s formats, in the package: only when the case data changed
             print(f"formats {path}")
     print(f"secret  {prepare_variants(course, names)} (never release it: it decides each trainee's variant)")
+    if any(load_assignment(name).exam for name in names):
+        print(f"kernel  {write_kernelspec(Path(sys.prefix) / 'share' / 'jupyter' / 'kernels')} (the exam kernel)")
     for path in generate_release(course, names):
         print(f"release {path}")
     for name in names:

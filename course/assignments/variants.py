@@ -160,5 +160,5 @@ def load_variants(name: str, count: int = DEFAULT_VARIANTS, seed: str = DEFAULT_
         per_item.append(questions)
         for number, draw in enumerate(draws):
             values[number][item.id] = draw
-    assignments = tuple(Assignment(name, base.title, base.introduction, tuple(q[v] for q in per_item)) for v in range(count))
+    assignments = tuple(Assignment(name, base.title, base.introduction, tuple(q[v] for q in per_item), base.exam) for v in range(count))
     return Variants(name, seed, base, assignments, tuple(values))

@@ -122,11 +122,14 @@ class ReviewWidget(widgets.VBox):
 
     def _explanation(self) -> str:
         assert self.entry is not None
-        parts = []
-        if self.entry.explanation:
-            parts.append(f"<div>{html.escape(self.entry.explanation)}</div>")
-        parts.append(f"<small>Sources: {html.escape(knowledge.load().cite(self.entry.item.sources))}</small>")
-        return "".join(parts)
+        return explanation_html(self.entry)
+
+
+def explanation_html(entry: Entry) -> str:
+    """A generated item's engine explanation (if any) and the item's sources, for the feedback."""
+    parts = [f"<div>{html.escape(entry.explanation)}</div>"] if entry.explanation else []
+    parts.append(f"<small>Sources: {html.escape(knowledge.load().cite(entry.item.sources))}</small>")
+    return "".join(parts)
 
 
 def review(store: AttemptStore | None = None, seed: int | None = None) -> None:

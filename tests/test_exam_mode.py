@@ -1,0 +1,98 @@
+"""Exam mode in a real kernel: the course's engines, knowledge base and widgets cannot be
+imported, check() still works; outside it, check() warns in an exam.
+
+The exam kernelspec is written into a throwaway Jupyter data folder (``JUPYTER_PATH``)
+and started by nbclient, in a copy of the released certification exam; check() reads
+the package's frozen formats.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from course.assignments.check import EXAM_WARNING, FORMATS
+from course.assignments.exam_kernel import KERNEL_NAME, write_kernelspec
+
+REPO = Path(__file__).resolve().parents[1]
+PROBES = [
+    "import course.screening",
+    "import course.knowledge",
+    "import importlib.resources\nimportlib.resources.files('course.knowledge').joinpath('data/screening.yaml').read_text()",
+    "from course.assignments import catalog",
+    "import course.widgets.intake",
+    "import ipywidgets",
+    "import yaml",
+]
+
+
+def _run(folder: Path, kernel: str, cells: list[str], monkeypatch: pytest.MonkeyPatch, kernels: Path) -> list:
+    monkeypatch.setenv("JUPYTER_PATH", str(kernels.parent))
+    monkeypatch.delenv("MESOCOURSE_EXAM", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
+    NotebookClient(nb, kernel_name=kernel, timeout=120, allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return nb.cells
+
+
+def _errors(cell) -> list[str]:
+    return [f"{o.ename}: {o.evalue}" for o in cell.outputs if o.output_type == "error"]
+
+
+def _text(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs)
+
+
+@pytest.fixture
+def exam(tmp_path: Path) -> tuple[Path, Path]:
+    folder = shutil.copytree(REPO / "release" / "certification", tmp_path / "exam")
+    kernels = tmp_path / "share" / "kernels"
+    write_kernelspec(kernels)
+    return folder, kernels
+
+
+def _setup_and_check(folder: Path) -> list[str]:
+    nb = nbformat.read(folder / "certification.ipynb", as_version=4)
+    setup = next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    return [setup, 'pregnant_patient_decision = "decline"\npregnant_patient_reasons = "pregnancy"\ncheck("pregnant_patient")']
+
+
+def test_in_exam_mode_the_engines_and_knowledge_base_cannot_be_imported_and_check_works(
+        exam: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, kernels = exam
+    cells = _run(folder, KERNEL_NAME, [*PROBES, *_setup_and_check(folder), "import course, sys\n"
+                 "print(sorted(m for m in sys.modules if m.startswith('course')))"], monkeypatch, kernels)
+    for probe, cell in zip(PROBES, cells):
+        errors = _errors(cell)
+        assert errors and errors[0].startswith(("ModuleNotFoundError", "ImportError")), (probe, errors)
+        assert "not available in exam mode" in errors[0] or "cannot import name 'catalog'" in errors[0], errors
+    setup, checked, modules = cells[len(PROBES):]
+    assert not _errors(setup) and not _errors(checked), (_errors(setup), _errors(checked))
+    report = _text(checked)
+    assert "Item 01 (4 points): visible test does not pass yet." in report
+    assert "ok  pregnant_patient_decision: the format is right" in report
+    assert "FIX pregnant_patient_reasons: must be a list" in report
+    assert EXAM_WARNING not in report  # in exam mode: no warning
+    loaded = eval(_text(modules))
+    assert not [m for m in loaded if m.startswith(("course.screening", "course.knowledge", "course.depth",
+                                                     "course.assignments.catalog", "course.widgets"))], loaded
+
+
+def test_outside_exam_mode_check_warns_in_an_exam(exam: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, kernels = exam
+    cells = _run(folder, "python3", _setup_and_check(folder), monkeypatch, kernels)
+    assert EXAM_WARNING in _text(cells[1])
+    assert "ok  pregnant_patient_decision: the format is right" in _text(cells[1])
+
+
+def test_only_the_certification_is_an_exam_and_the_formats_hold_no_expected_answer() -> None:
+    exams = {path.stem for path in FORMATS.glob("*.json") if '"exam": true' in path.read_text(encoding="utf-8")}
+    assert exams == {"certification"}
+    for path in FORMATS.glob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        assert '"expected":' not in text and '"accepted":' not in text and '"first":' not in text
