@@ -148,6 +148,17 @@ def facility_bars(table: pd.DataFrame) -> Figure:
     return figure
 
 
+def variant_alt(table: pd.DataFrame) -> str:
+    """What the variant dots show: how many, the widest spread, and the flags."""
+    spread = table.groupby(["assignment", "item"])["facility"].agg(lambda v: v.max() - v.min())
+    (assignment, item), widest = spread.idxmax(), spread.max()
+    flagged = table[table["flagged"]]
+    flags = "; ".join(f"{r.assignment}: {r.item.split('/')[-1]} variant {r.variant} ({r.facility:.2f}, n={r.n})"
+                      for r in flagged.itertuples()) or "none"
+    return (f"Facility of {len(table)} variants of {len(spread)} items; the widest spread is "
+            f"{assignment}: {item.split('/')[-1]} ({widest:.2f}); flagged: {flags}.")
+
+
 def variant_facility_dots(table: pd.DataFrame) -> Figure:
     """Per item, each variant's facility as a dot (flagged variants as a large open
     square, so the flag does not rest on colour); bounded by items x variants."""

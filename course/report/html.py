@@ -163,11 +163,12 @@ def _fairness_section(table: pd.DataFrame, csv_name: str) -> str:
             f"flagging any fair variant stays at or below {ALPHA:.0%}; flagged: adjusted p below {ALPHA}. "
             f"With few trainees per variant a real difference may go unflagged. All rows: {html.escape(csv_name)}.</p>")
     listed = (f"<p><strong>{len(flagged)} variant(s) flagged</strong>: their facility differs from the rest "
-              "beyond chance; check the variant's patient or problem.</p>" + _table(flagged)) if len(flagged) else \
+              "beyond chance; check the variant's patient or problem.</p>"
+              + data_table(flagged, "Variants whose facility differs from the rest beyond chance")) if len(flagged) else \
         "<p>No variant differs from the rest beyond chance.</p>"
-    return (head + note + _image(figures.variant_facility_dots(table), "facility per variant") + listed
+    return (head + note + _image(figures.variant_facility_dots(table), figures.variant_alt(table)) + listed
             + f"<details><summary>Facility of every variant of every item ({len(table)} rows)</summary>"
-            f"{_table(table)}</details>")
+            f"{data_table(table, 'Facility of every variant of every item, with the test of each')}</details>")
 
 
 def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path,
