@@ -41,6 +41,17 @@ def prepare_variants(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> Pa
     return secret
 
 
+def install_exam_kernel() -> str:
+    """The exam kernel in this Python environment's Jupyter data folder, where every server of
+    this environment finds it; where that folder is not ours to write (the hub's grader account),
+    the hub has put it in ``STATE/share/kernels``. Returns what was done, in words."""
+    kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
+    try:
+        return f"{write_kernelspec(kernels)} (the exam kernel)"
+    except OSError as error:
+        return f"the exam kernel is not installed in {kernels} ({error.strerror}); the hub installs it in STATE/share/kernels"
+
+
 def generate_release(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
     """Run nbgrader's generate_assignment for each assignment: ``release/<name>/<name>.ipynb``."""
     from nbgrader.apps import NbGraderAPI
@@ -89,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"formats {path}")
     print(f"secret  {prepare_variants(course, names)} (never release it: it decides each trainee's variant)")
     if any(load_assignment(name).exam for name in names):
-        print(f"kernel  {write_kernelspec(Path(sys.prefix) / 'share' / 'jupyter' / 'kernels')} (the exam kernel)")
+        print(f"kernel  {install_exam_kernel()}")
     for path in generate_release(course, names):
         print(f"release {path}")
     for name in names:
