@@ -7,7 +7,7 @@ CONNECTION_FILE`` installs an import guard, sets ``MESOCOURSE_EXAM=1`` and start
 ipykernel. The guard refuses:
 
 - every ``course`` module except what an assignment notebook needs: ``check()``
-  (:mod:`course.assignments.check`, reading ``formats.json``), the grader
+  (:mod:`course.assignments.check`, reading the frozen ``course/assignments/formats/``), the grader
   (:mod:`course.assignments.grader`) and the trainee's own patients
   (:mod:`course.assignments.variant_view`, :mod:`course.assignments.allocation`);
   so ``import course.screening`` fails, and so does reading the knowledge base
