@@ -14,6 +14,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+from collections import Counter
 from datetime import datetime, timezone
 
 import ipywidgets as widgets
@@ -56,6 +57,14 @@ def problems(root: widgets.Widget, where: str) -> list[str]:
     return found
 
 
+def shared_names(root: widgets.Widget, where: str) -> list[str]:
+    """Inputs of one view whose accessible names (their descriptions) are the same: a screen
+    reader user reaching them by Tab cannot tell them apart (buttons may repeat, e.g. "Check")."""
+    inputs = [w for w in walk(root) if isinstance(w, widgets.ValueWidget) and not isinstance(w, DISPLAY)]
+    counts = Counter(str(w.description).strip().casefold() for w in inputs if str(w.description).strip())
+    return [f"{where}: {count} inputs named {name!r}" for name, count in counts.items() if count > 1]
+
+
 def scenario_views() -> list[type[View]]:
     """Every View in course.widgets that can be built without arguments."""
     for module in pkgutil.iter_modules(course.widgets.__path__):
@@ -86,6 +95,7 @@ def test_every_control_of_a_scenario_view_is_labelled(view):
         built.pregnant.value = True
         built.screen_button.click()
     assert not problems(built.root, view.__name__)
+    assert not shared_names(built.root, view.__name__)
 
 
 @pytest.mark.parametrize("bank", all_banks(), ids=lambda bank: bank.module)
@@ -113,3 +123,10 @@ def test_the_walk_catches_an_unlabelled_input_and_an_icon_only_button():
                          widgets.HTML('<img src="x.png"><table><tr><td>1</td></tr></table>')])
     found = problems(root, "probe")
     assert len(found) == 4 and "icon 'check' only" in found[1]
+
+
+def test_the_walk_catches_two_inputs_with_the_same_name():
+    root = widgets.VBox([widgets.Checkbox(description="Aspirin"), widgets.IntText(description="Days since last dose"),
+                         widgets.Checkbox(description="Isotretinoin"), widgets.IntText(description="Days since last dose"),
+                         widgets.Button(description="Check"), widgets.Button(description="Check")])
+    assert shared_names(root, "probe") == ["probe: 2 inputs named 'days since last dose'"]

@@ -21,15 +21,23 @@ def ingredient_options() -> list[tuple[str, str]]:
     return [(i.name, i.id) for i in knowledge.load().ingredients.values()]
 
 
+def days_label(medication: str) -> str:
+    """The label of a medication's number box, e.g. "Days since last dose of aspirin"."""
+    return f"Days since last dose of {medication}"
+
+
 class MedicationRow:
-    """One medication: taken or not, days since the last dose, prescribed or not."""
+    """One medication: taken or not, days since the last dose, prescribed or not.
+
+    Each control names the medication, so no two controls of the form share a name
+    (a screen reader reaching a box by Tab hears which medication it is for)."""
 
     def __init__(self, medication_id: str, name: str) -> None:
         self.id = medication_id
         self.taking = widgets.Checkbox(description=name, style=WIDE, layout=widgets.Layout(width="380px"))
-        self.days = widgets.BoundedIntText(value=0, min=0, max=3650, description="Days since last dose", style=WIDE,
-                                           layout=widgets.Layout(width="220px"))
-        self.prescribed = widgets.Checkbox(description="Prescribed", style=WIDE)
+        self.days = widgets.BoundedIntText(value=0, min=0, max=3650, description=days_label(name), style=WIDE,
+                                           layout=widgets.Layout(width="380px"))
+        self.prescribed = widgets.Checkbox(description=f"{name} is prescribed", style=WIDE)
         self.root = widgets.HBox([self.taking, self.days, self.prescribed])
 
     def entry(self) -> dict[str, Any]:
