@@ -304,11 +304,34 @@ def plot_progress(store: AttemptStore | Path | str | None = None) -> "Figure":
     return figure
 
 
+def progress_alt(table: "pandas.DataFrame") -> str:
+    """What the progress plot shows, in words (its alt text), from the same ``summary`` table:
+    each started module's and competency's items right, and where a competency stands
+    against its pass mark, e.g. "Screening: 0 of 2 items right (0%), below the pass mark (80%)"."""
+
+    def says(row: Any) -> str:
+        said = f"{row['name']}: {row['items_correct']} of {row['items_attempted']} items right ({row['share']:.0%})"
+        if not math.isnan(row["pass_mark"]):
+            side = "at or above" if row["share"] >= row["pass_mark"] else "below"
+            said += f", {side} the pass mark ({row['pass_mark']:.0%})"
+        return said
+
+    parts = []
+    for level, title in (("module", "modules"), ("competency", "competencies")):
+        rows = table[table.level == level]
+        started = rows[rows.items_attempted > 0]
+        listed = "; ".join(says(row) for _, row in started.iterrows())
+        parts.append(f"Quiz progress, {title}: {len(started)} of {len(rows)} started" + (f" — {listed}" if listed else ""))
+    return ". ".join(parts) + "."
+
+
 def progress_outputs(store: AttemptStore | Path | str | None = None) -> list[Any]:
     """What module 00 displays: a message, or the plot (PNG) and the summary table."""
     import io
 
-    from IPython.display import Image, Markdown
+    from IPython.display import HTML, Markdown
+
+    from course.widgets.plotting import img_tag
 
     store = _as_store(store)
     try:
@@ -323,9 +346,10 @@ def progress_outputs(store: AttemptStore | Path | str | None = None) -> list[Any
     buffer = io.BytesIO()
     plot_progress(store).savefig(buffer, format="png", dpi=100)
     table = summary(store)
+    figure = HTML(img_tag(buffer.getvalue(), progress_alt(table), max_width="900px"))
     table = table[table.items_attempted > 0].drop(columns=["pass_mark"]).reset_index(drop=True)
     table["share"] = (table["share"] * 100).round().astype(int).astype(str) + "%"
-    return [Image(buffer.getvalue()), table]
+    return [figure, table]
 
 
 def show_progress(store: AttemptStore | Path | str | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import subprocess
@@ -10,10 +11,10 @@ from datetime import datetime, timezone
 
 import pandas
 import pytest
-from IPython.display import Image, Markdown
+from IPython.display import HTML, Markdown
 
 from course import knowledge
-from course.progress import AttemptsError, AttemptStore, plot_progress, progress_outputs, summary
+from course.progress import AttemptsError, AttemptStore, plot_progress, progress_alt, progress_outputs, summary
 
 
 def _entry(module, item_id, competency, correct, score, at):
@@ -134,13 +135,29 @@ def test_progress_view_for_no_attempts_a_record_and_a_corrupt_file(tmp_path, rec
     (empty,) = progress_outputs(AttemptStore(tmp_path / "none.json"))
     assert isinstance(empty, Markdown) and "No quiz attempts yet" in empty.data
     image, table = progress_outputs(record_file)
-    assert isinstance(image, Image) and image.data[:4] == b"\x89PNG"
+    assert isinstance(image, HTML) and image.data.startswith('<img src="data:image/png;base64,iVBORw0KGgo')
     assert list(table.id) == ["04", "07", "depth", "screening"]
     assert list(table.share) == ["100%", "0%", "100%", "0%"]
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
     (message,) = progress_outputs(broken)
     assert "could not be read" in message.data and str(broken) in message.data
+
+
+def test_the_progress_plot_says_in_words_what_it_shows(record_file):
+    """The alt text of module 00's plot comes from the same summary as the bars: what is started,
+    items right per module and competency, and each competency against its pass mark."""
+    kb = knowledge.load()
+    screening, depth = kb.competencies["screening"], kb.competencies["depth"]
+    alt = progress_alt(summary(AttemptStore(record_file)))
+    modules, competencies = alt.split(". Quiz progress, competencies: ")
+    assert modules.startswith("Quiz progress, modules: 2 of 9 started — ")
+    assert "Module 04 (depth): 2 of 2 items right (100%); Module 07 (screening): 0 of 2 items right (0%)" in modules
+    assert competencies.startswith(f"2 of {len(kb.competencies)} started — ")
+    assert f"{depth.name}: 2 of 2 items right (100%), at or above the pass mark ({depth.pass_mark:.0%})" in competencies
+    assert f"{screening.name}: 0 of 2 items right (0%), below the pass mark ({screening.pass_mark:.0%})" in competencies
+    (image, _table) = progress_outputs(record_file)
+    assert f'alt="{html.escape(alt)}"' in image.data
 
 
 def test_two_kernels_recording_at_once_lose_no_attempt(tmp_path):
