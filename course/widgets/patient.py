@@ -36,9 +36,11 @@ class MedicationRow:
         self.id = medication_id
         self.taking = widgets.Checkbox(description=name, style=WIDE, layout=widgets.Layout(width="380px"))
         self.days = widgets.BoundedIntText(value=0, min=0, max=3650, description=days_label(name), style=WIDE,
-                                           layout=widgets.Layout(width="380px"))
-        self.prescribed = widgets.Checkbox(description=f"{name} is prescribed", style=WIDE)
-        self.root = widgets.HBox([self.taking, self.days, self.prescribed])
+                                           layout=widgets.Layout(width="auto"))
+        self.prescribed = widgets.Checkbox(description=f"{name} is prescribed", style=WIDE, indent=False,
+                                           layout=widgets.Layout(width="auto"))
+        # the labels are long: the row wraps rather than squeezing the number box
+        self.root = widgets.HBox([self.taking, self.days, self.prescribed], layout=widgets.Layout(flex_flow="row wrap"))
 
     def entry(self) -> dict[str, Any]:
         return {"id": self.id, "days_since_last_dose": self.days.value, "prescribed": self.prescribed.value}
