@@ -59,6 +59,7 @@ def lab(tmp_path_factory):
             start_kernel_session(base, token, name)
             return f"{base}/lab/tree/{name}?token={token}&reset"
 
+        open_notebook.home = home  # the trainee's attempts file is home / "attempts.json"
         yield open_notebook
 
 
@@ -164,6 +165,34 @@ def test_lab_screening_and_quiz(page, lab):
     audit(page, "lab-07-after-screening-and-quiz", ours=OURS_IN_LAB).check()
 
 
+# every code cell has run, and no widget is still loading (textContent: JupyterLab skips rendering
+# cells scrolled out of view, whose innerText is then empty)
+ALL_RAN = """() => {
+  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+  const outputs = [...document.querySelectorAll('.jp-OutputArea-output')];
+  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent))
+    && !outputs.some(o => /Loading widget/.test(o.textContent));
+}"""
+AUDITED_ELSEWHERE = {"04", "07"}  # audited after their scenario tests above and below
+
+
+@pytest.mark.parametrize("module", sorted({path.name[:2] for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} - AUDITED_ELSEWHERE))
+def test_lab_module_passes_axe_after_run_all(page, lab, module):
+    """Each other teaching module, run whole in JupyterLab: no critical or serious finding in what it shows.
+    Module 00 runs with one attempt recorded, so its progress plot (with its alt text) is shown."""
+    from course.progress import AttemptStore
+
+    if module == "00":
+        AttemptStore(lab.home / "attempts.json").record("07", "screening-01", "screening", True, 1.0)
+    page.goto(lab(notebook_name(module)))
+    run_until(page, ALL_RAN)
+    shot(page, f"lab-{module}-run-all")
+    if module == "00":
+        alt = page.locator(".jp-OutputArea-output img[alt^='Quiz progress, modules: 1 of']")
+        assert alt.count() == 1, "module 00 shows its progress plot with alt text"
+    audit(page, f"lab-{module}-run-all", ours=OURS_IN_LAB).check()
+
+
 def test_lab_depth_angle_changes_tip_depth(page, lab):
     from course.widgets.depth import DepthExplorer
 
@@ -181,6 +210,7 @@ def test_lab_depth_angle_changes_tip_depth(page, lab):
     page.wait_for_function("t => (document.querySelector('.meso-tip-depth')?.innerText ?? '').includes(t)", arg=after)
     shot(page, "lab-04-2-angle-moved")
     assert before != after
+    audit(page, "lab-04-after-moving-the-angle", ours=OURS_IN_LAB).check()
 
 
 def test_voila_screening(page, voila):
