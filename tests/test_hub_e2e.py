@@ -31,8 +31,10 @@ import pytest
 from browser_support import chromium_path
 from hub_support import account_exists, course_hub, processes_of
 
-from course.assignments.catalog import load_assignment, reference_answers
+from course.assignments.allocation import assignment_count, course_variant
+from course.assignments.catalog import load_assignment
 from course.assignments.submission import fill_answers
+from course.assignments.variants import load_variants
 from course.hub.accounts import as_account
 from course.hub.grader import run_as_grader
 from course.hub.hub_api import HubAPI
@@ -215,6 +217,12 @@ def gradesheet(hub) -> dict[str, dict[str, str]]:
     return {row["student_id"]: row for row in csv.DictReader(sheet.open())}
 
 
+def own_answers(course: Path, trainee: str) -> dict:
+    """Full-mark answers to the trainee's own variant: the hub's course has a secret of its own."""
+    count = assignment_count(course / "source" / ASSIGNMENT)
+    return load_variants(ASSIGNMENT, count).answers(course_variant(course, ASSIGNMENT, trainee, count))
+
+
 def test_hand_in_grade_and_feedback_through_the_hub(hub, browser):
     a, b, c = (hub.account(role) for role in "abc")
     course = hub.state.course_dir
@@ -226,10 +234,11 @@ def test_hand_in_grade_and_feedback_through_the_hub(hub, browser):
     page_a = new_page(browser)
     notebook_a = fetch_in_lab(page_a, hub, a)
     released = nbformat.read(notebook_a, as_version=4)
-    first_case = {k: v for k, v in reference_answers(ASSIGNMENT).items() if k.startswith("case_01_")}
+    answers_a = own_answers(course, a)
+    first_case = {k: v for k, v in answers_a.items() if k.startswith("case_01_")}
     write_as(a, notebook_a, nbformat.writes(fill_answers(released, first_case)))
     submit_in_lab(page_a, 1)
-    write_as(a, notebook_a, nbformat.writes(fill_answers(released, reference_answers(ASSIGNMENT))))
+    write_as(a, notebook_a, nbformat.writes(fill_answers(released, answers_a)))
     submit_in_lab(page_a, 2)
     shot(page_a, "a-submitted-twice")
     assert len([name for name in inbound(hub) if name.startswith(f"{a}+")]) == 2  # both hand-ins kept
