@@ -251,3 +251,45 @@ def test_the_workers_schema_shortcut_validates_nbgrader_metadata_exactly_as_json
     assert before == after == again
     assert before[0] == "valid" and before[1].startswith("invalid: 'two' is not of type 'number'")
     assert before[-1].startswith("bad schema: ")
+
+
+ENGINE_REUSE = """
+import json, tempfile
+from pathlib import Path
+from nbgrader.api import Gradebook
+from course.grading.speedups import reuse_engines
+from course.grading.snapshot import MemoryGradebook
+
+reuse_engines()
+folder = Path(tempfile.mkdtemp())
+first_url, other_url = f"sqlite:///{folder / 'a.db'}", f"sqlite:///{folder / 'b.db'}"
+with Gradebook(first_url) as a:
+    a.add_student("ann")
+    engine = a.engine
+    with Gradebook(first_url) as inner:  # a second gradebook on the same database, closed first
+        inner.add_student("bob")
+    a.add_student("cy")  # still works after the other one's close disposed of the shared engine
+with Gradebook(first_url) as again, Gradebook(other_url) as other:
+    students = sorted(s.id for s in again.students)
+    shared, separate = again.engine is engine, other.engine is not engine
+with MemoryGradebook(name="w") as memory:
+    with Gradebook(memory.url) as book:
+        book.add_student("dee")
+    image = memory.image()
+with MemoryGradebook(name="w") as empty, Gradebook(empty.url) as book:
+    gone = [s.id for s in book.students]
+with MemoryGradebook(image, name="w") as loaded, Gradebook(loaded.url) as book:
+    back = [s.id for s in book.students]
+print(json.dumps([students, shared, separate, gone, back]))
+"""
+
+
+def test_gradebooks_share_one_engine_per_database_and_stay_correct():
+    done = subprocess.run([sys.executable, "-c", ENGINE_REUSE], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    students, shared, separate, gone, back = json.loads(done.stdout.splitlines()[-1])
+    assert students == ["ann", "bob", "cy"]
+    assert shared and separate
+    assert gone == [] and back == ["dee"]  # a named memory gradebook starts from its image, nothing else

@@ -37,6 +37,7 @@ from .nbgrader_api import put_python_tools_on_path
 from .pool import GradingPool
 from .sandbox import kernel_sandbox
 from .snapshot import AssignmentSnapshot, snapshot_assignment
+from .speedups import reuse_engines
 from .worker import GradingOutcome, GradingTask, WorkerSetup, discard, grading_preprocessors
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ def grade_cohort(course_dir: Path | str, assignment: str, *, workers: int | None
     """
     limits = limits or GradingLimits()
     put_python_tools_on_path()
+    reuse_engines()  # one engine for the course gradebook, however many submissions are recorded
     course = Course.open(course_dir)
     grading_preprocessors(course)  # refuse a config we cannot honour before any work
     snapshot = snapshot_assignment(course, assignment)

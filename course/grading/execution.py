@@ -50,6 +50,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import default
 
 from . import kernel_launcher
+from .kernel_client import ReadyKernelClient
 from .kernel_zygote import Zygote, forkable
 from .limits import GradingLimits
 from .sandbox import KernelSandbox
@@ -58,6 +59,7 @@ SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # No input-history database per kernel (a new SQLite file and a saving thread each time, about a third
 # of a kernel's start-up); In, Out and the rest of the session's history stay in memory as usual.
 IPYTHON_KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
+KERNEL_EXIT_POLL_S = 0.005  # jupyter_client looks every 0.1 s, once per graded notebook
 MAX_SOCKET_PATH = 100  # a Unix socket address holds at most 107 bytes on Linux, 103 on macOS
 SIGNAL_MEANING: dict[int, str] = {signal.SIGKILL: "killed, most likely for memory", signal.SIGXCPU: "CPU time limit",
                   signal.SIGSEGV: "crashed", signal.SIGABRT: "aborted", signal.SIGXFSZ: "file size limit"}
@@ -150,6 +152,14 @@ class LimitedKernelManager(AsyncKernelManager):
             self.transport = "ipc"
             self.connection_file = f"{stem}.json"
             self.ip = f"{stem}-ipc"
+
+    @default("client_factory")
+    def _ready_client(self) -> type:
+        return ReadyKernelClient  # ready when the kernel says so, not after 0.2 s of silence
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        """Wait for the kernel to end; a killed kernel ends within milliseconds, so look often."""
+        await super()._async_wait(pollinterval=min(pollinterval, KERNEL_EXIT_POLL_S))
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         session = active_session()

@@ -18,8 +18,9 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from nbgrader.api import Gradebook, InvalidEntry
+from nbgrader.api import Comment, Grade, Gradebook, InvalidEntry, SubmittedAssignment, SubmittedNotebook
 from sqlalchemy.exc import OperationalError, SAWarning
+from sqlalchemy.orm import joinedload, selectinload
 
 from course.coursedir import Course
 
@@ -86,11 +87,21 @@ def course_extensions(course: Course, assignment: str) -> dict[str, timedelta]:
                 for submission in gradebook.find_assignment(assignment).submissions if submission.extension}
 
 
+def _notebooks_of(gradebook: Gradebook, submission: SubmittedAssignment) -> list[SubmittedNotebook]:
+    """A submission's notebooks with their grades, comments and cells, in three queries rather than one per row."""
+    return (gradebook.db.query(SubmittedNotebook)
+            .filter(SubmittedNotebook.assignment_id == submission.id)
+            .options(joinedload(SubmittedNotebook.notebook),
+                     selectinload(SubmittedNotebook.grades).joinedload(Grade.cell),
+                     selectinload(SubmittedNotebook.comments).joinedload(Comment.cell))
+            .all())
+
+
 def _write(gradebook: Gradebook, assignment: str, student: str, grades: SubmissionGrades) -> float:
     gradebook.update_or_create_student(student)
     stamp = {"timestamp": grades.timestamp} if grades.timestamp else {}
     submission = gradebook.update_or_create_submission(assignment, student, **stamp)
-    for notebook in submission.notebooks:
+    for notebook in _notebooks_of(gradebook, submission):
         result = grades.notebooks.get(notebook.name)
         if result is None:
             continue

@@ -78,8 +78,11 @@ class MemoryGradebook:
     reach it at all.
     """
 
-    def __init__(self, image: bytes | None = None) -> None:
-        self._uri = f"file:mesocourse-{uuid4().hex}?mode=memory&cache=shared"
+    def __init__(self, image: bytes | None = None, name: str | None = None) -> None:
+        """A new database holding ``image``; ``name`` (default: a fresh one) makes its URL the same each time,
+        so engines kept for that URL (:func:`.speedups.reuse_engines`) serve the next one too. Given an
+        image, the database of a name still open elsewhere in this process is replaced by it."""
+        self._uri = f"file:mesocourse-{name or uuid4().hex}?mode=memory&cache=shared"
         self._keeper = sqlite3.connect(self._uri, uri=True)
         if image is not None:
             loaded = sqlite3.connect(":memory:")

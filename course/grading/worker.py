@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -143,7 +144,7 @@ class SubmissionGrader:
                                          retry=True)
 
     def _grade(self, task: GradingTask, scratch: Path, started: float) -> GradingOutcome:
-        with MemoryGradebook(self.setup.snapshot.image) as gradebook:
+        with MemoryGradebook(self.setup.snapshot.image, name=f"worker-{os.getpid()}") as gradebook:
             config = self._config(scratch / "course", gradebook.url)
             coursedir = CourseDirectory(config=config)
             submitted = Path(coursedir.format_path("submitted", task.student_id, self.assignment))

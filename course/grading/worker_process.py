@@ -19,7 +19,7 @@ from course.startup import skip_unused_imports
 skip_unused_imports()
 
 from .kernel_launcher import die_with_parent, keep_memory_private  # noqa: E402
-from .speedups import remember_checked_schemas  # noqa: E402
+from .speedups import remember_checked_schemas, reuse_engines  # noqa: E402
 from .worker import SubmissionGrader  # noqa: E402
 
 
@@ -31,6 +31,7 @@ def worker_main(tasks: Connection, outcomes: Connection, parent: int) -> None:
         return  # the parent is already gone
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     remember_checked_schemas()
+    reuse_engines()
     grader = SubmissionGrader(tasks.recv())
     while True:
         try:
