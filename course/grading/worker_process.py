@@ -33,18 +33,24 @@ def worker_main(tasks: Connection, outcomes: Connection, parent: int) -> None:
     remember_checked_schemas()
     reuse_engines()
     grader = SubmissionGrader(tasks.recv())
-    while True:
-        try:
-            task = tasks.recv()
-        except EOFError:
-            return
-        if task is None:
-            return
-        outcome = grader.grade(task)
-        sys.stdout.flush()
-        outcomes.send(outcome)
+    try:
+        while True:
+            try:
+                task = tasks.recv()
+            except EOFError:
+                return
+            if task is None:
+                return
+            outcome = grader.grade(task)
+            sys.stdout.flush()
+            outcomes.send(outcome)
+    finally:
+        grader.zygote.close()  # waited for, so its kernels' CPU time counts in this worker's
 
 
 if __name__ == "__main__":
     task_fd, outcome_fd, parent_pid = (int(arg) for arg in sys.argv[1:4])
     worker_main(Connection(task_fd, writable=False), Connection(outcome_fd, readable=False), parent_pid)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # nothing left to clean up: skip tearing down nbgrader's modules (the parent waits for this)
