@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from jupyter_client.manager import AsyncKernelManager
@@ -11,9 +14,15 @@ from jupyter_client.manager import AsyncKernelManager
 from course.grading.kernel_client import ReadyKernelClient
 
 
-def _started(**options: object) -> AsyncKernelManager:
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``coroutine`` in a thread of its own: a browser test may have left an event loop running in this one."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
+def _started() -> AsyncKernelManager:
     manager = AsyncKernelManager(kernel_name="python3", client_class="course.grading.kernel_client.ReadyKernelClient")
-    asyncio.run(manager.start_kernel(**options))
+    _run(manager.start_kernel())
     return manager
 
 
@@ -39,11 +48,11 @@ def test_a_kernel_is_ready_to_run_code_and_its_output_arrives_whole():
                     break
             client.stop_channels()
             return ready_s, texts
-        ready_s, texts = asyncio.run(run())
+        ready_s, texts = _run(run())
         assert "".join(texts) == "first\nsecond\n"
         assert ready_s < 30
     finally:
-        asyncio.run(manager.shutdown_kernel(now=True))
+        _run(manager.shutdown_kernel(now=True))
 
 
 def test_a_kernel_that_dies_before_answering_is_reported_not_waited_for():
@@ -56,7 +65,7 @@ def test_a_kernel_that_dies_before_answering_is_reported_not_waited_for():
             await client.wait_for_ready(timeout=60)
         started = time.monotonic()
         with pytest.raises(RuntimeError, match="Kernel died before replying to kernel_info"):
-            asyncio.run(run())
+            _run(run())
         assert time.monotonic() - started < 30
     finally:
-        asyncio.run(manager.shutdown_kernel(now=True))
+        _run(manager.shutdown_kernel(now=True))
