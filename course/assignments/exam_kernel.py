@@ -51,18 +51,31 @@ ALLOWED = frozenset({
 REFUSED_PACKAGES = ("ipywidgets", "yaml")
 
 
+def refused(name: str) -> bool:
+    """Whether the guard refuses the module ``name``."""
+    top = name.split(".")[0]
+    return (top == "course" and name not in ALLOWED) or top in REFUSED_PACKAGES
+
+
 class ExamImports(importlib.abc.MetaPathFinder):
     """Refuses the course's engines, knowledge base and widgets (see the module docstring)."""
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        top = name.split(".")[0]
-        if (top == "course" and name not in ALLOWED) or top in REFUSED_PACKAGES:
+        if refused(name):
             raise ModuleNotFoundError(f"{name} is not available in exam mode", name=name)
         return None
 
 
 def guard() -> None:
-    """Install the import guard in this process (first on ``sys.meta_path``) and mark exam mode."""
+    """Install the import guard in this process (first on ``sys.meta_path``) and mark exam mode.
+
+    Refused modules this process had already imported (a kernel forked from a grading
+    zygote, ``course.grading.kernel_zygote``) are forgotten, so importing them again is refused."""
+    for name in [name for name in sys.modules if refused(name)]:
+        del sys.modules[name]
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules and hasattr(sys.modules[parent], child):
+            delattr(sys.modules[parent], child)  # `from course import screening` too
     if not any(isinstance(finder, ExamImports) for finder in sys.meta_path):
         sys.meta_path.insert(0, ExamImports())
     os.environ["MESOCOURSE_EXAM"] = "1"

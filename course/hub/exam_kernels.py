@@ -30,7 +30,7 @@ from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.services.sessions.sessionmanager import SessionManager
-from jupyter_server.utils import to_os_path
+from jupyter_server.utils import ApiPath, to_os_path
 from tornado import web
 from traitlets import List, Unicode
 
@@ -48,14 +48,14 @@ class ExamKernelManager(AsyncMappingKernelManager):
         """Whether ``api_path`` (a file or folder under the server's root) lies in an exam folder."""
         if api_path is None:
             return False
-        where = os.path.realpath(to_os_path(api_path.strip("/"), self.root_dir))
+        where = os.path.realpath(to_os_path(ApiPath(api_path.strip("/")), self.root_dir))
         for folder in self.exam_folders:
-            exam = os.path.realpath(to_os_path(folder.strip("/"), self.root_dir))
+            exam = os.path.realpath(to_os_path(ApiPath(folder.strip("/")), self.root_dir))
             if where == exam or where.startswith(exam + os.sep):
                 return True
         return False
 
-    async def start_kernel(self, *, kernel_id: str | None = None, path: str | None = None,  # type: ignore[override]
+    async def start_kernel(self, *, kernel_id: str | None = None, path: ApiPath | None = None,  # type: ignore[override]
                            **kwargs: Any) -> str:
         asked = kwargs.get("kernel_name") or self.default_kernel_name
         if (kernel_id is None or kernel_id not in self) and self.in_exam_folder(path) and asked != self.exam_kernel:
