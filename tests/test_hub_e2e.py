@@ -344,6 +344,7 @@ def run_in_kernel(server_api: HubAPI, kernel_id: str, code: str) -> str:
     """Run ``code`` in a kernel of a person's server through its websocket, as JupyterLab does;
     returns the error's name and value, or "ok"."""
     import asyncio
+    import concurrent.futures
     import uuid
 
     from tornado.httpclient import HTTPRequest
@@ -367,7 +368,8 @@ def run_in_kernel(server_api: HubAPI, kernel_id: str, code: str) -> str:
             if message["msg_type"] == "execute_reply":
                 return "ok" if message["content"]["status"] == "ok" else message["content"]["status"]
 
-    return asyncio.run(run())
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's runs in this thread
+        return thread.submit(asyncio.run, run()).result()
 
 
 def test_a_trainee_server_runs_the_certification_notebook_in_the_exam_kernel_only(hub):
