@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
+	@# the exam kernel's kernelspec (a regular pip install carries it; an editable one carries no data files)
+	$(BIN)/jupyter kernelspec install --sys-prefix --name mesocourse-exam course/assignments/exam_kernelspec
 	touch $(STAMP)
 
 $(CHP):

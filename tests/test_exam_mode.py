@@ -2,8 +2,10 @@
 imported, check() still works; outside it, check() warns in an exam.
 
 The exam kernelspec is written into a throwaway Jupyter data folder (``JUPYTER_PATH``)
-and started by nbclient, in a copy of the released certification exam; check() reads
-the package's frozen formats.
+and started by nbclient, in a copy of the released certification exam with a
+``variant-key`` made from a throwaway course secret (as a release makes it; the
+repository commits none); check() reads the package's frozen formats, and show()
+knows the trainee (``JUPYTERHUB_USER``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from course.assignments.allocation import KEY_FILE, course_variant, ensure_secret, recorded_count, write_key
 from course.assignments.check import EXAM_WARNING, FORMATS
 from course.assignments.exam_kernel import KERNEL_NAME, write_kernelspec
 
@@ -34,6 +37,7 @@ def _run(folder: Path, kernel: str, cells: list[str], monkeypatch: pytest.Monkey
     monkeypatch.setenv("JUPYTER_PATH", str(kernels.parent))
     monkeypatch.delenv("MESOCOURSE_EXAM", raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("JUPYTERHUB_USER", "ann")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
     NotebookClient(nb, kernel_name=kernel, timeout=120, allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute()
@@ -50,7 +54,9 @@ def _text(cell) -> str:
 
 @pytest.fixture
 def exam(tmp_path: Path) -> tuple[Path, Path]:
-    folder = shutil.copytree(REPO / "release" / "certification", tmp_path / "exam")
+    folder = shutil.copytree(REPO / "release" / "certification", tmp_path / "exam", ignore=shutil.ignore_patterns(KEY_FILE))
+    ensure_secret(tmp_path)
+    write_key(tmp_path, folder, "certification")
     kernels = tmp_path / "share" / "kernels"
     write_kernelspec(kernels)
     return folder, kernels
@@ -73,6 +79,8 @@ def test_in_exam_mode_the_engines_and_knowledge_base_cannot_be_imported_and_chec
         assert "not available in exam mode" in errors[0] or "cannot import name 'catalog'" in errors[0], errors
     setup, checked, modules = cells[len(PROBES):]
     assert not _errors(setup) and not _errors(checked), (_errors(setup), _errors(checked))
+    variant = course_variant(folder.parent, "certification", "ann", recorded_count(REPO / "source" / "certification" / "certification.ipynb"))
+    assert f"Trainee ann: you have variant {variant + 1} of " in _text(setup)  # show() works in exam mode
     report = _text(checked)
     assert "Item 01 (4 points): visible test does not pass yet." in report
     assert "ok  pregnant_patient_decision: the format is right" in report
@@ -96,3 +104,19 @@ def test_only_the_certification_is_an_exam_and_the_formats_hold_no_expected_answ
     for path in FORMATS.glob("*.json"):
         text = path.read_text(encoding="utf-8")
         assert '"expected":' not in text and '"accepted":' not in text and '"first":' not in text
+
+
+def test_exam_notebooks_name_the_exam_kernel_which_this_environment_offers() -> None:
+    """So that nbgrader autograde and mesocourse grade run them in it (make setup installs it)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from course.assignments.catalog import ASSIGNMENTS, load_assignment
+    from course.assignments.exam_kernel import notebook_kernelspec
+
+    for name in ASSIGNMENTS:
+        for folder in ("source", "release"):
+            kernelspec = nbformat.read(REPO / folder / name / f"{name}.ipynb", as_version=4).metadata.kernelspec
+            assert (kernelspec == notebook_kernelspec()) is load_assignment(name).exam, (folder, name, kernelspec)
+    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    assert spec.display_name == notebook_kernelspec()["display_name"] and spec.env == {"MESOCOURSE_EXAM": "1"}
+    assert spec.argv[:3] == ["python", "-m", "course.assignments.exam_kernel"]  # this environment's Python

@@ -139,3 +139,29 @@ def test_kernels_keep_their_history_in_memory_not_in_a_database(zygote: Zygote, 
     text, _ = _run("ip = get_ipython()\nprint(ip.history_manager.enabled, ip.history_manager.hist_file, len(In), "
                    "In[-1].startswith('ip = get_ipython()'))", tmp_path, zygote)
     assert text.split() == ["False", ":memory:", "2", "True"]
+
+
+def test_the_exam_kernel_is_forked_too_and_refuses_what_the_zygote_had_imported(zygote: Zygote, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch):
+    """Exam notebooks name the exam kernel: forked like the standard one, behind its import guard."""
+    from course.assignments.exam_kernel import KERNEL_NAME, write_kernelspec
+
+    write_kernelspec(tmp_path / "share" / "kernels")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share"))
+    nb = new_notebook(cells=[new_code_cell(
+        "import importlib, os\n"
+        "for name in ('course.grading.kernel_launcher', 'course.screening', 'yaml'):\n"
+        "    try:\n        importlib.import_module(name)\n        print(name, 'imported')\n"
+        "    except ImportError as error:\n        print(name, 'refused' if 'exam mode' in str(error) else error)\n"
+        "try:\n    from course import grading\n    print('from course import grading: imported')\n"
+        "except ImportError:\n    print('from course import grading: refused')\n"
+        "import course.assignments.grader\nprint(os.getppid(), os.environ['MESOCOURSE_EXAM'])")])
+    client = NotebookClient(nb, kernel_name=KERNEL_NAME, kernel_manager_class=LimitedKernelManager,
+                            shutdown_kernel="immediate", resources={"metadata": {"path": str(tmp_path)}})
+    with execution_session(SMALL, tmp_path, None, zygote):
+        client.execute()
+    lines = "".join(output.get("text", "") for output in nb.cells[0].outputs).splitlines()
+    assert lines[:4] == ["course.grading.kernel_launcher refused", "course.screening refused", "yaml refused",
+                         "from course import grading: refused"], lines
+    assert lines[4] == f"{zygote.process.pid} 1"  # forked by the zygote, in exam mode
+    assert forkable([sys.executable, "-m", "course.assignments.exam_kernel", "-f", "kernel.json"])

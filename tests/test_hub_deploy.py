@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
-from course.hub.layout import ENABLED, LAB_PLUGINS, SERVER_EXTENSION
+from course.hub.layout import ENABLED, LAB_PLUGINS, SERVER_EXTENSION, exam_server_config
 from course.paths import NBGRADER_CONFIG
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -87,3 +87,11 @@ def test_the_image_installs_the_package_and_its_course_content():
     assert ("deploy/kubernetes/jupyter/trainee/", "/etc/jupyter/trainee/") in copied
     assert all((REPO_ROOT / source).exists() for source, _ in copied if source != ".")
     assert Path(REPO_ROOT / "pyproject.toml").read_text().count("hub = [") == 1
+
+
+def test_a_trainee_pod_runs_exam_notebooks_in_the_exam_kernel_as_the_local_hub_does():
+    server = json.loads((DEPLOY / "jupyter" / "trainee" / "jupyter_server_config.json").read_text())
+    expected = exam_server_config(course_id())
+    assert {key: server["ServerApp"][key] for key in expected["ServerApp"]} == expected["ServerApp"]
+    assert server["ExamKernelManager"] == expected["ExamKernelManager"]
+    assert expected["ExamKernelManager"]["exam_folders"] == [f"{course_id()}/certification"]  # exam: true in its case data

@@ -8,8 +8,9 @@ instructor's commands run as the course's grader account in the course folder,
 exactly as typed in a terminal of the grader's server. A's answers are written
 into A's fetched notebook as A's own file (typing into cells in JupyterLab is
 covered by test_browser.py); fetching, submitting and fetching feedback go
-through nbgrader's Assignments tab. Every account and process is removed at
-the end (checked).
+through nbgrader's Assignments tab. A then asks her own server for a Python 3
+kernel on the fetched certification exam and gets the exam kernel. Every account
+and process is removed at the end (checked).
 
 Needs root (accounts, and the hub runs people's servers as them); skips
 otherwise, with the reason. Screenshots go to test-artifacts/hub/.
@@ -23,6 +24,7 @@ import os
 import shutil
 import signal
 import textwrap
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,6 +35,7 @@ from hub_support import account_exists, course_hub, processes_of
 
 from course.assignments.allocation import assignment_count, course_variant
 from course.assignments.catalog import load_assignment
+from course.assignments.exam_kernel import KERNEL_NAME
 from course.assignments.submission import fill_answers
 from course.assignments.variants import load_variants
 from course.hub.accounts import as_account
@@ -335,6 +338,68 @@ def test_formgrader_opens_in_its_own_tab_for_instructors_only(hub, browser):
     assert "Manage Assignments" not in page.inner_text("body")
     shot(page, "trainee-refused-formgrader")
     page.context.close()
+
+
+def run_in_kernel(server_api: HubAPI, kernel_id: str, code: str) -> str:
+    """Run ``code`` in a kernel of a person's server through its websocket, as JupyterLab does;
+    returns the error's name and value, or "ok"."""
+    import asyncio
+    import concurrent.futures
+    import uuid
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def run() -> str:
+        url = server_api.url.replace("http", "ws", 1) + f"/kernels/{kernel_id}/channels"
+        socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {server_api.token}"}))
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex,
+                  "version": "5.3", "date": ""}
+        await socket.write_message(json.dumps({"header": header, "parent_header": {}, "metadata": {}, "channel": "shell",
+                                               "content": {"code": code, "silent": False, "store_history": False,
+                                                           "user_expressions": {}, "allow_stdin": False}}))
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.read_message(), 120))
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if message["msg_type"] == "error":
+                return f"{message['content']['ename']}: {message['content']['evalue']}"
+            if message["msg_type"] == "execute_reply":
+                return "ok" if message["content"]["status"] == "ok" else message["content"]["status"]
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's runs in this thread
+        return thread.submit(asyncio.run, run()).result()
+
+
+def test_a_trainee_server_runs_the_certification_notebook_in_the_exam_kernel_only(hub):
+    """A asks her own server for a Python 3 kernel on the fetched certification exam: she gets the
+    exam kernel, where the course's engines cannot be imported; her other notebooks keep Python 3."""
+    a = hub.account("a")
+    instructor(hub, "nbgrader", "release_assignment", "certification")
+    admin = HubAPI.for_state(hub.state)
+    token = admin.call("POST", f"/users/{a}/tokens", {"note": "test exam kernel"})["token"]
+    env = {**course_environment(hub.state, "trainee"), "JUPYTERHUB_USER": a, "JUPYTERHUB_API_TOKEN": token,
+           "JUPYTERHUB_API_URL": f"{hub.url}/hub/api"}
+    done = as_account(a, ["nbgrader", "fetch_assignment", "certification"], env=env,
+                      capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-1500:] + done.stderr[-1500:]
+    exam = f"{hub.state.settings().course_id}/certification/certification.ipynb"
+    assert (hub.state.home(a) / exam).is_file()
+    admin.call_tolerating(400, "POST", f"/users/{a}/server")  # 400: already running
+    for _ in range(240):
+        if admin.call("GET", f"/users/{a}")["servers"].get("", {}).get("ready"):
+            break
+        time.sleep(0.5)
+    server = HubAPI(f"{hub.url}/user/{a}/api", token)
+    session = server.call("POST", "/sessions", {"path": exam, "type": "notebook", "name": "certification.ipynb",
+                                                 "kernel": {"name": "python3"}})
+    assert session["kernel"]["name"] == KERNEL_NAME, session
+    assert run_in_kernel(server, session["kernel"]["id"], "import course.screening").startswith("ModuleNotFoundError")
+    other = server.call("POST", "/kernels", {"name": "python3", "path": ""})  # A's home: an ordinary kernel
+    assert other["name"] == "python3" and run_in_kernel(server, other["id"], "import course.screening") == "ok"
+    for path in (f"/sessions/{session['id']}", f"/kernels/{other['id']}"):
+        server.call("DELETE", path)
 
 
 def test_a_server_that_cannot_start_shows_the_error_page(hub, browser):

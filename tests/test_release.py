@@ -72,3 +72,34 @@ def test_an_item_the_engines_refuse_is_bad_input_of_the_error_contract() -> None
         make_question(item, "Problem 02")
     assert isinstance(refused.value, MesocourseError) and refused.value.exit_code == BAD_INPUT
     assert (refused.value.item_id, refused.value.field, refused.value.message) == ("problem_02", "area", "unknown area 'moon'")
+
+
+@pytest.mark.slow
+def test_a_fresh_release_in_a_copy_of_the_repository_changes_no_tracked_file(tmp_path: Path) -> None:
+    """`make release` in a fresh clone makes a course secret of its own: what it writes from that
+    secret (``variant-key`` beside each notebook, the secret itself) is ignored by git, and every
+    tracked file (the notebooks) comes out byte for byte as committed, whatever the secret."""
+    repo = Path(course.__file__).resolve().parents[1]
+    if shutil.which("git") is None or not (repo / ".git").exists():
+        pytest.skip("not a git checkout")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=repo,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    clone = tmp_path / "clone"
+    for name in filter(None, listed):
+        if (repo / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(repo / name, clone / name)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
+    for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "-m", "as checked out"]):
+        subprocess.run([*git, *command], cwd=clone, check=True, capture_output=True)
+    assert not (clone / ".mesocourse").exists() and not list(clone.glob("*/*/variant-key"))  # nothing committed
+    done = subprocess.run([sys.executable, "-m", "course", "release", "--course", "."], capture_output=True, text=True,
+                          check=False, cwd=clone)
+    assert done.returncode == 0, done.stderr
+    assert (clone / ".mesocourse" / "variant-secret").is_file()
+    keys = sorted(str(path.relative_to(clone)) for path in clone.glob("*/*/variant-key"))
+    assert keys == [f"{folder}/{name}/variant-key" for folder in ("release", "source")
+                    for name in ("certification", "depth", "planning", "screening")]
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone, capture_output=True,
+                            text=True, check=True).stdout
+    assert status == "", status

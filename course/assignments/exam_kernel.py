@@ -14,14 +14,22 @@ ipykernel. The guard refuses:
   through the package (``importlib.resources.files("course.knowledge")``);
 - ``ipywidgets`` (the teaching modules' widgets) and ``yaml`` (the knowledge base's format).
 
+The kernelspec is ``course/assignments/exam_kernelspec/kernel.json`` (its command is
+``python``, which Jupyter runs as the Python of the environment that starts it). A
+regular ``pip install`` puts it in the environment's ``share/jupyter/kernels``; ``make
+setup`` installs it into the project's ``.venv`` (an editable install carries no data
+files); the hub copies it into ``STATE/share/kernels``. So ``nbgrader autograde``,
+``mesocourse grade``, the demo and every server of the hub find it. An exam assignment's
+notebooks name it in their ``kernelspec`` metadata, so they are graded in it too (the
+grader and the hidden tests need nothing the guard refuses).
+
 **What exam mode does not prevent.** It is a guard against using the course's own
 tools during the exam, not a sandbox: Python code can remove the guard from
-``sys.meta_path``, or open the package's YAML files by their path on disk; a trainee
-can open another kernel, a terminal or a browser tab unless the server forbids it.
-The hub starts every server with this kernel available (``STATE/share/kernels``),
-but JupyterLab still lets a trainee change kernel: an invigilator, or a server
-configured for the exam alone, is what enforces it. ``check()`` warns, in an exam,
-when it is not running in this kernel.
+``sys.meta_path``, or open the package's YAML files by their path on disk. Under the
+hub a trainee's server starts only this kernel for a notebook in an exam assignment's
+folder (:mod:`course.hub.exam_kernels`); elsewhere, and for a copy of the notebook
+outside that folder, a terminal or a browser tab, an invigilator is what enforces it.
+``check()`` warns, in an exam, when it is not running in this kernel.
 """
 
 from __future__ import annotations
@@ -29,11 +37,12 @@ from __future__ import annotations
 import importlib.abc
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
 KERNEL_NAME = "mesocourse-exam"
-DISPLAY_NAME = "Exam (mesocourse)"
+KERNELSPEC_FOLDER = Path(__file__).with_name("exam_kernelspec")  # kernel.json, as Jupyter reads it
 ALLOWED = frozenset({
     "course", "course.assignments", "course.assignments.check", "course.assignments.questions",
     "course.assignments.grader", "course.assignments.variant_view", "course.assignments.allocation",
@@ -42,32 +51,56 @@ ALLOWED = frozenset({
 REFUSED_PACKAGES = ("ipywidgets", "yaml")
 
 
+def refused(name: str) -> bool:
+    """Whether the guard refuses the module ``name``."""
+    top = name.split(".")[0]
+    return (top == "course" and name not in ALLOWED) or top in REFUSED_PACKAGES
+
+
 class ExamImports(importlib.abc.MetaPathFinder):
     """Refuses the course's engines, knowledge base and widgets (see the module docstring)."""
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        top = name.split(".")[0]
-        if (top == "course" and name not in ALLOWED) or top in REFUSED_PACKAGES:
+        if refused(name):
             raise ModuleNotFoundError(f"{name} is not available in exam mode", name=name)
         return None
 
 
 def guard() -> None:
-    """Install the import guard in this process (first on ``sys.meta_path``) and mark exam mode."""
+    """Install the import guard in this process (first on ``sys.meta_path``) and mark exam mode.
+
+    Refused modules this process had already imported (a kernel forked from a grading
+    zygote, ``course.grading.kernel_zygote``) are forgotten, so importing them again is refused."""
+    for name in [name for name in sys.modules if refused(name)]:
+        del sys.modules[name]
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules and hasattr(sys.modules[parent], child):
+            delattr(sys.modules[parent], child)  # `from course import screening` too
     if not any(isinstance(finder, ExamImports) for finder in sys.meta_path):
         sys.meta_path.insert(0, ExamImports())
     os.environ["MESOCOURSE_EXAM"] = "1"
 
 
+def notebook_kernelspec() -> dict[str, str]:
+    """What an exam notebook's ``kernelspec`` metadata says: this kernel's name, display name and language."""
+    spec = json.loads((KERNELSPEC_FOLDER / "kernel.json").read_text(encoding="utf-8"))
+    return {"display_name": spec["display_name"], "language": spec["language"], "name": KERNEL_NAME}
+
+
 def write_kernelspec(kernels: Path | str) -> Path:
-    """``kernels/mesocourse-exam/kernel.json``, running this Python with the guard."""
+    """Copy the kernelspec into ``kernels/mesocourse-exam/`` (a Jupyter data folder's ``kernels``)."""
     folder = Path(kernels) / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "course.assignments.exam_kernel", "-f", "{connection_file}"],
-            "display_name": DISPLAY_NAME, "language": "python", "env": {"MESOCOURSE_EXAM": "1"},
-            "metadata": {"debugger": False}}
-    (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    shutil.copyfile(KERNELSPEC_FOLDER / "kernel.json", folder / "kernel.json")
     return folder
+
+
+def installed_at() -> Path | None:
+    """Where Jupyter finds this kernel from this process (its folder), or None."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    found = KernelSpecManager().find_kernel_specs().get(KERNEL_NAME)
+    return Path(found) if found else None
 
 
 def main() -> None:

@@ -7,7 +7,9 @@ answer between ``### BEGIN SOLUTION`` and ``### END SOLUTION``), a read-only
 cell's visible part checks that every answer is filled in with the right type;
 its hidden part (``### BEGIN HIDDEN TESTS``) holds the frozen expected answers,
 graded by the trusted grader the cell imports (``course.assignments.grader``, which
-documents the test-cell format). Output is deterministic: fixed cell IDs, no outputs.
+documents the test-cell format). An exam assignment's notebook names the exam kernel
+(:mod:`course.assignments.exam_kernel`) in its metadata, so it opens and is graded in
+it. Output is deterministic: fixed cell IDs, no outputs.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from nbformat import NotebookNode
 
 from course import DISCLAIMER
 from course.assignments import grader
+from course.assignments.exam_kernel import notebook_kernelspec
 from course.assignments.questions import Assignment, Question
 
 GRADER = grader.__name__
@@ -162,6 +165,7 @@ def build_notebook(assignment: Assignment, variants: tuple[Assignment, ...] = ()
         _code("check_all", "check()", _nbgrader("check_all", locked=True)),
     ]
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    kernelspec = notebook_kernelspec() if assignment.exam else KERNELSPEC  # an exam names the exam kernel
+    nb.metadata = {"kernelspec": kernelspec, "language_info": {"name": "python"}}
     return nb
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from course.assignments.allocation import ensure_secret, write_key
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
-from course.assignments.exam_kernel import write_kernelspec
+from course.assignments.exam_kernel import KERNELSPEC_FOLDER, installed_at, write_kernelspec
 from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS
 from course.coursedir import CONFIG_FILE, Course
 from course.errors import CourseError
@@ -42,14 +42,18 @@ def prepare_variants(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> Pa
 
 
 def install_exam_kernel() -> str:
-    """The exam kernel in this Python environment's Jupyter data folder, where every server of
-    this environment finds it; where that folder is not ours to write (the hub's grader account),
-    the hub has put it in ``STATE/share/kernels``. Returns what was done, in words."""
+    """The exam kernel, which exam notebooks name and are graded in: found where Jupyter looks
+    (installed with the project, see :mod:`course.assignments.exam_kernel`), else installed in this
+    Python environment's Jupyter data folder. Returns what was found or done, in words."""
+    found = installed_at()
+    if found is not None:
+        return f"{found} (the exam kernel)"
     kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
     try:
-        return f"{write_kernelspec(kernels)} (the exam kernel)"
+        return f"{write_kernelspec(kernels)} (the exam kernel, installed now)"
     except OSError as error:
-        return f"the exam kernel is not installed in {kernels} ({error.strerror}); the hub installs it in STATE/share/kernels"
+        return (f"the exam kernel is not installed, and {kernels} is not writable ({error.strerror}): exam notebooks "
+                f"cannot be graded here until it is (jupyter kernelspec install --sys-prefix {KERNELSPEC_FOLDER})")
 
 
 def generate_release(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:

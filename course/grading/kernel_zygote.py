@@ -10,14 +10,18 @@ the kernel's modules and then waits. For each notebook it forks a child, which
 - moves into the notebook's folder and takes the environment the worker gives it;
 - binds itself by the same limits as ``kernel_launcher.py`` (memory, CPU, file
   size, Landlock, no capability, dies with its parent), parsed by the same code;
-- runs the kernel as ``python -m ipykernel_launcher`` would, and never returns.
+- runs the kernel as ``python -m ipykernel_launcher`` would (the exam kernel, ``python -m
+  course.assignments.exam_kernel``, with its import guard installed first), and never returns.
 
 The zygote runs no cell and no trainee code, and it holds nothing secret, so each
 kernel starts as clean as a new process. Besides the kernel's modules it imports those
 a kernel imports once it runs, and the small modules the course's assignments import
 in every notebook (``PRELOADED``). Only the standard kernel of the worker's
-own Python (``[sys.executable, "-m", "ipykernel_launcher", ...]``) is forked; any
-other kernel command is started the usual way.
+own Python (``[sys.executable, "-m", "ipykernel_launcher", ...]``) and the exam kernel,
+the same kernel behind an import guard (``-m course.assignments.exam_kernel``: exam
+notebooks name it), are forked; any other kernel command is started the usual way. A
+forked exam kernel forgets the modules the guard refuses that the zygote had imported,
+so it refuses them as one started anew does.
 
 Protocol, one JSON object per line. The worker writes ``{"argv": [...], "env":
 {...}, "cwd": "...", "limits": [...]}`` (``limits``: ``kernel_launcher.py``'s
@@ -46,6 +50,7 @@ from typing import Any
 from course.grading import kernel_launcher
 
 KERNEL_MODULE = "ipykernel_launcher"
+EXAM_KERNEL_MODULE = "course.assignments.exam_kernel"  # the same kernel, behind the exam's import guard
 # Modules every kernel imports after it starts (ipykernel's debugger, with debugpy and pydevd;
 # IPython's inspector; psutil; the history's sqlite3) and what this course's assignment notebooks
 # import (their setup cell, their test cells): about 0.2 s of CPU per kernel on a quiet machine,
@@ -56,8 +61,8 @@ PRELOADED = ("ipykernel.debugger", "IPython.core.oinspect", "IPython.core.debugg
 
 
 def forkable(argv: list[str]) -> bool:
-    """Whether ``argv`` starts the standard kernel of this very Python (a zygote can fork it)."""
-    return (len(argv) >= 3 and argv[1:3] == ["-m", KERNEL_MODULE]
+    """Whether ``argv`` starts the standard or the exam kernel of this very Python (a zygote can fork it)."""
+    return (len(argv) >= 3 and argv[1] == "-m" and argv[2] in (KERNEL_MODULE, EXAM_KERNEL_MODULE)
             and os.path.abspath(argv[0]) == os.path.abspath(sys.executable))
 
 
@@ -224,6 +229,10 @@ def _become_kernel(request: dict[str, Any], wakeup: tuple[int, int]) -> None:
         kernel_launcher.apply_limits(args)
         kernel_launcher.keep_memory_private(False)  # as after exec: the zygote's setting is not the kernel's
         sys.argv = [str(Path(sys.modules[KERNEL_MODULE].__file__ or KERNEL_MODULE)), *request["argv"][3:]]
+        if request["argv"][2] == EXAM_KERNEL_MODULE:
+            from course.assignments import exam_kernel
+
+            exam_kernel.guard()
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance()

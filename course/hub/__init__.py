@@ -10,7 +10,8 @@ runs as the course's grader account: the only account that can read
 Modules, one job each: ``state`` (the one folder holding everything),
 ``roster`` (reading a cohort's CSV), ``accounts`` (creating and removing people),
 ``layout`` (folders, permissions and the per-role Jupyter config), ``spawner``
-(how a person's server starts), ``jupyterhub_config`` (what JupyterHub loads),
+(how a person's server starts), ``exam_kernels`` (an exam assignment's notebooks
+run in the exam kernel only, on a trainee's server), ``jupyterhub_config`` (what JupyterHub loads),
 ``grader`` (instructor commands as the grader account), ``hub_api`` (talking to a
 running hub), ``proxy`` (JupyterHub's Node.js proxy), ``shared_python`` (a Python
 other accounts can run), ``preflight`` (what must hold before the hub starts)

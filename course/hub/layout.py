@@ -8,7 +8,8 @@ idempotent), as root. What each role's Jupyter server loads:
   ``JupyterHubAuthPlugin`` (courses come from the hub groups ``nbgrader-COURSE``
   and ``formgrade-COURSE``);
 * trainees: the Assignments tab and validation only (no formgrader, no course
-  list, no create-assignment toolbar);
+  list, no create-assignment toolbar); a notebook in an exam assignment's folder runs in
+  the exam kernel only (:mod:`course.hub.exam_kernels`);
 * instructors: the Assignments tab (their own server); they grade in the grader's;
 * the grader (a hub user without a password, whose server instructors open and
   start): formgrader and create-assignment, the course folder as its root.
@@ -112,12 +113,31 @@ def nbgrader_config(state: HubState, role: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def exam_folders(course_id: str) -> list[str]:
+    """Where nbgrader's fetch puts each exam assignment (``exam: true`` in its case data), under
+    the trainee's home (``path_includes_course``)."""
+    from course.assignments.catalog import ASSIGNMENTS, load_assignment
+
+    return [f"{course_id}/{name}" for name in ASSIGNMENTS if load_assignment(name).exam]
+
+
+def exam_server_config(course_id: str) -> dict:
+    """A trainee's server: a notebook in an exam assignment's folder runs in the exam kernel only."""
+    return {"ServerApp": {"kernel_manager_class": "course.hub.exam_kernels.ExamKernelManager",
+                          "session_manager_class": "course.hub.exam_kernels.ExamSessionManager"},
+            "ExamKernelManager": {"exam_folders": exam_folders(course_id)}}
+
+
 def server_config(state: HubState, role: str) -> dict:
     extensions = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
                   for plugin, module in SERVER_EXTENSION.items()}
     config: dict = {"ServerApp": {"jpserver_extensions": extensions}}
     if role == "grader":
         config["ServerApp"]["root_dir"] = str(state.course_dir)
+    if role == "trainee":
+        exam = exam_server_config(state.settings().course_id)
+        config["ServerApp"].update(exam.pop("ServerApp"))
+        config.update(exam)
     return config
 
 

@@ -7,10 +7,13 @@ exchange, which nbgrader extensions), ``JUPYTER_PATH`` at ``STATE/share``
 (kernelspecs), and ``PATH`` starts with this Python environment's ``bin``, so
 ``nbgrader`` and ``mesocourse`` work in a terminal.
 
-A per-assignment kernel (the certification exam's restricted kernel, planned)
-is a kernelspec folder dropped into ``STATE/share/kernels/``: every server sees
-it, and a released notebook names it in its ``kernelspec`` metadata. Nothing
-here needs to change for it.
+The exam kernel (:mod:`course.assignments.exam_kernel`) is a kernelspec folder in
+``STATE/share/kernels/`` (and in this environment's own Jupyter data folder): every
+server sees it, and an exam assignment's notebooks name it in their ``kernelspec``
+metadata. A trainee's server runs a notebook in an exam assignment's folder in that
+kernel only: its role's config names the kernel and session managers of
+:mod:`course.hub.exam_kernels` (written by :mod:`course.hub.layout`). Nothing here
+changes for it.
 """
 
 from __future__ import annotations

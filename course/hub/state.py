@@ -11,7 +11,7 @@
       exchange/                nbgrader's file-system exchange (1777); exchange/COURSE/ is the grader's
       home/ID/                 each person's home, 0700, owned by that person
       config/ROLE/             Jupyter config per role (trainee, instructor, grader); no secrets
-      share/                   extra Jupyter data path (kernelspecs added later, e.g. an exam kernel)
+      share/                   extra Jupyter data path: kernels/mesocourse-exam, the exam kernel
 
 The course folder is the only nbgrader-course path logic of the hub: when the
 project's shared course model lands, ``course_dir`` is the line to switch.
