@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trainees", type=positive_int, default=24, metavar="N", help="cohort size (default 24)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic cohort (default 2026)")
     parser.add_argument("--workers", type=positive_int, default=None, metavar="N",
-                        help="grading workers (default: CPU count + 1)")
+                        help="grading workers (default: one per CPU core)")
 
 
 def step(text: str) -> None:
