@@ -90,8 +90,11 @@ def run_all_cells(page) -> None:
     page.locator(".jp-Notebook").first.wait_for()
     accept_kernel_dialog(page)
     page.wait_for_function(KERNEL_IDLE)
-    # executed, not merely queued: "[*]" also shows while no kernel is connected yet
-    executed = "() => /\\[\\d+\\]/.test(document.querySelector('.jp-CodeCell .jp-InputPrompt')?.innerText ?? '')"
+    # executed, not merely queued: "[*]" also shows while no kernel is connected yet. Any code cell will do:
+    # JupyterLab keeps only the cells near the view in the page, so the first one found may be a later one
+    # (or a placeholder without a prompt) once the run has scrolled down.
+    executed = ("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+                ".some(prompt => /\\[\\d+\\]/.test(prompt.textContent ?? ''))")
     for _ in range(3):
         accept_kernel_dialog(page)
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
