@@ -2,9 +2,10 @@
 
 Before running a notebook, jupyter_client's ``wait_for_ready`` asks the kernel
 for its ``kernel_info``, then waits until IOPub has been silent for 0.2 s, so that
-it knows IOPub is connected and drained. A freshly forked kernel answers in a few
-milliseconds, so that silence was the larger part of a kernel's start-up, paid
-once per graded notebook.
+it knows IOPub is connected and drained (and 0.2 s more whenever IOPub was not yet
+connected). A kernel forked from the worker's zygote answers within 0.1-0.2 s and
+then has nothing more to say, so that silence was a large part of each graded
+notebook's wait for its kernel.
 
 :class:`ReadyKernelClient` waits for the same two facts by their messages: the
 ``kernel_info_reply`` to its own request on the shell channel, and on IOPub the
@@ -12,8 +13,8 @@ once per graded notebook.
 kernel sends every IOPub message of a request before that status). If that status
 does not come soon after the reply (IOPub was not yet connected when the kernel sent
 it), it asks again, as jupyter_client does, and takes the reply and ``idle`` status
-of any of its requests, so a slow kernel is never asked in vain. A kernel that dies first raises jupyter_client's
-own error ("Kernel died before replying to kernel_info").
+of any of its requests, so a slow kernel is never asked in vain. A kernel that dies
+first raises jupyter_client's own error ("Kernel died before replying to kernel_info").
 """
 
 from __future__ import annotations
