@@ -254,14 +254,14 @@ def test_the_workers_schema_shortcut_validates_nbgrader_metadata_exactly_as_json
 
 
 ENGINE_REUSE = """
-import json, tempfile
+import json, sys
 from pathlib import Path
 from nbgrader.api import Gradebook
 from course.grading.speedups import reuse_engines
 from course.grading.snapshot import MemoryGradebook
 
 reuse_engines()
-folder = Path(tempfile.mkdtemp())
+folder = Path(sys.argv[1])
 first_url, other_url = f"sqlite:///{folder / 'a.db'}", f"sqlite:///{folder / 'b.db'}"
 with Gradebook(first_url) as a:
     a.add_student("ann")
@@ -284,8 +284,9 @@ print(json.dumps([students, shared, separate, gone, back]))
 """
 
 
-def test_gradebooks_share_one_engine_per_database_and_stay_correct():
-    done = subprocess.run([sys.executable, "-c", ENGINE_REUSE], capture_output=True, text=True, timeout=120)
+def test_gradebooks_share_one_engine_per_database_and_stay_correct(tmp_path):
+    done = subprocess.run([sys.executable, "-c", ENGINE_REUSE, str(tmp_path)], capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr
     import json
 
