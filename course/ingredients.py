@@ -15,8 +15,9 @@ from course import knowledge
 from course.knowledge import schema
 from course.screening import ScreeningResult, screen, to_cocktail
 
-# Regulatory statuses that make an ingredient a red flag for a cosmetic cocktail.
-RED_FLAGS = ("unapproved", "banned", "warning")
+# Regulatory statuses that make an ingredient a red flag for a cosmetic cocktail (a
+# prescription-only medicine included: the prescriber decides, not the practitioner).
+RED_FLAGS = ("unapproved", "banned", "warning", "prescription_only")
 
 
 @dataclass(frozen=True)

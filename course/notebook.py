@@ -215,9 +215,10 @@ def _when(rule: schema.Rule) -> str:
     if when.medication:
         test = when.medication
         prescribed = {True: "prescribed ", False: "non-prescribed ", "any": ""}[test.prescribed]
+        current = {True: " the patient is still on", False: " the patient has stopped", None: ""}[test.current]
         if test.within_days is None:
-            return f"any {prescribed}{' or '.join(test.ids)}, whatever the time since the last dose"
-        return f"{prescribed}{' or '.join(test.ids)} taken less than {test.within_days} days ago"
+            return f"any {prescribed}{' or '.join(test.ids)}{current}, whatever the time since the last dose"
+        return f"{prescribed}{' or '.join(test.ids)}{current} taken less than {test.within_days} days ago"
     if when.allergy_in_cocktail:
         return "an allergen is in the cocktail"
     if when.any_in_cocktail:

@@ -1,6 +1,6 @@
 """Contraindication screening: the single source of truth for "may we treat?".
 
-``screen(patient, cocktail)`` follows ``shared/specs/screening.md`` (version 2) exactly. The
+``screen(patient, cocktail)`` follows ``shared/specs/screening.md`` (version 3) exactly. The
 rules themselves (what fires, the decision, the explanation and the sources) are
 data in ``course/knowledge/data/screening.yaml``; this module validates the input,
 evaluates each rule's ``when`` test and combines the results. It never guesses: an
@@ -16,14 +16,18 @@ from course import knowledge
 from course.knowledge import schema
 
 PATIENT_KEYS = ("pregnant", "breastfeeding", "conditions", "allergies", "medications")
-MEDICATION_KEYS = ("id", "days_since_last_dose", "prescribed")
+MEDICATION_KEYS = ("id", "days_since_last_dose", "prescribed", "current")
 
 
 @dataclass(frozen=True)
 class Medication:
+    """One medication entry; ``current`` says the patient is still on the treatment (a weekly
+    medicine last taken 5 days ago is current), which a last dose today always implies by default."""
+
     id: str
     days_since_last_dose: int = 0
     prescribed: bool = False
+    current: bool = True
 
 
 @dataclass(frozen=True)
@@ -88,10 +92,16 @@ def _medication(entry: object, known: set[str]) -> Medication:
     days = entry.get("days_since_last_dose", 0)
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise ValueError(f"medication '{med_id}': 'days_since_last_dose' must be an integer >= 0, got {days!r}")
-    prescribed = entry.get("prescribed", False)
-    if not isinstance(prescribed, bool):
-        raise ValueError(f"medication '{med_id}': 'prescribed' must be true or false, got {prescribed!r}")
-    return Medication(med_id, days, prescribed)
+    prescribed = _boolean(entry, "prescribed", False, med_id)
+    current = _boolean(entry, "current", days == 0, med_id)
+    return Medication(med_id, days, prescribed, current)
+
+
+def _boolean(entry: Mapping[str, object], key: str, default: bool, med_id: str) -> bool:
+    value = entry.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"medication '{med_id}': '{key}' must be true or false, got {value!r}")
+    return value
 
 
 def to_patient(patient: Mapping[str, object], rules: schema.ScreeningFile, ingredients: Iterable[str]) -> Patient:
@@ -137,13 +147,23 @@ def _matches_any(patient: Patient, test: schema.PatientAny) -> bool:
 
 def _recent_doses(patient: Patient, test: schema.MedicationTest) -> list[Medication]:
     """The patient's entries the test counts: its IDs, prescribed as it asks, last dose within
-    ``within_days`` (any entry, whatever the last dose, when the test has no window)."""
+    ``within_days`` (any entry, whatever the last dose, when the test has no window), current or
+    not as it asks (either, when it does not)."""
     return [
         m for m in patient.medications
         if m.id in test.ids
         and (test.within_days is None or m.days_since_last_dose < test.within_days)
         and (test.prescribed == "any" or m.prescribed == test.prescribed)
+        and (test.current is None or m.current == test.current)
     ]
+
+
+def medication_words(m: Medication, name: str | None = None) -> str:
+    """One medication entry in words, e.g. "aspirin, last dose 3 days ago (prescribed; still on
+    it)": the one wording the reasons, intake tables and patient cards share."""
+    prescribed = "prescribed" if m.prescribed else "not prescribed"
+    current = "still on it" if m.current else "stopped"
+    return f"{name or m.id}, last dose {m.days_since_last_dose} days ago ({prescribed}; {current})"
 
 
 def _fires(rule: schema.Rule, patient: Patient, cocktail: frozenset[str]) -> str | None:
@@ -155,10 +175,7 @@ def _fires(rule: schema.Rule, patient: Patient, cocktail: frozenset[str]) -> str
         return when.condition.replace("_", " ") if when.condition in patient.conditions else None
     if when.medication:
         doses = _recent_doses(patient, when.medication)
-        return "; ".join(
-            f"{m.id}, last dose {m.days_since_last_dose} days ago ({'prescribed' if m.prescribed else 'not prescribed'})"
-            for m in doses
-        ) or None
+        return "; ".join(medication_words(m) for m in doses) or None
     if when.allergy_in_cocktail:
         allergens = sorted(patient.allergies & cocktail)
         return f"allergic to {', '.join(allergens)} in the cocktail" if allergens else None

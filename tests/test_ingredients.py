@@ -29,8 +29,15 @@ def test_fat_dissolving_is_flagged_as_unapproved_and_banned():
     assert check.cautions  # panniculitis and fat necrosis
 
 
-def test_approved_status_is_not_a_red_flag():
-    assert check_cocktail("localized_fat", ["deoxycholic_acid"]).regulatory_flags == ()
+def test_approved_status_is_not_a_red_flag_but_its_use_in_a_cocktail_is():
+    flags = check_cocktail("localized_fat", ["deoxycholic_acid"]).regulatory_flags
+    assert [f.ingredient for f in flags] == ["deoxycholic_acid"]  # the FDA's 2023 warning, not the approval
+    assert all("Approved in 2015" not in f.text for f in flags) and "us_fda_2023" in flags[0].sources
+
+
+def test_a_prescription_only_medicine_is_a_red_flag():
+    flags = check_cocktail("hair_loss", ["dutasteride", "biotin"]).regulatory_flags
+    assert [f.ingredient for f in flags] == ["dutasteride"] and flags[0].sources == ("dutasteride_label",)
 
 
 def test_glutathione_caution_and_warning():

@@ -1,6 +1,7 @@
-"""course.screening.screen against shared/specs/screening.md (version 2): every rule,
-every note and the tie order, the version-1 cases keeping their answers, and an
-independent re-reading of the spec's table checked over many generated patients."""
+"""course.screening.screen against shared/specs/screening.md (version 3): every rule,
+every note and the tie order, the `current` flag, the version-1 cases keeping their answers,
+the version-2 answers kept where version 3 says so, and an independent re-reading of the spec's
+table checked over many generated patients."""
 
 from __future__ import annotations
 
@@ -47,14 +48,19 @@ def aspirin(days: int, prescribed: bool = False, drug: str = "aspirin") -> dict:
         ({"conditions": ["sensitive_skin"]}, (), "proceed_with_precautions", "sensitive_skin"),
         # version 2: the product label and the regulators
         ({"medications": ["immunosuppressant"]}, (), "decline", "immunosuppressant"),
-        ({"medications": [{"id": "immunosuppressant", "days_since_last_dose": 400, "prescribed": True}]}, (),
-         "decline", "immunosuppressant"),
-        ({"medications": [{"id": "immunosuppressant", "days_since_last_dose": 14, "prescribed": False}]}, (),
-         "decline", "immunosuppressant"),
         ({"conditions": ["skin_disease_at_site"]}, (), "defer", "skin_disease_at_site"),
         ({"conditions": ["acne_or_inflammation_at_site"]}, (), "defer", "acne_or_inflammation_at_site"),
         ({}, ("phosphatidylcholine_deoxycholate",), "modify_cocktail", "regulatory_warning"),
         ({}, ("glutathione", "hyaluronic_acid"), "modify_cocktail", "regulatory_warning"),
+        # version 3: a past immunosuppressant, a prescription-only medicine, deoxycholic acid
+        ({"medications": [{"id": "immunosuppressant", "days_since_last_dose": 5, "current": True}]}, (),
+         "decline", "immunosuppressant"),
+        ({"medications": [{"id": "immunosuppressant", "days_since_last_dose": 400, "prescribed": True}]}, (),
+         "refer", "past_immunosuppressant"),
+        ({"medications": [{"id": "immunosuppressant", "days_since_last_dose": 0, "current": False}]}, (),
+         "refer", "past_immunosuppressant"),
+        ({}, ("dutasteride",), "refer", "prescription_only_ingredient"),
+        ({}, ("deoxycholic_acid", "hyaluronic_acid"), "modify_cocktail", "regulatory_warning"),
     ],
 )
 def test_each_rule_alone(patient, cocktail, decision, rule):
@@ -182,12 +188,47 @@ def test_decision_is_the_most_severe_of_fired_rules():
 
 
 # --- version 2: the product label and the regulators ------------------------------------
-def test_an_immunosuppressant_declines_whatever_the_days_and_the_prescription():
-    for days in (0, 13, 14, 30, 3650):
+def test_a_current_immunosuppressant_declines_and_a_past_one_refers_whatever_the_days():
+    for days in (0, 5, 13, 14, 30, 3650):
         for prescribed in (True, False):
-            result = screen({"medications": [{"id": "immunosuppressant", "days_since_last_dose": days,
-                                              "prescribed": prescribed}]})
-            assert (result.decision, result.reasons, result.wait_days) == ("decline", ("immunosuppressant",), None)
+            entry = {"id": "immunosuppressant", "days_since_last_dose": days, "prescribed": prescribed}
+            current = screen({"medications": [{**entry, "current": True}]})
+            assert (current.decision, current.reasons, current.wait_days) == ("decline", ("immunosuppressant",), None)
+            past = screen({"medications": [{**entry, "current": False}]})
+            assert (past.decision, past.reasons, past.wait_days) == ("refer", ("past_immunosuppressant",), None)
+
+
+def test_current_defaults_to_a_dose_today():
+    assert screen({"medications": [{"id": "immunosuppressant"}]}).reasons == ("immunosuppressant",)
+    assert screen({"medications": [{"id": "immunosuppressant", "days_since_last_dose": 1}]}).reasons == (
+        "past_immunosuppressant",)
+
+
+def test_two_immunosuppressant_entries_fire_both_rules_once_each():
+    result = screen({"medications": [{"id": "immunosuppressant", "days_since_last_dose": 90},
+                                     {"id": "immunosuppressant", "days_since_last_dose": 3, "current": True},
+                                     {"id": "immunosuppressant", "days_since_last_dose": 200}]})
+    assert result.decision == "decline" and result.reasons == ("immunosuppressant", "past_immunosuppressant")
+    assert "stopped" in result.explanations[1].detail and "still on it" in result.explanations[0].detail
+
+
+def test_dutasteride_is_referred_and_not_excluded_unless_the_patient_is_allergic():
+    result = screen({}, ["dutasteride", "biotin"])
+    assert (result.decision, result.reasons, result.excluded_ingredients) == (
+        "refer", ("prescription_only_ingredient",), frozenset())
+    assert "pregnan" in result.explanations[0].explanation and "6 months" in result.explanations[0].explanation
+    allergic = screen({"allergies": ["dutasteride"]}, ["dutasteride"])
+    assert allergic.reasons == ("prescription_only_ingredient", "ingredient_allergy")
+    assert allergic.excluded_ingredients == {"dutasteride"}
+    assert screen({"allergies": ["dutasteride"]}).excluded_ingredients == {"dutasteride"}
+
+
+def test_a_past_immunosuppressant_outranks_the_aspirin_wait_but_not_a_decline():
+    past = {"id": "immunosuppressant", "days_since_last_dose": 60, "prescribed": True}
+    result = screen({"medications": [past, aspirin(5)]})
+    assert (result.decision, result.reasons, result.wait_days) == (
+        "refer", ("past_immunosuppressant", "aspirin_nsaid_recent"), None)
+    assert screen({"pregnant": True, "medications": [past]}).reasons == ("pregnancy", "past_immunosuppressant")
 
 
 def test_an_immunosuppressant_overrides_an_aspirin_wait():
@@ -203,7 +244,7 @@ def test_a_skin_condition_at_the_site_removes_the_aspirin_wait():
         assert result.reasons == ("aspirin_nsaid_recent", condition)
 
 
-@pytest.mark.parametrize("warned", ["phosphatidylcholine_deoxycholate", "glutathione"])
+@pytest.mark.parametrize("warned", ["phosphatidylcholine_deoxycholate", "deoxycholic_acid", "glutathione"])
 def test_a_regulator_warned_ingredient_in_the_cocktail_is_excluded_only_there(warned):
     result = screen({}, [warned, "hyaluronic_acid"])
     assert result.reasons == ("regulatory_warning",) and result.excluded_ingredients == {warned}
@@ -219,11 +260,14 @@ def test_both_warned_ingredients_fire_the_rule_once_and_are_both_excluded():
     assert result.explanations[0].detail == "phosphatidylcholine_deoxycholate, glutathione in the cocktail"
 
 
-def test_deoxycholic_acid_alone_does_not_fire_the_regulatory_warning():
+def test_deoxycholic_acid_in_a_cocktail_fires_the_regulatory_warning():
     result = screen({}, ["deoxycholic_acid"])
-    assert (result.decision, result.reasons, result.excluded_ingredients) == ("proceed", (), frozenset())
+    assert (result.decision, result.reasons, result.excluded_ingredients) == (
+        "modify_cocktail", ("regulatory_warning",), {"deoxycholic_acid"})
+    assert "never as a cocktail ingredient" in result.explanations[0].explanation
     combined = screen({}, ["deoxycholic_acid", "phosphatidylcholine_deoxycholate"])
-    assert combined.excluded_ingredients == {"phosphatidylcholine_deoxycholate"}
+    assert combined.reasons == ("regulatory_warning",)
+    assert combined.excluded_ingredients == {"phosphatidylcholine_deoxycholate", "deoxycholic_acid"}
 
 
 def test_a_warned_ingredient_the_patient_is_allergic_to_fires_both_rules():
@@ -234,12 +278,14 @@ def test_a_warned_ingredient_the_patient_is_allergic_to_fires_both_rules():
 
 def test_every_warned_ingredient_carries_a_regulatory_red_flag_in_the_knowledge_base():
     kb = knowledge.load()
-    rule = next(r for r in kb.screening.rules if r.id == "regulatory_warning")
-    assert set(rule.when.any_in_cocktail) == {"phosphatidylcholine_deoxycholate", "glutathione"}
-    for ingredient in rule.when.any_in_cocktail:
-        flags = [r for r in kb.ingredients[ingredient].regulatory if r.status in RED_FLAGS]
-        assert flags and any(set(f.sources) & set(rule.sources) for f in flags), ingredient
-    assert not any(r.status in RED_FLAGS for r in kb.ingredients["deoxycholic_acid"].regulatory)
+    rules = {r.id: r for r in kb.screening.rules}
+    assert set(rules["regulatory_warning"].when.any_in_cocktail) == {
+        "phosphatidylcholine_deoxycholate", "deoxycholic_acid", "glutathione"}
+    assert rules["prescription_only_ingredient"].when.any_in_cocktail == ("dutasteride",)
+    for rule in (rules["regulatory_warning"], rules["prescription_only_ingredient"]):
+        for ingredient in rule.when.any_in_cocktail:
+            flags = [r for r in kb.ingredients[ingredient].regulatory if r.status in RED_FLAGS]
+            assert flags and any(set(f.sources) & set(rule.sources) for f in flags), ingredient
 
 
 def test_labels_say_where_each_rule_comes_from():
@@ -248,8 +294,13 @@ def test_labels_say_where_each_rule_comes_from():
         assert rules[rule_id].label == "regulatory" and rules[rule_id].sources == ("mesohyal_consent",)
     assert rules["regulatory_warning"].label == "regulatory"
     assert {"us_fda_2023", "france_decree_2011_382", "philippine_fda_2019"} <= set(rules["regulatory_warning"].sources)
+    assert (rules["prescription_only_ingredient"].label, rules["prescription_only_ingredient"].sources) == (
+        "regulatory", ("dutasteride_label",))
     for rule_id in ("prescribed_aspirin_nsaid", "aspirin_nsaid_recent"):
         assert rules[rule_id].label == "course_policy" and "14" in rules[rule_id].reason
+    assert rules["past_immunosuppressant"].label == "course_policy" and "washout" in rules["past_immunosuppressant"].reason
+    # seed 000 would exclude an allergic patient: removing the allergen is the course's policy, said so
+    assert rules["ingredient_allergy"].label == "course_policy" and "seed 000" in rules["ingredient_allergy"].explanation.lower()
     kb = knowledge.load()
     for rule in rules.values():  # no rule is attributed to a seed it does not quote
         assert all(kb.sources[s].kind != "seed" for s in rule.sources) or rule.quote, rule.id
@@ -273,9 +324,15 @@ V1_CASES = [  # (patient, cocktail, decision, reasons, excluded, wait_days) as v
      "decline", ("autoimmune_disease", "skin_infection_at_site"), set(), None),
     ({"breastfeeding": True, "medications": [aspirin(1, prescribed=True)]}, ["hyaluronic_acid", "vitamin_c"],
      "decline", ("breastfeeding", "prescribed_aspirin_nsaid"), {"organic_silicon"}, None),
-    ({"allergies": ["vitamin_c"], "conditions": ["sensitive_skin"]}, ["vitamin_c", "deoxycholic_acid"],
+    ({"allergies": ["vitamin_c"], "conditions": ["sensitive_skin"]}, ["vitamin_c", "antioxidants"],
      "modify_cocktail", ("ingredient_allergy", "sensitive_skin"), {"vitamin_c"}, None),
 ]
+
+
+def test_a_version_1_case_with_deoxycholic_acid_now_also_fires_the_regulatory_warning():
+    result = screen({"allergies": ["vitamin_c"], "conditions": ["sensitive_skin"]}, ["vitamin_c", "deoxycholic_acid"])
+    assert result.reasons == ("ingredient_allergy", "regulatory_warning", "sensitive_skin")
+    assert result.excluded_ingredients == {"vitamin_c", "deoxycholic_acid"}
 
 
 @pytest.mark.parametrize(("patient", "cocktail", "decision", "reasons", "excluded", "wait"), V1_CASES)
@@ -288,30 +345,39 @@ def test_version_1_cases_keep_their_answers(patient, cocktail, decision, reasons
 SEVERITY = ["proceed", "proceed_with_precautions", "modify_cocktail", "defer", "refer", "decline"]
 TABLE = [
     "pregnancy", "breastfeeding", "autoimmune_disease", "immunosuppressant", "bleeding_disorder", "anticoagulant",
-    "prescribed_aspirin_nsaid", "aspirin_nsaid_recent", "skin_infection_at_site", "skin_disease_at_site",
+    "past_immunosuppressant", "prescription_only_ingredient", "prescribed_aspirin_nsaid", "aspirin_nsaid_recent",
+    "skin_infection_at_site", "skin_disease_at_site",
     "acne_or_inflammation_at_site", "acute_illness", "ingredient_allergy", "organic_silicon_restriction",
     "regulatory_warning", "sensitive_skin",
 ]
 NEW_IDS = {"immunosuppressant", "skin_disease_at_site", "acne_or_inflammation_at_site"}
+V3_RULES = {"past_immunosuppressant", "prescription_only_ingredient"}
 SILICON_CONDITIONS = {"diabetes", "kidney_disease", "pathological_edema"}
 
 
-def spec_v2(patient: dict, cocktail: list[str]) -> tuple:
-    """The spec's table and notes, re-read independently of course.screening."""
+def spec(patient: dict, cocktail: list[str], version: int = 3) -> tuple:
+    """The spec's table and notes (version 3, or version 2 for the answers it must keep),
+    re-read independently of course.screening."""
     conditions, allergies = set(patient.get("conditions", [])), set(patient.get("allergies", []))
     pregnant, breastfeeding = patient.get("pregnant", False), patient.get("breastfeeding", False)
     meds = [{"id": m, "days_since_last_dose": 0, "prescribed": False} if isinstance(m, str)
             else {"days_since_last_dose": 0, "prescribed": False, **m} for m in patient.get("medications", [])]
+    for m in meds:
+        m.setdefault("current", m["days_since_last_dose"] == 0)
     aspirins = [m for m in meds if m["id"] in ("aspirin", "nsaid") and m["days_since_last_dose"] < 14]
     silicon_patient = pregnant or breastfeeding or bool(conditions & SILICON_CONDITIONS)
-    warned = [i for i in ("phosphatidylcholine_deoxycholate", "glutathione") if i in cocktail]
+    regulated = ("phosphatidylcholine_deoxycholate", "glutathione") + (("deoxycholic_acid",) if version >= 3 else ())
+    warned = [i for i in regulated if i in cocktail]
+    immuno = [m for m in meds if m["id"] == "immunosuppressant"]
     fires = {
         "pregnancy": ("decline", pregnant),
         "breastfeeding": ("decline", breastfeeding),
         "autoimmune_disease": ("decline", "autoimmune_disease" in conditions),
-        "immunosuppressant": ("decline", any(m["id"] == "immunosuppressant" for m in meds)),
+        "immunosuppressant": ("decline", any(m["current"] or version < 3 for m in immuno)),
         "bleeding_disorder": ("decline", "bleeding_disorder" in conditions),
         "anticoagulant": ("refer", any(m["id"] == "anticoagulant" and m["days_since_last_dose"] < 14 for m in meds)),
+        "past_immunosuppressant": ("refer", version >= 3 and any(not m["current"] for m in immuno)),
+        "prescription_only_ingredient": ("refer", version >= 3 and "dutasteride" in cocktail),
         "prescribed_aspirin_nsaid": ("refer", any(m["prescribed"] for m in aspirins)),
         "aspirin_nsaid_recent": ("defer", any(not m["prescribed"] for m in aspirins)),
         "skin_infection_at_site": ("defer", "skin_infection_at_site" in conditions),
@@ -338,31 +404,58 @@ CONDITIONS = ["autoimmune_disease", "bleeding_disorder", "diabetes", "kidney_dis
               "skin_infection_at_site", "acute_illness", "sensitive_skin", "skin_disease_at_site",
               "acne_or_inflammation_at_site"]
 INGREDIENTS = ["hyaluronic_acid", "vitamin_c", "organic_silicon", "glutathione", "amino_acids",
-               "phosphatidylcholine_deoxycholate", "deoxycholic_acid", "prp"]
-medication = st.one_of(
-    st.sampled_from(["aspirin", "nsaid", "anticoagulant", "immunosuppressant"]),
-    st.fixed_dictionaries({"id": st.sampled_from(["aspirin", "nsaid", "anticoagulant", "immunosuppressant"])},
-                          optional={"days_since_last_dose": st.integers(0, 40), "prescribed": st.booleans()}),
-)
-patients = st.fixed_dictionaries({}, optional={
-    "pregnant": st.booleans(), "breastfeeding": st.booleans(),
-    "conditions": st.lists(st.sampled_from(CONDITIONS), unique=True, max_size=4),
-    "allergies": st.lists(st.sampled_from(INGREDIENTS), unique=True, max_size=2),
-    "medications": st.lists(medication, max_size=3),
-})
+               "phosphatidylcholine_deoxycholate", "deoxycholic_acid", "dutasteride", "prp"]
+MEDICATION_IDS = ["aspirin", "nsaid", "anticoagulant", "immunosuppressant"]
+
+
+def medications(current: bool) -> st.SearchStrategy:
+    """Medication entries; with ``current``, the version-3 flag may be set."""
+    optional = {"days_since_last_dose": st.integers(0, 40), "prescribed": st.booleans()}
+    if current:
+        optional["current"] = st.booleans()
+    return st.one_of(st.sampled_from(MEDICATION_IDS),
+                     st.fixed_dictionaries({"id": st.sampled_from(MEDICATION_IDS)}, optional=optional))
+
+
+def patients(current: bool = True) -> st.SearchStrategy:
+    return st.fixed_dictionaries({}, optional={
+        "pregnant": st.booleans(), "breastfeeding": st.booleans(),
+        "conditions": st.lists(st.sampled_from(CONDITIONS), unique=True, max_size=4),
+        "allergies": st.lists(st.sampled_from(INGREDIENTS), unique=True, max_size=2),
+        "medications": st.lists(medications(current), max_size=3),
+    })
+
+
+def outcome(patient: dict, cocktail: list[str]) -> tuple:
+    result = screen(patient, cocktail)
+    return result.decision, result.reasons, result.excluded_ingredients, result.wait_days
 
 
 @settings(max_examples=600, deadline=None)
-@given(patient=patients, cocktail=st.lists(st.sampled_from(INGREDIENTS), unique=True, max_size=4))
+@given(patient=patients(), cocktail=st.lists(st.sampled_from(INGREDIENTS), unique=True, max_size=4))
 def test_screen_agrees_with_the_spec_table_on_generated_patients(patient, cocktail):
-    result = screen(patient, cocktail)
-    assert (result.decision, result.reasons, result.excluded_ingredients, result.wait_days) == spec_v2(patient, cocktail)
+    assert outcome(patient, cocktail) == spec(patient, cocktail)
     uses_new = (set(patient.get("conditions", [])) & NEW_IDS
                 or any((m if isinstance(m, str) else m["id"]) in NEW_IDS for m in patient.get("medications", []))
-                or {"glutathione", "phosphatidylcholine_deoxycholate"} & set(cocktail))
-    if not uses_new:  # a version-1 case: none of the version-2 rules can fire
-        assert not set(result.reasons) & {"immunosuppressant", "skin_disease_at_site", "acne_or_inflammation_at_site",
-                                          "regulatory_warning"}
+                or {"glutathione", "phosphatidylcholine_deoxycholate", "deoxycholic_acid"} & set(cocktail))
+    if not uses_new and "dutasteride" not in cocktail:  # a version-1 case: none of the later rules can fire
+        assert not set(outcome(patient, cocktail)[1]) & (V3_RULES | {
+            "immunosuppressant", "skin_disease_at_site", "acne_or_inflammation_at_site", "regulatory_warning"})
+
+
+def version_3_changes(patient: dict, cocktail: list[str]) -> bool:
+    """What version 3 says may change a version-2 answer: deoxycholic acid, dutasteride, or an
+    immunosuppressant entry last taken more than 0 days ago."""
+    immuno_days = [m.get("days_since_last_dose", 0) for m in patient.get("medications", [])
+                   if isinstance(m, dict) and m["id"] == "immunosuppressant"]
+    return bool({"deoxycholic_acid", "dutasteride"} & set(cocktail)) or any(days > 0 for days in immuno_days)
+
+
+@settings(max_examples=400, deadline=None)
+@given(patient=patients(current=False), cocktail=st.lists(st.sampled_from(INGREDIENTS), unique=True, max_size=4))
+def test_version_2_cases_keep_their_answers_where_version_3_says_so(patient, cocktail):
+    if not version_3_changes(patient, cocktail):
+        assert outcome(patient, cocktail) == spec(patient, cocktail, version=2)
 
 
 def test_result_is_immutable():
@@ -394,6 +487,9 @@ def test_mapping_defaults():
         ({"medications": [{"id": "aspirin", "days_since_last_dose": -1}]}, (), "days_since_last_dose"),
         ({"medications": [{"id": "immunosuppressant", "days_since_last_dose": -1}]}, (), "days_since_last_dose"),
         ({"medications": [{"id": "immunosuppressant", "prescribed": "yes"}]}, (), "prescribed"),
+        ({"medications": [{"id": "immunosuppressant", "current": "yes"}]}, (), "current"),
+        ({"medications": [{"id": "aspirin", "days_since_last_dose": 3, "current": 1}]}, (), "current"),
+        ({"medications": [{"id": "immunosuppressant", "current": None}]}, (), "current"),
         ({"conditions": ["eczema"]}, (), "eczema"),
         ({}, ["fat_dissolver"], "fat_dissolver"),
         ({"medications": [{"id": "aspirin", "days_since_last_dose": 2.5}]}, (), "days_since_last_dose"),

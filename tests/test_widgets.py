@@ -90,20 +90,35 @@ def test_allergen_in_the_cocktail_is_named_as_excluded(kb):
     assert f"in the planned cocktail: <b>{kb.ingredients['vitamin_c'].name}</b>" in form.details.value
 
 
-def test_the_form_offers_every_version_2_id_and_screens_them_as_the_engine_does(kb):
+def test_the_form_offers_every_id_and_screens_them_as_the_engine_does(kb):
     form = IntakeForm()
     assert {c.id for c in kb.screening.conditions} == {value for _, value in form.conditions.options}
     assert set(form.medications) == {m.id for m in kb.screening.medications} >= {"immunosuppressant"}
     row = form.medications["immunosuppressant"]
-    row.taking.value, row.days.value, row.prescribed.value = True, 400, True  # stopped long ago: still declined
+    row.taking.value, row.days.value, row.prescribed.value = True, 400, True  # stopped long ago: referred
+    assert row.current.value is False  # the box follows the contract's default for a past dose
     form.conditions.value = ("acne_or_inflammation_at_site",)
     form.cocktail.value = ("glutathione", "hyaluronic_acid")
     form.screen_button.click()
     assert form.result == screen(form.patient(), ["glutathione", "hyaluronic_acid"])
-    assert form.result.reasons == ("immunosuppressant", "acne_or_inflammation_at_site", "regulatory_warning")
-    assert shown(form.decision).startswith("Decision: decline")
+    assert form.result.reasons == ("past_immunosuppressant", "acne_or_inflammation_at_site", "regulatory_warning")
+    assert shown(form.decision).startswith("Decision: refer")
     assert f"in the planned cocktail: <b>{kb.ingredients['glutathione'].name}</b>" in form.details.value
-    assert render.label("regulatory") in form.details.value
+    assert render.label("regulatory") in form.details.value and render.label("course_policy") in form.details.value
+
+
+def test_the_current_box_sends_the_flag_and_a_weekly_immunosuppressant_declines():
+    form = IntakeForm()
+    row = form.medications["immunosuppressant"]
+    row.taking.value, row.days.value = True, 5
+    assert form.patient()["medications"] == [
+        {"id": "immunosuppressant", "days_since_last_dose": 5, "prescribed": False, "current": False}]
+    row.current.value = True  # a weekly injection last taken 5 days ago: still on the treatment
+    form.screen_button.click()
+    assert form.result.reasons == ("immunosuppressant",) and shown(form.decision).startswith("Decision: decline")
+    assert "still on it" in form.details.value
+    row.current.value = False  # changing the box makes the shown result stale, like any answer
+    assert form.result is None and "form changed" in shown(form.decision)
 
 
 def test_case_gallery_reveals_each_rule_then_the_engines_decision():

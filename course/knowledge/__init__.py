@@ -169,11 +169,30 @@ def _check_screening(kb: KnowledgeBase) -> None:
             check_refs(file, rule.id, "when.ingredient_in_cocktail.patient_any.conditions", test.patient_any.conditions, conditions, "condition")
         if when.any_in_cocktail:
             check_refs(file, rule.id, "when.any_in_cocktail", when.any_in_cocktail, kb.ingredients, "ingredient")
+    _check_regulated_ingredients(kb)
     for position, exclusion in enumerate(s.exclusions.ingredients):
         field = f"exclusions.ingredients[{position}]"
         check_refs(file, exclusion.ingredient, f"{field}.ingredient", [exclusion.ingredient], kb.ingredients, "ingredient")
         check_refs(file, exclusion.ingredient, f"{field}.patient_any.flags", exclusion.patient_any.flags, s.flags, "flag")
         check_refs(file, exclusion.ingredient, f"{field}.patient_any.conditions", exclusion.patient_any.conditions, conditions, "condition")
+
+
+def _check_regulated_ingredients(kb: KnowledgeBase) -> None:
+    """Screening and the cocktail check agree on regulated ingredients: a regulatory rule's
+    ``any_in_cocktail`` names exactly the ingredients whose regulatory entries carry a status
+    other than ``approved`` (a warning, a ban, no licence, prescription only)."""
+    flagged = {i.id for i in kb.ingredients.values() if any(r.status != "approved" for r in i.regulatory)}
+    named: set[str] = set()
+    for rule in kb.screening.rules:
+        if rule.label == "regulatory" and rule.when.any_in_cocktail:
+            for ingredient in rule.when.any_in_cocktail:
+                if ingredient not in flagged:
+                    raise KnowledgeError("screening.yaml", rule.id, "when.any_in_cocktail",
+                                         f"'{ingredient}' has no regulatory warning, ban or restriction in ingredients.yaml")
+            named.update(rule.when.any_in_cocktail)
+    for ingredient in sorted(flagged - named):
+        raise KnowledgeError("ingredients.yaml", ingredient, "regulatory",
+                             "a warning, ban or restriction that no regulatory screening rule applies (screening.yaml)")
 
 
 def _check_certification(kb: KnowledgeBase) -> None:

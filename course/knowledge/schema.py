@@ -174,7 +174,8 @@ class TechniquesFile(Model):
 
 # --- ingredients and indications ---------------------------------------------
 class Regulation(Fact):
-    status: Literal["approved", "unapproved", "banned", "warning"]
+    # prescription_only: a medicine only a prescriber may decide on (not a cosmetic ingredient)
+    status: Literal["approved", "unapproved", "banned", "warning", "prescription_only"]
     jurisdiction: str
 
 
@@ -300,11 +301,13 @@ class PatientAny(Model):
 
 class MedicationTest(Model):
     """An entry of these medication IDs, prescribed or not (or ``any``), last dose fewer than
-    ``within_days`` days ago; without ``within_days``, whatever the last dose (no washout)."""
+    ``within_days`` days ago; without ``within_days``, whatever the last dose. ``current``
+    keeps only the entries still (true) or no longer (false) taken; without it, either."""
 
     ids: tuple[str, ...] = Field(min_length=1)
     prescribed: bool | Literal["any"]
     within_days: int | None = Field(default=None, gt=0)
+    current: bool | None = None
 
 
 class IngredientTest(Model):

@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from course import cases, knowledge
-from course.screening import Reason, ScreeningResult, screen, to_patient
+from course.screening import Reason, ScreeningResult, medication_words, screen, to_patient
 from course.widgets import render
 from course.widgets.base import WIDE, Gallery
 from course.widgets.patient import PatientForm, ingredient_options
@@ -103,11 +103,7 @@ def intake_table(patient: Mapping[str, Any], cocktail: Iterable[str]) -> str:
     answers = to_patient(patient, kb.screening, kb.ingredients)
     conditions = {c.id: c.name for c in kb.screening.conditions}
     medications = {m.id: m.name for m in kb.screening.medications}
-    meds = [
-        f"{medications[m.id]}, last dose {m.days_since_last_dose} days ago "
-        f"({'prescribed' if m.prescribed else 'not prescribed'})"
-        for m in answers.medications
-    ]
+    meds = [medication_words(m, medications[m.id]) for m in answers.medications]
     rows = [
         ("Pregnant", "yes" if answers.pregnant else "no"),
         ("Breastfeeding", "yes" if answers.breastfeeding else "no"),

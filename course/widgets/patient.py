@@ -26,8 +26,16 @@ def days_label(medication: str) -> str:
     return f"Days since last dose of {medication}"
 
 
+def current_label(medication: str) -> str:
+    """The label of a medication's "still on it" box, e.g. "Still on immunosuppressant treatment"."""
+    return f"Still on {medication} treatment"
+
+
 class MedicationRow:
-    """One medication: taken or not, days since the last dose, prescribed or not.
+    """One medication: taken or not, days since the last dose, prescribed or not, and whether the
+    patient is still on the treatment (``current``: a weekly medicine taken 5 days ago is). The
+    current box follows the days as the contract's default does (ticked for a dose today) until
+    the user sets it.
 
     Each control names the medication, so no two controls of the form share a name
     (a screen reader reaching a box by Tab hears which medication it is for)."""
@@ -39,11 +47,22 @@ class MedicationRow:
                                            layout=widgets.Layout(width="auto"))
         self.prescribed = widgets.Checkbox(description=f"{name} is prescribed", style=WIDE, indent=False,
                                            layout=widgets.Layout(width="auto"))
+        self.current = widgets.Checkbox(value=True, description=current_label(name), style=WIDE, indent=False,
+                                        layout=widgets.Layout(width="auto"))
+        self.days.observe(self._default_current, names="value")
         # the labels are long: the row wraps rather than squeezing the number box
-        self.root = widgets.HBox([self.taking, self.days, self.prescribed], layout=widgets.Layout(flex_flow="row wrap"))
+        self.root = widgets.HBox([self.taking, self.days, self.prescribed, self.current],
+                                 layout=widgets.Layout(flex_flow="row wrap"))
+
+    def controls(self) -> list[widgets.ValueWidget]:
+        return [self.taking, self.days, self.prescribed, self.current]
+
+    def _default_current(self, change: dict[str, Any]) -> None:
+        self.current.value = change["new"] == 0
 
     def entry(self) -> dict[str, Any]:
-        return {"id": self.id, "days_since_last_dose": self.days.value, "prescribed": self.prescribed.value}
+        return {"id": self.id, "days_since_last_dose": self.days.value, "prescribed": self.prescribed.value,
+                "current": self.current.value}
 
 
 class PatientForm(View):
@@ -66,13 +85,14 @@ class PatientForm(View):
             {m.id: MedicationRow(m.id, m.name) for m in kb.screening.medications} if medications else {}
         )
         rows = [row.root for row in self.medications.values()]
-        heading = [widgets.HTML("<b>Medications</b> (tick those taken; days since the last dose)")] if rows else []
+        heading = [widgets.HTML("<b>Medications</b> (tick those taken; days since the last dose; untick "
+                                "“Still on … treatment” for one the patient has stopped)")] if rows else []
         self.root = widgets.VBox(
             [widgets.HBox([self.pregnant, self.breastfeeding]), self.conditions, self.allergies, *heading, *rows]
         )
 
     def controls(self) -> list[widgets.ValueWidget]:
-        rows = [c for row in self.medications.values() for c in (row.taking, row.days, row.prescribed)]
+        rows = [c for row in self.medications.values() for c in row.controls()]
         return [self.pregnant, self.breastfeeding, self.conditions, self.allergies, *rows]
 
     def on_change(self, callback: Callable[[Any], None]) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from course import knowledge
 from course.assignments.questions import Field, Question
-from course.screening import screen, to_patient
+from course.screening import medication_words, screen, to_patient
 
 from .common import DataError, Item, allowed_help, competencies, named, names_of
 
@@ -51,9 +51,7 @@ def _validated(item: Patient) -> Any:
 
 
 def _medication_text(medication: Any) -> str:
-    names = names_of("medication")
-    prescribed = "prescribed" if medication.prescribed else "not prescribed"
-    return f"{names[medication.id]} (`{medication.id}`): last dose {medication.days_since_last_dose} days ago, {prescribed}"
+    return medication_words(medication, f"{names_of('medication')[medication.id]} (`{medication.id}`)")
 
 
 def patient_card(item: ScreeningItem) -> str:
@@ -113,7 +111,7 @@ def dialogue(item: Patient, name: str) -> str:
                  if patient.allergies else "None that I know of.")
     taken = [
         f"{medications[m.id]}, {'my doctor prescribed it' if m.prescribed else 'I buy it myself'}; "
-        f"my last dose was {m.days_since_last_dose} days ago."
+        f"my last dose was {m.days_since_last_dose} days ago{'' if m.current else ', and I have stopped it'}."
         for m in patient.medications
     ]
     lines = [

@@ -2,7 +2,7 @@
 
 Parameters (each drawn from the template's choices): ``flags`` (a list of patient
 flags), ``conditions``, ``allergies`` (ingredient IDs), ``medication`` (none, or
-``{id, days_since_last_dose, prescribed}``) and ``cocktail`` (ingredient IDs).
+``{id, days_since_last_dose, prescribed, current}``) and ``cocktail`` (ingredient IDs).
 Asks: ``decision`` (single choice), ``reasons`` (the rules that fire) and
 ``excluded`` (the ingredients this patient must not receive).
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from course import knowledge
-from course.screening import ScreeningResult, screen
+from course.screening import ScreeningResult, medication_words, screen, to_patient
 
 from .common import Built, Spec, choice_item, set_or_none
 
@@ -41,13 +41,10 @@ def _names(ids: Any, kind: str) -> str:
 
 def describe(parameters: Mapping[str, Any]) -> str:
     """The draw in words: every parameter the answer depends on."""
-    medication = parameters["medication"]
-    if medication:
-        names = {m.id: m.name for m in knowledge.load().screening.medications}
-        prescribed = "prescribed" if medication.get("prescribed") else "not prescribed"
-        taking = f"{names[medication['id']]} ({prescribed}), last dose {medication.get('days_since_last_dose', 0)} days ago"
-    else:
-        taking = "none"
+    kb = knowledge.load()
+    names = {m.id: m.name for m in kb.screening.medications}
+    taken = to_patient(patient(parameters), kb.screening, kb.ingredients).medications
+    taking = "; ".join(medication_words(m, names[m.id]) for m in taken) or "none"
     flags = ", ".join(parameters["flags"]) or "neither pregnant nor breastfeeding"
     return (f"Synthetic patient: {flags}; conditions: {_names(parameters['conditions'], 'condition')}; "
             f"allergies: {_names(parameters['allergies'], 'ingredient')}; medication: {taking}. "
