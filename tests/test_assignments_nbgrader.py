@@ -54,7 +54,7 @@ PARTIAL = {
         "case_07_decision": "proceed", "case_07_reasons": [], "case_07_excluded": [],
         # case_08: decision (2), the right reasons typed as a tuple, not a list (0), excluded (1)
         "case_08_decision": "defer", "case_08_reasons": ("acute_illness", "sensitive_skin"), "case_08_excluded": [],
-        # case_09 and case_11 to case_14: not answered; case_10: all right (4)
+        # case_09 and case_11 to case_16: not answered; case_10: all right (4)
         "case_10_decision": "decline", "case_10_reasons": ["prescribed_aspirin_nsaid", "breastfeeding"],
         "case_10_excluded": ["organic_silicon"],
     },
@@ -123,7 +123,7 @@ PARTIAL = {
 PARTIAL_MARKS = {
     "screening": {"case_01": 3.5, "case_02": 1, "case_03": 3, "case_04": 2, "case_05": 3, "case_06": 2,
                   "case_07": 3, "case_08": 3, "case_09": 0, "case_10": 4,
-                  "case_11": 0, "case_12": 0, "case_13": 0, "case_14": 0},
+                  "case_11": 0, "case_12": 0, "case_13": 0, "case_14": 0, "case_15": 0, "case_16": 0},
     "planning": {"patient_01": 4.83, "patient_02": 2.83, "patient_03": 3.67, "patient_04": 4, "patient_05": 0},
     "depth": {"problem_01": 1, "problem_02": 1, "problem_03": 1, "problem_04": 0, "problem_05": 0,
               "problem_06": 1, "problem_07": 2, "problem_08": 3, "problem_09": 2},

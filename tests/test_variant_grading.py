@@ -25,6 +25,7 @@ import pytest
 from grading_support import cell_scores, copy_course, outputs_text
 
 from course.assignments.allocation import KEY_FILE, course_variant
+from course.assignments.catalog import load_assignment
 from course.assignments.submission import fill_answers
 from course.assignments.variant_view import PROMPTS_FILE
 from course.assignments.variants import load_variants
@@ -35,6 +36,7 @@ from course.grading.nbgrader_api import put_python_tools_on_path
 pytestmark = [pytest.mark.slow]
 CONFIG = Path(CONTENT).parent / "nbgrader_config.py"
 NAME = "screening"
+FULL_MARKS = sum(q.points for q in load_assignment(NAME).questions)
 
 
 def _ids(root: Path) -> dict[str, str]:
@@ -101,14 +103,14 @@ def test_own_correct_answers_score_full_marks_by_nbgrader_and_by_mesocourse_grad
     assert graded["ours"] == graded["theirs"]  # identical per-cell scores, every trainee
     for role in ("ann", "bo"):
         trainee = graded["ids"][role]
-        assert _total(graded["theirs"], trainee) == 56.0, role
+        assert _total(graded["theirs"], trainee) == FULL_MARKS, role
         assert {(r.student_id, r.status, r.score) for r in graded["results"] if r.student_id == trainee} == \
-               {(trainee, "graded", 56.0)}
+               {(trainee, "graded", FULL_MARKS)}
 
 
 def test_another_variants_correct_answers_score_less(graded) -> None:
     copier = graded["ids"]["copier"]
-    assert _total(graded["theirs"], copier) < 56.0
+    assert _total(graded["theirs"], copier) < FULL_MARKS
     assert _total(graded["ours"], copier) == _total(graded["theirs"], copier)
 
 
