@@ -128,8 +128,18 @@ def _figure(figure: schema.LayerFigure | None) -> str:
     return render.fact(value + note, figure.sources, figure.label)
 
 
+def _site_figure(area: schema.Area, layer: schema.LayerName) -> str:
+    """The area's own figure for ``layer``, or the one it inherits, saying from where."""
+    if layer in area.layers or not area.parent:
+        return _figure(area.layers.get(layer))
+    inherited = depth.layer_figures(area.id).get(layer)
+    parent = knowledge.load().areas[area.parent].name
+    return f"as the {render.text(parent.lower())}: {_figure(inherited)}" if inherited else "—"
+
+
 def layers() -> HTML:
-    """Layer thicknesses per area as the sources give them, or why there is no figure."""
+    """Layer thicknesses per area as the sources give them, or why there is no figure; a
+    finer site shows its own measurement where a source made one, else its parent's range."""
     kb = knowledge.load()
     rows = []
     for area in kb.areas.values():
@@ -138,10 +148,20 @@ def layers() -> HTML:
             reason = area.no_reliable_figure or "figures as for the whole area"
             rows.append((name, f"no reliable figure: {render.text(reason)} {render.citation(area.sources)}", "", ""))
             continue
-        skin = area.layers.get("epidermis_plus_dermis")
-        dermis = f"with the epidermis: {_figure(skin)}" if skin else _figure(area.layers.get("dermis"))
-        rows.append((name, _figure(area.layers.get("epidermis")), dermis, _figure(area.layers.get("subcutaneous_fat"))))
+        figures = depth.layer_figures(area.id)
+        skin = "epidermis_plus_dermis" if "epidermis_plus_dermis" in figures else "dermis"
+        dermis = f"with the epidermis: {_site_figure(area, skin)}" if skin == "epidermis_plus_dermis" else _site_figure(area, skin)
+        rows.append((name, _site_figure(area, "epidermis"), dermis, _site_figure(area, "subcutaneous_fat")))
     return HTML(render.table(("Area", "Epidermis", "Dermis", "Subcutaneous fat"), rows))
+
+
+def below_the_fat(area_id: str = "face") -> HTML:
+    """What lies under the area's fat and why a tip there is never a target (the statement
+    the explorer, quizzes and graded items show wherever a tip may be "deeper")."""
+    fact = depth.below_the_fat(area_id)
+    if fact is None:
+        return HTML(f"<p>The course states nothing about what lies below the fat of {render.text(area_id)}.</p>")
+    return HTML(render.box(f"⚠ <b>Below the fat, never a target:</b> {render.fact_of(fact)}", "#fdecea"))
 
 
 def depth_scheme() -> HTML:
