@@ -14,15 +14,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from course import cases, knowledge, syllabus
-from course.depth import (
-    below_the_fat,
-    boundaries,
-    certain_depths,
-    possible_layers,
-    technique_for_depth,
-    technique_values,
-    tip_depth_mm,
-)
+from course.depth import below_the_fat, boundaries, certain_depths, possible_layers, technique_for_depth, technique_values, tip_depth_mm
 from course.ingredients import check_cocktail, check_for_patient
 from course.knowledge import KnowledgeError
 from course.scheduling import plan_course, session_range
