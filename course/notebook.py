@@ -183,7 +183,7 @@ def technique_layers(areas: Iterable[str] = ("face", "face_forehead", "face_chin
     each area (``course.depth.layers_between``), flagged where the level's name points to a
     layer the band does not reach there: a technique's name is not a layer."""
     kb = knowledge.load()
-    rows = []
+    rows, warnings = [], {}
     for technique in kb.depth_techniques.values():
         scheme = technique.scheme
         bottom = scheme.up_to_mm if scheme.up_to_inclusive else math.nextafter(scheme.up_to_mm, 0.0)
@@ -195,13 +195,19 @@ def technique_layers(areas: Iterable[str] = ("face", "face_forehead", "face_chin
                 cells.append("no reliable figure for part of this band")
                 continue
             flag = "" if technique.name_suggests in layers else f" <b>⚠ not the {technique.name_suggests}</b>"
+            below = depth.never_a_target(layers, area_id)
+            if below is not None:
+                warnings[below.text] = below
+                flag += " <b>⚠ deeper: never a target</b>"
             cells.append(", ".join(render.text(layer) for layer in layers) + flag)
         rows.append(cells)
     sources = dict.fromkeys(s for area_id in areas for s in _area_sources(area_id))
     header = ("Teaching-scheme level", *(kb.areas[a].name for a in areas))
     return HTML(render.table(header, rows, "Layers each level's depth band can reach, by area")
                 + f"<p>Layer figures {render.citation(sources)}: each is a range, so a band may reach two "
-                "layers depending on the patient.</p>")
+                "layers depending on the patient.</p>"
+                + "".join(render.box(f"⚠ <b>Deeper: never a target.</b> {render.fact_of(w)}", "#fdecea")
+                          for w in warnings.values()))
 
 
 def _area_sources(area_id: str) -> tuple[str, ...]:

@@ -279,3 +279,18 @@ def test_a_graded_tip_on_a_layer_edge_is_refused(depth_data):
         load_assignment("depth", folder)
     assert (refused.value.entry, refused.value.field) == ("edge", "ask")
     assert "0.75 mm" in str(refused.value) and "edge" in str(refused.value)
+
+
+def test_module_04_views_show_each_site_s_figure_and_the_below_the_fat_statement():
+    from course import notebook
+    from course.widgets import render
+
+    warning = render.text(below_the_fat("face").text)  # type: ignore[union-attr]
+    rows = [row.split("</td>") for row in notebook.layers().data.split("<tr>")[1:]]
+    skin = {cells[0].rsplit(">", 1)[-1].split(" (")[0]: cells[2] for cells in rows if len(cells) > 3}  # the dermis column
+    assert "1.06–1.39 mm" in skin["Forehead"] and "as the face" not in skin["Forehead"]  # its own measurement
+    assert "as the face: " in skin["Chin"] and "0.75–2.03 mm" in skin["Chin"]  # no source measured the chin's skin
+    assert warning in notebook.below_the_fat("face_chin").data
+    assert warning not in notebook.below_the_fat("scalp").data
+    table = notebook.technique_layers().data  # the intradermal and hypodermic bands reach below facial fat
+    assert "deeper: never a target" in table and table.count(warning) == 1
