@@ -1,6 +1,7 @@
 """Injection depth: needle geometry, the skin layers a tip can be in, the placements that
 certainly reach a layer, and the technique that names a depth (contract:
-``shared/specs/depth.md``, version 2).
+``shared/specs/depth.md``, version 3: facial skin is a range, a finer site uses its own
+measurement where a source made one, and below the facial fat is never a target).
 
 Layer figures are ranges. The knowledge base states, per area, the epidermis as
 ``e_lo``-``e_hi`` mm, the skin (epidermis + dermis) as ``s_lo``-``s_hi`` mm and the
@@ -20,7 +21,9 @@ where ``possible_layers`` refuses. Graded and taught questions do not rely on it
 a "which layer" answer uses a depth whose ``possible_layers`` is a single layer or
 accepts every possible layer, and a "which needle and angle" answer is ``placements``.
 
-Where no reliable figure exists, the functions refuse rather than guess.
+Where no reliable figure exists, the functions refuse rather than guess. Wherever a tip
+may be ``"deeper"`` than the fat, :func:`never_a_target` gives the knowledge base's
+statement of what lies there and why it is never a target, for every view to show.
 """
 
 from __future__ import annotations
@@ -96,14 +99,31 @@ class LayerBoundaries:
     missing: str = ""
 
 
-def _layers(area_id: str) -> dict[schema.LayerName, schema.LayerFigure]:
-    """An area's layer figures, a finer site's own figures overriding its parent's."""
+def layer_figures(area_id: str) -> dict[schema.LayerName, schema.LayerFigure]:
+    """An area's layer figures, a finer site's own figures overriding its parent's (those it
+    does not state it inherits: its source measured no figure for that site)."""
     kb = knowledge.load()
     if area_id not in kb.areas:
         raise ValueError(f"unknown area '{area_id}' (known: {', '.join(kb.areas)})")
     area = kb.areas[area_id]
-    inherited = _layers(area.parent) if area.parent else {}
+    inherited = layer_figures(area.parent) if area.parent else {}
     return inherited | area.layers
+
+
+def below_the_fat(area_id: str) -> schema.Fact | None:
+    """What lies under the fat of ``area_id`` and why a tip there is never a target (a finer
+    site takes its parent's statement); None where the knowledge base states none."""
+    kb = knowledge.load()
+    if area_id not in kb.areas:
+        raise ValueError(f"unknown area '{area_id}' (known: {', '.join(kb.areas)})")
+    area = kb.areas[area_id]
+    return below_the_fat(area.parent) if area.below_the_fat is None and area.parent else area.below_the_fat
+
+
+def never_a_target(layers: Iterable[str], area_id: str) -> schema.Fact | None:
+    """The area's :func:`below_the_fat` statement when ``layers`` (the layers a tip can be
+    in) include ``"deeper"``: the warning every view of such a placement shows. Else None."""
+    return below_the_fat(area_id) if "deeper" in layers else None
 
 
 def _figure(figure: schema.LayerFigure | None) -> Span | None:
@@ -112,7 +132,7 @@ def _figure(figure: schema.LayerFigure | None) -> Span | None:
 
 def boundaries(area_id: str) -> LayerBoundaries:
     """Layer boundaries for ``area_id``; ``ValueError`` naming the area if it has no figures."""
-    layers = _layers(area_id)
+    layers = layer_figures(area_id)
     area = knowledge.load().areas[area_id]
     epidermis = _figure(layers.get("epidermis"))
     skin, dermis = _figure(layers.get("epidermis_plus_dermis")), _figure(layers.get("dermis"))

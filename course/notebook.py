@@ -128,8 +128,18 @@ def _figure(figure: schema.LayerFigure | None) -> str:
     return render.fact(value + note, figure.sources, figure.label)
 
 
+def _site_figure(area: schema.Area, layer: schema.LayerName) -> str:
+    """The area's own figure for ``layer``, or the one it inherits, saying from where."""
+    if layer in area.layers or not area.parent:
+        return _figure(area.layers.get(layer))
+    inherited = depth.layer_figures(area.id).get(layer)
+    parent = knowledge.load().areas[area.parent].name
+    return f"as the {render.text(parent.lower())}: {_figure(inherited)}" if inherited else "—"
+
+
 def layers() -> HTML:
-    """Layer thicknesses per area as the sources give them, or why there is no figure."""
+    """Layer thicknesses per area as the sources give them, or why there is no figure; a
+    finer site shows its own measurement where a source made one, else its parent's range."""
     kb = knowledge.load()
     rows = []
     for area in kb.areas.values():
@@ -138,10 +148,20 @@ def layers() -> HTML:
             reason = area.no_reliable_figure or "figures as for the whole area"
             rows.append((name, f"no reliable figure: {render.text(reason)} {render.citation(area.sources)}", "", ""))
             continue
-        skin = area.layers.get("epidermis_plus_dermis")
-        dermis = f"with the epidermis: {_figure(skin)}" if skin else _figure(area.layers.get("dermis"))
-        rows.append((name, _figure(area.layers.get("epidermis")), dermis, _figure(area.layers.get("subcutaneous_fat"))))
+        figures = depth.layer_figures(area.id)
+        skin = "epidermis_plus_dermis" if "epidermis_plus_dermis" in figures else "dermis"
+        dermis = f"with the epidermis: {_site_figure(area, skin)}" if skin == "epidermis_plus_dermis" else _site_figure(area, skin)
+        rows.append((name, _site_figure(area, "epidermis"), dermis, _site_figure(area, "subcutaneous_fat")))
     return HTML(render.table(("Area", "Epidermis", "Dermis", "Subcutaneous fat"), rows))
+
+
+def below_the_fat(area_id: str = "face") -> HTML:
+    """What lies under the area's fat and why a tip there is never a target (the statement
+    the explorer, quizzes and graded items show wherever a tip may be "deeper")."""
+    fact = depth.below_the_fat(area_id)
+    if fact is None:
+        return HTML(f"<p>The course states nothing about what lies below the fat of {render.text(area_id)}.</p>")
+    return HTML(render.box(f"⚠ <b>Below the fat, never a target:</b> {render.fact_of(fact)}", "#fdecea"))
 
 
 def depth_scheme() -> HTML:
@@ -163,7 +183,7 @@ def technique_layers(areas: Iterable[str] = ("face", "face_forehead", "face_chin
     each area (``course.depth.layers_between``), flagged where the level's name points to a
     layer the band does not reach there: a technique's name is not a layer."""
     kb = knowledge.load()
-    rows = []
+    rows, warnings = [], {}
     for technique in kb.depth_techniques.values():
         scheme = technique.scheme
         bottom = scheme.up_to_mm if scheme.up_to_inclusive else math.nextafter(scheme.up_to_mm, 0.0)
@@ -175,13 +195,19 @@ def technique_layers(areas: Iterable[str] = ("face", "face_forehead", "face_chin
                 cells.append("no reliable figure for part of this band")
                 continue
             flag = "" if technique.name_suggests in layers else f" <b>⚠ not the {technique.name_suggests}</b>"
+            below = depth.never_a_target(layers, area_id)
+            if below is not None:
+                warnings[below.text] = below
+                flag += " <b>⚠ deeper: never a target</b>"
             cells.append(", ".join(render.text(layer) for layer in layers) + flag)
         rows.append(cells)
     sources = dict.fromkeys(s for area_id in areas for s in _area_sources(area_id))
     header = ("Teaching-scheme level", *(kb.areas[a].name for a in areas))
     return HTML(render.table(header, rows, "Layers each level's depth band can reach, by area")
                 + f"<p>Layer figures {render.citation(sources)}: each is a range, so a band may reach two "
-                "layers depending on the patient.</p>")
+                "layers depending on the patient.</p>"
+                + "".join(render.box(f"⚠ <b>Deeper: never a target.</b> {render.fact_of(w)}", "#fdecea")
+                          for w in warnings.values()))
 
 
 def _area_sources(area_id: str) -> tuple[str, ...]:

@@ -85,8 +85,8 @@ PARTIAL = {
         "patient_04_aftercare": AFTERCARE,
     },
     "depth": {
-        # problem_01: 4 mm at 90 degrees is 4 mm (1), but that is intradermal, not hypodermic (0)
-        "problem_01_tip_depth": 4, "problem_01_technique": "hypodermic",
+        # problem_01: 4 mm at 60 degrees is 3.46 mm (1), but that is intradermal, not hypodermic (0)
+        "problem_01_tip_depth": 3.46, "problem_01_technique": "hypodermic",
         # problem_02: 13 sin 15 = 3.36 mm (1), the chin's hypodermis, not the dermis (0)
         "problem_02_tip_depth": 3.36, "problem_02_layer": "dermis",
         "problem_03_technique": "superficial_intradermal",  # (1)

@@ -1,5 +1,6 @@
-"""course.depth against shared/specs/depth.md (version 2): geometry, possible layers,
-layer_at, placements, techniques.
+"""course.depth against shared/specs/depth.md (version 3): geometry, possible layers,
+layer_at, placements, techniques; facial skin as a measured range, finer sites' own or
+inherited figures, and the "never a target" statement below the facial fat.
 
 Every inequality of the contract is tested at and around its boundary, on the course's
 own areas and on a synthetic site whose every range has distinct low and high ends
@@ -19,10 +20,13 @@ from hypothesis import strategies as st
 from course import knowledge
 from course.depth import (
     LAYERS,
+    below_the_fat,
     boundaries,
     certain_depths,
     layer_at,
+    layer_figures,
     layers_between,
+    never_a_target,
     placements,
     possible_layers,
     technique_for_depth,
@@ -123,7 +127,7 @@ def test_face_boundaries_are_the_low_and_high_ends_of_the_cited_figures():
     assert edges.dermis_end == tuple(face["epidermis_plus_dermis"].range_mm)
     fat = face["subcutaneous_fat"].range_mm
     assert edges.hypodermis_end == (edges.dermis_end[0] + fat[0], edges.dermis_end[1] + fat[1])
-    assert set(edges.sources) == {"inaba", "iyengar_2018"}
+    assert set(edges.sources) == {"inaba", "chopra_2015", "meng_2022", "iyengar_2018"}
 
 
 def test_scalp_skin_is_epidermis_plus_dermis_and_its_fat_is_unknown():
@@ -184,16 +188,30 @@ def test_each_inequality_at_and_around_its_boundary(synthetic_site, depth, expec
         ("face", 0.12, ("epidermis", "dermis")),
         ("face", 0.15, ("epidermis", "dermis")),
         ("face", 0.16, ("dermis",)),
-        ("face", 1.0, ("dermis",)),                   # facial skin is about 1 mm (Iyengar 2018)
-        ("face", 1.01, ("hypodermis",)),
-        ("face", 3.0, ("hypodermis",)),               # fat 2-6 mm: 1 + 2
-        ("face", 3.01, ("hypodermis", "deeper")),
-        ("face", 7.0, ("hypodermis", "deeper")),      # 1 + 6
-        ("face", 7.01, ("deeper",)),
-        ("face_forehead", 3.0, ("hypodermis",)),
-        ("face_forehead", 3.01, ("deeper",)),
-        ("face_chin", 6.0, ("hypodermis",)),
-        ("face_chin", 6.01, ("deeper",)),
+        ("face", 0.75, ("dermis",)),                  # facial skin 0.75-2.03 mm (Chopra 2015, Meng 2022)
+        ("face", 0.76, ("dermis", "hypodermis")),
+        ("face", 1.0, ("dermis", "hypodermis")),      # Iyengar's "about 1 mm" lies inside the range
+        ("face", 1.04, ("dermis", "hypodermis")),     # 4 mm at 15 degrees: dermis or fat
+        ("face", 1.5, ("dermis", "hypodermis")),      # the contract's example
+        ("face", 2.03, ("dermis", "hypodermis")),
+        ("face", 2.04, ("hypodermis",)),
+        ("face", 2.75, ("hypodermis",)),              # fat 2-6 mm: 0.75 + 2
+        ("face", 2.76, ("hypodermis", "deeper")),
+        ("face", 8.03, ("hypodermis", "deeper")),     # 2.03 + 6
+        ("face", 8.04, ("deeper",)),
+        ("face_forehead", 1.06, ("dermis",)),         # its own skin, 1.06-1.39 mm (Meng 2022)
+        ("face_forehead", 1.07, ("dermis", "hypodermis")),
+        ("face_forehead", 1.39, ("dermis", "hypodermis")),
+        ("face_forehead", 1.4, ("hypodermis",)),
+        ("face_forehead", 3.06, ("hypodermis",)),     # 1.06 + 2
+        ("face_forehead", 3.07, ("hypodermis", "deeper")),
+        ("face_forehead", 3.39, ("hypodermis", "deeper")),
+        ("face_forehead", 3.4, ("deeper",)),
+        ("face_chin", 2.04, ("hypodermis",)),         # the face's skin: no source measured the chin's
+        ("face_chin", 5.75, ("hypodermis",)),
+        ("face_chin", 5.76, ("hypodermis", "deeper")),
+        ("face_chin", 7.03, ("hypodermis", "deeper")),
+        ("face_chin", 7.04, ("deeper",)),
         ("scalp", 1.1, ("dermis",)),
     ],
 )
@@ -243,7 +261,7 @@ def test_beyond_the_skin_and_fat_is_deeper():
 
 
 def test_layer_at_names_the_deepest_possible_layer():
-    """The boundary convention: the generic face's fat no longer runs to 7 mm for layer_at."""
+    """The boundary convention: for layer_at the generic face's fat ends at its low end (2.75 mm)."""
     assert layer_at(5.0, "face") == "deeper"          # beyond the forehead's 3 mm, within the chin's 6 mm
     assert possible_layers(5.0, "face") == ("hypodermis", "deeper")
     assert layer_at(5.0, "face_chin") == "hypodermis"
@@ -280,18 +298,19 @@ NEEDLES, ANGLES = [1.5, 4, 13], [15, 30, 45, 60, 90]
 
 
 def test_placements_in_the_facial_dermis():
-    # 1.5 mm at 15 deg = 0.39 mm and at 30 deg = 0.75 mm: dermis; 4 mm at 15 deg = 1.04 mm: fat
+    # 1.5 mm at 15 deg = 0.39 mm and at 30 deg = 0.75 mm (the thinnest skin's edge, d <= s_lo): dermis;
+    # 4 mm at 15 deg = 1.04 mm and 1.5 mm at 45 deg = 1.06 mm: dermis or fat, so not certain
     assert placements("face", "dermis", NEEDLES, ANGLES) == [(1.5, 15.0), (1.5, 30.0)]
 
 
 def test_placements_return_floats_in_order_needles_outer_angles_inner():
-    found = placements("face_chin", "hypodermis", [4, 1.5], [90, 45, 30])
-    assert found == [(4.0, 90.0), (4.0, 45.0), (4.0, 30.0), (1.5, 90.0), (1.5, 45.0)]
+    found = placements("face_chin", "hypodermis", [6, 4], [90, 45, 30])  # the chin's fat: certain from 2.03 to 5.75 mm
+    assert found == [(6.0, 45.0), (6.0, 30.0), (4.0, 90.0), (4.0, 45.0)]
     assert type(found) is list and all(type(p) is tuple and all(type(v) is float for v in p) for p in found)
 
 
 def test_a_placement_that_may_be_in_two_layers_is_not_certain():
-    # 13 mm at 15 deg = 3.36 mm: the generic face's fat ends between 3 and 7 mm
+    # 13 mm at 15 deg = 3.36 mm: the generic face's fat ends between 2.75 and 8.03 mm
     assert possible_layers(tip_depth_mm(13, 15), "face") == ("hypodermis", "deeper")
     assert (13.0, 15.0) not in placements("face", "hypodermis", [13], [15])
     assert placements("face", "deeper", [13], [15]) == []
@@ -362,9 +381,9 @@ def test_certain_depths_are_where_possible_layers_is_that_layer_alone(depth, are
 
 def test_certain_depths_on_the_face():
     assert certain_depths("face", "epidermis") == (0.0, 0.1)
-    assert certain_depths("face", "dermis") == (0.15, 1.0)
-    assert certain_depths("face", "hypodermis") == (1.0, 3.0)
-    assert certain_depths("face", "deeper") == (7.0, math.inf)
+    assert certain_depths("face", "dermis") == (0.15, 0.75)
+    assert certain_depths("face", "hypodermis") == (2.03, 2.75)
+    assert certain_depths("face", "deeper") == (8.03, math.inf)
     assert certain_depths("scalp", "hypodermis") is None and certain_depths("scalp", "deeper") is None
     with pytest.raises(ValueError, match="fat"):
         certain_depths("face", "fat")
@@ -375,7 +394,7 @@ def test_certain_depths_on_the_face():
 @settings(max_examples=200, deadline=None)
 @given(a=st.floats(min_value=0, max_value=12, allow_nan=False), b=st.floats(min_value=0, max_value=12, allow_nan=False),
        area=st.sampled_from(FIGURED[:-1]))
-@example(a=1.0, b=0.07602246264051796, area="face")  # the face's skin is at least 1.0 mm: a sample past 1.0 saw fat
+@example(a=1.0, b=0.07602246264051796, area="face")  # a sample rounded past the band's bottom (1.0000000000000002)
 def test_layers_between_is_the_union_of_possible_layers_over_the_band(a, b, area):
     top, bottom = sorted((a, b))
     # every sample inside the band: top + (bottom - top) can round past bottom (0.076... + 0.923... = 1.0000000000000002)
@@ -389,9 +408,75 @@ def test_the_schemes_intradermal_bands_on_the_face():
     scheme = {t: knowledge.load().depth_techniques[t].scheme for t in ("superficial_intradermal", "intradermal")}
     assert layers_between(scheme["superficial_intradermal"].from_mm, scheme["superficial_intradermal"].up_to_mm,
                           "face") == ("dermis", "hypodermis")
-    assert layers_between(scheme["intradermal"].from_mm, scheme["intradermal"].up_to_mm, "face") == ("hypodermis", "deeper")
+    # the thickest facial skin (2.03 mm) reaches just into the intradermal band (2-4 mm)
+    assert layers_between(scheme["intradermal"].from_mm, scheme["intradermal"].up_to_mm, "face") == (
+        "dermis", "hypodermis", "deeper")
+    assert layers_between(2.04, scheme["intradermal"].up_to_mm, "face") == ("hypodermis", "deeper")
     with pytest.raises(ValueError, match="top_mm"):
         layers_between(2, 1, "face")
+
+
+# --- facial skin is a range (depth contract v3) ------------------------------------------
+FACIAL_SITES = [a for a in FIGURED if a.startswith("face_")]
+
+
+def test_facial_skin_is_a_measured_range_not_one_figure():
+    skin = knowledge.load().areas["face"].layers["epidermis_plus_dermis"]
+    low, high = skin.range_mm
+    assert low < high
+    assert {"chopra_2015", "meng_2022"} <= set(skin.sources) and skin.label == "published_study"
+    assert low < 1.0 < high  # Iyengar 2018's "about 1 mm" at malar and nasolabial sites lies inside it
+    assert set(possible_layers(1.5, "face")) >= {"dermis", "hypodermis"}  # the contract's example
+
+
+@settings(max_examples=300, deadline=None)
+@given(fraction=st.floats(min_value=0, max_value=1, exclude_min=True, allow_nan=False),
+       area=st.sampled_from(["face", *FACIAL_SITES]))
+def test_a_tip_inside_the_facial_skin_range_may_be_in_the_dermis_or_the_fat(fraction, area):
+    low, high = boundaries(area).dermis_end
+    tip = low + (high - low) * fraction
+    if tip <= low:  # rounding: a fraction this small lands on the low end itself
+        return
+    found = possible_layers(tip, area)
+    assert {"dermis", "hypodermis"} <= set(found)
+    assert layer_at(tip, area) in found
+
+
+@pytest.mark.parametrize("site", FACIAL_SITES)
+def test_a_finer_site_uses_its_own_measurement_or_inherits_the_face_range_exactly(site):
+    area = knowledge.load().areas[site]
+    face_skin = boundaries("face").dermis_end
+    if "epidermis_plus_dermis" in area.layers:  # measured at that site: a narrower range inside the face's
+        own = area.layers["epidermis_plus_dermis"]
+        assert boundaries(site).dermis_end == tuple(own.range_mm)
+        assert face_skin[0] <= own.range_mm[0] <= own.range_mm[1] <= face_skin[1]
+        assert "meng_2022" in own.sources
+    else:
+        assert boundaries(site).dermis_end == face_skin
+        assert layer_figures(site)["epidermis_plus_dermis"] is knowledge.load().areas["face"].layers["epidermis_plus_dermis"]
+        assert any("face's range" in note.text for note in area.notes), "a site that inherits says so"
+
+
+# --- below the facial fat: never a target -------------------------------------------------
+def test_below_the_facial_fat_is_one_cited_fact_inherited_by_every_facial_site():
+    fact = below_the_fat("face")
+    assert fact is not None and "konda_thappa_2013" in fact.sources and fact.label == "course_policy" and fact.reason
+    assert all(word in fact.text for word in ("muscle", "vessels", "nerves", "never", "4 mm"))
+    for site in FACIAL_SITES:
+        assert below_the_fat(site) is fact
+    assert below_the_fat("scalp") is None
+    with pytest.raises(ValueError, match="mars"):
+        below_the_fat("mars")
+
+
+@settings(max_examples=300, deadline=None)
+@given(depth=st.floats(min_value=0, max_value=25, allow_nan=False), area=st.sampled_from(["face", *FACIAL_SITES]))
+def test_never_a_target_wherever_a_facial_tip_may_be_deeper(depth, area):
+    found = possible_layers(depth, area)
+    warning = never_a_target(found, area)
+    assert (warning is not None) == ("deeper" in found)
+    if warning is not None:
+        assert warning is below_the_fat("face")
 
 
 # --- the teaching scheme ------------------------------------------------------------------
@@ -415,9 +500,13 @@ def test_beyond_the_scheme_and_bad_depths_raise():
 
 
 def test_technique_names_are_not_layers_on_the_face():
-    """The scheme's intradermal bands put the tip in facial fat (domain reference, coherence rule 1)."""
-    for depth in (1.5, 2.0, 3.0, 4.0):
-        assert technique_for_depth(depth) in ("superficial_intradermal", "intradermal")
+    """The scheme's intradermal bands are not the facial dermis (domain reference, coherence rule):
+    never certainly from 0.75 mm down, and not at all below the thickest facial skin."""
+    for depth in (1.5, 2.0):
+        assert technique_for_depth(depth) == "superficial_intradermal"
+        assert possible_layers(depth, "face") == ("dermis", "hypodermis")
+    for depth in (2.5, 3.0, 4.0):
+        assert technique_for_depth(depth) == "intradermal"
         assert "dermis" not in possible_layers(depth, "face")
 
 

@@ -45,7 +45,7 @@ def test_every_item_marks_its_answer_right_and_another_response_wrong(banks):
 
 
 def test_single_choice_quotes_the_chosen_options_feedback(depth):
-    item = depth.item("depth-05")  # layer at 1 mm on the face: dermis
+    item = depth.item("depth-07")  # 4 mm perpendicular on the forehead: below the fat
     chosen = item.option("hypodermis")
     result = mark(item, "hypodermis")
     assert (result.correct, result.score) == (False, 0.0)
@@ -55,7 +55,7 @@ def test_single_choice_quotes_the_chosen_options_feedback(depth):
 
 
 def test_true_false_takes_booleans(depth):
-    item = depth.item("depth-06")  # "still in the dermis at 1.5 mm": false
+    item = depth.item("depth-06")  # "certainly in the dermis at 1.5 mm on the face": false
     assert mark(item, False).correct
     assert mark(item, True).feedback == f"Not quite. {item.option('true').feedback}"
     with pytest.raises(ValueError, match="True or False"):

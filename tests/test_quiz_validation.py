@@ -62,7 +62,7 @@ CASES = [
     (_duplicate_option, "depth-04", "options[2].id", "duplicate option ID"),
     (_drop("depth-01", "tolerance"), "depth-01", "tolerance", "needs `tolerance`"),
     (_set("depth-01", "answer", 2.5), "depth-01", "answer", "gives 2.0, but the answer is 2.5"),
-    (_set("depth-05", "answer", "hypodermis"), "depth-05", "answer", "layer_at gives 'dermis'"),
+    (_set("depth-07", "answer", "hypodermis"), "depth-07", "answer", "layer_at gives 'deeper'"),
     (_set("depth-06", "answer", "false"), "depth-06", "answer", "answer is true or false"),
     (_set("depth-06", "compute", {"engine": "guess_layer", "args": {}}), "depth-06", "compute", "unknown engine 'guess_layer'"),
     (_set("depth-06", "compute", {"engine": "layer_at", "args": {"depth_mm": 3, "area": "abdomen"}}),

@@ -45,11 +45,11 @@ def test_each_type_gets_its_control(depth, store):
 
 def test_checking_answers_gives_feedback_score_and_records_attempts(depth, store):
     quiz = QuizWidget(depth, store=store)
-    single = _view(quiz, "depth-05")
+    single = _view(quiz, "depth-07")
     single.control.value = "hypodermis"
     single.check.click()
     assert "Not quite." in single.feedback.value and "#c62828" in single.feedback.value
-    single.control.value = "dermis"
+    single.control.value = "deeper"
     single.check.click()
     assert "Correct." in single.feedback.value and "Iyengar 2018" in single.feedback.value
 
@@ -69,7 +69,7 @@ def test_checking_answers_gives_feedback_score_and_records_attempts(depth, store
     assert f"Score: 3.5 / {len(depth.items)}" in quiz.score.value and f"(4 of {len(depth.items)} checked)" in quiz.score.value
     assert quiz.points == 3.5
     assert _recorded(store) == [
-        ("depth-05", False, 0.0), ("depth-05", True, 1.0), ("depth-06", True, 1.0),
+        ("depth-07", False, 0.0), ("depth-07", True, 1.0), ("depth-06", True, 1.0),
         ("depth-01", True, 1.0), ("depth-12", False, 0.5),
     ]
     assert {a.module for a in store.attempts()} == {"04"} and {a.competency for a in store.attempts()} == {"depth"}

@@ -41,6 +41,26 @@ def _engine_answer(template, parameters):
     return found or {"none"}
 
 
+@pytest.mark.parametrize("template", [t for t in TEMPLATES if t.kind == "depth"], ids=lambda t: t.id)
+def test_a_drawn_tip_that_may_be_below_the_facial_fat_explains_it_is_never_a_target(template):
+    """The explanation quotes the knowledge base's statement, and cites its source, exactly
+    where the tip may be "deeper" on the drawn area."""
+    fact = depth.below_the_fat("face")
+    assert fact is not None
+    warning, rng, warned = knowledge.load().sentence(fact), random.Random(template.id), 0
+    for _ in range(200):
+        drawn = template.draw(rng)
+        tip = depth.tip_depth_mm(drawn.parameters["needle_mm"], drawn.parameters["angle_deg"])
+        try:
+            deeper = "deeper" in depth.possible_layers(tip, drawn.parameters["area"])
+        except ValueError:
+            deeper = False
+        assert (warning in drawn.explanation) == deeper, drawn.parameters
+        assert ("konda_thappa_2013" in drawn.item.sources) == deeper
+        warned += deeper
+    assert warned > 0  # every depth template can draw a tip below some facial fat
+
+
 def test_the_templates_cover_every_engine_and_their_competencies_exist():
     kb = knowledge.load()
     assert {t.kind for t in TEMPLATES} == {"screening", "depth", "planning", "cocktail"}

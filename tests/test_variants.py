@@ -20,6 +20,7 @@ from course.assignments.variants import VariantError, load_variants
 from course.cli import main
 from course.depth import technique_for_depth, tip_depth_mm
 from course.errors import BAD_INPUT, MesocourseError
+from course.knowledge import load as load_kb
 from course.screening import screen
 
 ASPIRIN_CASE = '''    vary:  # an aspirin dose 1-13 days ago: the recent-aspirin rule still applies
@@ -114,17 +115,34 @@ def test_the_builder_refuses_a_draw_the_knowledge_base_refuses(tmp_path: Path) -
 
 
 def test_a_variant_that_would_change_the_answer_cell_or_keep_an_unknown_answer_is_refused(tmp_path: Path) -> None:
-    data = _data_with(tmp_path, "      angle: {path: angle_deg, choices: [90, 75, 60, 45, 40, 35]}\n    keep: [technique]",
-                      "      angle: {path: angle_deg, choices: [90, 75, 60, 45, 40, 35]}\n    keep: [colour]", "depth")
+    data = _data_with(tmp_path, "      angle: {path: angle_deg, choices: [75, 60, 45, 40, 35]}\n    keep: [technique]",
+                      "      angle: {path: angle_deg, choices: [75, 60, 45, 40, 35]}\n    keep: [colour]", "depth")
     with pytest.raises(VariantError, match=r"entry 'problem_01', field 'keep': 'colour' is neither a scenario tag"):
         load_variants("depth", 8, "mesocourse", data)
     (tmp_path / "asks").mkdir()
-    data = _data_with(tmp_path / "asks", "      angle: {path: angle_deg, choices: [90, 75, 60, 45, 40, 35]}",
-                      "      angle: {path: angle_deg, choices: [90, 75, 60, 45, 40, 35]}\n"
+    data = _data_with(tmp_path / "asks", "      angle: {path: angle_deg, choices: [75, 60, 45, 40, 35]}",
+                      "      angle: {path: angle_deg, choices: [75, 60, 45, 40, 35]}\n"
                       "      asks: {path: ask, choices: [[tip_depth, technique], [technique]]}", "depth")
     with pytest.raises(VariantError, match=r"entry 'problem_01', field 'vary.asks'.*asks = \['technique'\].*"
                                            r"its answer cell differs from the written item's"):
         load_variants("depth", 8, "mesocourse", data)
+
+
+def test_a_variant_on_a_band_edge_is_refused(tmp_path: Path) -> None:
+    """4 mm at 90 degrees is exactly 4.00 mm, the edge of the scheme's intradermal band: which
+    level it names would rest on a boundary convention, so the builder refuses the draw."""
+    data = _data_with(tmp_path, "choices: [75, 60, 45, 40, 35]}", "choices: [90, 60]}", "depth")
+    with pytest.raises(VariantError, match=r"entry 'problem_01', field 'vary.angle'.*angle = 90.*"
+                                           r"a tip at 4.00 mm is on the edge of a teaching-scheme level \(4 mm\)"):
+        load_variants("depth", 8, "mesocourse", data)
+
+
+def test_the_depth_variants_draw_no_tip_on_a_band_edge() -> None:
+    drawn = load_variants("depth")
+    scheme_edges = {e for t in load_kb().depth_techniques.values() for e in (t.scheme.from_mm, t.scheme.up_to_mm)}
+    for values in drawn.values:
+        tip = tip_depth_mm(4, values["problem_01"]["angle"])
+        assert all(abs(tip - edge) >= 0.005 for edge in scheme_edges), tip
 
 
 def test_a_text_placeholder_without_a_parameter_is_named(tmp_path: Path) -> None:

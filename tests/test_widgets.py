@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from course import cases, knowledge, syllabus
-from course.depth import boundaries, certain_depths, possible_layers, technique_for_depth, technique_values, tip_depth_mm
+from course.depth import below_the_fat, boundaries, certain_depths, possible_layers, technique_for_depth, technique_values, tip_depth_mm
 from course.ingredients import check_cocktail, check_for_patient
 from course.knowledge import KnowledgeError
 from course.scheduling import plan_course, session_range
@@ -174,9 +174,12 @@ def _set(explorer: DepthExplorer, area: str, length: float, angle: int, target: 
 
 def test_the_readout_shows_every_layer_the_tip_can_be_in():
     explorer = DepthExplorer()
-    tip = _set(explorer, "face", 4.0, 30)
-    assert possible_layers(tip, "face") == ("hypodermis",)
+    tip = _set(explorer, "face_forehead", 4.0, 30)  # 2 mm: below the forehead's 1.06-1.39 mm of skin
+    assert possible_layers(tip, "face_forehead") == ("hypodermis",)
     assert explorer.layer_readout.value == "Layers the tip can be in: <b>hypodermis</b>"
+    tip = _set(explorer, "face", 4.0, 15)  # 1.04 mm: facial skin is 0.75-2.03 mm thick
+    assert possible_layers(tip, "face") == ("dermis", "hypodermis")
+    assert "<b>dermis</b> or <b>hypodermis</b>: either, depending on the patient" in explorer.layer_readout.value
     tip = _set(explorer, "face", 4.0, 90)  # the generic face's fat is 2-6 mm thick
     assert possible_layers(tip, "face") == ("hypodermis", "deeper")
     assert "<b>hypodermis</b> or <b>deeper</b>: either, depending on the patient" in explorer.layer_readout.value
@@ -186,11 +189,13 @@ def test_the_readout_shows_every_layer_the_tip_can_be_in():
 
 def test_the_verdict_is_green_only_where_placements_would_accept_the_tip():
     explorer = DepthExplorer()
-    _set(explorer, "face", 1.5, 30)  # 0.75 mm: certainly the dermis
+    _set(explorer, "face", 1.5, 20)  # 0.51 mm: certainly the dermis
     assert "certainly in the <b>dermis</b>" in explorer.verdict.value and "⚠" not in explorer.verdict.value
     _set(explorer, "face", 4.0, 90, target="hypodermis")  # fat or deeper: not certain
     assert "Not certain" in explorer.verdict.value
-    _set(explorer, "face", 4.0, 30, target="dermis")  # 2 mm: the fat
+    _set(explorer, "face", 4.0, 30, target="dermis")  # 2 mm: dermis or fat, depending on the patient and site
+    assert "Not certain" in explorer.verdict.value
+    _set(explorer, "face", 4.0, 45, target="dermis")  # 2.83 mm: the fat or below it
     assert "not in the dermis" in explorer.verdict.value
     _set(explorer, "scalp", 6.0, 30)  # 3 mm: no scalp fat figure
     assert "no reliable figure" in explorer.verdict.value and "no reliable figure" in explorer.layer_readout.value
@@ -198,7 +203,7 @@ def test_the_verdict_is_green_only_where_placements_would_accept_the_tip():
 
 def test_the_scheme_name_is_shown_and_contradicted_where_the_anatomy_disagrees():
     explorer = DepthExplorer()
-    tip = _set(explorer, "face", 4.0, 30)  # 2 mm: the scheme's superficial intradermal, but facial fat
+    tip = _set(explorer, "face", 4.0, 45)  # 2.83 mm: the scheme's intradermal, but facial fat or below it
     technique = technique_values(technique_for_depth(tip))
     assert technique.name_suggests == "dermis" and "dermis" not in possible_layers(tip, "face")
     assert render.text(technique.name) in explorer.scheme_readout.value
@@ -218,8 +223,27 @@ def test_the_cross_section_bands_are_the_possible_layers():
     assert bands[0][:2] == (0.0, 0.1) and bands[-1][1] == 10.0
     for top, end, layers in bands:
         assert layers == possible_layers((top + end) / 2, "face")
-    assert (3.0, 7.0, ("hypodermis", "deeper")) in bands  # the generic face's fat ends between 3 and 7 mm
+    assert (0.75, 2.03, ("dermis", "hypodermis")) in bands  # facial skin ends between 0.75 and 2.03 mm
+    assert (2.75, 8.03, ("hypodermis", "deeper")) in bands  # the generic face's fat ends between 2.75 and 8.03 mm
     assert layer_bands("scalp", 4.0)[-1] == (certain_depths("scalp", "dermis")[1], 4.0, None)
+
+
+def test_a_tip_that_may_be_below_the_facial_fat_is_never_a_target():
+    explorer = DepthExplorer()
+    fact = below_the_fat("face")
+    assert fact is not None
+    for area in ("face", "face_forehead", "face_chin", "face_temple", "face_submental", "scalp"):
+        for length, angle in ((4.0, 90), (4.0, 45), (13.0, 15), (13.0, 90), (1.5, 20)):
+            _set(explorer, area, length, angle)
+            try:
+                deeper = "deeper" in possible_layers(explorer.tip_depth, area)
+            except ValueError:
+                deeper = False
+            shown = explorer.below_the_fat.value
+            assert (render.text(fact.text) in shown) == deeper, (area, length, angle)
+            assert ("konda_thappa_2013" in shown) == deeper
+    _set(explorer, "face_forehead", 4.0, 90)  # 4 mm: below the forehead's fat, whatever the patient
+    assert "Never a target" in explorer.below_the_fat.value
 
 
 def test_area_without_figures_says_no_reliable_figure():

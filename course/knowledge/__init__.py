@@ -84,6 +84,11 @@ class KnowledgeBase:
             parts.append(f"seed {source.file[:3]}" if source.kind == "seed" and source.file else source.title)
         return "; ".join(parts)
 
+    def sentence(self, fact: schema.Fact) -> str:
+        """A fact as plain text with its evidence label and sources, where no HTML is shown
+        (quiz feedback, graded prompts): "<text> (<label>: <sources>)"."""
+        return f"{fact.text} ({LABEL_NAMES[fact.label]}: {self.cite(fact.sources)})"
+
 
 def _read(directory: Path, name: str) -> Any:
     path = directory / name

@@ -102,6 +102,11 @@ class LayerFigure(Cited):
 
 
 class Area(Cited):
+    """A body area and its layer figures. A finer site (``parent``) takes its parent's
+    figures and ``below_the_fat`` except those it states itself. ``below_the_fat`` is what
+    lies under the area's subcutaneous fat and why a tip there is never a target: the
+    course shows it wherever a tip on the area may be "deeper"."""
+
     id: str
     name: str
     parent: str | None = None
@@ -109,6 +114,7 @@ class Area(Cited):
     no_reliable_figure: str | None = None
     sources: Sources = ()
     notes: tuple[Fact, ...] = ()
+    below_the_fat: Fact | None = None
 
     @model_validator(mode="after")
     def _figures_or_reason(self) -> "Area":

@@ -8,12 +8,14 @@ changed folder is seen at once.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from course import knowledge
+from course import depth, knowledge
 from course.knowledge.errors import validation_error
 from course.paths import QUIZZES
 
@@ -22,6 +24,7 @@ from .checks import check_bank
 
 BANK_GLOB = "[0-9][0-9]_*.yaml"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
+KB_REFERENCE = re.compile(r"\{kb:([^:}]*):?([^}]*)\}")
 
 
 def quizzes_dir() -> Path:
@@ -38,13 +41,42 @@ def shown(path: Path) -> str:
         return str(path)
 
 
+def _knowledge_text(name: str, argument: str) -> str:
+    """The knowledge-base text a ``{kb:name:argument}`` reference stands for, as plain text."""
+    if name != "below_the_fat" or not argument:
+        raise ValueError(f"unknown knowledge reference '{{kb:{name}}}' (known: {{kb:below_the_fat:<area>}})")
+    fact = depth.below_the_fat(argument)
+    if fact is None:
+        raise ValueError(f"area '{argument}' states nothing below its fat")
+    return knowledge.load().sentence(fact)
+
+
+def _expand(value: Any, where: str, file: str, item: str) -> Any:
+    """``value`` with every ``{kb:...}`` reference in its strings replaced by the knowledge
+    base's text, so a bank quotes a fact without typing it twice."""
+    if isinstance(value, str):
+        try:
+            return KB_REFERENCE.sub(lambda m: _knowledge_text(m.group(1), m.group(2)), value)
+        except ValueError as error:
+            raise QuizError(file, item, where, str(error)) from None
+    if isinstance(value, dict):
+        return {key: _expand(v, f"{where}.{key}" if where else str(key), file, item) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, f"{where}[{position}]", file, item) for position, v in enumerate(value)]
+    return value
+
+
 def parse_bank(path: Path) -> Bank:
-    """Read and validate one bank file against its shape and the knowledge base."""
+    """Read and validate one bank file against its shape and the knowledge base; a
+    ``{kb:below_the_fat:<area>}`` in an item's text becomes the knowledge base's statement."""
     name = shown(path)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.YAMLError as error:
         raise QuizError(name, "", "", f"not valid YAML: {error}") from None
+    if isinstance(raw, dict) and isinstance(raw.get("items"), list):
+        raw["items"] = [_expand(item, "", name, str(item.get("id", ""))) if isinstance(item, dict) else item
+                        for item in raw["items"]]
     try:
         parsed = BankFile.model_validate(raw)
     except ValidationError as error:

@@ -9,6 +9,8 @@ the patient"), whether the tip is certainly in the target layer (the test
 not in, and a cross-section: each layer as a band, the depths where the figures allow
 two layers hatched, the depths certainly in the target layer and the scheme's band
 beside them. Areas without reliable figures say so instead of drawing invented layers.
+Where the tip may be below the fat ("deeper"), a warning quotes the knowledge base's
+statement of what lies there and why it is never a target (``never_a_target``).
 The readout is a stable element whose text starts "Tip depth:" (browser tests read it).
 """
 
@@ -169,6 +171,7 @@ class DepthExplorer(View):
         self.tip_readout.add_class("meso-tip-depth")  # a stable hook for browser tests
         self.layer_readout = widgets.HTML()
         self.verdict = widgets.HTML()
+        self.below_the_fat = widgets.HTML()
         self.scheme_readout = widgets.HTML()
         self.figure = plotting.Picture()
         self.notes = widgets.HTML()
@@ -180,7 +183,7 @@ class DepthExplorer(View):
                              "(90° = perpendicular); the arrow keys step them.")
         self.root = widgets.VBox([
             widgets.HBox([self.needle_length, self.angle]), units, widgets.HBox([self.area, self.target]),
-            self.tip_readout, self.layer_readout, self.verdict, self.scheme_readout, self.figure.widget, self.notes,
+            self.tip_readout, self.layer_readout, self.verdict, self.below_the_fat, self.scheme_readout, self.figure.widget, self.notes,
         ])
         self.update()
 
@@ -195,6 +198,7 @@ class DepthExplorer(View):
             self.layers, refusal = None, render.text(error)
         self.layer_readout.value = self._layer_text(refusal)
         self.verdict.value = self._verdict(area.name)
+        self.below_the_fat.value = self._never_a_target(area.id)
         technique, beyond = self._technique()
         self.scheme_readout.value = self._scheme_text(technique, beyond, area.name)
         self.figure.show(plotting.png(lambda ax: draw_cross_section(
@@ -235,6 +239,11 @@ class DepthExplorer(View):
                               f"depending on the patient.", "#fff4d6")
         return render.box(f"⚠ The tip is not in the {target}: on the {place} it can only be in {layer_words(self.layers)}.",
                           "#fdecea")
+
+    def _never_a_target(self, area_id: str) -> str:
+        """The knowledge base's warning when the tip may be below the fat here, else ""."""
+        fact = depth.never_a_target(self.layers or (), area_id)
+        return render.box(f"⚠ <b>Never a target:</b> {render.fact_of(fact)}", "#fdecea") if fact else ""
 
     def _technique(self) -> tuple[schema.DepthTechnique | None, str]:
         """The scheme's technique for the tip's depth, or None and why (beyond the scheme)."""

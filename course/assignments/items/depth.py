@@ -10,7 +10,11 @@ certainly in that layer there.
 Layer figures are ranges, so the builder refuses case data that would grade a guess:
 a needle/angle item whose placements are empty, and a "which layer" item whose depth
 may lie in more than one layer, unless the item sets ``accept_possible_layers`` (then
-every possible layer is graded right).
+every possible layer is graded right). It also refuses a tip on the edge of a band (a
+layer boundary, or a level of the teaching scheme), where the answer would rest on a
+boundary convention rather than on the figures, whether written or drawn as a variant.
+Wherever a tip the item shows or offers may be below the fat ("deeper"), the prompt
+quotes the knowledge base's statement of why that is never a target.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from .common import DataError, Item, allowed_help, competencies, names_of
 
 NO_FIGURE = "no_reliable_figure"
 TOLERANCE_MM = 0.05  # grading tolerance for a computed tip depth (rounding), not a clinical figure
+EDGE_MM = 0.005  # a tip this close to a band's edge is on it (the depth is shown to 2 decimals), not a clinical figure
 Ask = Literal["tip_depth", "layer", "technique", "needle_and_angle"]
 WEIGHTS = {"tip_depth": 1.0, "layer": 1.0, "technique": 1.0, "needle_and_angle": 2.0}
 QUESTIONS = {
@@ -107,6 +112,53 @@ def reaching_combinations(item: DepthItem) -> list[dict[str, int | float]]:
     return [{"needle_mm": _number(needle), "angle_deg": _number(angle)} for needle, angle in found]
 
 
+def _tips(item: DepthItem, tip: float | None) -> list[float]:
+    """Every tip depth the item shows or offers: its own tip, or each available needle and angle."""
+    offered = [depth.tip_depth_mm(n, a) for n in item.needles_mm for a in item.angles_deg]
+    return ([tip] if tip is not None else []) + offered
+
+
+def _layer_edges(area: str) -> tuple[float, ...]:
+    """Where a layer can start or end on ``area`` (none where the course has no figures)."""
+    try:
+        edges = depth.boundaries(area)
+    except ValueError:
+        return ()
+    return (*edges.epidermis_end, *edges.dermis_end, *(edges.hypodermis_end or ()))
+
+
+def _refuse_band_edges(item: DepthItem, tip: float | None) -> None:
+    """``DataError`` when a graded tip lies on a band's edge: which side it is on is a convention."""
+    checks = []
+    if "technique" in item.ask and tip is not None:
+        schemes = [t.scheme for t in knowledge.load().depth_techniques.values()]
+        checks.append(([tip], {e for s in schemes for e in (s.from_mm, s.up_to_mm) if e > 0}, "a teaching-scheme level"))
+    if item.area and ({"layer", "needle_and_angle"} & set(item.ask)):
+        checks.append((_tips(item, tip), set(_layer_edges(item.area)), f"a layer on '{item.area}'"))
+    for tips, edges, what in checks:
+        for value in tips:
+            on = [edge for edge in edges if abs(value - edge) < EDGE_MM]
+            if on:
+                raise DataError(item, f"a tip at {value:.2f} mm is on the edge of {what} ({on[0]:g} mm): the answer "
+                                      "would rest on a boundary convention; use a needle, angle or depth off the edge",
+                                "ask")
+
+
+def below_the_fat_warning(item: DepthItem, tip: float | None) -> str:
+    """The knowledge base's "never a target" statement when a tip the item shows or offers
+    may be below the fat on its area; "" otherwise."""
+    if not item.area:
+        return ""
+    for value in _tips(item, tip):
+        try:
+            fact = depth.never_a_target(depth.possible_layers(value, item.area), item.area)
+        except ValueError:
+            continue
+        if fact is not None:
+            return knowledge.load().sentence(fact)
+    return ""
+
+
 def _situation(item: DepthItem) -> str:
     parts = [item.situation] if item.situation else []
     if item.needle_mm is not None and item.angle_deg is not None:
@@ -123,6 +175,9 @@ def _situation(item: DepthItem) -> str:
         parts.append(RANGES_NOTE)
     if "layer" in item.ask and "technique" in item.ask:
         parts.append(NAMES_NOTE)
+    warning = below_the_fat_warning(item, _tip(item))
+    if warning:
+        parts.append(f"**Below the fat:** {warning}")
     return " ".join(parts)
 
 
@@ -168,6 +223,7 @@ def depth_question(item: DepthItem, title: str) -> Question:
     if item.target_layer and item.target_layer not in depth.LAYERS:
         raise DataError(item, f"unknown layer '{item.target_layer}' (known: {', '.join(depth.LAYERS)})", "target_layer")
     tip = _tip(item)
+    _refuse_band_edges(item, tip)
     fields = tuple(_field(item, ask, tip) for ask in item.ask)
     prompt = f"### {title}\n{_situation(item)}\n\nWork out:\n" + "\n".join(f"- {QUESTIONS[a]}" for a in item.ask)
     params = {"asks": "+".join(item.ask), **({"area": item.area} if item.area else {}), **item.params}
