@@ -28,3 +28,6 @@ html_theme_options = {
     "use_fullscreen_button": False,
 }
 html_last_updated_fmt = None
+# The theme's sidebar without its logo block: that block sits outside any landmark (axe
+# `region`), and the title is already each page's first heading and the browser's title.
+html_sidebars = {"**": ["search-button-field.html", "sbt-sidebar-nav.html"]}
