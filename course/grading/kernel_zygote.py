@@ -1,9 +1,10 @@
 """Kernels forked from a warm process, so a cohort pays the kernel's start-up once per worker.
 
 An IPython kernel spends CPU time importing its modules before it runs a cell
-(measured: docs/benchmarks.md), and grading pays that once per notebook. A grading worker therefore keeps
-one zygote: a process (``python -m course.grading.kernel_zygote``) that imports
-the kernel's modules and then waits. For each notebook it forks a child, which
+(measured: docs/benchmarks.md), and grading pays that once per notebook. A
+grading worker therefore keeps one zygote: a process (``python -m
+course.grading.kernel_zygote``) that imports the kernel's modules and then
+waits. For each notebook it forks a child, which
 
 - leads its own session, reads nothing from the zygote's pipes and writes its
   output where the worker's kernels write theirs (the worker's log);
