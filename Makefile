@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader's generate_assignment runs `alembic`: the venv's bin/ must be on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup lint test demo lab app release bench hub clean
+.PHONY: setup lint test demo lab app release bench hub docs clean
 
 # JupyterHub's proxy, from npm, into the environment (make hub needs it; never system-wide)
 CHP    := $(VENV)/node/node_modules/.bin/configurable-http-proxy
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mesocourse needs Python >= 3.11 (set PYTHON=...)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
+	$(BIN)/python -m pip install --quiet -e '.[test,hub,docs]'
 	@# the exam kernel's kernelspec (a regular pip install carries it; an editable one carries no data files)
 	$(BIN)/jupyter kernelspec install --sys-prefix --name mesocourse-exam course/assignments/exam_kernelspec
 	touch $(STAMP)
@@ -34,6 +34,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/mypy
 	$(BIN)/mesocourse build-notebooks --check
+	@# the documentation site: built with warnings as errors, every internal link resolved, axe on its pages
+	$(BIN)/python -m pytest tests/test_docs.py -q -p no:randomly
 
 test: $(STAMP) $(CHP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -52,6 +54,11 @@ release: $(STAMP)
 
 hub: $(STAMP) $(CHP)
 	$(BIN)/mesocourse hub
+
+# the documentation site (docs/*.md, MyST) into docs/_build/html: warnings are errors
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
+	@echo "docs: open docs/_build/html/index.html"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

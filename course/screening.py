@@ -1,10 +1,10 @@
 """Contraindication screening: the single source of truth for "may we treat?".
 
-``screen(patient, cocktail)`` follows ``shared/specs/screening.md`` (version 3) exactly. The
-rules themselves (what fires, the decision, the explanation and the sources) are
-data in ``course/knowledge/data/screening.yaml``; this module validates the input,
-evaluates each rule's ``when`` test and combines the results. It never guesses: an
-unknown key, ID or wrong type raises ``ValueError`` naming it.
+``screen(patient, cocktail)`` follows ``shared/specs/screening.md`` (version 3) exactly, as
+docs/contracts.md documents it. The rules themselves (what fires, the decision, the
+explanation and the sources) are data in ``course/knowledge/data/screening.yaml``; this
+module validates the input, evaluates each rule's ``when`` test and combines the
+results. It never guesses: an unknown key, ID or wrong type raises ``ValueError`` naming it.
 """
 
 from __future__ import annotations

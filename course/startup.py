@@ -3,7 +3,8 @@
 nbformat validates notebooks with jsonschema. When the optional package
 ``rfc3987_syntax`` is installed (JupyterLab's ``jupyter-events`` pulls it in),
 importing jsonschema compiles 38 grammars to check the ``iri`` string format,
-which costs 2-3 s of CPU in every process that reads a notebook. No notebook
+which costs seconds of CPU in every process that reads a notebook
+(docs/benchmarks.md). No notebook
 schema uses that format, so our processes tell Python the package is absent:
 jsonschema then simply has no ``iri`` checker. It must run before anything
 imports jsonschema; once jsonschema is loaded it changes nothing.

@@ -26,7 +26,7 @@ COMMON = frozenset([*range(0x20, 0x250), *range(0x2000, 0x2070), 0x20AC, *range(
 
 def dejavu(style: str) -> Path:
     """DejaVu Sans from matplotlib's data (a dependency), found without importing
-    matplotlib (a third of a second of start-up). ``style``: "" or "-Bold"."""
+    matplotlib (its start-up is slow: docs/benchmarks.md). ``style``: "" or "-Bold"."""
     spec = importlib.util.find_spec("matplotlib")
     assert spec is not None and spec.submodule_search_locations, "matplotlib is a dependency"
     return Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf" / f"DejaVuSans{style}.ttf"

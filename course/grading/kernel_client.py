@@ -3,9 +3,9 @@
 Before running a notebook, jupyter_client's ``wait_for_ready`` asks the kernel
 for its ``kernel_info``, then waits until IOPub has been silent for 0.2 s, so that
 it knows IOPub is connected and drained (and 0.2 s more whenever IOPub was not yet
-connected). A kernel forked from the worker's zygote answers within 0.1-0.2 s and
-then has nothing more to say, so that silence was a large part of each graded
-notebook's wait for its kernel.
+connected). A kernel forked from the worker's zygote answers quickly and then has
+nothing more to say, so that silence was a large part of each graded notebook's
+wait for its kernel (measured: docs/benchmarks.md).
 
 :class:`ReadyKernelClient` waits for the same two facts by their messages: the
 ``kernel_info_reply`` to its own request on the shell channel, and on IOPub the

@@ -1,9 +1,10 @@
 """Kernels forked from a warm process, so a cohort pays the kernel's start-up once per worker.
 
-An IPython kernel spends about 0.5 s of CPU importing its modules before it runs
-a cell, and grading pays that once per notebook. A grading worker therefore keeps
-one zygote: a process (``python -m course.grading.kernel_zygote``) that imports
-the kernel's modules and then waits. For each notebook it forks a child, which
+An IPython kernel spends CPU time importing its modules before it runs a cell
+(measured: docs/benchmarks.md), and grading pays that once per notebook. A
+grading worker therefore keeps one zygote: a process (``python -m
+course.grading.kernel_zygote``) that imports the kernel's modules and then
+waits. For each notebook it forks a child, which
 
 - leads its own session, reads nothing from the zygote's pipes and writes its
   output where the worker's kernels write theirs (the worker's log);
@@ -53,8 +54,8 @@ KERNEL_MODULE = "ipykernel_launcher"
 EXAM_KERNEL_MODULE = "course.assignments.exam_kernel"  # the same kernel, behind the exam's import guard
 # Modules every kernel imports after it starts (ipykernel's debugger, with debugpy and pydevd;
 # IPython's inspector; psutil; the history's sqlite3) and what this course's assignment notebooks
-# import (their setup cell, their test cells): about 0.2 s of CPU per kernel on a quiet machine,
-# paid once here instead. None of them holds anything secret or starts a thread at import.
+# import (their setup cell, their test cells): CPU time per kernel (docs/benchmarks.md), paid
+# once here instead. None of them holds anything secret or starts a thread at import.
 PRELOADED = ("ipykernel.debugger", "IPython.core.oinspect", "IPython.core.debugger", "IPython.core.completerlib",
              "IPython.extensions.storemagic", "psutil", "sqlite3", "course.assignments.check",
              "course.assignments.grader")

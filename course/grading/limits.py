@@ -15,8 +15,8 @@ def default_workers() -> int:
 
     A worker and its kernel take turns (the worker waits while the kernel runs
     cells), so one worker per core keeps every core busy; a third worker on two
-    cores graded no faster and took 40% more memory (measured in
-    ``benchmarks/grading_throughput.py``, figures in the README).
+    cores graded no faster and took more memory (``benchmarks/grading_throughput.py``;
+    figures in docs/benchmarks.md).
     """
     return os.cpu_count() or 1
 

@@ -5,18 +5,17 @@ nbgrader checks the grading metadata of every cell, several times per notebook
 function first checks the *schema itself* against jsonschema's meta-schema, then
 builds a validator, then validates the metadata: checking nbgrader's one
 unchanging schema again for each of a notebook's cells was the largest single
-cost of a grading worker (about a sixth of its time, measured with cProfile on
-the benchmark cohort). :func:`remember_checked_schemas` makes
-``jsonschema.validate`` check each distinct schema once per process and keep its
-validator; the metadata is validated exactly as before, and the same error is
-raised for the same input (``jsonschema.exceptions.best_match`` of the same
-errors). A schema that fails its check is checked, and fails, every time.
+cost of a grading worker (measured: docs/benchmarks.md, "Where the time went").
+:func:`remember_checked_schemas` makes ``jsonschema.validate`` check each distinct
+schema once per process and keep its validator; the metadata is validated
+exactly as before, and the same error is raised for the same input
+(``jsonschema.exceptions.best_match`` of the same errors). A schema that fails its check is checked, and fails, every time.
 
 nbgrader's ``Gradebook`` makes a new SQLAlchemy engine each time it is opened,
 and autograde opens several per submission; the parent opens one more to record
 each submission. An engine keeps the SQL it compiled, so every new engine compiles
-every statement again (on the benchmark cohort: a quarter of a worker's CPU time,
-a fifth of the parent's).
+every statement again (a large share of a worker's and of the parent's CPU time:
+docs/benchmarks.md).
 :func:`reuse_engines` makes nbgrader's ``create_engine`` return the engine it
 already made for the same URL and options. ``Gradebook.close`` still disposes of
 it (its pooled connections close, as before); the next ``Gradebook`` opens new

@@ -20,7 +20,7 @@ home, for the assignments whose case data says ``exam: true``):
 Folders are compared by their real path on disk, so a symbolic link to an exam folder
 is an exam folder too. What this does not prevent: code in an ordinary kernel (another
 notebook, a console) or a terminal can still read the exam's files and use the
-course's tools outside the folder; see the README's "Exam mode".
+course's tools outside the folder; see docs/instructors.md, "Exam mode".
 """
 
 from __future__ import annotations
