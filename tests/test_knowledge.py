@@ -293,3 +293,15 @@ def test_missing_file_is_named(tmp_path):
     (tmp_path / "kb" / "disputes.yaml").unlink()
     with pytest.raises(KnowledgeError, match="disputes.yaml.*missing"):
         load_from(tmp_path / "kb")
+
+
+def test_a_triage_window_reaching_into_the_late_warning_signs_is_refused(broken):
+    directory = broken("complications.yaml", lambda d: find(d["reactions"], "persistent_itching").update(days=[2, 10]))
+    assert_error(directory, "complications.yaml", "persistent_itching", "days", "but from day 7 'tender_nodules' is urgent")
+
+
+def test_an_expected_reaction_without_a_closed_window_is_refused(broken):
+    directory = broken("complications.yaml", lambda d: find(d["reactions"], "redness").update(days=[0, None]))
+    with pytest.raises(KnowledgeError, match="closed window") as caught:
+        load_from(directory)
+    assert caught.value.file == "complications.yaml" and "redness" in str(caught.value)

@@ -122,6 +122,7 @@ def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
         check_refs("protocols.yaml", protocol.id, "area", [protocol.area], kb.areas, "area")
     _check_depth_scheme(kb)
     _check_screening(kb)
+    _check_triage_windows(kb)
     _check_certification(kb)
     _check_provenance(kb, parsed)
 
@@ -174,6 +175,19 @@ def _check_screening(kb: KnowledgeBase) -> None:
         check_refs(file, exclusion.ingredient, f"{field}.ingredient", [exclusion.ingredient], kb.ingredients, "ingredient")
         check_refs(file, exclusion.ingredient, f"{field}.patient_any.flags", exclusion.patient_any.flags, s.flags, "flag")
         check_refs(file, exclusion.ingredient, f"{field}.patient_any.conditions", exclusion.patient_any.conditions, conditions, "condition")
+
+
+def _check_triage_windows(kb: KnowledgeBase) -> None:
+    """No reaction is expected or monitor on a day a late warning sign (an urgent reaction
+    that starts after the day of the session) already covers: one answer per day."""
+    late = [r for r in kb.complications.reactions if r.triage == "urgent" and r.days[0] > 0]
+    for reaction in kb.complications.reactions:
+        last = reaction.days[1]
+        for sign in late:
+            if last is not None and last >= sign.days[0]:
+                raise KnowledgeError("complications.yaml", reaction.id, "days",
+                                     f"{reaction.triage} up to day {last}, but from day {sign.days[0]} "
+                                     f"'{sign.id}' is urgent: end the window before day {sign.days[0]}")
 
 
 def _check_certification(kb: KnowledgeBase) -> None:
