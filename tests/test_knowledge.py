@@ -11,6 +11,7 @@ import yaml
 
 from course import knowledge
 from course.knowledge import DATA_DIR, KnowledgeError, load_from, provenance
+from course.knowledge.consistency import cited, models
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -305,3 +306,32 @@ def test_an_expected_reaction_without_a_closed_window_is_refused(broken):
     with pytest.raises(KnowledgeError, match="closed window") as caught:
         load_from(directory)
     assert caught.value.file == "complications.yaml" and "redness" in str(caught.value)
+
+
+# --- one label per source ------------------------------------------------------------
+def test_every_statement_carries_the_label_of_the_sources_it_cites():
+    """A source's claims share its label: the HAS is regulatory everywhere; a statement
+    from sources with different labels is split by source or is course policy."""
+    kb = knowledge.load()
+    labels = {s.id: s.label for s in kb.sources.values()}
+    assert [str(p) for name, content in kb.files.items() if name != "sources.yaml"
+            for p in provenance.label_problems(name, content, labels)] == []
+    has_statements = [model for content in kb.files.values() for _, _, model in models(content)
+                      if "has_2014" in cited(getattr(model, "sources", None) or getattr(model, "source", None) or ())]
+    assert len(has_statements) >= 10
+    assert {m.label for m in has_statements} <= {"regulatory", "course_policy"}
+
+
+def test_a_statement_labelled_unlike_its_source_is_refused(broken):
+    directory = broken("consultation.yaml", lambda d: next(
+        e for e in d["expectations"] if e.get("sources") == ["has_2014"]).update(label="published_study"))
+    with pytest.raises(KnowledgeError) as caught:
+        load_from(directory)
+    error = caught.value
+    assert (error.file, error.field) == ("consultation.yaml", "expectations[4].label"), str(error)
+    assert "is `published_study` but cites has_2014 (regulatory): one label per source" in error.message
+
+
+def test_a_seed_claim_must_cite_a_seed(broken):
+    directory = broken("disputes.yaml", lambda d: d["evidence_statements"][1].update(label="seed_claim"))
+    assert_error(directory, "disputes.yaml", "", "evidence_statements[1].label", "a `seed_claim` must cite a seed")

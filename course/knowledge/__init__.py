@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from . import schema
 from .consistency import check_refs, check_sources, unique_ids
 from .errors import KnowledgeError, validation_error
-from .provenance import provenance_problems
+from .provenance import label_problems, provenance_problems
 from .schema import LABEL_NAMES
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "load", "DATA_DIR", "LABEL_NAMES"]
@@ -128,11 +128,15 @@ def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
 
 
 def _check_provenance(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
-    """A seed is cited only with its verbatim words; course policy says why (the first
-    problem is raised; ``tests/test_knowledge.py`` checks the words against the seeds)."""
+    """A seed is cited only with its verbatim words; course policy says why; a statement
+    carries the label of the sources it cites (the first problem is raised;
+    ``tests/test_knowledge.py`` checks the words against the seeds)."""
     seeds = {source.id for source in kb.sources.values() if source.kind == "seed"}
+    labels = {source.id: source.label for source in kb.sources.values()}
     for name, content in parsed.items():
         problems = provenance_problems(name, content, seeds)
+        if name != "sources.yaml":  # the bibliography gives each source its label
+            problems += label_problems(name, content, labels)
         if problems:
             raise problems[0]
 

@@ -107,6 +107,37 @@ def provenance_problems(file: str, content: Model, seeds: Iterable[str]) -> list
     return problems
 
 
+def label_problems(file: str, content: Model, labels: Mapping[str, str]) -> list[KnowledgeError]:
+    """Entries whose evidence label is not the label of the sources they cite (one label per
+    source: the HAS is `regulatory` wherever it is cited, never `published_study`).
+
+    ``labels`` maps each source ID to its label in ``sources.yaml``. A ``course_policy``
+    entry is the course's own reading and may cite any source; a ``seed_claim`` entry must
+    cite a seed (the seed's words are its basis; it may cite references beside them); any
+    other label must be the label of every reference the entry cites. A statement from
+    sources with different labels is split, one statement per label, or is course policy.
+    """
+    problems = []
+    for entry, path, model in models(content):
+        label = getattr(model, "label", None)
+        if label is None or label == "course_policy":
+            continue
+        for key in ("sources", "source"):
+            if key not in type(model).model_fields or getattr(model, key) is None:
+                continue
+            cited_ids = cited(getattr(model, key))
+            others = sorted({f"{s} ({labels[s]})" for s in cited_ids if labels.get(s, label) not in (label, "seed_claim")})
+            if label == "seed_claim" and not any(labels.get(s) == "seed_claim" for s in cited_ids):
+                problems.append(KnowledgeError(file, entry, field_path(path, "label"),
+                                               "a `seed_claim` must cite a seed"))
+            elif label != "seed_claim" and others:
+                problems.append(KnowledgeError(
+                    file, entry, field_path(path, "label"),
+                    f"is `{label}` but cites {', '.join(others)}: one label per source; split the statement "
+                    "by source, or make it `course_policy` with a `reason`"))
+    return problems
+
+
 def quote_problems(citation: Citation, seed_texts: Mapping[str, str]) -> list[str]:
     """What is wrong with one citation's quotes against the seed texts (empty if nothing).
 
