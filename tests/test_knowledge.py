@@ -335,3 +335,32 @@ def test_a_statement_labelled_unlike_its_source_is_refused(broken):
 def test_a_seed_claim_must_cite_a_seed(broken):
     directory = broken("disputes.yaml", lambda d: d["evidence_statements"][1].update(label="seed_claim"))
     assert_error(directory, "disputes.yaml", "", "evidence_statements[1].label", "a `seed_claim` must cite a seed")
+
+
+# --- whole-procedure claims give no ingredient a role ---------------------------------
+def test_no_ingredient_takes_a_role_from_a_claim_about_the_whole_procedure():
+    kb = knowledge.load()
+    assert [str(p) for i in kb.ingredients.values() for p in provenance.role_problems(i)] == []
+    assert kb.ingredients["minerals"].roles == ()
+    assert kb.ingredients["amino_acids"].roles == ("microcirculation",)
+
+
+def test_a_role_quoted_from_a_whole_procedure_claim_is_refused(broken):
+    def change(data):
+        amino = find(data["ingredients"], "amino_acids")
+        amino.update(roles=["nourishment", "microcirculation"], role_sources=["seed_001", "seed_002"],
+                     role_quote=["These injections typically consist of vitamins, minerals, and amino acids. "
+                                 "The procedure aims to nourish", amino["role_quote"]])
+    directory = broken("ingredients.yaml", change)
+    assert_error(directory, "ingredients.yaml", "amino_acids", "role_quote",
+                 "'The procedure aims to nourish' does not name Amino acids")
+
+
+def test_a_role_sentence_may_continue_with_a_pronoun_after_naming_the_ingredient():
+    from course.knowledge.schema import Ingredient
+    silicon = Ingredient(id="s", name="Organic silicon (organic)", roles=["hydration"], role_sources=["seed_004"],
+                         evidence=[{"text": "x", "sources": ["sfm"], "label": "practice_guidance"}],
+                         role_quote=["Organic silicon is popular. Its main role is hydration.",
+                                     "The procedure hydrates. Its main role is hydration."])
+    (problem,) = provenance.role_problems(silicon)
+    assert "'The procedure hydrates.' does not name Organic silicon" in problem.message

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from . import schema
 from .consistency import check_refs, check_sources, unique_ids
 from .errors import KnowledgeError, validation_error
-from .provenance import label_problems, provenance_problems
+from .provenance import label_problems, provenance_problems, role_problems
 from .schema import LABEL_NAMES
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "load", "DATA_DIR", "LABEL_NAMES"]
@@ -129,8 +129,8 @@ def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
 
 def _check_provenance(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
     """A seed is cited only with its verbatim words; course policy says why; a statement
-    carries the label of the sources it cites (the first problem is raised;
-    ``tests/test_knowledge.py`` checks the words against the seeds)."""
+    carries the label of the sources it cites; an ingredient's role quote names it (the
+    first problem is raised; ``tests/test_knowledge.py`` checks the words against the seeds)."""
     seeds = {source.id for source in kb.sources.values() if source.kind == "seed"}
     labels = {source.id: source.label for source in kb.sources.values()}
     for name, content in parsed.items():
@@ -139,6 +139,9 @@ def _check_provenance(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
             problems += label_problems(name, content, labels)
         if problems:
             raise problems[0]
+    problems = [problem for ingredient in kb.ingredients.values() for problem in role_problems(ingredient)]
+    if problems:
+        raise problems[0]
 
 
 def _check_depth_scheme(kb: KnowledgeBase) -> None:

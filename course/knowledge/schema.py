@@ -181,6 +181,9 @@ class Regulation(Fact):
 class Ingredient(Model):
     id: str
     name: str
+    # other words the seeds use for it ("vitamins" for the vitamin complex): a role quote
+    # must name the ingredient (``provenance.role_problems``)
+    named_as: tuple[str, ...] = ()
     roles: tuple[str, ...]
     role_sources: Sources = Field(min_length=1)
     role_quote: Quote = ()  # the seed's words for the roles, when role_sources cites a seed
