@@ -16,6 +16,7 @@ from IPython.display import HTML
 
 from course import depth, knowledge, syllabus
 from course.knowledge import LABEL_NAMES, schema
+from course.triage import window_text
 from course.widgets import render
 from course.widgets.depth import scheme_range
 from course.widgets.indications import roles_cell
@@ -278,15 +279,16 @@ def _provenance(entry: schema.Rule) -> str:
 
 
 def reactions() -> HTML:
-    """Reactions grouped by triage level: expected, monitor, urgent."""
+    """Reactions grouped by triage level (expected, monitor, urgent), each with when its level holds."""
     complications = knowledge.load().complications
     rows = [
-        (f"<b>{render.text(level.id)}</b>: {render.text(level.text)}", render.text(r.name), render.fact_of(r))
+        (f"<b>{render.text(level.id)}</b>: {render.text(level.text)}", render.text(r.name),
+         render.text(window_text(r)), render.fact_of(r))
         for level in complications.triage_levels for r in complications.reactions if r.triage == level.id
     ]
     basis = complications.triage_basis
     note = f"<p><b>Where the levels come from:</b> {render.fact_of(basis)}</p>" if basis else ""
-    return HTML(render.table(("Triage", "Reaction", "What the sources say"), rows) + note)
+    return HTML(render.table(("Triage", "Reaction", "When", "What the sources say"), rows) + note)
 
 
 def outbreaks() -> HTML:

@@ -115,9 +115,10 @@ PARTIAL = {
         "cocktail_review_red_flags": ["glutathione"], "cocktail_review_missing_roles": ["collagen_stimulation"],  # 1/2 + 1/2 (misses antioxidant)
         "session_steps_order": ["consultation", "consent", "screening", "skin_preparation", "injection",
                                 "protective_care", "aftercare_advice"],  # 6 of 7 in order: 2 x 6/7 = 1.71
-        "reaction_triage_triage": {"swelling": "expected", "itching": "monitor", "pinpoint_bruises": "expected",
-                                   "rash": "expected", "allergic_reaction": "urgent"},  # 2.5 x 4/5
-        "warning_signs_urgent": ["infection"],  # misses the painful nodules: 2 x 1/2
+        "reaction_triage_triage": {"swelling": "expected", "itching": "monitor", "persistent_itching": "monitor",
+                                   "pinpoint_bruises": "expected", "rash": "expected",
+                                   "allergic_reaction": "urgent"},  # itching on the day is expected, the rash monitor: 3 x 4/6
+        "warning_signs_urgent": ["infection", "tender_nodules"],  # misses the late redness: 2 x 2/3
     },
 }
 PARTIAL_MARKS = {
@@ -130,7 +131,7 @@ PARTIAL_MARKS = {
     "certification": {"pregnant_patient": 1, "anticoagulant_patient": 4, "allergy_patient": 2.83, "history_record": 2.5,
                       "medication_record": 1, "chin_depth": 2, "reach_dermis": 2, "course_plan": 0, "source_labels": 1.5,
                       "invasiveness": 0.67, "thigh_indications": 2, "cocktail_review": 1.0, "session_steps": 1.71,
-                      "reaction_triage": 2, "warning_signs": 1},
+                      "reaction_triage": 2, "warning_signs": 1.33},
 }
 
 

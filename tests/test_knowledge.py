@@ -11,6 +11,7 @@ import yaml
 
 from course import knowledge
 from course.knowledge import DATA_DIR, KnowledgeError, load_from, provenance
+from course.knowledge.consistency import cited, models
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -293,3 +294,73 @@ def test_missing_file_is_named(tmp_path):
     (tmp_path / "kb" / "disputes.yaml").unlink()
     with pytest.raises(KnowledgeError, match="disputes.yaml.*missing"):
         load_from(tmp_path / "kb")
+
+
+def test_a_triage_window_reaching_into_the_late_warning_signs_is_refused(broken):
+    directory = broken("complications.yaml", lambda d: find(d["reactions"], "persistent_itching").update(days=[2, 10]))
+    assert_error(directory, "complications.yaml", "persistent_itching", "days", "but from day 7 'tender_nodules' is urgent")
+
+
+def test_an_expected_reaction_without_a_closed_window_is_refused(broken):
+    directory = broken("complications.yaml", lambda d: find(d["reactions"], "redness").update(days=[0, None]))
+    with pytest.raises(KnowledgeError, match="closed window") as caught:
+        load_from(directory)
+    assert caught.value.file == "complications.yaml" and "redness" in str(caught.value)
+
+
+# --- one label per source ------------------------------------------------------------
+def test_every_statement_carries_the_label_of_the_sources_it_cites():
+    """A source's claims share its label: the HAS is regulatory everywhere; a statement
+    from sources with different labels is split by source or is course policy."""
+    kb = knowledge.load()
+    labels = {s.id: s.label for s in kb.sources.values()}
+    assert [str(p) for name, content in kb.files.items() if name != "sources.yaml"
+            for p in provenance.label_problems(name, content, labels)] == []
+    has_statements = [model for content in kb.files.values() for _, _, model in models(content)
+                      if "has_2014" in cited(getattr(model, "sources", None) or getattr(model, "source", None) or ())]
+    assert len(has_statements) >= 10
+    assert {m.label for m in has_statements} <= {"regulatory", "course_policy"}
+
+
+def test_a_statement_labelled_unlike_its_source_is_refused(broken):
+    directory = broken("consultation.yaml", lambda d: next(
+        e for e in d["expectations"] if e.get("sources") == ["has_2014"]).update(label="published_study"))
+    with pytest.raises(KnowledgeError) as caught:
+        load_from(directory)
+    error = caught.value
+    assert (error.file, error.field) == ("consultation.yaml", "expectations[4].label"), str(error)
+    assert "is `published_study` but cites has_2014 (regulatory): one label per source" in error.message
+
+
+def test_a_seed_claim_must_cite_a_seed(broken):
+    directory = broken("disputes.yaml", lambda d: d["evidence_statements"][1].update(label="seed_claim"))
+    assert_error(directory, "disputes.yaml", "", "evidence_statements[1].label", "a `seed_claim` must cite a seed")
+
+
+# --- whole-procedure claims give no ingredient a role ---------------------------------
+def test_no_ingredient_takes_a_role_from_a_claim_about_the_whole_procedure():
+    kb = knowledge.load()
+    assert [str(p) for i in kb.ingredients.values() for p in provenance.role_problems(i)] == []
+    assert kb.ingredients["minerals"].roles == ()
+    assert kb.ingredients["amino_acids"].roles == ("microcirculation",)
+
+
+def test_a_role_quoted_from_a_whole_procedure_claim_is_refused(broken):
+    def change(data):
+        amino = find(data["ingredients"], "amino_acids")
+        amino.update(roles=["nourishment", "microcirculation"], role_sources=["seed_001", "seed_002"],
+                     role_quote=["These injections typically consist of vitamins, minerals, and amino acids. "
+                                 "The procedure aims to nourish", amino["role_quote"]])
+    directory = broken("ingredients.yaml", change)
+    assert_error(directory, "ingredients.yaml", "amino_acids", "role_quote",
+                 "'The procedure aims to nourish' does not name Amino acids")
+
+
+def test_a_role_sentence_may_continue_with_a_pronoun_after_naming_the_ingredient():
+    from course.knowledge.schema import Ingredient
+    silicon = Ingredient(id="s", name="Organic silicon (organic)", roles=["hydration"], role_sources=["seed_004"],
+                         evidence=[{"text": "x", "sources": ["sfm"], "label": "practice_guidance"}],
+                         role_quote=["Organic silicon is popular. Its main role is hydration.",
+                                     "The procedure hydrates. Its main role is hydration."])
+    (problem,) = provenance.role_problems(silicon)
+    assert "'The procedure hydrates.' does not name Organic silicon" in problem.message

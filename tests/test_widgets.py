@@ -379,6 +379,12 @@ def test_session_walkthrough_follows_the_knowledge_base_order(kb):
     html = walkthrough.steps_html.value
     positions = [html.index(render.text(step.text)) for step in steps]
     assert positions == sorted(positions) and walkthrough.next_button.disabled
+    # every step the course adds to or corrects in a seed shows why (e.g. no tea-bag or
+    # vinegar compresses on fresh punctures, whatever seed 004 suggests)
+    for step in steps:
+        assert not step.reason or render.text(step.reason) in html, step.id
+    aftercare = next(step for step in steps if step.id == "aftercare_advice")
+    assert aftercare.label == "course_policy" and "outbreak_reports" in aftercare.sources
 
 
 def test_consultation_checklist_names_what_is_missing(kb):

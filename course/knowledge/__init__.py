@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from . import schema
 from .consistency import check_refs, check_sources, unique_ids
 from .errors import KnowledgeError, validation_error
-from .provenance import provenance_problems
+from .provenance import label_problems, provenance_problems, role_problems
 from .schema import LABEL_NAMES
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "load", "DATA_DIR", "LABEL_NAMES"]
@@ -127,18 +127,26 @@ def _check(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
         check_refs("protocols.yaml", protocol.id, "area", [protocol.area], kb.areas, "area")
     _check_depth_scheme(kb)
     _check_screening(kb)
+    _check_triage_windows(kb)
     _check_certification(kb)
     _check_provenance(kb, parsed)
 
 
 def _check_provenance(kb: KnowledgeBase, parsed: dict[str, Any]) -> None:
-    """A seed is cited only with its verbatim words; course policy says why (the first
-    problem is raised; ``tests/test_knowledge.py`` checks the words against the seeds)."""
+    """A seed is cited only with its verbatim words; course policy says why; a statement
+    carries the label of the sources it cites; an ingredient's role quote names it (the
+    first problem is raised; ``tests/test_knowledge.py`` checks the words against the seeds)."""
     seeds = {source.id for source in kb.sources.values() if source.kind == "seed"}
+    labels = {source.id: source.label for source in kb.sources.values()}
     for name, content in parsed.items():
         problems = provenance_problems(name, content, seeds)
+        if name != "sources.yaml":  # the bibliography gives each source its label
+            problems += label_problems(name, content, labels)
         if problems:
             raise problems[0]
+    problems = [problem for ingredient in kb.ingredients.values() for problem in role_problems(ingredient)]
+    if problems:
+        raise problems[0]
 
 
 def _check_depth_scheme(kb: KnowledgeBase) -> None:
@@ -198,6 +206,19 @@ def _check_regulated_ingredients(kb: KnowledgeBase) -> None:
     for ingredient in sorted(flagged - named):
         raise KnowledgeError("ingredients.yaml", ingredient, "regulatory",
                              "a warning, ban or restriction that no regulatory screening rule applies (screening.yaml)")
+
+
+def _check_triage_windows(kb: KnowledgeBase) -> None:
+    """No reaction is expected or monitor on a day a late warning sign (an urgent reaction
+    that starts after the day of the session) already covers: one answer per day."""
+    late = [r for r in kb.complications.reactions if r.triage == "urgent" and r.days[0] > 0]
+    for reaction in kb.complications.reactions:
+        last = reaction.days[1]
+        for sign in late:
+            if last is not None and last >= sign.days[0]:
+                raise KnowledgeError("complications.yaml", reaction.id, "days",
+                                     f"{reaction.triage} up to day {last}, but from day {sign.days[0]} "
+                                     f"'{sign.id}' is urgent: end the window before day {sign.days[0]}")
 
 
 def _check_certification(kb: KnowledgeBase) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .consistency import cited, field_path, models
 from .errors import KnowledgeError
-from .schema import Model, Source
+from .schema import Ingredient, Model, Source
 
 ELISION = "[...]"
 # source field -> the field holding the seed's verbatim words for it
@@ -104,6 +104,68 @@ def provenance_problems(file: str, content: Model, seeds: Iterable[str]) -> list
             problems.append(KnowledgeError(
                 file, citation.entry, citation.field,
                 f"cites {', '.join(citation.seeds)} but gives no verbatim `{key}:` from it"))
+    return problems
+
+
+def label_problems(file: str, content: Model, labels: Mapping[str, str]) -> list[KnowledgeError]:
+    """Entries whose evidence label is not the label of the sources they cite (one label per
+    source: the HAS is `regulatory` wherever it is cited, never `published_study`).
+
+    ``labels`` maps each source ID to its label in ``sources.yaml``. A ``course_policy``
+    entry is the course's own reading and may cite any source; a ``seed_claim`` entry must
+    cite a seed (the seed's words are its basis; it may cite references beside them); any
+    other label must be the label of every reference the entry cites. A statement from
+    sources with different labels is split, one statement per label, or is course policy.
+    """
+    problems = []
+    for entry, path, model in models(content):
+        label = getattr(model, "label", None)
+        if label is None or label == "course_policy":
+            continue
+        for key in ("sources", "source"):
+            if key not in type(model).model_fields or getattr(model, key) is None:
+                continue
+            cited_ids = cited(getattr(model, key))
+            others = sorted({f"{s} ({labels[s]})" for s in cited_ids if labels.get(s, label) not in (label, "seed_claim")})
+            if label == "seed_claim" and not any(labels.get(s) == "seed_claim" for s in cited_ids):
+                problems.append(KnowledgeError(file, entry, field_path(path, "label"),
+                                               "a `seed_claim` must cite a seed"))
+            elif label != "seed_claim" and others:
+                problems.append(KnowledgeError(
+                    file, entry, field_path(path, "label"),
+                    f"is `{label}` but cites {', '.join(others)}: one label per source; split the statement "
+                    "by source, or make it `course_policy` with a `reason`"))
+    return problems
+
+
+PRONOUNS = ("it ", "its ", "they ", "their ")
+
+
+def role_problems(ingredient: Ingredient) -> list[KnowledgeError]:
+    """Role quotes of ``ingredient`` with a sentence that does not name it: a claim a seed
+    makes for the procedure or the mixture as a whole ("The procedure aims to nourish")
+    gives no ingredient a role.
+
+    Each sentence of each quote (its ``[...]`` segments read in order) must name the
+    ingredient (its name without the bracketed part, or a ``named_as`` word), or begin with
+    "it", "its", "they" or "their" right after a sentence that does.
+    """
+    if not ingredient.roles:
+        return []
+    names = [re.sub(r"\s*\(.*?\)", "", ingredient.name).lower(), *(n.lower() for n in ingredient.named_as)]
+    problems = []
+    for quote in ingredient.role_quote:
+        previous = False
+        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(segments(quote))):
+            lowered = sentence.lower()
+            previous = any(name in lowered for name in names) or (previous and lowered.startswith(PRONOUNS))
+            if not previous:
+                problems.append(KnowledgeError(
+                    "ingredients.yaml", ingredient.id, "role_quote",
+                    f"{sentence!r} does not name {ingredient.name}: a claim for the procedure or the mixture "
+                    "as a whole gives no ingredient a role (quote the seed's words about this ingredient, "
+                    "or add the seed's word for it to `named_as`)"))
+                break
     return problems
 
 

@@ -188,6 +188,9 @@ class Regulation(Fact):
 class Ingredient(Model):
     id: str
     name: str
+    # other words the seeds use for it ("vitamins" for the vitamin complex): a role quote
+    # must name the ingredient (``provenance.role_problems``)
+    named_as: tuple[str, ...] = ()
     roles: tuple[str, ...]
     role_sources: Sources = Field(min_length=1)
     role_quote: Quote = ()  # the seed's words for the roles, when role_sources cites a seed
@@ -389,7 +392,26 @@ class ScreeningFile(Model):
 
 # --- complications, disputes, competencies, consultation --------------------
 class Reaction(Entry):
+    """A reaction a patient may report after a session, with the course's triage level.
+
+    ``days``: the days after a session (0 = the day of the session) on which a report of
+    the reaction gets ``triage``, as ``[first, last]``; ``last`` is null for a warning
+    sign, urgent whenever it appears. Triage items and quiz stems state the day a
+    reaction began, and it must fall in this window (``course.triage.triage_on``).
+    """
+
     triage: Literal["expected", "monitor", "urgent"]
+    days: tuple[int, int | None]
+
+    @model_validator(mode="after")
+    def _window(self) -> "Reaction":
+        first, last = self.days
+        if first < 0 or (last is not None and last < first):
+            raise ValueError(f"days must be [first, last] with 0 <= first <= last (or last null), got {list(self.days)}")
+        if (self.triage == "urgent") != (last is None):
+            raise ValueError("an urgent reaction is urgent whenever it appears (days: [first, null]); "
+                             "an expected or monitor reaction gets its level only within a closed window [first, last]")
+        return self
 
 
 class Outbreak(Cited):

@@ -3,7 +3,8 @@
 An item's ``compute`` names an engine and its arguments; the engine's result is
 narrowed and compared with the item's ``answer``:
 
-- ``engine``: a key of :data:`ENGINES` (``tip_depth_mm``, ``layer_at``, ``screen``, ...).
+- ``engine``: a key of :data:`ENGINES` (``tip_depth_mm``, ``layer_at``, ``screen``, ``triage`` of a
+  reaction on the day it began, ...).
 - ``args``: keyword arguments. An argument that is itself a mapping with an
   ``engine`` key is computed first, e.g. ``layer_at`` of a ``tip_depth_mm``.
 - ``field``: a dotted path into the result: ``decision``, ``sessions[-1]``,
@@ -28,20 +29,11 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from course import depth, ingredients, knowledge, scheduling, screening
-from course.knowledge import schema
+from course import depth, ingredients, scheduling, screening, triage
 
 from .bank import Compute, Item
 
 SEGMENT = re.compile(r"^(\w*)(?:\[([^\]]+)\])?$")
-
-
-def reaction(reaction_id: str) -> schema.Reaction:
-    """A complication from the knowledge base (its ``triage`` is what quiz items ask)."""
-    for entry in knowledge.load().complications.reactions:
-        if entry.id == reaction_id:
-            return entry
-    raise ValueError(f"unknown reaction '{reaction_id}'")
 
 
 ENGINES: dict[str, Callable[..., Any]] = {
@@ -55,7 +47,7 @@ ENGINES: dict[str, Callable[..., Any]] = {
     "validate_schedule": scheduling.validate_schedule,
     "validate_maintenance": scheduling.validate_maintenance,
     "check_cocktail": ingredients.check_cocktail,
-    "reaction": reaction,
+    "triage": triage.triage_on,
 }
 
 

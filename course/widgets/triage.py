@@ -12,24 +12,29 @@ import ipywidgets as widgets
 
 from course import knowledge
 from course.knowledge import schema
+from course.triage import window_text
 from course.widgets import render
 from course.widgets.base import WIDE, Gallery, View
 
 
 def triage_html(reaction: schema.Reaction) -> str:
-    """The reaction's triage level, what that level asks for, and the sourced description."""
+    """The reaction's triage level, when it holds, what that level asks for, and the sourced description."""
     level = {t.id: t for t in knowledge.load().complications.triage_levels}[reaction.triage]
-    return (f"<p>Triage: <b>{render.text(reaction.triage)}</b> ({render.text(level.name)}): "
-            f"{render.text(level.text)}</p><p>{render.fact_of(reaction)}</p>")
+    return (f"<p>Triage: <b>{render.text(reaction.triage)}</b> ({render.text(level.name)}), "
+            f"{render.text(window_text(reaction))}: {render.text(level.text)}</p><p>{render.fact_of(reaction)}</p>")
 
 
 class TriageTrainer(View):
-    """A patient reports a reaction after a session: expected, monitor or urgent?"""
+    """A patient reports a reaction after a session: expected, monitor or urgent?
+
+    Each reaction is offered with the days on which its level holds (the same redness is
+    expected the day after a session and a warning sign weeks later).
+    """
 
     def __init__(self) -> None:
         complications = knowledge.load().complications
         self.reactions = {r.id: r for r in complications.reactions}
-        self.reaction = widgets.Dropdown(options=[(r.name, r.id) for r in complications.reactions],
+        self.reaction = widgets.Dropdown(options=[(f"{r.name}, {window_text(r)}", r.id) for r in complications.reactions],
                                          description="The patient reports", style=WIDE)
         self.guess = widgets.ToggleButtons(options=[(t.id, t.id) for t in complications.triage_levels], value=None,
                                            description="Your triage", style=WIDE)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict
+
 from course import knowledge
 from course.assignments.questions import Field, Question
 from course.ingredients import check_cocktail
 from course.knowledge import LABEL_NAMES
+from course.triage import onset_text, triage_on
 
 from .common import DataError, Item, allowed_help, competencies, named, quoted
 
@@ -46,12 +49,26 @@ class SessionSteps(Item):
     type: Literal["session_steps"] = "session_steps"
 
 
+class Report(BaseModel):
+    """A reaction as a patient reports it: which one, and on which day after the session (0 = that day)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reaction: str
+    day: int
+
+
 class Triage(Item):
-    """``urgent_only``: ask which reactions are urgent (a list) instead of each one's triage."""
+    """``urgent_only``: ask which reactions are urgent (a list) instead of each one's triage.
+
+    Every reaction is time-anchored (``day``, the day of the report counted from the
+    session): a triage level holds only in the reaction's window, so an item may not
+    list, say, slight redness three weeks on.
+    """
 
     type: Literal["triage"] = "triage"
     situation: str
-    reactions: tuple[str, ...]
+    reactions: tuple[Report, ...]
     urgent_only: bool = False
 
 
@@ -137,20 +154,27 @@ def session_steps_question(item: SessionSteps, title: str) -> Question:
 
 
 def triage_question(item: Triage, title: str) -> Question:
+    """Triage of time-anchored reports: each reaction's level on the day it is reported."""
     reactions = {r.id: r for r in knowledge.load().complications.reactions}
-    _known(item, item.reactions, reactions, "reaction")
-    listing = "\n".join(f"- `{r}`: {reactions[r].text}" for r in item.reactions)
+    ids = tuple(report.reaction for report in item.reactions)
+    _known(item, ids, reactions, "reaction")
+    if len(set(ids)) != len(ids):
+        raise DataError(item, "a reaction is listed twice", "reactions")
+    try:
+        levels = {report.reaction: triage_on(report.reaction, report.day) for report in item.reactions}
+    except ValueError as error:
+        raise DataError(item, str(error), "reactions") from None
+    listing = "\n".join(f"- `{r.reaction}`, reported {onset_text(r.day)}: {reactions[r.reaction].text}" for r in item.reactions)
     if item.urgent_only:
-        urgent = [r for r in item.reactions if reactions[r].triage == "urgent"]
+        urgent = [r for r in ids if levels[r] == "urgent"]
         text = f"{item.situation}\n{listing}\n\nWhich of these need you to stop and refer the patient to a doctor now?"
         field = Field(f"{item.id}_urgent", "urgent reactions", "id_set", 2.0,
-                      allowed_help("urgent: a list of reaction IDs ([] if none), from", item.reactions),
-                      tuple(urgent), urgent, item.reactions)
+                      allowed_help("urgent: a list of reaction IDs ([] if none), from", ids),
+                      tuple(urgent), urgent, ids)
     else:
-        expected = {r: reactions[r].triage for r in item.reactions}
         text = (f"{item.situation}\n{listing}\n\nTriage each one: `expected` (reassure, aftercare), "
                 "`monitor` (review, may need a doctor) or `urgent` (stop, refer to a doctor now).")
-        field = Field(f"{item.id}_triage", "triage", "mapping", float(len(item.reactions)) / 2,
-                      allowed_help("triage: for each reaction, one of", TRIAGE), expected, expected, TRIAGE,
-                      extra={"keys": item.reactions})
+        field = Field(f"{item.id}_triage", "triage", "mapping", float(len(ids)) / 2,
+                      allowed_help("triage: for each reaction, one of", TRIAGE), levels, levels, TRIAGE,
+                      extra={"keys": ids})
     return _question(item, title, text, (field,), "complications")
