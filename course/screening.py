@@ -241,3 +241,28 @@ def screen(patient: Mapping[str, object], cocktail: Iterable[str] = ()) -> Scree
             for rule, detail in fired
         ),
     )
+
+
+def _asks(rule: schema.Rule, patient: Patient, cocktail: frozenset[str]) -> bool:
+    """Whether the case holds what ``rule`` reads: a medication of its IDs whatever its dose,
+    an allergy, a restricted ingredient or a patient it is restricted for; otherwise, it fires."""
+    when = rule.when
+    if when.medication:
+        return any(m.id in when.medication.ids for m in patient.medications)
+    if when.allergy_in_cocktail:
+        return bool(patient.allergies)
+    test = when.ingredient_in_cocktail
+    if test:
+        return test.ingredient in cocktail or _matches_any(patient, test.patient_any)
+    return _fires(rule, patient, cocktail) is not None
+
+
+def exercised(patient: Mapping[str, object], cocktail: Iterable[str] = ()) -> tuple[str, ...]:
+    """The rules whose question this case puts to a trainee, in table order: those that fire,
+    and those whose threshold the case tests without crossing it (an NSAID 20 days ago asks
+    the aspirin/NSAID rules; an organic-silicon patient without silicon asks its restriction).
+    A graded case's variants must all exercise its rule family (``course.assignments``)."""
+    kb = knowledge.load()
+    valid = to_patient(patient, kb.screening, kb.ingredients)
+    planned = to_cocktail(cocktail, kb.ingredients)
+    return tuple(rule.id for rule in kb.screening.rules if _asks(rule, valid, planned))

@@ -196,3 +196,37 @@ def submit_literal(course: Path, student: str, answer_cell: str = LITERAL_ANSWER
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / f"{LITERAL}.ipynb")
     return folder
+
+
+def release_real_course(root: Path, *only: str) -> str:
+    """A new course at ``root`` with the course's nbgrader_config.py, released by the real
+    `mesocourse release` (``only`` these assignments, or all); returns what the command printed."""
+    import subprocess
+    import sys
+
+    from course.content import __file__ as content
+
+    root.mkdir(parents=True)
+    shutil.copy(Path(content).parent / "nbgrader_config.py", root / "nbgrader_config.py")
+    chosen = [arg for name in only for arg in ("--only", name)]
+    done = subprocess.run([sys.executable, "-m", "course", "release", "--course", str(root), *chosen],
+                          capture_output=True, text=True, check=False, cwd=root)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def hand_in(root: Path, name: str, student: str, answers: dict,
+            edit: Callable[[nbformat.NotebookNode, Path], None] | None = None) -> Path:
+    """``student``'s submission of released assignment ``name``: the student notebook with
+    ``answers`` filled in (``edit(notebook, folder)`` may change more), timestamped."""
+    from course.assignments.submission import fill_answers
+
+    release = root / "release" / name
+    folder = root / "submitted" / student / name
+    shutil.copytree(release, folder)
+    nb = fill_answers(nbformat.read(release / f"{name}.ipynb", as_version=4), answers)
+    if edit is not None:
+        edit(nb, folder)
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    (folder / "timestamp.txt").write_text("2026-11-30 12:00:00.000000 UTC")
+    return folder

@@ -343,8 +343,9 @@ def test_assignment_sizes_and_grade_cell_tags() -> None:
     exam = by_assignment["certification"]
     assert {c for t in exam for c in t.competencies} == set(kb.competencies)
     critical = {t.grade_id: dict(t.params) for t in exam if t.critical}
-    assert critical["pregnant_patient"]["contraindication"] == "pregnancy"
-    assert critical["anticoagulant_patient"]["contraindication"] == "anticoagulant"
+    assert critical["pregnant_patient"]["family"] == "pregnancy_breastfeeding"  # a family every variant tests
+    assert critical["anticoagulant_patient"]["family"] == "bleeding_medicines"
+    assert "decision" not in critical["anticoagulant_patient"]  # variants differ in it: no grade-cell tag
     for name in ASSIGNMENTS:
         assignment = load_assignment(name)
         assert [t.max_score for t in by_assignment[name]] == [q.points for q in assignment.questions]

@@ -15,26 +15,22 @@ another by ``mesocourse grade``; the gradebooks must agree cell by cell.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from grading_support import cell_scores, copy_course, outputs_text
+from grading_support import cell_scores, copy_course, hand_in, outputs_text, release_real_course
 
 from course.assignments.allocation import KEY_FILE, course_variant
 from course.assignments.catalog import load_assignment
-from course.assignments.submission import fill_answers
 from course.assignments.variant_view import PROMPTS_FILE
 from course.assignments.variants import load_variants
-from course.content import __file__ as CONTENT
 from course.grading import grade_cohort
 from course.grading.nbgrader_api import put_python_tools_on_path
 
 pytestmark = [pytest.mark.slow]
-CONFIG = Path(CONTENT).parent / "nbgrader_config.py"
 NAME = "screening"
 FULL_MARKS = sum(q.points for q in load_assignment(NAME).questions)
 
@@ -52,29 +48,21 @@ def _ids(root: Path) -> dict[str, str]:
 
 
 def _submit(root: Path, student: str, answers: dict, claim: int | None = None) -> None:
-    release = root / "release" / NAME
-    folder = root / "submitted" / student / NAME
-    shutil.copytree(release, folder)
-    nb = fill_answers(nbformat.read(release / f"{NAME}.ipynb", as_version=4), answers)
-    if claim is not None:  # edit everything a trainee can to claim another variant
+    def forge(nb: nbformat.NotebookNode, folder: Path) -> None:  # edit everything a trainee can to claim another variant
         forged = nbformat.v4.new_code_cell(f"_mc_allocation = {claim}\n_mc_variant = {claim}")
         nb.cells.insert(1, forged)
         nb.metadata["mesocourse"] = {"variant": claim, "trainee": "ann"}
         (folder / KEY_FILE).write_text("00" * 32 + "\n")
         (folder / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.student_id = 'ann'\n")
-    nbformat.write(nb, folder / f"{NAME}.ipynb")
-    (folder / "timestamp.txt").write_text("2026-11-30 12:00:00.000000 UTC")
+
+    hand_in(root, NAME, student, answers, forge if claim is not None else None)
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     put_python_tools_on_path()
     base = tmp_path_factory.mktemp("variant-grading") / "base"
-    base.mkdir()
-    shutil.copy(CONFIG, base / "nbgrader_config.py")
-    done = subprocess.run([sys.executable, "-m", "course", "release", "--course", str(base), "--only", NAME],
-                          capture_output=True, text=True, check=False, cwd=base)
-    assert done.returncode == 0, done.stderr
+    release_real_course(base, NAME)
     ids = _ids(base)
     drawn = load_variants(NAME)
     own = {role: drawn.answers(course_variant(base, NAME, trainee, 8)) for role, trainee in ids.items()}

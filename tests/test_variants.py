@@ -1,5 +1,7 @@
 """Trainees' variants: drawn from the items' parameter ranges, answered by the engines,
-refused when a draw breaks a constraint, and allocated by an HMAC of the course secret."""
+spread so that copying another variant does not pay, refused when a draw breaks a constraint
+(its rule family, what it must keep, its answer cell), and allocated by an HMAC of the course
+secret."""
 
 from __future__ import annotations
 
@@ -21,10 +23,12 @@ from course.cli import main
 from course.depth import technique_for_depth, tip_depth_mm
 from course.errors import BAD_INPUT, MesocourseError
 from course.knowledge import load as load_kb
-from course.screening import screen
+from course.screening import exercised, screen
 
-ASPIRIN_CASE = '''    vary:  # an aspirin dose 1-13 days ago: the recent-aspirin rule still applies
-      days: {path: patient.medications.0.days_since_last_dose, range: [1, 13]}'''
+ASPIRIN_CASE = '''      days: {path: patient.medications.0.days_since_last_dose, range: [1, 30]}
+      name: {choices: [Chloe, Clara, Celia, Carmen]}
+      age: {choices: [52, 44, 57, 61]}'''
+PROBLEM_01 = "      geometry: {paths: [needle_mm, angle_deg], choices: [[4, 60], [4, 10], [6, 60], [13, 10], [4, 35], [6, 45], [13, 25], [4, 15],"
 
 
 def _data_with(tmp_path: Path, old: str, new: str, name: str = "screening") -> Path:
@@ -50,9 +54,9 @@ def test_every_variant_shares_the_answer_cells_points_and_tags_of_the_written_it
             assert [(f.name, f.kind, f.weight, f.template) for f in mine.fields] == \
                    [(f.name, f.kind, f.weight, f.template) for f in base.fields]
             item = next(i for i in case_data(name) if i.id == mine.id)
-            keep = item.keep if item.keep is not None else tuple(base.params)
-            for tag in set(keep) & set(base.params):
+            for tag in set(item.keep or ()) & set(base.params):
                 assert mine.params[tag] == base.params[tag], (name, mine.id, tag)
+            assert mine.params.get("family") == base.params.get("family")  # a case keeps its rule family
 
 
 def test_screening_variants_differ_and_each_answer_is_the_engines() -> None:
@@ -70,24 +74,28 @@ def test_screening_variants_differ_and_each_answer_is_the_engines() -> None:
             assert fields[f"{item_id}_decision"].expected == result.decision
             assert sorted(fields[f"{item_id}_reasons"].expected) == sorted(result.reasons)
             assert sorted(fields[f"{item_id}_excluded"].expected) == sorted(result.excluded_ingredients)
-    # the aspirin case keeps its rule over its whole range: a dose 1-13 days ago
-    days = {values["case_03"]["days"] for values in drawn.values}
-    assert days <= set(range(1, 14)) and len(days) > 1
-    assert {v.question("case_03").params["contraindication"] for v in drawn.variants} == {"aspirin_nsaid_recent"}
+    # the aspirin case keeps its family, not its answer: deferred, referred or past the 14 days
+    families = {rule.id: rule.family for rule in load_kb().screening.rules}
+    decisions = set()
+    for number, values in enumerate(drawn.values):
+        case = realise(items["case_03"], values["case_03"])
+        assert "bleeding_medicines" in {families[r] for r in exercised(case.patient, case.cocktail)}
+        decisions.add(drawn.variants[number].question("case_03").params["decision"])
+    assert decisions == {"defer", "refer", "proceed"}
 
 
-def test_depth_variants_keep_the_technique_and_show_their_own_needle() -> None:
+def test_depth_variants_show_their_own_needle_and_reach_different_bands() -> None:
     drawn = load_variants("depth")
     techniques = set()
     for values, variant in zip(drawn.values, drawn.variants):
-        angle = values["problem_01"]["angle"]
+        needle, angle = values["problem_01"]["geometry"]
         question = variant.question("problem_01")
-        assert f"at {shown(angle)} degrees" in question.prompt
+        assert f"at {shown(angle)} degrees" in question.prompt and f"{shown(needle)} mm" in question.prompt
         fields = {f.name: f for f in question.fields}
-        assert fields["problem_01_tip_depth"].expected == round(tip_depth_mm(4, angle), 3)
+        assert fields["problem_01_tip_depth"].expected == round(tip_depth_mm(needle, angle), 3)
         techniques.add(fields["problem_01_technique"].expected)
-        assert technique_for_depth(tip_depth_mm(4, angle)) == fields["problem_01_technique"].expected
-    assert techniques == {"intradermal"}
+        assert technique_for_depth(tip_depth_mm(needle, angle)) == fields["problem_01_technique"].expected
+    assert len(techniques) >= 3
 
 
 def test_the_draw_is_reproducible_from_its_seed() -> None:
@@ -97,32 +105,50 @@ def test_the_draw_is_reproducible_from_its_seed() -> None:
     assert load_variants("planning", 5, "clinic-b").values != first.values
 
 
-def test_the_builder_refuses_a_draw_that_breaks_a_rule_naming_the_item_and_the_parameter(tmp_path: Path) -> None:
-    data = _data_with(tmp_path, ASPIRIN_CASE, ASPIRIN_CASE.replace("range: [1, 13]", "range: [1, 30]"))
-    with pytest.raises(VariantError, match=r"screening.yaml: entry 'case_03', field 'vary.days': variant \d+ draws "
-                                           r"days = (1[4-9]|2\d|30) \(patient.medications.0.days_since_last_dose\), and "
-                                           r"then its decision is 'proceed' where the written item's is 'defer'") as caught:
+def test_the_builder_refuses_a_draw_that_loses_what_the_item_keeps_naming_the_item_and_the_parameter(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, ASPIRIN_CASE, ASPIRIN_CASE + "\n    keep: [decision]")
+    with pytest.raises(VariantError, match=r"screening.yaml: entry 'case_03', field 'vary\.[a-z]+(, vary\.[a-z]+)*': "
+                                           r"variant \d+ draws .*and then its decision is '[a-z_]+' where the written "
+                                           r"item's is 'defer'") as caught:
         load_variants("screening", 8, "mesocourse", data)
     assert isinstance(caught.value, MesocourseError) and caught.value.exit_code == BAD_INPUT
 
 
+def test_the_builder_refuses_a_case_whose_variants_leave_its_rule_family(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, "    family: cocktail_for_this_patient\n    patient: {allergies: [vitamin_c]}",
+                      "    family: cocktail_for_this_patient\n    patient: {allergies: [vitamin_c]}")
+    text = (data / "screening.yaml").read_text(encoding="utf-8")
+    allergy = "      allergy: {path: patient.allergies.0, choices: [vitamin_c, antioxidants, hyaluronic_acid, enzymes, prp]}"
+    assert text.count(allergy) == 1  # case_05: an allergy, in the cocktail or not
+    (data / "screening.yaml").write_text(text.replace(
+        allergy, "      allergy: {path: patient, choices: [{allergies: [vitamin_c]}, {conditions: [sensitive_skin]}]}"), encoding="utf-8")
+    with pytest.raises(VariantError, match=r"entry 'case_05', field 'vary.allergy'.*allergy = \{'conditions': \['sensitive_skin'\]\}"
+                                           r".*tests no rule of its family 'cocktail_for_this_patient' \(it tests: sensitive_skin\)"):
+        load_variants("screening", 8, "mesocourse", data)
+    unknown = _data_with(tmp_path / "unknown", "    family: immunosuppression\n    patient:\n      medications: [{id: immunosuppressant, "
+                         "days_since_last_dose: 0", "    family: immunity\n    patient:\n      medications: [{id: immunosuppressant, "
+                         "days_since_last_dose: 0") if (tmp_path / "unknown").mkdir() is None else None
+    with pytest.raises(MesocourseError, match=r"entry 'case_11', field 'family': unknown rule family 'immunity'"):
+        load_variants("screening", 8, "mesocourse", unknown)
+
+
 def test_the_builder_refuses_a_draw_the_knowledge_base_refuses(tmp_path: Path) -> None:
-    data = _data_with(tmp_path, "choices: [diabetes, kidney_disease, pathological_edema]}\n      name: {choices: [Fiona",
-                      "choices: [diabetes, diabetis]}\n      name: {choices: [Fiona")
+    data = _data_with(tmp_path, "choices: [diabetes, kidney_disease, pathological_edema]}\n      cocktail: {path: cocktail, "
+                                "choices: [[organic_silicon, amino_acids]",
+                      "choices: [diabetes, diabetis]}\n      cocktail: {path: cocktail, choices: [[organic_silicon, amino_acids]")
     with pytest.raises(VariantError, match=r"entry 'case_06', field 'vary.condition'.*condition = diabetis.*"
                                            r"unknown condition ID 'diabetis'"):
         load_variants("screening", 8, "mesocourse", data)
 
 
 def test_a_variant_that_would_change_the_answer_cell_or_keep_an_unknown_answer_is_refused(tmp_path: Path) -> None:
-    data = _data_with(tmp_path, "      angle: {path: angle_deg, choices: [75, 60, 45, 40, 35]}\n    keep: [technique]",
-                      "      angle: {path: angle_deg, choices: [75, 60, 45, 40, 35]}\n    keep: [colour]", "depth")
+    data = _data_with(tmp_path, "    ask: [tip_depth, technique]\n    vary:", "    ask: [tip_depth, technique]\n    keep: [colour]\n    vary:",
+                      "depth")
     with pytest.raises(VariantError, match=r"entry 'problem_01', field 'keep': 'colour' is neither a scenario tag"):
         load_variants("depth", 8, "mesocourse", data)
     (tmp_path / "asks").mkdir()
-    data = _data_with(tmp_path / "asks", "      angle: {path: angle_deg, choices: [75, 60, 45, 40, 35]}",
-                      "      angle: {path: angle_deg, choices: [75, 60, 45, 40, 35]}\n"
-                      "      asks: {path: ask, choices: [[tip_depth, technique], [technique]]}", "depth")
+    data = _data_with(tmp_path / "asks", PROBLEM_01,
+                      "      asks: {path: ask, choices: [[tip_depth, technique], [technique]]}\n" + PROBLEM_01, "depth")
     with pytest.raises(VariantError, match=r"entry 'problem_01', field 'vary.asks'.*asks = \['technique'\].*"
                                            r"its answer cell differs from the written item's"):
         load_variants("depth", 8, "mesocourse", data)
@@ -131,8 +157,9 @@ def test_a_variant_that_would_change_the_answer_cell_or_keep_an_unknown_answer_i
 def test_a_variant_on_a_band_edge_is_refused(tmp_path: Path) -> None:
     """4 mm at 90 degrees is exactly 4.00 mm, the edge of the scheme's intradermal band: which
     level it names would rest on a boundary convention, so the builder refuses the draw."""
-    data = _data_with(tmp_path, "choices: [75, 60, 45, 40, 35]}", "choices: [90, 60]}", "depth")
-    with pytest.raises(VariantError, match=r"entry 'problem_01', field 'vary.angle'.*angle = 90.*"
+    data = _data_with(tmp_path, PROBLEM_01, "      geometry: {paths: [needle_mm, angle_deg], choices: [[4, 60], [4, 90]]}\n"
+                                            "      unused: {choices: [[4, 10], [6, 60], [13, 10], [4, 35], [6, 45], [13, 25], [4, 15],", "depth")
+    with pytest.raises(VariantError, match=r"entry 'problem_01', field 'vary.geometry'.*geometry = \[4, 90\].*"
                                            r"a tip at 4.00 mm is on the edge of a teaching-scheme level \(4 mm\)"):
         load_variants("depth", 8, "mesocourse", data)
 
@@ -141,7 +168,7 @@ def test_the_depth_variants_draw_no_tip_on_a_band_edge() -> None:
     drawn = load_variants("depth")
     scheme_edges = {e for t in load_kb().depth_techniques.values() for e in (t.scheme.from_mm, t.scheme.up_to_mm)}
     for values in drawn.values:
-        tip = tip_depth_mm(4, values["problem_01"]["angle"])
+        tip = tip_depth_mm(*values["problem_01"]["geometry"])
         assert all(abs(tip - edge) >= 0.005 for edge in scheme_edges), tip
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from course.assignments.allocation import ensure_secret, write_key
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
 from course.assignments.exam_kernel import KERNELSPEC_FOLDER, installed_at, write_kernelspec
-from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS
+from course.assignments.variant_report import release_lines
+from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS, load_variants
 from course.coursedir import CONFIG_FILE, Course
 from course.errors import CourseError
 from course.outputs import writable
@@ -111,4 +112,6 @@ def run(args: argparse.Namespace) -> int:
         assignment = load_assignment(name)
         cells = ", ".join(f"{q.id} ({q.points:g})" for q in assignment.questions)
         print(f"{name}: {assignment.points:g} points in {len(assignment.questions)} grade cells: {cells}")
+        for line in release_lines(load_variants(name, args.variants, args.seed)):
+            print(line)
     return 0

@@ -166,8 +166,10 @@ def _check_screening(kb: KnowledgeBase) -> None:
     decisions = [d.id for d in s.decisions]
     conditions = [c.id for c in s.conditions]
     medications = [m.id for m in s.medications]
+    families = [f.id for f in s.families]
     for rule in s.rules:
         check_refs(file, rule.id, "decision", [rule.decision], decisions, "decision")
+        check_refs(file, rule.id, "family", [rule.family], families, "rule family")
         when = rule.when
         if when.flag:
             check_refs(file, rule.id, "when.flag", [when.flag], s.flags, "flag")

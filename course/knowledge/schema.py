@@ -342,6 +342,7 @@ class When(Model):
 
 class Rule(Cited):
     id: str
+    family: str  # the rule family a graded case tests (ScreeningFile.families)
     when: When
     decision: str
     explanation: str
@@ -385,6 +386,7 @@ class ScreeningFile(Model):
     flags: tuple[str, ...]
     conditions: tuple[Named, ...]
     medications: tuple[Named, ...]
+    families: tuple[Named, ...]
     rules: tuple[Rule, ...]
     exclusions: Exclusions
     other_contraindications: tuple[Fact, ...] = ()

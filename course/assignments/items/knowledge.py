@@ -133,11 +133,12 @@ def cocktail_question(item: CocktailReview, title: str) -> Question:
     roles = tuple(kb.roles)
     text = (f"A colleague proposes this cocktail for {named('indication', [item.indication])}: "
             f"{named('ingredient', item.cocktail)}. Which of its ingredients carry a regulatory red flag "
-            "(unapproved, banned or a warning), and which roles the indication calls for does it miss?")
+            "(unapproved, banned, a warning or prescription only), and which roles the indication calls for does it miss?")
+    ingredients = tuple(kb.ingredients)  # every variant's cocktail shares one answer cell
     fields = (
         Field(f"{item.id}_red_flags", "ingredients with a regulatory red flag", "id_set", 1.0,
-              allowed_help("red_flags: a list of ingredient IDs from the cocktail ([] if none)", item.cocktail),
-              tuple(flagged), flagged, item.cocktail),
+              allowed_help("red_flags: a list of the cocktail's ingredient IDs ([] if none), from", ingredients),
+              tuple(flagged), flagged, ingredients),
         Field(f"{item.id}_missing_roles", "missing roles", "id_set", 1.0,
               allowed_help("missing_roles: a list of role IDs ([] if none), from", roles), tuple(missing), missing, roles),
     )
@@ -168,9 +169,10 @@ def triage_question(item: Triage, title: str) -> Question:
     if item.urgent_only:
         urgent = [r for r in ids if levels[r] == "urgent"]
         text = f"{item.situation}\n{listing}\n\nWhich of these need you to stop and refer the patient to a doctor now?"
+        known = tuple(reactions)  # every variant's calls share one answer cell
         field = Field(f"{item.id}_urgent", "urgent reactions", "id_set", 2.0,
-                      allowed_help("urgent: a list of reaction IDs ([] if none), from", ids),
-                      tuple(urgent), urgent, ids)
+                      allowed_help("urgent: a list of the calls' reaction IDs ([] if none), from", known),
+                      tuple(urgent), urgent, known)
     else:
         text = (f"{item.situation}\n{listing}\n\nTriage each one: `expected` (reassure, aftercare), "
                 "`monitor` (review, may need a doctor) or `urgent` (stop, refer to a doctor now).")

@@ -15,16 +15,18 @@ draws afresh for each variant::
       keep: [decision, reasons]
 
 A parameter with a ``path`` sets that field of the item (dotted keys, list positions
-as numbers); every parameter, with or without a path, fills its ``{name}`` in the
-item's text (``who``, ``situation``). ``range`` is inclusive (integers, dates, or
+as numbers); one with ``paths`` sets several fields together, each choice a list of their
+values in order (a clinic's source with an area it has a protocol for); every parameter,
+with or without a path, fills its ``{name}`` in the item's text (``who``, ``situation``). ``range`` is inclusive (integers, dates, or
 numbers on a ``step``); ``choices`` lists the values. The written item takes, for a
 parameter without a path, its first choice or the low end of its range.
 
-``keep`` lists what every variant must share with the written item, so that each
-variant exercises the same competency and rule: a scenario tag of the question
-(``decision``, ``contraindication``, ``protocol``, ``deferred``, ``asks``, ``area``)
-or an answer (``reasons``, ``layer``, ``technique``...: the field ``<id>_<name>``).
-By default, every scenario tag. The answers are always computed by the engines.
+``keep`` lists what every variant must share with the written item: a scenario tag of the
+question (``decision``, ``contraindication``, ``protocol``, ``deferred``, ``asks``, ``area``)
+or an answer (``reasons``, ``layer``, ``technique``...: the field ``<id>_<name>``). By
+default nothing: a variant keeps the item's competency, answer cell and (a screening case)
+rule family, and its answers may differ, so that copying another variant does not pay.
+The answers are always computed by the engines.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Parameter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     path: str | None = None
+    paths: tuple[str, ...] | None = None  # several fields set together: each choice lists their values
     range: tuple[int, int] | tuple[date, date] | tuple[float, float] | None = None
     step: float | None = None
     choices: tuple[Any, ...] | None = None
@@ -57,6 +60,12 @@ class Parameter(BaseModel):
             raise ValueError("give either range or choices")
         if self.choices is not None and not self.choices:
             raise ValueError("choices is empty")
+        if self.paths is not None:
+            if self.path is not None or self.choices is None:
+                raise ValueError("paths takes choices, and no path beside it")
+            for choice in self.choices:
+                if not isinstance(choice, (list, tuple)) or len(choice) != len(self.paths):
+                    raise ValueError(f"each choice lists one value per path ({len(self.paths)}): {choice!r}")
         if self.range is not None:
             low, high = self.range
             if low > high:
@@ -67,6 +76,14 @@ class Parameter(BaseModel):
             if self.step is not None and self.step <= 0:
                 raise ValueError("step must be positive")
         return self
+
+    def targets(self) -> tuple[str, ...]:
+        """The fields this parameter sets: its path, its paths, or none (text only)."""
+        return self.paths or ((self.path,) if self.path else ())
+
+    def assignments(self, value: Value) -> list[tuple[str, Value]]:
+        """(field, value) pairs that a drawn ``value`` sets."""
+        return list(zip(self.paths, value)) if self.paths else [(self.path, value)] if self.path else []
 
     @property
     def first(self) -> Value:

@@ -34,13 +34,17 @@ def written_values(item: Item) -> dict[str, Value]:
     data = plain(item)
     found = {}
     for name, parameter in item.vary.items():
-        if parameter.path is None:
+        if not parameter.targets():
             found[name] = parameter.first
             continue
-        try:
-            found[name] = read_path(data, parameter.path)
-        except (KeyError, IndexError, ValueError, TypeError):
-            raise DataError(item, f"parameter '{name}': the item has no field '{parameter.path}'", f"vary.{name}.path") from None
+        values = []
+        for path in parameter.targets():
+            try:
+                values.append(read_path(data, path))
+            except (KeyError, IndexError, ValueError, TypeError):
+                field = f"vary.{name}.{'paths' if parameter.paths else 'path'}"
+                raise DataError(item, f"parameter '{name}': the item has no field '{path}'", field) from None
+        found[name] = values if parameter.paths else values[0]
     return found
 
 
@@ -50,8 +54,8 @@ def realise(item: Item, values: Mapping[str, Value]) -> Item:
         return item
     data = plain(item, {"vary", "keep"})
     for name, parameter in item.vary.items():
-        if parameter.path is not None:
-            set_path(data, parameter.path, values[name])
+        for path, value in parameter.assignments(values[name]):
+            set_path(data, path, value)
     texts = {name: shown(value) for name, value in values.items()}
     for field in TEXT_FIELDS:
         text = data.get(field)

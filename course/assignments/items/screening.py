@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from course import knowledge
 from course.assignments.questions import Field, Question
-from course.screening import medication_words, screen, to_patient
+from course.screening import exercised, medication_words, screen, to_patient
 
 from .common import DataError, Item, allowed_help, competencies, named, names_of
 
@@ -27,8 +27,12 @@ class Patient(Item):
 
 
 class ScreeningItem(Patient):
+    """A patient to screen for a planned cocktail. ``family`` names the rule family the case tests
+    (screening.yaml ``families``): each variant may change its answer, never its family."""
+
     type: Literal["screening"] = "screening"
     cocktail: tuple[str, ...]
+    family: str | None = None
 
 
 class ConsultationItem(Patient):
@@ -69,6 +73,22 @@ def patient_card(item: ScreeningItem) -> str:
     return "| Screening record | |\n| --- | --- |\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
 
 
+def tested_family(item: ScreeningItem) -> dict[str, str]:
+    """The family tag of a case, checked: refused (naming the rules it does exercise) when the
+    case puts no question of its family to the trainee."""
+    if item.family is None:
+        return {}
+    rules = knowledge.load().screening.rules
+    families = {r.family for r in rules}
+    if item.family not in families:
+        raise DataError(item, f"unknown rule family '{item.family}' (known: {', '.join(sorted(families))})", "family")
+    asked = exercised(item.patient, item.cocktail)
+    if item.family not in {r.family for r in rules if r.id in asked}:
+        raise DataError(item, f"the case tests no rule of its family '{item.family}' (it tests: "
+                              f"{', '.join(asked) or 'no rule'})", "family")
+    return {"family": item.family}
+
+
 def screening_question(item: ScreeningItem, title: str) -> Question:
     """Decision (2 points), reasons (1) and excluded ingredients (1), as ``screen`` says."""
     _validated(item)
@@ -93,7 +113,8 @@ def screening_question(item: ScreeningItem, title: str) -> Question:
     prompt = (f"### {title}\n{item.who}\n\n{patient_card(item)}\n\n"
               "Screen this patient for the planned session: give the decision, every reason "
               "(rule ID) that applies, and every ingredient this patient must not receive.")
-    params = {"decision": result.decision, "contraindication": "+".join(reasons) or "none", **item.params}
+    params = {"decision": result.decision, "contraindication": "+".join(reasons) or "none",
+              **tested_family(item), **item.params}
     return Question(item.id, title, prompt, fields, competencies(item, "screening"), item.critical, params)
 
 
