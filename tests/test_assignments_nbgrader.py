@@ -50,8 +50,8 @@ PARTIAL = {
         # case_06: a misspelt decision is not an allowed value (0), reasons (1), excluded (1)
         "case_06_decision": "Modify_cocktail", "case_06_reasons": ["organic_silicon_restriction"],
         "case_06_excluded": ["organic_silicon"],
-        # case_07: decision (2), no reasons (1), forgets that organic silicon stays excluded (0)
-        "case_07_decision": "proceed", "case_07_reasons": [], "case_07_excluded": [],
+        # case_07: an infection where she would be injected: decision (2), the reason forgotten (0), nothing excluded (1)
+        "case_07_decision": "defer", "case_07_reasons": [], "case_07_excluded": [],
         # case_08: decision (2), the right reasons typed as a tuple, not a list (0), excluded (1)
         "case_08_decision": "defer", "case_08_reasons": ("acute_illness", "sensitive_skin"), "case_08_excluded": [],
         # case_09 and case_11 to case_16: not answered; case_10: all right (4)

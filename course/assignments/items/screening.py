@@ -172,6 +172,6 @@ def consultation_question(item: ConsultationItem, title: str) -> Question:
                   allowed_help("medications: a list of medication IDs ([] if none), from", meds),
                   tuple(taken), taken, meds),
         )
-        ask = "Record every medication the patient takes (IDs)."
+        ask = "Record every medication the patient mentions (IDs), including any the patient has stopped: screening needs them all."
     prompt = f"### {title}\n{item.who}\n\n{dialogue(item, name)}\n\n{ask}"
     return Question(item.id, title, prompt, fields, competencies(item, "consultation"), item.critical, dict(item.params))
