@@ -12,6 +12,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
+from prerequisites import require, root_missing
 
 from course.grading import GradingLimits
 from course.grading.execution import LimitedKernelManager, execution_session
@@ -68,8 +69,8 @@ def test_a_forked_kernel_meets_the_memory_limit(zygote: Zygote, tmp_path: Path):
     assert text.strip() == "MemoryError"
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root has capabilities to lose")
 def test_a_forked_kernel_started_as_root_cannot_lift_its_limits_or_read_any_file(zygote: Zygote, tmp_path: Path):
+    require(root_missing())  # only root has capabilities to lose
     private = tmp_path / "private.txt"
     private.write_text("secret")
     private.chmod(0o000)

@@ -30,8 +30,8 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from browser_support import chromium_path
 from hub_support import account_exists, course_hub, processes_of
+from prerequisites import chromium_missing, course_server_missing, require
 
 from course.assignments.allocation import assignment_count, course_variant
 from course.assignments.catalog import load_assignment
@@ -41,7 +41,6 @@ from course.assignments.variants import load_variants
 from course.hub.accounts import as_account
 from course.hub.grader import run_as_grader
 from course.hub.hub_api import HubAPI
-from course.hub.proxy import missing_proxy
 from course.hub.spawner import course_environment
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
@@ -50,14 +49,7 @@ TIMEOUT_MS = 240_000
 PEOPLE = {"i": "Ines Tructor", "a": "Ann Honest", "b": "Bob Hostile", "c": "Cy Broken"}
 ASSIGNMENT = "screening"
 
-if os.geteuid() != 0:
-    pytest.skip("the course server needs root: it creates accounts and runs each person's server as them",
-                allow_module_level=True)
-for _missing in (None if chromium_path() else "chromium is not installed", missing_proxy()):
-    if _missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {_missing} (.ci/system-packages and make setup should install it)", pytrace=False)
-        pytest.skip(_missing, allow_module_level=True)
+require(course_server_missing() or chromium_missing(), module=True)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from grading_support import tree_hashes
 from nbgrader.api import Gradebook
+from prerequisites import require
 
 import course
 from course.coursedir import Course
@@ -80,8 +81,8 @@ def test_a_fresh_release_in_a_copy_of_the_repository_changes_no_tracked_file(tmp
     secret (``variant-key`` beside each notebook, the secret itself) is ignored by git, and every
     tracked file (the notebooks) comes out byte for byte as committed, whatever the secret."""
     repo = Path(course.__file__).resolve().parents[1]
-    if shutil.which("git") is None or not (repo / ".git").exists():
-        pytest.skip("not a git checkout")
+    require("git is not installed: apt-get install git" if shutil.which("git") is None else
+            None if (repo / ".git").exists() else f"{repo} is not a git checkout: git clone the repository")
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=repo,
                             capture_output=True, check=True).stdout.decode().split("\0")
     clone = tmp_path / "clone"
