@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
 	@# the exam kernel's kernelspec (a regular pip install carries it; an editable one carries no data files)
-	$(BIN)/jupyter kernelspec install --sys-prefix --name mesocourse-exam course/assignments/exam_kernelspec
+	$(BIN)/python -c 'from course.assignments.exam_kernel import ENVIRONMENT_KERNELS, write_kernelspec; print(write_kernelspec(ENVIRONMENT_KERNELS))'
 	touch $(STAMP)
 
 $(CHP):
@@ -34,6 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/mypy
 	$(BIN)/mesocourse build-notebooks --check
+	$(BIN)/python tools/conda_environment.py --check
 
 # Everything. A test needing what this machine or folder lacks (root, a folder other accounts can enter,
 # Chromium, PostgreSQL, npm) skips and says what to install or run; under CI=true it fails instead.

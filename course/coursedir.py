@@ -48,9 +48,12 @@ GRADEBOOK_TABLES = frozenset({"assignment", "notebook", "grade_cells", "student"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def load_nbgrader_config(root: Path) -> Config:
-    """The nbgrader config in force for a course: Jupyter config folders, lowest
-    priority first, then the course's own ``nbgrader_config.py``."""
+def load_nbgrader_config(root: Path, skip_broken: bool = False) -> Config:
+    """The nbgrader config in force in a folder, as the ``nbgrader`` command reads it there: the
+    Jupyter config folders' ``nbgrader_config.py``, lowest priority first, then the folder's own.
+
+    A file that does not load is a :class:`CourseError` naming it, or, with ``skip_broken``
+    (a trainee's notebook asking only for its student id), left out."""
     from jupyter_core.paths import jupyter_config_path
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
@@ -61,6 +64,8 @@ def load_nbgrader_config(root: Path) -> Config:
             try:
                 config.merge(PyFileConfigLoader(CONFIG_FILE, path=folder).load_config())
             except Exception as error:  # the config file is instructor code
+                if skip_broken:
+                    continue
                 reason = " ".join(f"{error.__class__.__name__}: {error}".split())
                 raise CourseError(f"{Path(folder, CONFIG_FILE)}: cannot be loaded: {reason}") from error
     return config

@@ -29,6 +29,10 @@ class MesocourseError(Exception):
     exit_code = BAD_INPUT
 
 
+class DateError(MesocourseError, ValueError):
+    """A day or a period given to a command that is not one (``course.dates``)."""
+
+
 class CourseError(MesocourseError):
     """A folder that is not an nbgrader course, or a course without what a command needs
     (its config, its gradebook, its source notebooks)."""

@@ -216,7 +216,7 @@ def test_test_cells_and_check_work_where_neither_the_engines_nor_the_knowledge_b
     assert done.returncode == 0, done.stderr
     scores, graded_with, checked, unanswered = json.loads(done.stdout.splitlines()[-1])
     assert scores == [c.metadata.nbgrader.points for c in cells]
-    assert graded_with == ["course", "course.assignments", "course.assignments.grader"]
+    assert graded_with == ["course", "course.assignments", "course.assignments.grader", "course.dates", "course.errors"]
     assert checked == report(name, answers) and unanswered == report(name, {})
     assert "FIX" not in checked and "FIX" in unanswered
 

@@ -3,9 +3,10 @@
 This module is what grades a trainee's answers, in ``nbgrader autograde`` and in
 ``mesocourse grade`` alike, and ``check()`` (``course.assignments.check``) calls
 the same functions, so the format rules a trainee is told are the rules the
-grader applies. It imports nothing but ``sys`` (not the engines, not the
-knowledge base, not nbgrader): the frozen expected answers are in the test cell,
-so grading needs only this file, and it loads in about a millisecond.
+grader applies. It imports nothing but ``sys`` and the calendar arithmetic of
+:mod:`course.dates` (not the engines, not the knowledge base, not nbgrader): the
+frozen expected answers are in the test cell, so grading needs only these two
+files, and it loads in about a millisecond.
 
 **The test-cell format.** Each question's grade cell (written by
 ``course.assignments.notebook``) is::
@@ -64,6 +65,8 @@ A field is a dict: ``name`` (the trainee's variable), ``label``, ``kind``,
 """
 
 import sys
+
+from course.dates import month_days, shift_months
 
 # Trusted types, from literals: an answer cannot rebind them as it could ``str`` or ``type``.
 _TYPE = ().__class__.__class__
@@ -196,12 +199,6 @@ def filled(shape, value):
 
 
 # --- dates -------------------------------------------------------------------
-def _month_days(year, month):
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month == 4 or month == 6 or month == 9 or month == 11 else 31
-
-
 def parse_date(text):
     """(year, month, day) from an exact ``"YYYY-MM-DD"`` string, or None."""
     if _TYPE(text) is not _STR:
@@ -219,7 +216,7 @@ def parse_date(text):
             number = number * 10 + digit
         parts.append(number)
     year, month, day = parts
-    if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_days(year, month):
+    if year < 1 or month < 1 or month > 12 or day < 1 or day > month_days(year, month):
         return None
     return year, month, day
 
@@ -230,17 +227,9 @@ def ordinal(year, month, day):
     days = before * 365 + before // 4 - before // 100 + before // 400 + day
     month_before = 1
     while month_before < month:
-        days += _month_days(year, month_before)
+        days += month_days(year, month_before)
         month_before += 1
     return days
-
-
-def add_months(year, month, day, months):
-    """The same day ``months`` later, clamped to the end of a shorter month."""
-    index = month - 1 + months
-    year, month = year + index // 12, index % 12 + 1
-    last = _month_days(year, month)
-    return year, month, day if day < last else last
 
 
 def day_number(text):
@@ -283,7 +272,7 @@ def _period_problems(phase, first_number, dates, days):
     months = phase["period_months"]
     if months is None or not days:
         return []
-    end = ordinal(*add_months(*dates[0], months))
+    end = ordinal(*shift_months(*dates[0], months))
     problems, number = [], first_number
     for day in days:
         if day >= end:

@@ -12,12 +12,11 @@ course's gradebook, ready for ``nbgrader autograde``.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from course.assignments.allocation import ensure_secret, write_key
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
-from course.assignments.exam_kernel import KERNELSPEC_FOLDER, installed_at, write_kernelspec
+from course.assignments.exam_kernel import ENVIRONMENT_KERNELS, KERNEL_NAME, KERNELSPEC_FOLDER, installed_at, write_kernelspec
 from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS
 from course.coursedir import CONFIG_FILE, Course
 from course.errors import CourseError
@@ -48,12 +47,12 @@ def install_exam_kernel() -> str:
     found = installed_at()
     if found is not None:
         return f"{found} (the exam kernel)"
-    kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
     try:
-        return f"{write_kernelspec(kernels)} (the exam kernel, installed now)"
+        return f"{write_kernelspec(ENVIRONMENT_KERNELS)} (the exam kernel, installed now)"
     except OSError as error:
-        return (f"the exam kernel is not installed, and {kernels} is not writable ({error.strerror}): exam notebooks "
-                f"cannot be graded here until it is (jupyter kernelspec install --sys-prefix {KERNELSPEC_FOLDER})")
+        return (f"the exam kernel is not installed, and {ENVIRONMENT_KERNELS} is not writable ({error.strerror}): exam "
+                "notebooks cannot be graded here until it is "
+                f"(jupyter kernelspec install --sys-prefix --name {KERNEL_NAME} {KERNELSPEC_FOLDER})")
 
 
 def generate_release(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:

@@ -16,9 +16,9 @@ from datetime import date
 from typing import Any
 
 from course.assignments.tags import CellTags
+from course.dates import add_months
 from course.knowledge.schema import CertificationFile, ObservedProcedure
 
-from .dates import add_months
 from .gradebook import ItemKey, Trainee, TraineeScores
 from .history import Observation
 from .standard_setting import PassMark, item_label

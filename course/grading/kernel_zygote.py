@@ -47,10 +47,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from course.assignments import exam_kernel
 from course.grading import kernel_launcher
 
 KERNEL_MODULE = "ipykernel_launcher"
-EXAM_KERNEL_MODULE = "course.assignments.exam_kernel"  # the same kernel, behind the exam's import guard
 # Modules every kernel imports after it starts (ipykernel's debugger, with debugpy and pydevd;
 # IPython's inspector; psutil; the history's sqlite3) and what this course's assignment notebooks
 # import (their setup cell, their test cells): about 0.2 s of CPU per kernel on a quiet machine,
@@ -62,7 +62,7 @@ PRELOADED = ("ipykernel.debugger", "IPython.core.oinspect", "IPython.core.debugg
 
 def forkable(argv: list[str]) -> bool:
     """Whether ``argv`` starts the standard or the exam kernel of this very Python (a zygote can fork it)."""
-    return (len(argv) >= 3 and argv[1] == "-m" and argv[2] in (KERNEL_MODULE, EXAM_KERNEL_MODULE)
+    return (len(argv) >= 3 and argv[1] == "-m" and argv[2] in (KERNEL_MODULE, exam_kernel.kernel_module())
             and os.path.abspath(argv[0]) == os.path.abspath(sys.executable))
 
 
@@ -229,9 +229,7 @@ def _become_kernel(request: dict[str, Any], wakeup: tuple[int, int]) -> None:
         kernel_launcher.apply_limits(args)
         kernel_launcher.keep_memory_private(False)  # as after exec: the zygote's setting is not the kernel's
         sys.argv = [str(Path(sys.modules[KERNEL_MODULE].__file__ or KERNEL_MODULE)), *request["argv"][3:]]
-        if request["argv"][2] == EXAM_KERNEL_MODULE:
-            from course.assignments import exam_kernel
-
+        if request["argv"][2] == exam_kernel.kernel_module():  # the same kernel, behind the exam's import guard
             exam_kernel.guard()
         from ipykernel import kernelapp
 

@@ -17,8 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from course.certification.dates import parse_day
     from course.coursedir import Course
+    from course.dates import parse_day
     from course.errors import MesocourseError
     from course.outputs import writable
 

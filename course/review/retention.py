@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from course import knowledge
-from course.certification.dates import add_months
+from course.dates import add_months
 from course.progress import Attempt, AttemptsError, AttemptStore
 
 from .cards import DEFAULT_RETENTION, replay, retrievability

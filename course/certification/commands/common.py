@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from course.coursedir import REGISTRY_ENV, registry_url
+from course.dates import parse_day
 
 from ..checkpoints import open_guarded
-from ..dates import parse_day
 from ..registry import Registry, require_actor
 
 

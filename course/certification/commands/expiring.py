@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from course.dates import parse_period
 from course.knowledge import load
 
-from ..dates import parse_period
 from ..history import due_for_recertification
 from .common import add_day, add_registry, day, open_registry
 
