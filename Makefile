@@ -41,9 +41,9 @@ lint: $(STAMP)
 test: $(STAMP) $(CHP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-# The unit tests and the real nbgrader tests, for each change: no browser, course server or PostgreSQL
-# (the markers in pyproject.toml), under 3 minutes on 2 cores.
-FAST := not browser and not hub and not postgres
+# The unit tests and the real nbgrader tests, for each change: no browser, course server, PostgreSQL or
+# whole-cohort runs (the markers in pyproject.toml), under 3 minutes on 2 cores.
+FAST := not browser and not hub and not postgres and not long
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "$(FAST)" $(PYTEST_ARGS)
 

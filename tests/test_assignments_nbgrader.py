@@ -29,7 +29,7 @@ from course.assignments.integrity import NOTE
 from course.assignments.submission import fill_answers
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 AFTERCARE = ["sunscreen", "cold_compress", "keep_clean", "protective_cream", "report_warning_signs", "severe_pain_review"]
 

@@ -13,7 +13,7 @@ from gradebook_support import assert_same_rows, rows_through_nbgrader
 from course.assignments.build import ASSIGNMENTS
 from course.gradebook_tables import read_gradebook
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 MESOCOURSE = [sys.executable, "-m", "course"]
 
 

@@ -21,7 +21,7 @@ from grading_support import ASSIGNMENT, CORRECT, MAX_SCORE, answered, build_cour
 from course.grading import GradingLimits, grade_cohort
 from course.grading.kernel_launcher import landlock_abi
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 LIMITS = GradingLimits(time_budget_s=20, grace_s=30, memory_mb=512, max_output_bytes=200_000)
 

@@ -23,7 +23,7 @@ from grading_support import ASSIGNMENT, build_course, cell_scores, copy_course, 
 from course.cli import main
 from course.grading import grade_cohort
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 STUDENTS = {f"trainee{n}": {"dose_answer": f"def dose_ml(weight_kg):\n    return round(weight_kg * 0.02, 2) + {n % 2}"}
             for n in range(5)}

@@ -284,6 +284,7 @@ print(json.dumps([students, shared, separate, gone, back]))
 """
 
 
+@pytest.mark.long
 def test_gradebooks_share_one_engine_per_database_and_stay_correct(tmp_path):
     done = subprocess.run([sys.executable, "-c", ENGINE_REUSE, str(tmp_path)], capture_output=True, text=True,
                           timeout=120)

@@ -23,6 +23,7 @@ from course.coursedir import Course
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_release_builds_and_releases_into_the_folders_the_config_names(tmp_path: Path) -> None:
     """``mesocourse release`` writes source notebooks where nbgrader reads them (its
     ``source_directory``) and nbgrader releases them into its ``release_directory``."""
@@ -76,6 +77,7 @@ def test_an_item_the_engines_refuse_is_bad_input_of_the_error_contract() -> None
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_a_fresh_release_in_a_copy_of_the_repository_changes_no_tracked_file(tmp_path: Path) -> None:
     """`make release` in a fresh clone makes a course secret of its own: what it writes from that
     secret (``variant-key`` beside each notebook, the secret itself) is ignored by git, and every

@@ -32,7 +32,7 @@ from course.content import __file__ as CONTENT
 from course.grading import grade_cohort
 from course.grading.nbgrader_api import put_python_tools_on_path
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 CONFIG = Path(CONTENT).parent / "nbgrader_config.py"
 NAME = "screening"
 

@@ -14,8 +14,10 @@ from course.assignments import ASSIGNMENTS
 from course.assignments.allocation import assignment_key, course_variant, ensure_secret, read_secret, variant_for
 from course.assignments.build import write_sources
 from course.assignments.catalog import DATA_DIR, case_data
+from course.assignments.grader import _with_variant
 from course.assignments.items.parameters import shown
 from course.assignments.items.realise import realise
+from course.assignments.notebook import split_variants
 from course.assignments.variants import VariantError, load_variants
 from course.cli import main
 from course.depth import technique_for_depth, tip_depth_mm
@@ -52,6 +54,19 @@ def test_every_variant_shares_the_answer_cells_points_and_tags_of_the_written_it
             keep = item.keep if item.keep is not None else tuple(base.params)
             for tag in set(keep) & set(base.params):
                 assert mine.params[tag] == base.params[tag], (name, mine.id, tag)
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_a_hidden_test_holds_the_fields_once_and_per_variant_only_what_differs(name: str) -> None:
+    """What the trusted grader rebuilds for each variant (shared entries, then the variant's own)
+    is exactly that variant's frozen fields, and nothing shared is written again per variant."""
+    drawn = load_variants(name)
+    for question_id in drawn.varied:
+        variants = tuple(v.question(question_id) for v in drawn.variants)
+        shared, own = split_variants(variants)
+        for variant, mine in zip(variants, own):
+            assert _with_variant(shared, mine) == [f.spec() for f in variant.fields]
+        assert all(set(entries).isdisjoint(fields) for mine in own for entries, fields in zip(mine, shared))
 
 
 def test_screening_variants_differ_and_each_answer_is_the_engines() -> None:

@@ -22,6 +22,14 @@ files, and it loads in about a millisecond.
     ### END HIDDEN TESTS
     _mc_score
 
+A question whose patient varies per trainee has, between the hidden-test markers,
+the fields once and only what differs per variant (the expected answers)::
+
+    from course.assignments.grader import variant_test as _mc_variant_test
+    _mc_fields = (<per answer: the frozen entries every variant shares>,)
+    _mc_variants = (<per variant: per answer, the entries that differ>,)
+    _mc_score = _mc_variant_test("<title>", <points>, _mc_fields, _mc_variants)
+
 The student version (``release/``) keeps the visible part only: it prints what
 is not filled in yet and shows 0.0, or shows nothing once every answer has the
 right type. At grading, the hidden part prints one line per answer and shows the
@@ -113,9 +121,10 @@ def hidden_test(title, points, fields):
         return 0.0
 
 
-def variant_test(title, points, variants):
-    """The hidden test of a question that varies per trainee: ``variants`` holds one tuple of
-    frozen fields per variant, and the trainee's own is graded.
+def variant_test(title, points, fields, variants):
+    """The hidden test of a question that varies per trainee: ``fields`` holds the frozen
+    fields' entries every variant shares, ``variants`` per variant and per field the entries
+    that differ (the expected answers); the trainee's own variant is graded.
 
     The variant is ``_mc_allocation`` (an HMAC of the course secret and the gradebook's
     student id, which the grader's preprocessor ``course.assignments.variant_grading.AssignVariant``
@@ -132,12 +141,22 @@ def variant_test(title, points, variants):
                   "course.assignments.variant_grading.AssignVariant): 0 points.")
             return 0.0
         allocation = 0
-    fields = variants[allocation % variants.__len__()]
+    fields = _with_variant(fields, variants[allocation % variants.__len__()])
     try:
         return grade(title, points, fields, {field["name"]: namespace.get(field["name"]) for field in fields})
     except:  # noqa: E722 - a grader failure scores 0, never more
         print(title + ": the grader could not read these answers: 0 points.")
         return 0.0
+
+
+def _with_variant(fields, own):
+    """Each shared field completed with its variant's own entries."""
+    merged = []
+    index = 0
+    while index < fields.__len__():
+        merged.append({**fields[index], **own[index]})
+        index += 1
+    return merged
 
 
 # --- values ------------------------------------------------------------------
