@@ -24,6 +24,7 @@ import secrets
 import shutil
 from pathlib import Path
 
+from course.errors import HubError
 from course.paths import NBGRADER_CONFIG
 
 from .accounts import as_account, create_os_account
@@ -80,7 +81,7 @@ def make_course(state: HubState, python_bin: Path) -> bool:
                         cwd=str(course), capture_output=True, text=True)
     if result.returncode != 0:
         shutil.rmtree(course)
-        raise RuntimeError(f"building the course in {course} failed: {result.stderr.strip()[-1500:]}")
+        raise HubError(f"building the course in {course} failed: {result.stderr.strip()[-1500:]}")
     return True
 
 

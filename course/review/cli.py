@@ -8,23 +8,16 @@ from datetime import date
 from pathlib import Path
 
 
-def _day(text: str | None) -> date:
-    try:
-        return date.fromisoformat(text) if text else date.today()
-    except ValueError:
-        raise ValueError(f"--date: '{text}' is not a date in the form YYYY-MM-DD") from None
-
-
 def report_retention(report: Path, folder: str, day: str | None) -> int:
     """Append the retention section to the written report; name every unreadable attempts file.
-    Returns the exit code: 2 when the folder or the date is wrong (the report is kept as written)."""
+
+    A wrong date or a missing folder is raised (``DateError``, ``FileNotFoundError``) for
+    ``course.cli`` to report, exit status 2; the report is kept as written."""
+    from course.dates import parse_day
+
     from .report import add_to_report
 
-    try:
-        written, problems = add_to_report(report, folder, _day(day))
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    written, problems = add_to_report(report, folder, parse_day(day, "--date") if day else date.today())
     print(f"retention: section added from {folder}; tables: {', '.join(p.name for p in written)}")
     for problem in problems:
         print(f"warning: attempts file {problem.file} left out: {problem.message}", file=sys.stderr)
@@ -42,7 +35,7 @@ class RefreshList:
             records, problems = read_folder(folder)
         except FileNotFoundError as error:
             records, problems = [], []
-            print(f"warning: {error}: no retention listed", file=sys.stderr)
+            print(f"warning: {error.filename}: {error.strerror}: no retention listed", file=sys.stderr)
         self.records = {record.trainee: record for record in records}
         self.problems = {Path(p.file).stem: p for p in problems}
         self.on, self.count = on, count

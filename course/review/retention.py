@@ -14,6 +14,7 @@ expire (``validity_months`` in ``certification.yaml``), unless a date is given
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -54,7 +55,7 @@ def read_folder(folder: Path | str) -> tuple[list[TraineeRecord], list[Problem]]
     """Every ``<trainee>.json`` in ``folder``; a bad file becomes a :class:`Problem`, not an error."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: the attempts folder does not exist")
+        raise FileNotFoundError(errno.ENOENT, "the attempts folder does not exist", str(folder))
     records, problems = [], []
     for path in sorted(folder.glob("*.json")):
         try:
