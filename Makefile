@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
 	@# the exam kernel's kernelspec (a regular pip install carries it; an editable one carries no data files)
-	$(BIN)/python -c 'from course.assignments.exam_kernel import ENVIRONMENT_KERNELS, write_kernelspec; print(write_kernelspec(ENVIRONMENT_KERNELS))'
+	$(BIN)/python -c 'from course.exam_kernel import ENVIRONMENT_KERNELS, write_kernelspec; print(write_kernelspec(ENVIRONMENT_KERNELS))'
 	touch $(STAMP)
 
 $(CHP):
@@ -33,6 +33,7 @@ $(CHP):
 lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/mesocourse build-notebooks --check
 	$(BIN)/python tools/conda_environment.py --check
 

@@ -13,7 +13,7 @@ as when ``nbgrader`` runs there.
 mesocourse adds ``reports/`` (grading sheets and the cohort report),
 ``.mesocourse/`` (resumable grading state), ``certification/`` (the default
 registry ``certification/registry.db`` and the certificates) and the competency
-tags of the grade cells in ``source/`` (:meth:`Course.tags`).
+tags of the grade cells in ``source/`` (:func:`course.assignments.tags.course_tags`).
 
 A folder that is not a course, a config that does not load, or a gradebook that
 is not there when a command needs one is a :class:`~course.errors.CourseError`
@@ -37,8 +37,6 @@ from .errors import CourseError
 if TYPE_CHECKING:
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
-
-    from course.assignments.tags import CellTags, ItemKey
 
 CONFIG_FILE = "nbgrader_config.py"
 DEFAULT_GRADEBOOK = "gradebook.db"
@@ -275,16 +273,6 @@ class Course:
                 found[match.group("student_id")] = Path(name)
         return found
 
-    def tags(self, assignment: str | None = None) -> dict[ItemKey, CellTags]:
-        """The competency tags of every grade cell in ``source/*/*.ipynb``, keyed by
-        (assignment, notebook, grade_id); only ``assignment``'s when given."""
-        from course.assignments.tags import notebook_tags
-
-        found: dict[ItemKey, CellTags] = {}
-        for path in sorted(self.source.glob(f"{glob.escape(assignment)}/*.ipynb" if assignment else "*/*.ipynb")):
-            for tag in notebook_tags(path, path.parent.name):
-                found[(tag.assignment, tag.notebook, tag.grade_id)] = tag
-        return found
 
 
 def registry_url(option: str | None, course_root: Path | str) -> str:

@@ -23,9 +23,10 @@ from course.assignments import ASSIGNMENTS, grader
 from course.assignments.build import formats_text, source_path, write_sources
 from course.assignments.catalog import load_assignment, reference_answers
 from course.assignments.check import Checker, check_field, check_format, formats_path, load_formats, report
-from course.assignments.integrity import NOTE, keep_plain_answers
 from course.assignments.items.planning import phases
+from course.assignments.tags import course_tags
 from course.coursedir import Course
+from course.grading.integrity import NOTE, keep_plain_answers
 from course.knowledge import KnowledgeError
 from course.scheduling import plan_course, validate_schedule
 
@@ -333,7 +334,7 @@ def test_build_is_deterministic_and_the_committed_sources_are_in_sync(tmp_path: 
 
 def test_assignment_sizes_and_grade_cell_tags() -> None:
     kb = knowledge.load()
-    tags = Course.open(REPO).tags()
+    tags = course_tags(Course.open(REPO))
     by_assignment: dict[str, list] = {}
     for (assignment, _, _), tag in tags.items():
         by_assignment.setdefault(assignment, []).append(tag)

@@ -25,8 +25,8 @@ from nbgrader.validator import Validator
 
 from course.assignments import ASSIGNMENTS, release
 from course.assignments.catalog import load_assignment, reference_answers
-from course.assignments.integrity import NOTE
 from course.assignments.submission import fill_answers
+from course.grading.integrity import NOTE
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.long]
@@ -335,7 +335,7 @@ def test_without_the_sanitiser_the_same_attempts_would_score(course: Path, tmp_p
     control = tmp_path / "control"
     shutil.copytree(course, control, ignore=shutil.ignore_patterns("autograded", "feedback"))
     config = control / "nbgrader_config.py"
-    config.write_text(config.read_text().replace('"course.assignments.integrity.LiteralAnswers",', ""))
+    config.write_text(config.read_text().replace('"course.grading.integrity.LiteralAnswers",', ""))
     # (gamer_patch blocks the grader's import: its test cells fail, which scores 0 even here)
     for student in ("reference", "release", "partial", "gamer_eq", "gamer_shadow", "gamer_forged", "gamer_patch"):
         shutil.rmtree(control / "submitted" / student)

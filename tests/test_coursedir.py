@@ -15,6 +15,7 @@ import pytest
 from grading_support import tree_hashes
 from nbgrader.api import Gradebook
 
+from course.assignments.tags import course_tags
 from course.certification.registry import Registry
 from course.coursedir import Course, registry_url
 from course.errors import CourseError
@@ -63,7 +64,7 @@ def test_the_gradebook_is_where_the_config_says_relative_to_the_course(configure
     assert course.gradebook() == course.db_url
     assert (course.source, course.reports, course.registry_file) == (
         configured / "source", configured / "reports", configured / "certification" / "registry.db")
-    assert list(course.tags()) == [("quiz1", "nb", "q1")]
+    assert list(course_tags(course)) == [("quiz1", "nb", "q1")]
 
 
 @pytest.mark.parametrize("config", [

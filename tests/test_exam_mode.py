@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 
 from course.assignments.allocation import KEY_FILE, course_variant, ensure_secret, recorded_count, write_key
 from course.assignments.check import FORMATS, exam_warning
-from course.assignments.exam_kernel import KERNEL_NAME, KERNELSPEC_FOLDER, kernel_module, kernelspec, write_kernelspec
+from course.exam_kernel import KERNEL_NAME, KERNELSPEC_FOLDER, kernel_module, kernelspec, write_kernelspec
 
 REPO = Path(__file__).resolve().parents[1]
 PROBES = [
@@ -113,7 +113,7 @@ def test_exam_notebooks_name_the_exam_kernel_which_this_environment_offers() -> 
     from jupyter_client.kernelspec import KernelSpecManager
 
     from course.assignments.catalog import ASSIGNMENTS, load_assignment
-    from course.assignments.exam_kernel import notebook_kernelspec
+    from course.exam_kernel import notebook_kernelspec
 
     for name in ASSIGNMENTS:
         for folder in ("source", "release"):

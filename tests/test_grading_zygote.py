@@ -145,7 +145,7 @@ def test_kernels_keep_their_history_in_memory_not_in_a_database(zygote: Zygote, 
 def test_the_exam_kernel_is_forked_too_and_refuses_what_the_zygote_had_imported(zygote: Zygote, tmp_path: Path,
                                                                                monkeypatch: pytest.MonkeyPatch):
     """Exam notebooks name the exam kernel: forked like the standard one, behind its import guard."""
-    from course.assignments.exam_kernel import KERNEL_NAME, write_kernelspec
+    from course.exam_kernel import KERNEL_NAME, write_kernelspec
 
     write_kernelspec(tmp_path / "share" / "kernels")
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share"))
@@ -165,4 +165,4 @@ def test_the_exam_kernel_is_forked_too_and_refuses_what_the_zygote_had_imported(
     assert lines[:4] == ["course.grading.kernel_launcher refused", "course.screening refused", "yaml refused",
                          "from course import grading: refused"], lines
     assert lines[4] == f"{zygote.process.pid} 1"  # forked by the zygote, in exam mode
-    assert forkable([sys.executable, "-m", "course.assignments.exam_kernel", "-f", "kernel.json"])
+    assert forkable([sys.executable, "-m", "course.exam_kernel", "-f", "kernel.json"])

@@ -35,9 +35,9 @@ from prerequisites import chromium_missing, course_server_missing, require
 
 from course.assignments.allocation import assignment_count, course_variant
 from course.assignments.catalog import load_assignment
-from course.assignments.exam_kernel import KERNEL_NAME
 from course.assignments.submission import fill_answers
 from course.assignments.variants import load_variants
+from course.exam_kernel import KERNEL_NAME
 from course.hub.accounts import as_account
 from course.hub.grader import run_as_grader
 from course.hub.hub_api import HubAPI

@@ -38,7 +38,7 @@ class AssignmentFile(BaseModel):
     introduction: str
     item_title: str
     default_type: str | None = None
-    exam: bool = False  # taken in the exam kernel (course.assignments.exam_kernel)
+    exam: bool = False  # taken in the exam kernel (course.exam_kernel)
     items: tuple[AnyItem, ...]  # type: ignore[valid-type]
 
 

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from course.assignments import ASSIGNMENTS, grader
-from course.assignments.exam_kernel import EXAM_ENV, kernelspec
 from course.assignments.questions import Field
+from course.exam_kernel import EXAM_ENV, kernelspec
 
 FORMATS = Path(__file__).parent / "formats"
 EXAM_WARNING = ("WARNING: this is an exam, but this notebook is not running in exam mode: the course's engines "

@@ -48,7 +48,7 @@ first checks the exact type, so an object with a permissive ``__eq__`` matches
 nothing. Code that patches modules (this one, ``sys.modules``, ``builtins.__import__``)
 or the display of results would run in the kernel before the test cell, which no
 in-process grader can defend against; that is why the course's nbgrader config
-registers ``course.assignments.integrity.LiteralAnswers``, which, before anything
+registers ``course.grading.integrity.LiteralAnswers``, which, before anything
 runs, keeps only plain ``name = <literal>`` answers in every cell that is not a
 read-only cell of the source, for ``nbgrader autograde`` and ``mesocourse
 grade`` alike (``tests/test_assignments_nbgrader.py`` shows the attacks that

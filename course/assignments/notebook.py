@@ -8,7 +8,7 @@ cell's visible part checks that every answer is filled in with the right type;
 its hidden part (``### BEGIN HIDDEN TESTS``) holds the frozen expected answers,
 graded by the trusted grader the cell imports (``course.assignments.grader``, which
 documents the test-cell format). An exam assignment's notebook names the exam kernel
-(:mod:`course.assignments.exam_kernel`) in its metadata, so it opens and is graded in
+(:mod:`course.exam_kernel`) in its metadata, so it opens and is graded in
 it. Output is deterministic: fixed cell IDs, no outputs.
 """
 
@@ -23,8 +23,8 @@ from nbformat import NotebookNode
 
 from course import DISCLAIMER
 from course.assignments import grader
-from course.assignments.exam_kernel import notebook_kernelspec
 from course.assignments.questions import Assignment, Question
+from course.exam_kernel import notebook_kernelspec
 
 GRADER = grader.__name__
 VARIES_NOTE = ("Every trainee has their own patient for this case: the cell below shows yours "

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from course.assignments.allocation import ensure_secret, write_key
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
-from course.assignments.exam_kernel import ENVIRONMENT_KERNELS, KERNEL_NAME, KERNELSPEC_FOLDER, installed_at, write_kernelspec
 from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS
 from course.coursedir import CONFIG_FILE, Course
 from course.errors import CourseError
+from course.exam_kernel import ENVIRONMENT_KERNELS, KERNEL_NAME, KERNELSPEC_FOLDER, installed_at, write_kernelspec
 from course.outputs import writable
 
 
@@ -42,7 +42,7 @@ def prepare_variants(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> Pa
 
 def install_exam_kernel() -> str:
     """The exam kernel, which exam notebooks name and are graded in: found where Jupyter looks
-    (installed with the project, see :mod:`course.assignments.exam_kernel`), else installed in this
+    (installed with the project, see :mod:`course.exam_kernel`), else installed in this
     Python environment's Jupyter data folder. Returns what was found or done, in words."""
     found = installed_at()
     if found is not None:

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     refuse_existing_course(out)  # before the heavy imports below
 
     from course.assignments import ASSIGNMENTS
+    from course.assignments.tags import course_tags
     from course.certification.cohort import certify_cohort, tally
     from course.certification.keys import Issuer, issuer_folder
     from course.coursedir import Course
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     step("5/6 cohort report")
     report = course.reports / "cohort-report.html"
     scores = load_scores(course)
-    render(scores, course.tags(), report, grading_notes(course.reports),
+    render(scores, course_tags(course), report, grading_notes(course.reports),
            course_allocations(course, scores.assignments, scores.students))
     print(f"written {report.relative_to(out)} and its CSV tables")
     step("6/6 certification (issuer keys, synthetic observed practice, decisions, signed credentials)")

@@ -11,14 +11,14 @@ the kernel's modules and then waits. For each notebook it forks a child, which
 - binds itself by the same limits as ``kernel_launcher.py`` (memory, CPU, file
   size, Landlock, no capability, dies with its parent), parsed by the same code;
 - runs the kernel as ``python -m ipykernel_launcher`` would (the exam kernel, ``python -m
-  course.assignments.exam_kernel``, with its import guard installed first), and never returns.
+  course.exam_kernel``, with its import guard installed first), and never returns.
 
 The zygote runs no cell and no trainee code, and it holds nothing secret, so each
 kernel starts as clean as a new process. Besides the kernel's modules it imports those
 a kernel imports once it runs, and the small modules the course's assignments import
 in every notebook (``PRELOADED``). Only the standard kernel of the worker's
 own Python (``[sys.executable, "-m", "ipykernel_launcher", ...]``) and the exam kernel,
-the same kernel behind an import guard (``-m course.assignments.exam_kernel``: exam
+the same kernel behind an import guard (``-m course.exam_kernel``: exam
 notebooks name it), are forked; any other kernel command is started the usual way. A
 forked exam kernel forgets the modules the guard refuses that the zygote had imported,
 so it refuses them as one started anew does.
@@ -47,7 +47,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from course.assignments import exam_kernel
+from course import exam_kernel
 from course.grading import kernel_launcher
 
 KERNEL_MODULE = "ipykernel_launcher"

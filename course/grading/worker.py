@@ -37,8 +37,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
-from course.assignments.integrity import neutralised
 from course.coursedir import Course
+from course.grading.integrity import neutralised
 
 from .errors import GradingError
 from .execution import SandboxedExecute, execution_session

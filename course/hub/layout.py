@@ -47,7 +47,7 @@ def make_folders(state: HubState) -> None:
                          (state.share, 0o755), (state.exchange, 0o1777)):
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, mode)
-    from course.assignments.exam_kernel import write_kernelspec
+    from course.exam_kernel import write_kernelspec
 
     write_kernelspec(state.share / "kernels")  # the exam kernel, for every server (JUPYTER_PATH)
     token = state.token_file("admin")

@@ -7,7 +7,7 @@ exchange, which nbgrader extensions), ``JUPYTER_PATH`` at ``STATE/share``
 (kernelspecs), and ``PATH`` starts with this Python environment's ``bin``, so
 ``nbgrader`` and ``mesocourse`` work in a terminal.
 
-The exam kernel (:mod:`course.assignments.exam_kernel`) is a kernelspec folder in
+The exam kernel (:mod:`course.exam_kernel`) is a kernelspec folder in
 ``STATE/share/kernels/`` (and in this environment's own Jupyter data folder): every
 server sees it, and an exam assignment's notebooks name it in their ``kernelspec``
 metadata. A trainee's server runs a notebook in an exam assignment's folder in that

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(due)} trainee(s) need recertification within {within} days of {on} (revoked certificates not listed):")
     refresh = None
     if args.attempts:
-        from course.review.cli import RefreshList
+        from course.review.retention import RefreshList
 
         refresh = RefreshList(args.attempts, on)
     for certificate in due:

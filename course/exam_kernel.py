@@ -2,7 +2,7 @@
 cannot be imported.
 
 An assignment marked ``exam: true`` in its case data (the certification exam) is
-meant to be taken in this kernel. ``python -m course.assignments.exam_kernel -f
+meant to be taken in this kernel. ``python -m course.exam_kernel -f
 CONNECTION_FILE`` installs an import guard, sets ``MESOCOURSE_EXAM=1`` and starts
 ipykernel. The guard refuses:
 
@@ -14,7 +14,7 @@ ipykernel. The guard refuses:
   through the package (``importlib.resources.files("course.knowledge")``);
 - ``ipywidgets`` (the teaching modules' widgets) and ``yaml`` (the knowledge base's format).
 
-The kernelspec is ``course/assignments/exam_kernelspec/kernel.json`` (its command is
+The kernelspec is ``course/exam_kernelspec/kernel.json`` (its command is
 ``python``, which Jupyter runs as the Python of the environment that starts it). A
 regular ``pip install`` puts it in the environment's ``share/jupyter/kernels``; ``make
 setup`` installs it into the project's ``.venv`` (an editable install carries no data
@@ -50,7 +50,7 @@ EXAM_ENV = "MESOCOURSE_EXAM"  # "1" in an exam kernel: check() warns an exam not
 ALLOWED = frozenset({
     "course", "course.assignments", "course.assignments.check", "course.assignments.questions",
     "course.assignments.grader", "course.assignments.variant_view", "course.assignments.allocation",
-    "course.assignments.exam_kernel", "course.dates", "course.errors",
+    "course.exam_kernel", "course.dates", "course.errors",
     "course.coursedir",  # the trainee's own nbgrader config, for their student id
 })
 REFUSED_PACKAGES = ("ipywidgets", "yaml")
