@@ -9,7 +9,7 @@ the engines when the case data is loaded, are frozen into the hidden tests by
 ``course/assignments/formats/<assignment>.json``, so that ``check()``, like the
 test cells, works without the engines and the knowledge base. Building is deterministic: rebuilding writes
 identical files. The CLI entry point is ``mesocourse release``
-(``course.assignments.release``), which builds and then generates ``release/``.
+(``course.assignments.cli.release``), which builds and then generates ``release/``.
 """
 
 from __future__ import annotations

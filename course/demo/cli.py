@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from course.grading.cli import positive_int
+from course.grading.cli.grade import positive_int
 from course.outputs import writable
 
 DEMO_ISSUER = {"name": "mesocourse demo clinic (synthetic)", "url": "https://clinic.example/mesocourse",
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from course.certification.keys import Issuer, issuer_folder
     from course.coursedir import Course
     from course.grading import grade_cohort, write_feedback
-    from course.grading.cli import summary
+    from course.grading.cli.grade import summary
     from course.grading.progress import ProgressBar
     from course.report.fairness import course_allocations
     from course.report.gradesheets import grading_notes

@@ -9,10 +9,10 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .limits import GradingLimits
+from course.grading.limits import GradingLimits
 
 if TYPE_CHECKING:
-    from .ledger import SubmissionResult
+    from course.grading.ledger import SubmissionResult
 
 
 def positive_int(text: str) -> int:
@@ -66,9 +66,8 @@ def summary(assignment: str, results: list[SubmissionResult], seconds: float) ->
 
 def run(args: argparse.Namespace) -> int:
     from course.coursedir import Course
-
-    from .cohort import grade_cohort, gradesheet_path
-    from .progress import ProgressBar
+    from course.grading.cohort import grade_cohort, gradesheet_path
+    from course.grading.progress import ProgressBar
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     limits = GradingLimits(time_budget_s=args.time_budget, memory_mb=args.memory_mb,

@@ -16,8 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .feedback import write_feedback
-    from .progress import ProgressBar
+    from course.grading.feedback import write_feedback
+    from course.grading.progress import ProgressBar
 
     results = write_feedback(args.course, args.assignment, students=args.students,
                              progress=ProgressBar(f"{args.assignment} feedback"))
