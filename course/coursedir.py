@@ -11,8 +11,8 @@ the config says, and a relative SQLite path in ``db_url`` is read from that root
 as when ``nbgrader`` runs there.
 
 mesocourse adds ``reports/`` (grading sheets and the cohort report),
-``.mesocourse/`` (resumable grading state), ``certification/`` (the default
-registry ``certification/registry.db`` and the certificates) and the competency
+``.mesocourse/`` (resumable grading state, the variant secret), ``certification/`` (the default
+registry ``certification/registry.db``, the certificates and the issuer's keys) and the competency
 tags of the grade cells in ``source/`` (:func:`course.assignments.tags.course_tags`).
 
 A folder that is not a course, a config that does not load, or a gradebook that
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 CONFIG_FILE = "nbgrader_config.py"
 DEFAULT_GRADEBOOK = "gradebook.db"
 REGISTRY_ENV = "MESOCOURSE_REGISTRY"
+ISSUER_ENV = "MESOCOURSE_ISSUER"
 STEPS = ("source", "release", "submitted", "autograded", "feedback")
 GRADEBOOK_TABLES = frozenset({"assignment", "notebook", "grade_cells", "student", "submitted_assignment", "grade"})
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -145,6 +146,10 @@ class Course:
     """An nbgrader course folder, as nbgrader and mesocourse see it. Open with :meth:`open`."""
 
     root: Path
+
+    def __reduce__(self) -> tuple[type[Course], tuple[Path]]:
+        """Pickled as its folder (a worker process gets the course; the config is read again there)."""
+        return Course, (self.root,)
 
     @classmethod
     def open(cls, root: Path | str) -> Course:
@@ -256,6 +261,16 @@ class Course:
     def registry_file(self) -> Path:
         return self.certification / "registry.db"
 
+    @property
+    def issuer_folder(self) -> Path:
+        """The certificate issuer's keys: ``$MESOCOURSE_ISSUER``, else the course's ``certification/``."""
+        return Path(os.environ.get(ISSUER_ENV) or self.certification).resolve()
+
+    @property
+    def variant_secret(self) -> Path:
+        """The secret each trainee's variant is an HMAC of (``course.assignments.allocation``): never released."""
+        return self.state_folder / "variant-secret"
+
     def folder(self, step: str, student: str, assignment: str) -> Path:
         """One student's folder of ``assignment`` at ``step`` (``source``, ``submitted``, ``autograded``, ...)."""
         coursedir = self.coursedir
@@ -275,11 +290,11 @@ class Course:
 
 
 
-def registry_url(option: str | None, course_root: Path | str) -> str:
+def registry_url(option: str | None, course: Course) -> str:
     """The certification registry: ``option`` (``--registry``), else ``$MESOCOURSE_REGISTRY``,
     else the course's ``certification/registry.db`` (then the course must exist).
 
     A value without ``://`` is a SQLite file path.
     """
-    chosen = option or os.environ.get(REGISTRY_ENV) or str(Course.open(course_root).registry_file)
+    chosen = option or os.environ.get(REGISTRY_ENV) or str(Course.open(course.root).registry_file)  # a course, checked
     return chosen if "://" in chosen else f"sqlite:///{Path(chosen).resolve()}"

@@ -90,8 +90,8 @@ def _query_all(url: str, queries: tuple[str, ...]) -> list[list[Row]]:
 
     engine = create_engine(url)
     try:
-        with engine.connect() as connection:
-            return [[tuple(row) for row in connection.execute(text(query))] for query in queries]
+        with engine.connect() as database:
+            return [[tuple(row) for row in database.execute(text(query))] for query in queries]
     finally:
         engine.dispose()
 

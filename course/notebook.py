@@ -223,10 +223,10 @@ def _when(rule: schema.Rule) -> str:
     if when.any_in_cocktail:
         names = {i.id: i.name for i in knowledge.load().ingredients.values()}
         return f"the cocktail holds {' or '.join(names[i] for i in when.any_in_cocktail)}"
-    test = when.ingredient_in_cocktail
-    assert test is not None  # the schema allows exactly one test
-    who = [*test.patient_any.flags, *(conditions[c] for c in test.patient_any.conditions)]
-    return f"{test.ingredient} in the cocktail and any of: {', '.join(who)}"
+    ingredient = when.ingredient_in_cocktail
+    assert ingredient is not None  # the schema allows exactly one test
+    who = [*ingredient.patient_any.flags, *(conditions[c] for c in ingredient.patient_any.conditions)]
+    return f"{ingredient.ingredient} in the cocktail and any of: {', '.join(who)}"
 
 
 def screening_rules() -> HTML:

@@ -51,7 +51,7 @@ def run_cell(source: str, namespace: dict) -> tuple[object, str, str]:
 
 
 def grade_cells(name: str) -> list[nbformat.NotebookNode]:
-    nb = nbformat.read(source_path(REPO, name), as_version=4)
+    nb = nbformat.read(source_path(Course(REPO), name), as_version=4)
     return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
 
 
@@ -323,11 +323,11 @@ def test_only_plain_answers_survive() -> None:
 
 # --- builder, release data, tags ----------------------------------------------
 def test_build_is_deterministic_and_the_committed_sources_are_in_sync(tmp_path: Path) -> None:
-    first = write_sources(tmp_path / "one")
-    second = write_sources(tmp_path / "two")
+    first = write_sources(Course(tmp_path / "one"))
+    second = write_sources(Course(tmp_path / "two"))
     for a, b, name in zip(first, second, ASSIGNMENTS):
         assert a.read_bytes() == b.read_bytes()
-        assert a.read_bytes() == source_path(REPO, name).read_bytes(), f"source/{name} is stale: run `make release`"
+        assert a.read_bytes() == source_path(Course(REPO), name).read_bytes(), f"source/{name} is stale: run `make release`"
         nb = nbformat.read(a, as_version=4)
         assert all(c.get("outputs", []) == [] for c in nb.cells)
 

@@ -26,6 +26,7 @@ from nbgrader.validator import Validator
 from course.assignments import ASSIGNMENTS, release
 from course.assignments.catalog import load_assignment, reference_answers
 from course.assignments.submission import fill_answers
+from course.coursedir import Course
 from course.grading.integrity import NOTE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -358,7 +359,7 @@ def test_mesocourse_grade_gives_every_cell_nbgrader_autograde_s_score_gamers_inc
     release.add_arguments(parser)
     assert release.run(parser.parse_args(["--course", str(copy), "--skip-build"])) == 0
     for name in ASSIGNMENTS:
-        results = {r.student_id: r for r in grade_cohort(copy, name, workers=2)}
+        results = {r.student_id: r for r in grade_cohort(Course.open(copy), name, workers=2)}
         students = {s for s, a, _, _ in SUBMISSIONS if a == name}
         assert set(results) == students
         for student in students:

@@ -21,6 +21,7 @@ from nbclient import NotebookClient
 
 from course.assignments.allocation import KEY_FILE, course_variant, ensure_secret, recorded_count, write_key
 from course.assignments.check import FORMATS, exam_warning
+from course.coursedir import Course
 from course.exam_kernel import KERNEL_NAME, KERNELSPEC_FOLDER, kernel_module, kernelspec, write_kernelspec
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,8 +58,8 @@ def _text(cell) -> str:
 @pytest.fixture
 def exam(tmp_path: Path) -> tuple[Path, Path]:
     folder = shutil.copytree(REPO / "release" / "certification", tmp_path / "exam", ignore=shutil.ignore_patterns(KEY_FILE))
-    ensure_secret(tmp_path)
-    write_key(tmp_path, folder, "certification")
+    ensure_secret(Course(tmp_path))
+    write_key(Course(tmp_path), folder, "certification")
     kernels = tmp_path / "share" / "kernels"
     write_kernelspec(kernels)
     return folder, kernels
@@ -81,7 +82,7 @@ def test_in_exam_mode_the_engines_and_knowledge_base_cannot_be_imported_and_chec
         assert "not available in exam mode" in errors[0] or "cannot import name 'catalog'" in errors[0], errors
     setup, checked, modules = cells[len(PROBES):]
     assert not _errors(setup) and not _errors(checked), (_errors(setup), _errors(checked))
-    variant = course_variant(folder.parent, "certification", "ann", recorded_count(REPO / "source" / "certification" / "certification.ipynb"))
+    variant = course_variant(Course(folder.parent), "certification", "ann", recorded_count(REPO / "source" / "certification" / "certification.ipynb"))
     assert f"Trainee ann: you have variant {variant + 1} of " in _text(setup)  # show() works in exam mode
     report = _text(checked)
     assert "Item 01 (4 points): visible test does not pass yet." in report

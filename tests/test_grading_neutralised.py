@@ -68,7 +68,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     submit_literal(course, "added_cell", edit=_unmarked_cell)
     submit_literal(course, "forged_cell", edit=_forged_cell)
     before = tree_hashes(course / "submitted")
-    results = grade_cohort(course, LITERAL, workers=2, limits=GradingLimits(time_budget_s=60, memory_mb=512))
+    results = grade_cohort(Course.open(course), LITERAL, workers=2, limits=GradingLimits(time_budget_s=60, memory_mb=512))
     with open(course / "reports" / f"grading-{LITERAL}.csv", newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     opened = Course.open(course)

@@ -14,6 +14,7 @@ from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 from prerequisites import require, root_missing
 
+from course.coursedir import Course
 from course.grading import GradingLimits
 from course.grading.execution import LimitedKernelManager, execution_session
 from course.grading.kernel_launcher import landlock_abi
@@ -36,7 +37,7 @@ def _run(code: str, scratch: Path, zygote: Zygote | None, limits: GradingLimits 
     """Run one cell in a kernel of a grading session; its printed text and the client."""
     folder = scratch / "notebook"
     folder.mkdir(parents=True, exist_ok=True)
-    sandbox = kernel_sandbox(sandbox_root, scratch, "require")[0] if sandbox_root else None
+    sandbox = kernel_sandbox(Course(sandbox_root), scratch, "require")[0] if sandbox_root else None
     nb = new_notebook(cells=[new_code_cell(code)])
     client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=LimitedKernelManager,
                             shutdown_kernel="immediate", resources={"metadata": {"path": str(folder)}})

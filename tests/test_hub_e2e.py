@@ -37,6 +37,7 @@ from course.assignments.allocation import assignment_count, course_variant
 from course.assignments.catalog import load_assignment
 from course.assignments.submission import fill_answers
 from course.assignments.variants import load_variants
+from course.coursedir import Course
 from course.exam_kernel import KERNEL_NAME
 from course.hub.accounts import as_account
 from course.hub.grader import run_as_grader
@@ -228,7 +229,7 @@ def gradesheet(hub) -> dict[str, dict[str, str]]:
 def own_answers(course: Path, trainee: str) -> dict:
     """Full-mark answers to the trainee's own variant: the hub's course has a secret of its own."""
     count = assignment_count(course / "source" / ASSIGNMENT)
-    return load_variants(ASSIGNMENT, count).answers(course_variant(course, ASSIGNMENT, trainee, count))
+    return load_variants(ASSIGNMENT, count).answers(course_variant(Course(course), ASSIGNMENT, trainee, count))
 
 
 def test_hand_in_grade_and_feedback_through_the_hub(hub, browser):

@@ -39,7 +39,7 @@ class AssignmentFile(BaseModel):
     item_title: str
     default_type: str | None = None
     exam: bool = False  # taken in the exam kernel (course.exam_kernel)
-    items: tuple[AnyItem, ...]  # type: ignore[valid-type]
+    items: tuple[AnyItem, ...]
 
 
 def _read(name: str, data_dir: Path) -> AssignmentFile:

@@ -32,9 +32,9 @@ def release_course(course_dir: Path | str) -> Course:
 def prepare_variants(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> Path:
     """The course secret (created when missing) and each assignment's key beside its source
     notebook, for nbgrader to release with it; returns the secret's path."""
-    secret = ensure_secret(course.root)
+    secret = ensure_secret(course)
     for name in names:
-        write_key(course.root, course.source / name, name)
+        write_key(course, course.source / name, name)
     return secret
 
 

@@ -23,6 +23,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
@@ -82,7 +83,7 @@ class CourseSpawner(LocalProcessSpawner):
                 await asyncio.sleep(0.5)
         return ip, port  # JupyterHub's own timeouts take over
 
-    def make_preexec_fn(self, name: str):
+    def make_preexec_fn(self, name: str) -> Callable[[], None]:
         """The grader's server works in the course folder (nbgrader reads its config from there)."""
         become = super().make_preexec_fn(name)
         if self.role() != "grader":

@@ -33,7 +33,7 @@ import copy
 import random
 import string
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -58,7 +58,7 @@ class Parameter(BaseModel):
         if self.choices is not None and not self.choices:
             raise ValueError("choices is empty")
         if self.range is not None:
-            low, high = self.range
+            low, high = cast("tuple[Any, Any]", self.range)  # a pair of one type (pydantic checked it)
             if low > high:
                 raise ValueError(f"range low end {low} is above its high end {high}")
             is_float = any(isinstance(v, float) for v in self.range)
@@ -77,7 +77,7 @@ class Parameter(BaseModel):
         """How many values there are to draw from."""
         if self.choices is not None:
             return len(self.choices)
-        low, high = self.range  # type: ignore[misc]
+        low, high = cast("tuple[Any, Any]", self.range)  # no choices: a range
         if isinstance(low, date):
             return (high - low).days + 1
         if self.step:
