@@ -29,7 +29,7 @@ c.GenerateAssignment.preprocessors = [
     "nbgrader.preprocessors.ClearMarkScheme",
     "nbgrader.preprocessors.ComputeChecksums",
     "nbgrader.preprocessors.CheckCellMetadata",
-    "course.assignments.integrity.DropCourseTags",
+    "course.grading.integrity.DropCourseTags",
 ]
 
 # Autograde: once nbgrader has restored the read-only cells, keep only plain answers
@@ -43,9 +43,9 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "course.assignments.integrity.UnknownCells",
+    "course.grading.integrity.UnknownCells",
     "nbgrader.preprocessors.OverwriteCells",
-    "course.assignments.integrity.LiteralAnswers",
+    "course.grading.integrity.LiteralAnswers",
     "nbgrader.preprocessors.CheckCellMetadata",
     "course.assignments.variant_grading.AssignVariant",
 ]

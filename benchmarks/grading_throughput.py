@@ -105,8 +105,8 @@ def cohort(folder: Path, trainees: int, assignment: str) -> list[str]:
     from course.demo.cohort import write_cohort
     from course.demo.workspace import build_workspace
 
-    build_workspace(folder, (assignment,))
-    roster = write_cohort(folder, trainees + trainees // 3, seed=7, assignments=(assignment,))
+    course, _ = build_workspace(folder, (assignment,))
+    roster = write_cohort(course, trainees + trainees // 3, seed=7, assignments=(assignment,))
     kept = [t.id for t in roster if not t.fault][:trainees]
     for trainee in roster:
         if trainee.id not in kept:

@@ -1,7 +1,10 @@
 """The ``mesocourse`` command: one sub-command per feature, each in its own module.
 
-A feature module exposes ``add_arguments(parser)`` and ``run(args) -> int``; it
-is imported only when its command is used, so ``mesocourse --help`` stays fast.
+One convention for every command: it is ``add_arguments(parser)`` and
+``run(args) -> int`` in its feature's ``cli`` module, ``course/<feature>/cli.py``, or
+for a feature with several commands ``course/<feature>/cli/<command>.py``, and it is
+registered in :data:`COMMANDS`, the one table. A command's module is imported only
+when it is used, so ``mesocourse --help`` stays fast.
 Commands parse their arguments, call the feature's API and print; errors are
 reported here, once, as one line on stderr with the exit status of the error
 contract (:mod:`course.errors`): 0 success, 1 a check or verification said no,
@@ -25,20 +28,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("course.demo.cli", "run the whole instructor pipeline on a synthetic cohort"),
     "report": ("course.report.cli", "write the cohort analytics report (HTML and CSV)"),
     "build-notebooks": ("course.narrative.cli", "write the module notebooks from their narrative files (--check: compare only)"),
-    "app": ("course.apps", "serve the scenario modules as Voila apps (no code shown)"),
-    "standard-set": ("course.certification.commands.standard_set", "set pass marks by modified Angoff from judges' ratings"),
-    "observe": ("course.certification.commands.observe", "record an observed procedure on the entrustment scale"),
-    "certify": ("course.certification.commands.certify", "decide certification per trainee and issue certificates"),
-    "verify": ("course.certification.commands.verify", "verify a certificate, or every record of the registry"),
-    "expiring": ("course.certification.commands.expiring", "list certificates due for recertification"),
-    "revoke": ("course.certification.commands.revoke", "revoke a certificate, with a reason"),
-    "keys": ("course.certification.commands.keys", "create or rotate the issuer's signing keys for credentials and checkpoints"),
-    "registry": ("course.certification.commands.registry_checkpoint", "print or export the registry's signed checkpoint"),
-    "certification-export": ("course.certification.commands.export", "CSV export of certification for HR, Canvas or Moodle"),
-    "release": ("course.assignments.release", "build the graded assignments' source/ notebooks and generate release/"),
-    "variants": ("course.assignments.variants_cli", "list which variant of an assignment each trainee gets"),
-    "grade": ("course.grading.cli", "grade every submission of an assignment, in parallel and resumably"),
-    "feedback": ("course.grading.feedback_cli", "write HTML feedback per trainee, hidden tests removed"),
+    "app": ("course.apps.cli", "serve the scenario modules as Voila apps (no code shown)"),
+    "standard-set": ("course.certification.cli.standard_set", "set pass marks by modified Angoff from judges' ratings"),
+    "observe": ("course.certification.cli.observe", "record an observed procedure on the entrustment scale"),
+    "certify": ("course.certification.cli.certify", "decide certification per trainee and issue certificates"),
+    "verify": ("course.certification.cli.verify", "verify a certificate, or every record of the registry"),
+    "expiring": ("course.certification.cli.expiring", "list certificates due for recertification"),
+    "revoke": ("course.certification.cli.revoke", "revoke a certificate, with a reason"),
+    "keys": ("course.certification.cli.keys", "create or rotate the issuer's signing keys for credentials and checkpoints"),
+    "registry": ("course.certification.cli.registry_checkpoint", "print or export the registry's signed checkpoint"),
+    "certification-export": ("course.certification.cli.export", "CSV export of certification for HR, Canvas or Moodle"),
+    "release": ("course.assignments.cli.release", "build the graded assignments' source/ notebooks and generate release/"),
+    "variants": ("course.assignments.cli.variants", "list which variant of an assignment each trainee gets"),
+    "grade": ("course.grading.cli.grade", "grade every submission of an assignment, in parallel and resumably"),
+    "feedback": ("course.grading.cli.feedback", "write HTML feedback per trainee, hidden tests removed"),
     "hub": ("course.hub.cli", "run the course server (JupyterHub) and enrol instructors and trainees"),
 }
 

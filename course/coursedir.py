@@ -11,9 +11,9 @@ the config says, and a relative SQLite path in ``db_url`` is read from that root
 as when ``nbgrader`` runs there.
 
 mesocourse adds ``reports/`` (grading sheets and the cohort report),
-``.mesocourse/`` (resumable grading state), ``certification/`` (the default
-registry ``certification/registry.db`` and the certificates) and the competency
-tags of the grade cells in ``source/`` (:meth:`Course.tags`).
+``.mesocourse/`` (resumable grading state, the variant secret), ``certification/`` (the default
+registry ``certification/registry.db``, the certificates and the issuer's keys) and the competency
+tags of the grade cells in ``source/`` (:func:`course.assignments.tags.course_tags`).
 
 A folder that is not a course, a config that does not load, or a gradebook that
 is not there when a command needs one is a :class:`~course.errors.CourseError`
@@ -38,19 +38,21 @@ if TYPE_CHECKING:
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
 
-    from course.assignments.tags import CellTags, ItemKey
-
 CONFIG_FILE = "nbgrader_config.py"
 DEFAULT_GRADEBOOK = "gradebook.db"
 REGISTRY_ENV = "MESOCOURSE_REGISTRY"
+ISSUER_ENV = "MESOCOURSE_ISSUER"
 STEPS = ("source", "release", "submitted", "autograded", "feedback")
 GRADEBOOK_TABLES = frozenset({"assignment", "notebook", "grade_cells", "student", "submitted_assignment", "grade"})
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def load_nbgrader_config(root: Path) -> Config:
-    """The nbgrader config in force for a course: Jupyter config folders, lowest
-    priority first, then the course's own ``nbgrader_config.py``."""
+def load_nbgrader_config(root: Path, skip_broken: bool = False) -> Config:
+    """The nbgrader config in force in a folder, as the ``nbgrader`` command reads it there: the
+    Jupyter config folders' ``nbgrader_config.py``, lowest priority first, then the folder's own.
+
+    A file that does not load is a :class:`CourseError` naming it, or, with ``skip_broken``
+    (a trainee's notebook asking only for its student id), left out."""
     from jupyter_core.paths import jupyter_config_path
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
@@ -61,6 +63,8 @@ def load_nbgrader_config(root: Path) -> Config:
             try:
                 config.merge(PyFileConfigLoader(CONFIG_FILE, path=folder).load_config())
             except Exception as error:  # the config file is instructor code
+                if skip_broken:
+                    continue
                 reason = " ".join(f"{error.__class__.__name__}: {error}".split())
                 raise CourseError(f"{Path(folder, CONFIG_FILE)}: cannot be loaded: {reason}") from error
     return config
@@ -142,6 +146,10 @@ class Course:
     """An nbgrader course folder, as nbgrader and mesocourse see it. Open with :meth:`open`."""
 
     root: Path
+
+    def __reduce__(self) -> tuple[type[Course], tuple[Path]]:
+        """Pickled as its folder (a worker process gets the course; the config is read again there)."""
+        return Course, (self.root,)
 
     @classmethod
     def open(cls, root: Path | str) -> Course:
@@ -253,6 +261,16 @@ class Course:
     def registry_file(self) -> Path:
         return self.certification / "registry.db"
 
+    @property
+    def issuer_folder(self) -> Path:
+        """The certificate issuer's keys: ``$MESOCOURSE_ISSUER``, else the course's ``certification/``."""
+        return Path(os.environ.get(ISSUER_ENV) or self.certification).resolve()
+
+    @property
+    def variant_secret(self) -> Path:
+        """The secret each trainee's variant is an HMAC of (``course.assignments.allocation``): never released."""
+        return self.state_folder / "variant-secret"
+
     def folder(self, step: str, student: str, assignment: str) -> Path:
         """One student's folder of ``assignment`` at ``step`` (``source``, ``submitted``, ``autograded``, ...)."""
         coursedir = self.coursedir
@@ -270,23 +288,13 @@ class Course:
                 found[match.group("student_id")] = Path(name)
         return found
 
-    def tags(self, assignment: str | None = None) -> dict[ItemKey, CellTags]:
-        """The competency tags of every grade cell in ``source/*/*.ipynb``, keyed by
-        (assignment, notebook, grade_id); only ``assignment``'s when given."""
-        from course.assignments.tags import notebook_tags
-
-        found: dict[ItemKey, CellTags] = {}
-        for path in sorted(self.source.glob(f"{glob.escape(assignment)}/*.ipynb" if assignment else "*/*.ipynb")):
-            for tag in notebook_tags(path, path.parent.name):
-                found[(tag.assignment, tag.notebook, tag.grade_id)] = tag
-        return found
 
 
-def registry_url(option: str | None, course_root: Path | str) -> str:
+def registry_url(option: str | None, course: Course) -> str:
     """The certification registry: ``option`` (``--registry``), else ``$MESOCOURSE_REGISTRY``,
     else the course's ``certification/registry.db`` (then the course must exist).
 
     A value without ``://`` is a SQLite file path.
     """
-    chosen = option or os.environ.get(REGISTRY_ENV) or str(Course.open(course_root).registry_file)
+    chosen = option or os.environ.get(REGISTRY_ENV) or str(Course.open(course.root).registry_file)  # a course, checked
     return chosen if "://" in chosen else f"sqlite:///{Path(chosen).resolve()}"

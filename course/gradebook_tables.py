@@ -20,11 +20,11 @@ set, else the auto score, plus any extra credit; 0 when neither is set
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from course.coursedir import sqlite_file
 
 Row = tuple[Any, ...]
 
@@ -74,19 +74,13 @@ class GradebookRows:
     grades: list[Row]
 
 
-def _sqlite_file(url: str) -> str | None:
-    """The file of a plain ``sqlite:///PATH`` URL (no options), else None."""
-    match = re.fullmatch(r"sqlite:///([^?]+)", url)
-    return match.group(1) if match and match.group(1) != ":memory:" else None
-
-
 def _query_all(url: str, queries: tuple[str, ...]) -> list[list[Row]]:
     """Each query's rows, in one read transaction. A SQLite file is read with the
     standard library (SQLAlchemy's import costs more than the reading), opened
     read-only so that nothing, not even a journal, is written beside the gradebook."""
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     if path is not None:
-        connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             connection.execute("BEGIN")
             return [connection.execute(query).fetchall() for query in queries]
@@ -96,8 +90,8 @@ def _query_all(url: str, queries: tuple[str, ...]) -> list[list[Row]]:
 
     engine = create_engine(url)
     try:
-        with engine.connect() as connection:
-            return [[tuple(row) for row in connection.execute(text(query))] for query in queries]
+        with engine.connect() as database:
+            return [[tuple(row) for row in database.execute(text(query))] for query in queries]
     finally:
         engine.dispose()
 

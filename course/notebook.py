@@ -150,7 +150,7 @@ def layers() -> HTML:
             rows.append((name, f"no reliable figure: {render.text(reason)} {render.citation(area.sources)}", "", ""))
             continue
         figures = depth.layer_figures(area.id)
-        skin = "epidermis_plus_dermis" if "epidermis_plus_dermis" in figures else "dermis"
+        skin: schema.LayerName = "epidermis_plus_dermis" if "epidermis_plus_dermis" in figures else "dermis"
         dermis = f"with the epidermis: {_site_figure(area, skin)}" if skin == "epidermis_plus_dermis" else _site_figure(area, skin)
         rows.append((name, _site_figure(area, "epidermis"), dermis, _site_figure(area, "subcutaneous_fat")))
     return HTML(render.table(("Area", "Epidermis", "Dermis", "Subcutaneous fat"), rows))
@@ -251,10 +251,10 @@ def _when(rule: schema.Rule) -> str:
     if when.any_in_cocktail:
         names = {i.id: i.name for i in knowledge.load().ingredients.values()}
         return f"the cocktail holds {' or '.join(names[i] for i in when.any_in_cocktail)}"
-    test = when.ingredient_in_cocktail
-    assert test is not None  # the schema allows exactly one test
-    who = [*test.patient_any.flags, *(conditions[c] for c in test.patient_any.conditions)]
-    return f"{test.ingredient} in the cocktail and any of: {', '.join(who)}"
+    ingredient = when.ingredient_in_cocktail
+    assert ingredient is not None  # the schema allows exactly one test
+    who = [*ingredient.patient_any.flags, *(conditions[c] for c in ingredient.patient_any.conditions)]
+    return f"{ingredient.ingredient} in the cocktail and any of: {', '.join(who)}"
 
 
 def screening_rules() -> HTML:

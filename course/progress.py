@@ -85,10 +85,10 @@ def default_path() -> Path:
 
 
 def _attempt(entry: Any, position: int, path: Path) -> Attempt:
-    fields = {
+    fields: dict[str, type | tuple[type, ...]] = {
         "module": str, "item_id": str, "competency": str, "correct": bool, "score": (int, float), "at": str,
     }
-    optional = {"seconds": (int, float)}
+    optional: dict[str, type | tuple[type, ...]] = {"seconds": (int, float)}
     if not isinstance(entry, dict) or not set(fields) <= set(entry) <= set(fields) | set(optional):
         raise AttemptsError(path, f"attempt #{position + 1} must have exactly the keys {', '.join(fields)} "
                                   f"(and optionally {', '.join(optional)})")
@@ -178,9 +178,9 @@ class AttemptStore:
 
     def set(self, name: str, value: float) -> None:
         """Store one setting (e.g. ``target_retention``), keeping every attempt."""
-        low, high = SETTINGS.get(name, (None, None))
-        if low is None:
+        if name not in SETTINGS:
             raise ValueError(f"unknown setting '{name}' (known: {', '.join(SETTINGS)})")
+        low, high = SETTINGS[name]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
             raise ValueError(f"{name} must be a number from {low} to {high}, got {value!r}")
         with self._locked():

@@ -10,7 +10,6 @@ with a plain message: the graded planning exercises use it.
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from course import knowledge
+from course.dates import add_months
 from course.knowledge import schema
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -60,13 +60,6 @@ def parse_date(value: date | str, what: str = "date") -> date:
         except ValueError:
             pass
     raise ValueError(f"{what} {value!r} is not a date in the form YYYY-MM-DD")
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the end of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def maintenance_months(maintenance: schema.Maintenance) -> tuple[int, int]:

@@ -33,16 +33,6 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
-def require_chromium() -> None:
-    """Skip the calling test without Chromium, except under CI, where it fails."""
-    import pytest
-
-    if chromium_path() is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI: chromium is not installed (.ci/system-packages should install it)", pytrace=False)
-        pytest.skip("no chromium installed: `apt-get install chromium` to run the browser tests")
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,20 +11,16 @@ audited in ``test_demo.py`` on the demo's own output; module 07 in JupyterLab in
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from a11y_support import audit
-from browser_support import chromium_path, shot
+from browser_support import shot
+from prerequisites import chromium_missing, require
 
 from course.apps import APPS, REVIEW
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if chromium_path() is None:
-    if os.environ.get("CI"):
-        pytest.fail("CI: chromium is not installed (.ci/system-packages should install it)", pytrace=False)
-    pytest.skip("no chromium installed: `apt-get install chromium` to run the browser tests", allow_module_level=True)
+require(chromium_missing(), module=True)
 
 
 def app_name(app: str) -> str:

@@ -23,9 +23,10 @@ from course.assignments import ASSIGNMENTS, grader
 from course.assignments.build import formats_text, source_path, write_sources
 from course.assignments.catalog import load_assignment, reference_answers
 from course.assignments.check import Checker, check_field, check_format, formats_path, load_formats, report
-from course.assignments.integrity import NOTE, keep_plain_answers
 from course.assignments.items.planning import phases
+from course.assignments.tags import course_tags
 from course.coursedir import Course
+from course.grading.integrity import NOTE, keep_plain_answers
 from course.knowledge import KnowledgeError
 from course.scheduling import plan_course, validate_schedule
 
@@ -50,7 +51,7 @@ def run_cell(source: str, namespace: dict) -> tuple[object, str, str]:
 
 
 def grade_cells(name: str) -> list[nbformat.NotebookNode]:
-    nb = nbformat.read(source_path(REPO, name), as_version=4)
+    nb = nbformat.read(source_path(Course(REPO), name), as_version=4)
     return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
 
 
@@ -176,8 +177,8 @@ def test_test_cells_bind_only_the_trusted_grader_inside_themselves() -> None:
                     [(grader.__name__, [(function, f"_mc_{function}")])]
                 assert tree.body.index(imports[0]) < min(i for i, n in enumerate(tree.body) if f"_mc_{function}(" in ast.unparse(n))
                 loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-                assert loaded <= {"_mc_visible_test", f"_mc_{tested}", "_mc_fields", "_mc_score"}, loaded
-            assert "def " not in cell.source and len(cell.source) < 20_000  # the grader is not copied in (8 variants: 8 field tuples)
+                assert loaded <= {"_mc_visible_test", f"_mc_{tested}", "_mc_fields", "_mc_variants", "_mc_score"}, loaded
+            assert "def " not in cell.source and len(cell.source) < 8_000  # the grader is not copied in; the fields once, per variant only what differs
 
 
 _BLOCKED = ("course.screening", "course.depth", "course.scheduling", "course.ingredients", "course.knowledge",
@@ -216,7 +217,7 @@ def test_test_cells_and_check_work_where_neither_the_engines_nor_the_knowledge_b
     assert done.returncode == 0, done.stderr
     scores, graded_with, checked, unanswered = json.loads(done.stdout.splitlines()[-1])
     assert scores == [c.metadata.nbgrader.points for c in cells]
-    assert graded_with == ["course", "course.assignments", "course.assignments.grader"]
+    assert graded_with == ["course", "course.assignments", "course.assignments.grader", "course.dates", "course.errors"]
     assert checked == report(name, answers) and unanswered == report(name, {})
     assert "FIX" not in checked and "FIX" in unanswered
 
@@ -322,18 +323,18 @@ def test_only_plain_answers_survive() -> None:
 
 # --- builder, release data, tags ----------------------------------------------
 def test_build_is_deterministic_and_the_committed_sources_are_in_sync(tmp_path: Path) -> None:
-    first = write_sources(tmp_path / "one")
-    second = write_sources(tmp_path / "two")
+    first = write_sources(Course(tmp_path / "one"))
+    second = write_sources(Course(tmp_path / "two"))
     for a, b, name in zip(first, second, ASSIGNMENTS):
         assert a.read_bytes() == b.read_bytes()
-        assert a.read_bytes() == source_path(REPO, name).read_bytes(), f"source/{name} is stale: run `make release`"
+        assert a.read_bytes() == source_path(Course(REPO), name).read_bytes(), f"source/{name} is stale: run `make release`"
         nb = nbformat.read(a, as_version=4)
         assert all(c.get("outputs", []) == [] for c in nb.cells)
 
 
 def test_assignment_sizes_and_grade_cell_tags() -> None:
     kb = knowledge.load()
-    tags = Course.open(REPO).tags()
+    tags = course_tags(Course.open(REPO))
     by_assignment: dict[str, list] = {}
     for (assignment, _, _), tag in tags.items():
         by_assignment.setdefault(assignment, []).append(tag)

@@ -23,13 +23,15 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 
-from course.assignments import ASSIGNMENTS, release
+from course.assignments import ASSIGNMENTS
 from course.assignments.catalog import load_assignment, reference_answers
-from course.assignments.integrity import NOTE
+from course.assignments.cli import release
 from course.assignments.submission import fill_answers
+from course.coursedir import Course
+from course.grading.integrity import NOTE
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 AFTERCARE = ["sunscreen", "cold_compress", "keep_clean", "protective_cream", "report_warning_signs", "severe_pain_review"]
 
@@ -336,7 +338,7 @@ def test_without_the_sanitiser_the_same_attempts_would_score(course: Path, tmp_p
     control = tmp_path / "control"
     shutil.copytree(course, control, ignore=shutil.ignore_patterns("autograded", "feedback"))
     config = control / "nbgrader_config.py"
-    config.write_text(config.read_text().replace('"course.assignments.integrity.LiteralAnswers",', ""))
+    config.write_text(config.read_text().replace('"course.grading.integrity.LiteralAnswers",', ""))
     # (gamer_patch blocks the grader's import: its test cells fail, which scores 0 even here)
     for student in ("reference", "release", "partial", "gamer_eq", "gamer_shadow", "gamer_forged", "gamer_patch"):
         shutil.rmtree(control / "submitted" / student)
@@ -359,7 +361,7 @@ def test_mesocourse_grade_gives_every_cell_nbgrader_autograde_s_score_gamers_inc
     release.add_arguments(parser)
     assert release.run(parser.parse_args(["--course", str(copy), "--skip-build"])) == 0
     for name in ASSIGNMENTS:
-        results = {r.student_id: r for r in grade_cohort(copy, name, workers=2)}
+        results = {r.student_id: r for r in grade_cohort(Course.open(copy), name, workers=2)}
         students = {s for s, a, _, _ in SUBMISSIONS if a == name}
         assert set(results) == students
         for student in students:

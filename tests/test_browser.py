@@ -15,7 +15,8 @@ import sys
 
 import pytest
 from a11y_support import audit
-from browser_support import chromium_path, free_port, server, shot, start_kernel_session
+from browser_support import free_port, server, shot, start_kernel_session
+from prerequisites import chromium_missing, require
 
 from course.depth import tip_depth_mm
 from course.paths import NOTEBOOKS
@@ -29,10 +30,7 @@ KERNEL_IDLE = "() => [...document.querySelectorAll('.jp-StatusBar-Widget')].some
 # in JupyterLab, what the notebook shows: cell outputs (widgets, tables) and rendered Markdown
 OURS_IN_LAB = ".jp-OutputArea-output, .jp-MarkdownOutput"
 
-if chromium_path() is None:
-    if os.environ.get("CI"):
-        pytest.fail("CI: chromium is not installed (.ci/system-packages should install it)", pytrace=False)
-    pytest.skip("no chromium installed: `apt-get install chromium` to run the browser tests", allow_module_level=True)
+require(chromium_missing(), module=True)
 
 
 @pytest.fixture(scope="session")  # session: xdist may interleave modules

@@ -18,7 +18,7 @@ from certification_builders import FULL, ISSUER, Trainee, build_course, observe,
 from course.certification.chain import verification_code
 from course.certification.checkpoints import read_checkpoint
 from course.certification.cohort import NOT_DUE, CertificationOutcome, certify_cohort, tally
-from course.certification.keys import Issuer, issuer_folder
+from course.certification.keys import Issuer
 from course.certification.observation import observation_payload, record_observations
 from course.certification.registry import CERTIFICATE, DECISION, Registry
 from course.cli import main
@@ -229,7 +229,7 @@ def test_certify_cohort_returns_an_outcome_per_trainee(tmp_path: Path) -> None:
     registry = f"sqlite:///{tmp_path / 'registry.db'}"
     payloads = [observation_payload("ready", procedure, "Dr A", 4, date(2024, 2, 1))
                 for procedure, count in (("consultation_screening", 2), ("facial_session", 3)) for _ in range(count)]
-    assert [r.seq for r in record_observations(registry, "api", payloads, course_dir=course.root)] == [1, 2, 3, 4, 5]
+    assert [r.seq for r in record_observations(registry, "api", payloads, course=course)] == [1, 2, 3, 4, 5]
     reported: list[CertificationOutcome] = []
     outcomes = certify_cohort(course, registry, by="api", on=date(2024, 3, 1), progress=reported.append)
     assert outcomes == reported and [o.trainee.id for o in outcomes] == ["ready", "unseen"]
@@ -253,11 +253,11 @@ def test_the_apis_sign_with_the_courses_issuer_keys(tmp_path: Path, capsys: pyte
     and publish each certificate's credential, verifiable offline."""
     course = Course.open(build_course(tmp_path / "course", [Trainee("ready", "Rea", "Dy")]))
     assert main(["keys", "init", "--course", str(course.root), *ISSUER]) == 0
-    issuer = Issuer(issuer_folder(course.root))
+    issuer = Issuer(course.issuer_folder)
     registry = f"sqlite:///{course.registry_file}"
     payloads = [observation_payload("ready", procedure, "Dr A", 4, date(2024, 2, 1))
                 for procedure, count in (("consultation_screening", 2), ("facial_session", 3)) for _ in range(count)]
-    record_observations(registry, "api", payloads, course_dir=course.root)
+    record_observations(registry, "api", payloads, course=course)
     assert read_checkpoint(issuer.checkpoint_file, issuer.public_keys()).seq == 5
     [ready] = certify_cohort(course, registry, by="api", on=date(2024, 3, 1))
     assert [path.suffix for path in ready.files] == [".pdf", ".html", ".jwt"]

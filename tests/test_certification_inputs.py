@@ -11,8 +11,8 @@ import pytest
 import yaml
 from certification_builders import ITEMS, Item, Trainee, build_course
 
-from course.certification.dates import add_months
 from course.cli import main
+from course.dates import add_months
 from course.knowledge import DATA_DIR, KnowledgeError, load, load_from
 
 

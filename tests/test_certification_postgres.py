@@ -13,17 +13,16 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from glob import glob
 from pathlib import Path
 
 import pytest
 from certification_builders import FULL, ISSUER, Trainee, build_course, check_concurrent_appends, mesocourse_command, observe_all
+from prerequisites import INITDB, postgres_missing, require
 
 from course.certification.registry import CERTIFICATE, DECISION, Registry
 from course.cli import main
 
 pytestmark = [pytest.mark.postgres]
-INITDB = sorted(glob("/usr/lib/postgresql/*/bin/initdb"))
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,9 @@ def _server_user() -> dict[str, object]:
     if os.geteuid() != 0:
         return {}
     name = next((n for n in ("postgres", "nobody") if _exists(n)), None)
-    if name is None:
-        pytest.skip("running as root and no 'postgres' or 'nobody' user to run PostgreSQL as")
+    require("running as root and no 'postgres' or 'nobody' account to run PostgreSQL as: "
+            "apt-get install postgresql (it creates 'postgres')" if name is None else None)
+    assert name is not None
     entry = pwd.getpwnam(name)
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
 
@@ -75,9 +75,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    if not INITDB:
-        pytest.skip("PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin "
-                    "(install Debian's postgresql package; .ci/system-packages does)")
+    require(postgres_missing())
     bindir = Path(INITDB[-1]).parent
     run_as = _server_user()
     home = Path(tempfile.mkdtemp(prefix="mesocourse-pg-"))

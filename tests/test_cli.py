@@ -32,3 +32,24 @@ def test_import_course_stays_light():
     code = "import sys, course; heavy = [m for m in ('matplotlib', 'pandas', 'nbgrader', 'ipywidgets', 'pydantic') if m in sys.modules]; print(heavy)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_every_command_follows_one_convention_and_is_in_the_one_table():
+    """A command is add_arguments and run in course/<feature>/cli.py, or course/<feature>/cli/<command>.py;
+    every such module is registered in course.cli.COMMANDS, and the table names nothing else."""
+    import importlib
+    import pkgutil
+    import re
+
+    import course
+    from course.cli import COMMANDS
+
+    registered = {module for module, _ in COMMANDS.values()}
+    for module in registered:
+        assert re.fullmatch(r"course\.[a-z_]+\.cli(\.[a-z_]+)?", module), module
+        loaded = importlib.import_module(module)
+        assert callable(loaded.add_arguments) and callable(loaded.run), module
+    commands = {info.name for info in pkgutil.walk_packages(course.__path__, "course.")
+                if re.fullmatch(r"course\.[a-z_]+\.cli(\.[a-z_]+)?", info.name) and not info.ispkg
+                and hasattr(importlib.import_module(info.name), "run")}
+    assert commands == registered

@@ -43,7 +43,7 @@ def _trainees(root: Path) -> dict[str, str]:
     """ann; copier and other (a variant unlike ann's, and unlike each other's, in every
     assignment); twin_<assignment> (ann's variant of that assignment)."""
     def variant(trainee: str, name: str) -> int:
-        return course_variant(root, name, trainee, 8)
+        return course_variant(Course(root), name, trainee, 8)
 
     pool = [f"t{n:03d}" for n in range(400)]
     copier = next(t for t in pool if all(variant(t, a) != variant("ann", a) for a in ASSIGNMENTS))
@@ -61,10 +61,10 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     ids = _trainees(root)
     totals: dict[str, dict[str, float]] = {}
     for name in ASSIGNMENTS:
-        anns = load_variants(name).answers(course_variant(root, name, "ann", 8))
+        anns = load_variants(name).answers(course_variant(Course(root), name, "ann", 8))
         for role in ("ann", "copier", "other", f"twin_{name}"):
             hand_in(root, name, ids[role], anns)
-        results = grade_cohort(root, name, workers=2)
+        results = grade_cohort(Course(root), name, workers=2)
         by_id = {r.student_id: r for r in results}
         assert {r.status for r in results} == {"graded"}, [(r.student_id, r.status) for r in results]
         totals[name] = {role: by_id[ids[role]].score for role in ("ann", "copier", "other", f"twin_{name}")}
@@ -86,7 +86,7 @@ def test_the_certification_copy_is_not_certified(graded) -> None:
     payloads = [observation_payload(trainee, procedure, "Dr A", 4, date(2026, 11, 1))
                 for trainee in (ann, copier)
                 for procedure, count in (("consultation_screening", 2), ("facial_session", 3)) for _ in range(count)]
-    record_observations(registry, "test", payloads, course_dir=course.root)
+    record_observations(registry, "test", payloads, course=course)
     outcomes = {o.trainee.id: o for o in certify_cohort(course, registry, by="test", on=date(2026, 12, 1))}
     assert outcomes[ann].outcome == "certified"
     assert outcomes[copier].outcome == "not yet certified"

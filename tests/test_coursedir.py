@@ -15,6 +15,7 @@ import pytest
 from grading_support import tree_hashes
 from nbgrader.api import Gradebook
 
+from course.assignments.tags import course_tags
 from course.certification.registry import Registry
 from course.coursedir import Course, registry_url
 from course.errors import CourseError
@@ -63,7 +64,7 @@ def test_the_gradebook_is_where_the_config_says_relative_to_the_course(configure
     assert course.gradebook() == course.db_url
     assert (course.source, course.reports, course.registry_file) == (
         configured / "source", configured / "reports", configured / "certification" / "registry.db")
-    assert list(course.tags()) == [("quiz1", "nb", "q1")]
+    assert list(course_tags(course)) == [("quiz1", "nb", "q1")]
 
 
 @pytest.mark.parametrize("config", [
@@ -100,7 +101,7 @@ def test_a_folder_that_is_not_a_course_is_refused_and_nothing_is_created(tmp_pat
     with pytest.raises(CourseError, match=rf"{tmp_path}: not an nbgrader course folder .*no gradebook at "):
         Course.open(tmp_path)
     with pytest.raises(CourseError, match="not an nbgrader course folder"):
-        registry_url(None, tmp_path)
+        registry_url(None, Course(tmp_path))
     assert tree_hashes(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
@@ -140,7 +141,7 @@ def test_a_broken_config_is_named(tmp_path: Path) -> None:
 def test_the_registry_is_the_option_then_the_environment_then_the_course(
         configured: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MESOCOURSE_REGISTRY", raising=False)
-    assert registry_url(None, configured) == f"sqlite:///{configured / 'certification' / 'registry.db'}"
+    assert registry_url(None, Course(configured)) == f"sqlite:///{configured / 'certification' / 'registry.db'}"
     monkeypatch.setenv("MESOCOURSE_REGISTRY", "postgresql://clinic/registry")
-    assert registry_url(None, tmp_path / "nowhere") == "postgresql://clinic/registry"
-    assert registry_url(str(tmp_path / "r.db"), tmp_path / "nowhere") == f"sqlite:///{tmp_path / 'r.db'}"
+    assert registry_url(None, Course(tmp_path / "nowhere")) == "postgresql://clinic/registry"
+    assert registry_url(str(tmp_path / "r.db"), Course(tmp_path / "nowhere")) == f"sqlite:///{tmp_path / 'r.db'}"

@@ -13,7 +13,7 @@ from gradebook_support import assert_same_rows, rows_through_nbgrader
 from course.assignments.build import ASSIGNMENTS
 from course.gradebook_tables import read_gradebook
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 MESOCOURSE = [sys.executable, "-m", "course"]
 
 
@@ -98,10 +98,10 @@ def test_gradebook_reader_matches_nbgrader_on_the_demo(demo):
 def test_the_demos_report_feedback_and_certificate_pass_axe(demo, request):
     """The HTML pages the pipeline writes, audited in Chromium (WCAG 2.1 AA, axe-core): the cohort
     report (also after sorting a table from the keyboard), one feedback page, one certificate."""
-    from browser_support import require_chromium
-
-    require_chromium()
     from a11y_support import audit
+    from prerequisites import chromium_missing, require
+
+    require(chromium_missing())
 
     page = request.getfixturevalue("page")
     out, _ = demo

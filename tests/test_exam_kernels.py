@@ -22,7 +22,7 @@ import nbformat
 import pytest
 from browser_support import free_port, wait_for
 
-from course.assignments.exam_kernel import KERNEL_NAME, write_kernelspec
+from course.exam_kernel import KERNEL_NAME, write_kernelspec
 from course.hub.layout import exam_server_config
 
 pytestmark = [pytest.mark.slow]

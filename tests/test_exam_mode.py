@@ -10,7 +10,9 @@ knows the trainee (``JUPYTERHUB_USER``).
 
 from __future__ import annotations
 
+import json
 import shutil
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -18,8 +20,9 @@ import pytest
 from nbclient import NotebookClient
 
 from course.assignments.allocation import KEY_FILE, course_variant, ensure_secret, recorded_count, write_key
-from course.assignments.check import EXAM_WARNING, FORMATS
-from course.assignments.exam_kernel import KERNEL_NAME, write_kernelspec
+from course.assignments.check import FORMATS, exam_warning
+from course.coursedir import Course
+from course.exam_kernel import KERNEL_NAME, KERNELSPEC_FOLDER, kernel_module, kernelspec, write_kernelspec
 
 REPO = Path(__file__).resolve().parents[1]
 PROBES = [
@@ -55,8 +58,8 @@ def _text(cell) -> str:
 @pytest.fixture
 def exam(tmp_path: Path) -> tuple[Path, Path]:
     folder = shutil.copytree(REPO / "release" / "certification", tmp_path / "exam", ignore=shutil.ignore_patterns(KEY_FILE))
-    ensure_secret(tmp_path)
-    write_key(tmp_path, folder, "certification")
+    ensure_secret(Course(tmp_path))
+    write_key(Course(tmp_path), folder, "certification")
     kernels = tmp_path / "share" / "kernels"
     write_kernelspec(kernels)
     return folder, kernels
@@ -79,13 +82,13 @@ def test_in_exam_mode_the_engines_and_knowledge_base_cannot_be_imported_and_chec
         assert "not available in exam mode" in errors[0] or "cannot import name 'catalog'" in errors[0], errors
     setup, checked, modules = cells[len(PROBES):]
     assert not _errors(setup) and not _errors(checked), (_errors(setup), _errors(checked))
-    variant = course_variant(folder.parent, "certification", "ann", recorded_count(REPO / "source" / "certification" / "certification.ipynb"))
+    variant = course_variant(Course(folder.parent), "certification", "ann", recorded_count(REPO / "source" / "certification" / "certification.ipynb"))
     assert f"Trainee ann: you have variant {variant + 1} of " in _text(setup)  # show() works in exam mode
     report = _text(checked)
     assert "Item 01 (4 points): visible test does not pass yet." in report
     assert "ok  pregnant_patient_decision: the format is right" in report
     assert "FIX pregnant_patient_reasons: must be a list" in report
-    assert EXAM_WARNING not in report  # in exam mode: no warning
+    assert exam_warning() not in report  # in exam mode: no warning
     loaded = eval(_text(modules))
     assert not [m for m in loaded if m.startswith(("course.screening", "course.knowledge", "course.depth",
                                                      "course.assignments.catalog", "course.widgets"))], loaded
@@ -94,7 +97,7 @@ def test_in_exam_mode_the_engines_and_knowledge_base_cannot_be_imported_and_chec
 def test_outside_exam_mode_check_warns_in_an_exam(exam: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     folder, kernels = exam
     cells = _run(folder, "python3", _setup_and_check(folder), monkeypatch, kernels)
-    assert EXAM_WARNING in _text(cells[1])
+    assert exam_warning() in _text(cells[1])
     assert "ok  pregnant_patient_decision: the format is right" in _text(cells[1])
 
 
@@ -111,12 +114,19 @@ def test_exam_notebooks_name_the_exam_kernel_which_this_environment_offers() -> 
     from jupyter_client.kernelspec import KernelSpecManager
 
     from course.assignments.catalog import ASSIGNMENTS, load_assignment
-    from course.assignments.exam_kernel import notebook_kernelspec
+    from course.exam_kernel import notebook_kernelspec
 
     for name in ASSIGNMENTS:
         for folder in ("source", "release"):
-            kernelspec = nbformat.read(REPO / folder / name / f"{name}.ipynb", as_version=4).metadata.kernelspec
-            assert (kernelspec == notebook_kernelspec()) is load_assignment(name).exam, (folder, name, kernelspec)
+            named = nbformat.read(REPO / folder / name / f"{name}.ipynb", as_version=4).metadata.kernelspec
+            assert (named == notebook_kernelspec()) is load_assignment(name).exam, (folder, name, named)
     spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-    assert spec.display_name == notebook_kernelspec()["display_name"] and spec.env == {"MESOCOURSE_EXAM": "1"}
-    assert spec.argv[:3] == ["python", "-m", "course.assignments.exam_kernel"]  # this environment's Python
+    assert json.loads(Path(spec.resource_dir, "kernel.json").read_text()) == kernelspec()  # as the package has it
+    assert spec.argv[:3] == ["python", "-m", kernel_module()]  # this environment's Python
+
+
+def test_the_kernelspec_is_written_once_and_the_wheel_installs_it_under_its_name() -> None:
+    """pyproject.toml's data-files (static, for a regular pip install) name the package's one kernel.json."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    data_files = project["tool"]["setuptools"]["data-files"]
+    assert data_files == {f"share/jupyter/kernels/{KERNEL_NAME}": [str((KERNELSPEC_FOLDER / "kernel.json").relative_to(REPO))]}

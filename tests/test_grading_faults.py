@@ -18,10 +18,11 @@ import nbformat
 import pytest
 from grading_support import ASSIGNMENT, CORRECT, MAX_SCORE, answered, build_course, cell_scores, copy_course, outputs_text, submit, tree_hashes
 
+from course.coursedir import Course
 from course.grading import GradingLimits, grade_cohort
 from course.grading.kernel_launcher import landlock_abi
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 LIMITS = GradingLimits(time_budget_s=20, grace_s=30, memory_mb=512, max_output_bytes=200_000)
 
@@ -112,7 +113,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     _break_submissions(course)
     before = tree_hashes(course / "submitted")
     source_before = tree_hashes(course / "source")
-    results = grade_cohort(course, ASSIGNMENT, workers=2, limits=LIMITS)
+    results = grade_cohort(Course.open(course), ASSIGNMENT, workers=2, limits=LIMITS)
     rows = {row["student_id"]: row for row in csv.DictReader(open(course / "reports" / f"grading-{ASSIGNMENT}.csv"))}
     return {"course": course, "results": {r.student_id: r for r in results}, "rows": rows,
             "scores": cell_scores(f"sqlite:///{course / 'gradebook.db'}"),
@@ -227,7 +228,7 @@ def test_trainee_code_finds_no_gradebook_or_instructor_notebook_nearby(graded):
 def test_without_the_sandbox_nothing_is_found_nearby_either(graded, tmp_path: Path):
     course = copy_course(graded["course"], tmp_path / "course")
     limits = GradingLimits(time_budget_s=60, memory_mb=512, sandbox="off")
-    [result] = grade_cohort(course, ASSIGNMENT, students=["hostile"], force=True, limits=limits)
+    [result] = grade_cohort(Course.open(course), ASSIGNMENT, students=["hostile"], force=True, limits=limits)
     assert result.score == 4
     found = _printed({"course": course}, "hostile", "NEAR")
     # (an unsandboxed kernel may see other folders that happen to lie near the temp folder)

@@ -8,6 +8,7 @@ import pytest
 from grading_support import ASSIGNMENT, EXPLANATION, HIDDEN_MARKER, build_course, submit
 
 from course.cli import main
+from course.coursedir import Course
 from course.grading import grade_cohort, write_feedback
 
 pytestmark = [pytest.mark.slow]
@@ -27,7 +28,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for student, answers in TRAINEES.items():
         submit(course, student, answers)
     submit(course, "ungraded")
-    results = grade_cohort(course, ASSIGNMENT, workers=2, students=list(TRAINEES))
+    results = grade_cohort(Course.open(course), ASSIGNMENT, workers=2, students=list(TRAINEES))
     assert {r.student_id: (r.status, r.notes) for r in results} == {s: ("graded", ()) for s in TRAINEES}
     return course
 
@@ -37,7 +38,7 @@ def _html(course: Path, student: str, notebook: str = "dosing") -> str:
 
 
 def test_one_html_file_per_trainee_and_notebook(course: Path):
-    results = write_feedback(course, ASSIGNMENT)
+    results = write_feedback(Course.open(course), ASSIGNMENT)
     assert [(r.student_id, r.status) for r in results] == [(s, "written") for s in sorted(TRAINEES)]
     for result in results:
         assert sorted(path.name for path in result.files) == ["contra.html", "dosing.html"]
@@ -47,14 +48,14 @@ def test_one_html_file_per_trainee_and_notebook(course: Path):
 def test_the_page_is_nbgraders_feedback_made_accessible(course: Path):
     """nbgrader's own feedback page (its score heading), with a language and wrapped, high-contrast code
     (the browser audit of the demo's feedback checks the page as a whole)."""
-    write_feedback(course, ASSIGNMENT)
+    write_feedback(Course.open(course), ASSIGNMENT)
     page = _html(course, sorted(TRAINEES)[0])
     assert page.lstrip().startswith("<!DOCTYPE html>") and '<html lang="en">' in page
     assert "(Score:" in page and "white-space: pre-wrap" in page and page.index("pre-wrap") > page.index("bootstrap")
 
 
 def test_hidden_tests_never_appear_in_feedback(course: Path):
-    write_feedback(course, ASSIGNMENT)
+    write_feedback(Course.open(course), ASSIGNMENT)
     pages = list((course / "feedback").rglob("*.html"))
     assert len(pages) == 2 * len(TRAINEES)
     for page in pages:
@@ -66,7 +67,7 @@ def test_hidden_tests_never_appear_in_feedback(course: Path):
 
 
 def test_each_case_shows_its_result_and_explanation(course: Path):
-    write_feedback(course, ASSIGNMENT)
+    write_feedback(Course.open(course), ASSIGNMENT)
     good, wrong, lucky = (_html(course, student) for student in ("good", "wrong", "lucky"))
     assert good.count("Result: passed") == 2 and EXPLANATION in good
     assert "Result: passed (2 of 2 points)" in good

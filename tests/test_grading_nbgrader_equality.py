@@ -17,6 +17,7 @@ import nbgrader
 import pytest
 from grading_support import cell_scores, tree_hashes
 
+from course.coursedir import Course
 from course.grading import grade_cohort
 from course.grading.nbgrader_api import put_python_tools_on_path
 
@@ -58,7 +59,7 @@ def test_grades_match_nbgrader_autograde_on_its_documentation_course(tmp_path: P
     before = tree_hashes(by_us / "submitted")
 
     _nbgrader(by_nbgrader, "autograde", "ps1")
-    results = grade_cohort(by_us, "ps1", workers=2)
+    results = grade_cohort(Course.open(by_us), "ps1", workers=2)
 
     theirs, ours = (f"sqlite:///{course / 'gradebook.db'}" for course in (by_nbgrader, by_us))
     assert len(cell_scores(theirs, "ps1")) == 18  # 9 grade cells, 2 students

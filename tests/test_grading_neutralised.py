@@ -18,6 +18,7 @@ import nbformat
 import pytest
 from grading_support import LITERAL, LITERAL_ANSWERS, build_literal_course, cell_scores, submit_literal, tree_hashes
 
+from course.assignments.tags import course_tags
 from course.coursedir import Course
 from course.grading import GradingLimits, grade_cohort
 from course.report.gradesheets import grading_notes
@@ -67,12 +68,12 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     submit_literal(course, "added_cell", edit=_unmarked_cell)
     submit_literal(course, "forged_cell", edit=_forged_cell)
     before = tree_hashes(course / "submitted")
-    results = grade_cohort(course, LITERAL, workers=2, limits=GradingLimits(time_budget_s=60, memory_mb=512))
+    results = grade_cohort(Course.open(course), LITERAL, workers=2, limits=GradingLimits(time_budget_s=60, memory_mb=512))
     with open(course / "reports" / f"grading-{LITERAL}.csv", newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     opened = Course.open(course)
     out = course / "reports" / "cohort.html"
-    render(load_scores(opened), opened.tags(), out, grading_notes(opened.reports))
+    render(load_scores(opened), course_tags(opened), out, grading_notes(opened.reports))
     return {"course": course, "results": {r.student_id: r for r in results}, "rows": rows, "report": out,
             "scores": cell_scores(f"sqlite:///{course / 'gradebook.db'}", LITERAL), "submitted_before": before}
 

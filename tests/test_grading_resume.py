@@ -21,9 +21,10 @@ import pytest
 from grading_support import ASSIGNMENT, build_course, cell_scores, copy_course, submit
 
 from course.cli import main
+from course.coursedir import Course
 from course.grading import grade_cohort
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 STUDENTS = {f"trainee{n}": {"dose_answer": f"def dose_ml(weight_kg):\n    return round(weight_kg * 0.02, 2) + {n % 2}"}
             for n in range(5)}
@@ -42,7 +43,7 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def clean(cohort: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same cohort graded in one uninterrupted run."""
     course = copy_course(cohort, tmp_path_factory.mktemp("clean") / "course")
-    results = grade_cohort(course, ASSIGNMENT, workers=2)
+    results = grade_cohort(Course.open(course), ASSIGNMENT, workers=2)
     assert [r.status for r in results] == ["graded"] * len(STUDENTS)
     return course
 
@@ -105,7 +106,7 @@ def test_a_run_stopped_midway_then_resumed_equals_a_clean_run(how: signal.Signal
         rows = csv.DictReader(open(interrupted / "reports" / f"grading-{ASSIGNMENT}.csv"))
         assert {row["student_id"] for row in rows} == done_before
 
-    resumed = grade_cohort(interrupted, ASSIGNMENT, workers=2)
+    resumed = grade_cohort(Course.open(interrupted), ASSIGNMENT, workers=2)
     assert {r.student_id for r in resumed if r.fresh} == set(STUDENTS) - done_before
     url = "sqlite:///{}"
     assert cell_scores(url.format(interrupted / "gradebook.db")) == cell_scores(url.format(clean / "gradebook.db"))
@@ -122,17 +123,17 @@ def test_rerun_grades_only_changed_submissions_and_force_grades_all(clean: Path,
     course = copy_course(clean, tmp_path / "course")
     scores = cell_scores(f"sqlite:///{course / 'gradebook.db'}")
 
-    again = grade_cohort(course, ASSIGNMENT, workers=2)
+    again = grade_cohort(Course.open(course), ASSIGNMENT, workers=2)
     assert not any(result.fresh for result in again)
     assert [(r.student_id, r.score) for r in again] == [(s, 2.0 if n % 2 else 4.0) for n, s in enumerate(STUDENTS)]
 
     submit(course, "trainee0", {"dose_answer": "def dose_ml(weight_kg):\n    return None"})
-    changed = grade_cohort(course, ASSIGNMENT, workers=2)
+    changed = grade_cohort(Course.open(course), ASSIGNMENT, workers=2)
     assert [r.student_id for r in changed if r.fresh] == ["trainee0"]
     assert next(r for r in changed if r.student_id == "trainee0").score == 2
     assert cell_scores(f"sqlite:///{course / 'gradebook.db'}")[("trainee0", "dosing", "test_dose")] == (0.0, False)
 
-    forced = grade_cohort(course, ASSIGNMENT, workers=2, students=["trainee1", "trainee2"], force=True)
+    forced = grade_cohort(Course.open(course), ASSIGNMENT, workers=2, students=["trainee1", "trainee2"], force=True)
     assert [r.student_id for r in forced if r.fresh] == ["trainee1", "trainee2"]
     assert {k: v for k, v in cell_scores(f"sqlite:///{course / 'gradebook.db'}").items() if k[0] != "trainee0"} == {
         k: v for k, v in scores.items() if k[0] != "trainee0"}
@@ -158,7 +159,7 @@ def test_grades_wait_for_a_gradebook_another_program_is_writing(clean: Path, tmp
     started = time.monotonic()
     release.start()
     try:
-        results = grade_cohort(course, ASSIGNMENT, students=["trainee1"], workers=1)
+        results = grade_cohort(Course.open(course), ASSIGNMENT, students=["trainee1"], workers=1)
     finally:
         release.join()
         other.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from prerequisites import require, root_missing
 
 from course.coursedir import Course
 from course.grading import GradingLimits, SubmissionResult
@@ -178,8 +178,8 @@ except MemoryError:
     assert done.stdout.strip() == "MemoryError", done.stderr
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root has capabilities to lose")
 def test_a_kernel_started_as_root_cannot_lift_its_limits():
+    require(root_missing())  # only root has capabilities to lose
     done = _launch("--memory-mb", "300", code="""
 import resource
 try:
@@ -284,6 +284,7 @@ print(json.dumps([students, shared, separate, gone, back]))
 """
 
 
+@pytest.mark.long
 def test_gradebooks_share_one_engine_per_database_and_stay_correct(tmp_path):
     done = subprocess.run([sys.executable, "-c", ENGINE_REUSE, str(tmp_path)], capture_output=True, text=True,
                           timeout=120)

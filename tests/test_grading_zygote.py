@@ -12,7 +12,9 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
+from prerequisites import require, root_missing
 
+from course.coursedir import Course
 from course.grading import GradingLimits
 from course.grading.execution import LimitedKernelManager, execution_session
 from course.grading.kernel_launcher import landlock_abi
@@ -35,7 +37,7 @@ def _run(code: str, scratch: Path, zygote: Zygote | None, limits: GradingLimits 
     """Run one cell in a kernel of a grading session; its printed text and the client."""
     folder = scratch / "notebook"
     folder.mkdir(parents=True, exist_ok=True)
-    sandbox = kernel_sandbox(sandbox_root, scratch, "require")[0] if sandbox_root else None
+    sandbox = kernel_sandbox(Course(sandbox_root), scratch, "require")[0] if sandbox_root else None
     nb = new_notebook(cells=[new_code_cell(code)])
     client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=LimitedKernelManager,
                             shutdown_kernel="immediate", resources={"metadata": {"path": str(folder)}})
@@ -68,8 +70,8 @@ def test_a_forked_kernel_meets_the_memory_limit(zygote: Zygote, tmp_path: Path):
     assert text.strip() == "MemoryError"
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root has capabilities to lose")
 def test_a_forked_kernel_started_as_root_cannot_lift_its_limits_or_read_any_file(zygote: Zygote, tmp_path: Path):
+    require(root_missing())  # only root has capabilities to lose
     private = tmp_path / "private.txt"
     private.write_text("secret")
     private.chmod(0o000)
@@ -144,7 +146,7 @@ def test_kernels_keep_their_history_in_memory_not_in_a_database(zygote: Zygote, 
 def test_the_exam_kernel_is_forked_too_and_refuses_what_the_zygote_had_imported(zygote: Zygote, tmp_path: Path,
                                                                                monkeypatch: pytest.MonkeyPatch):
     """Exam notebooks name the exam kernel: forked like the standard one, behind its import guard."""
-    from course.assignments.exam_kernel import KERNEL_NAME, write_kernelspec
+    from course.exam_kernel import KERNEL_NAME, write_kernelspec
 
     write_kernelspec(tmp_path / "share" / "kernels")
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share"))
@@ -164,4 +166,4 @@ def test_the_exam_kernel_is_forked_too_and_refuses_what_the_zygote_had_imported(
     assert lines[:4] == ["course.grading.kernel_launcher refused", "course.screening refused", "yaml refused",
                          "from course import grading: refused"], lines
     assert lines[4] == f"{zygote.process.pid} 1"  # forked by the zygote, in exam mode
-    assert forkable([sys.executable, "-m", "course.assignments.exam_kernel", "-f", "kernel.json"])
+    assert forkable([sys.executable, "-m", "course.exam_kernel", "-f", "kernel.json"])

@@ -20,6 +20,7 @@ from pathlib import Path
 import bcrypt
 import pytest
 from hub_support import account_exists
+from prerequisites import course_server_missing, require
 
 from course.hub.accounts import EnrolmentError, enrol, enrolled, hub_database, remove_everyone
 from course.hub.layout import make_folders, make_grader_account
@@ -27,8 +28,7 @@ from course.hub.roster import Person
 from course.hub.state import HubSettings, HubState
 
 pytestmark = pytest.mark.hub
-if os.geteuid() != 0:
-    pytest.skip("enrolment creates operating-system accounts: root only", allow_module_level=True)
+require(course_server_missing(need_proxy=False), module=True)  # accounts, and servers run as them (no hub here)
 
 
 @pytest.fixture

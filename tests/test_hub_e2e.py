@@ -30,18 +30,18 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from browser_support import chromium_path
 from hub_support import account_exists, course_hub, processes_of
+from prerequisites import chromium_missing, course_server_missing, require
 
 from course.assignments.allocation import assignment_count, course_variant
 from course.assignments.catalog import load_assignment
-from course.assignments.exam_kernel import KERNEL_NAME
 from course.assignments.submission import fill_answers
 from course.assignments.variants import load_variants
+from course.coursedir import Course
+from course.exam_kernel import KERNEL_NAME
 from course.hub.accounts import as_account
 from course.hub.grader import run_as_grader
 from course.hub.hub_api import HubAPI
-from course.hub.proxy import missing_proxy
 from course.hub.spawner import course_environment
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
@@ -50,14 +50,7 @@ TIMEOUT_MS = 240_000
 PEOPLE = {"i": "Ines Tructor", "a": "Ann Honest", "b": "Bob Hostile", "c": "Cy Broken"}
 ASSIGNMENT = "screening"
 
-if os.geteuid() != 0:
-    pytest.skip("the course server needs root: it creates accounts and runs each person's server as them",
-                allow_module_level=True)
-for _missing in (None if chromium_path() else "chromium is not installed", missing_proxy()):
-    if _missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {_missing} (.ci/system-packages and make setup should install it)", pytrace=False)
-        pytest.skip(_missing, allow_module_level=True)
+require(course_server_missing() or chromium_missing(), module=True)
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +229,7 @@ def gradesheet(hub) -> dict[str, dict[str, str]]:
 def own_answers(course: Path, trainee: str) -> dict:
     """Full-mark answers to the trainee's own variant: the hub's course has a secret of its own."""
     count = assignment_count(course / "source" / ASSIGNMENT)
-    return load_variants(ASSIGNMENT, count).answers(course_variant(course, ASSIGNMENT, trainee, count))
+    return load_variants(ASSIGNMENT, count).answers(course_variant(Course(course), ASSIGNMENT, trainee, count))
 
 
 def test_hand_in_grade_and_feedback_through_the_hub(hub, browser):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 LOCAL = {".git", ".venv", "build", ".pytest_cache", "demo-course", "test-artifacts", "gradebook.db", "submitted",
          "autograded", "feedback", "reports", "certification", ".mesocourse"}  # at the top of a checkout only
 ANYWHERE = shutil.ignore_patterns("*.egg-info", "__pycache__", ".ipynb_checkpoints")

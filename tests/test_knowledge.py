@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from prerequisites import require
 
 from course import knowledge
 from course.knowledge import DATA_DIR, KnowledgeError, load_from, provenance
@@ -26,11 +26,10 @@ def test_loads_and_is_cached():
 def seeds_folder_or_skip(folder: Path) -> Path:
     """The shared seeds folder; without it the quote check skips, except under CI=true,
     where a missing folder fails (CI must check every quote)."""
-    if folder.is_dir():
-        return folder
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but the seeds folder {folder} is missing: the quotes cannot be checked")
-    pytest.skip(f"no seeds folder at {folder}: quotes are checked where ../shared/seeds is present")
+    require(None if folder.is_dir() else
+            f"no seeds folder at {folder}: the quotes are checked where the course's shared folder "
+            "(seeds, reference, specs) is checked out beside this one, as ../shared")
+    return folder
 
 
 def test_a_missing_seeds_folder_skips_outside_ci_and_fails_under_ci(tmp_path, monkeypatch):

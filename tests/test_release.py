@@ -16,12 +16,14 @@ import nbformat
 import pytest
 from grading_support import tree_hashes
 from nbgrader.api import Gradebook
+from prerequisites import require
 
 import course
 from course.coursedir import Course
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_release_builds_and_releases_into_the_folders_the_config_names(tmp_path: Path) -> None:
     """``mesocourse release`` writes source notebooks where nbgrader reads them (its
     ``source_directory``) and nbgrader releases them into its ``release_directory``."""
@@ -75,13 +77,14 @@ def test_an_item_the_engines_refuse_is_bad_input_of_the_error_contract() -> None
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_a_fresh_release_in_a_copy_of_the_repository_changes_no_tracked_file(tmp_path: Path) -> None:
     """`make release` in a fresh clone makes a course secret of its own: what it writes from that
     secret (``variant-key`` beside each notebook, the secret itself) is ignored by git, and every
     tracked file (the notebooks) comes out byte for byte as committed, whatever the secret."""
     repo = Path(course.__file__).resolve().parents[1]
-    if shutil.which("git") is None or not (repo / ".git").exists():
-        pytest.skip("not a git checkout")
+    require("git is not installed: apt-get install git" if shutil.which("git") is None else
+            None if (repo / ".git").exists() else f"{repo} is not a git checkout: git clone the repository")
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=repo,
                             capture_output=True, check=True).stdout.decode().split("\0")
     clone = tmp_path / "clone"

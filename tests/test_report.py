@@ -151,3 +151,38 @@ def test_the_report_command_imports_neither_nbgrader_nor_sqlalchemy(course):
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert {"pandas", "matplotlib"} <= imported
     assert not {name for name in imported if name.split(".")[0] in ("nbgrader", "sqlalchemy")}
+
+
+def test_every_enrolled_trainee_is_listed_with_what_they_handed_in(course):
+    trainees = table(course, "trainees").set_index("student_id")
+    assert trainees.index.tolist() == ["s5", "s1", "s2", "s3", "s4"]  # who handed in nothing first
+    assert trainees["quiz1"].to_dict() == {"s5": "no submission", **{s: "submitted" for s in SCORES}}
+    assert trainees["handed_in"].to_dict() == {"s5": 0, **{s: 1 for s in SCORES}}
+    html = course[1].read_text(encoding="utf-8")
+    assert "5 trainees are enrolled in the gradebook; 1 handed in nothing" in html
+
+
+@pytest.mark.parametrize("released", [True, False], ids=["assignment-released", "nothing-released"])
+def test_a_cohort_that_handed_in_nothing_is_counted_and_listed(tmp_path, released):
+    """Three trainees enrolled in a real gradebook, no submission at all (before or after the
+    assignment reached the gradebook): the report counts three and lists each as "no submission"."""
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
+        for student, first in (("t1", "Ann"), ("t2", "Bo"), ("t3", "Cy")):
+            gb.add_student(student, first_name=first, last_name="Example")
+        if released:
+            gb.add_assignment("quiz1")
+            gb.add_notebook("nb", "quiz1")
+            gb.add_grade_cell("q1", "nb", "quiz1", max_score=1, cell_type="code")
+    out = tmp_path / "reports" / "cohort.html"
+    done = subprocess.run([sys.executable, "-m", "course", "report", "--course", str(tmp_path), "--out", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "(3 trainees)" in done.stdout
+    trainees = pd.read_csv(out.with_name("cohort-trainees.csv"))
+    assert trainees["name"].tolist() == ["Ann Example", "Bo Example", "Cy Example"]
+    assert trainees["handed_in"].tolist() == [0, 0, 0]
+    if released:
+        assert trainees["quiz1"].tolist() == ["no submission"] * 3
+    html = out.read_text(encoding="utf-8")
+    assert "3 trainees are enrolled in the gradebook; 3 handed in nothing" in html
+    assert html.count("<td>no submission</td>") == (6 if released else 0)  # in the short list and the full one

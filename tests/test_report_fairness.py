@@ -31,7 +31,8 @@ import pandas as pd
 import pytest
 from nbgrader.api import Gradebook
 
-from course.assignments.allocation import SECRET_FILE, assignment_key, variant_for
+from course.assignments.allocation import assignment_key, variant_for
+from course.coursedir import Course
 from course.report.fairness import fisher_exact, holm
 
 SECRET = bytes(range(32))
@@ -72,8 +73,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, in
     nb.cells.append(cell)
     (root / "source" / "quiz1").mkdir(parents=True)
     nbformat.write(nb, root / "source" / "quiz1" / "nb.ipynb")
-    (root / SECRET_FILE).parent.mkdir()
-    (root / SECRET_FILE).write_text(SECRET.hex() + "\n")
+    Course(root).variant_secret.parent.mkdir()
+    Course(root).variant_secret.write_text(SECRET.hex() + "\n")
     cohort = _cohort()
     given = {variant: iter(marks) for variant, marks in MARKS.items()}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
@@ -109,7 +110,7 @@ def test_the_report_shows_facility_per_variant_and_flags_the_one_that_differs(re
 def test_without_the_secret_the_report_says_there_are_no_variants(report, tmp_path: Path) -> None:
     out, _ = report
     root = out.parents[1]
-    (root / SECRET_FILE).rename(tmp_path / "secret")
+    Course(root).variant_secret.rename(tmp_path / "secret")
     try:
         again = root / "reports" / "again.html"
         done = subprocess.run([sys.executable, "-m", "course", "report", "--course", str(root), "--out", str(again)],
@@ -117,4 +118,4 @@ def test_without_the_secret_the_report_says_there_are_no_variants(report, tmp_pa
         assert done.returncode == 0, done.stderr
         assert "No assignment was built with variants" in again.read_text(encoding="utf-8")
     finally:
-        (tmp_path / "secret").rename(root / SECRET_FILE)
+        (tmp_path / "secret").rename(Course(root).variant_secret)

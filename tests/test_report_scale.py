@@ -42,7 +42,9 @@ def cohort(size: int, seed: int = 1) -> tuple[Scores, dict]:
             rows.append((f"t{number:05d}", assignment, assignment, grade_id, score, top, submitted))
     frame = pd.DataFrame(rows, columns=["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "submitted"])
     tags = {(a, a, g): CellTags(a, a, g, top, comps, critical) for a, g, top, comps, critical in CELLS}
-    return Scores(frame), tags
+    roster = tuple((f"t{number:05d}", "Trainee", str(number)) for number in range(1, size + 1))
+    handed_in = frozenset(zip(frame[frame["submitted"]]["student_id"], frame[frame["submitted"]]["assignment"]))
+    return Scores(frame, roster, handed_in), tags
 
 
 def mastery(size: int) -> pd.DataFrame:

@@ -27,10 +27,13 @@ from course.assignments.allocation import KEY_FILE, course_variant
 from course.assignments.catalog import load_assignment
 from course.assignments.variant_view import PROMPTS_FILE
 from course.assignments.variants import load_variants
+from course.content import __file__ as CONTENT
+from course.coursedir import Course
 from course.grading import grade_cohort
 from course.grading.nbgrader_api import put_python_tools_on_path
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.long]
+CONFIG = Path(CONTENT).parent / "nbgrader_config.py"
 NAME = "screening"
 FULL_MARKS = sum(q.points for q in load_assignment(NAME).questions)
 
@@ -38,7 +41,7 @@ FULL_MARKS = sum(q.points for q in load_assignment(NAME).questions)
 def _ids(root: Path) -> dict[str, str]:
     """ann, bo (another variant), copier (neither's), claimer (copier's variant)."""
     def variant(trainee: str) -> int:
-        return course_variant(root, NAME, trainee, 8)
+        return course_variant(Course(root), NAME, trainee, 8)
 
     candidates = [f"t{n:02d}" for n in range(200)]
     bo = next(t for t in candidates if variant(t) != variant("ann"))
@@ -65,19 +68,19 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     release_real_course(base, NAME)
     ids = _ids(base)
     drawn = load_variants(NAME)
-    own = {role: drawn.answers(course_variant(base, NAME, trainee, 8)) for role, trainee in ids.items()}
+    own = {role: drawn.answers(course_variant(Course(base), NAME, trainee, 8)) for role, trainee in ids.items()}
     _submit(base, ids["ann"], own["ann"])
     _submit(base, ids["bo"], own["bo"])
     _submit(base, ids["copier"], own["ann"])
     from course.assignments.allocation import read_secret
     from course.assignments.variant_grading import allocation
-    _submit(base, ids["claimer"], own["ann"], claim=allocation(read_secret(base), NAME, "ann"))
+    _submit(base, ids["claimer"], own["ann"], claim=allocation(read_secret(Course(base)), NAME, "ann"))
     by_nbgrader = copy_course(base, base.parent / "nbgrader")
     by_us = copy_course(base, base.parent / "mesocourse")
     done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", NAME], cwd=by_nbgrader,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
-    results = grade_cohort(by_us, NAME, workers=2)
+    results = grade_cohort(Course.open(by_us), NAME, workers=2)
     return {"ids": ids, "nbgrader": by_nbgrader, "mesocourse": by_us, "results": results,
             "theirs": cell_scores(f"sqlite:///{by_nbgrader / 'gradebook.db'}", NAME),
             "ours": cell_scores(f"sqlite:///{by_us / 'gradebook.db'}", NAME)}
@@ -122,7 +125,7 @@ def test_feedback_shows_the_trainees_own_patients_and_never_the_hidden_tests(gra
     for role in ("ann", "bo"):
         trainee = graded["ids"][role]
         page = next((course / "feedback" / trainee / NAME).glob("*.html")).read_text()
-        mine = prompts[course_variant(course, NAME, trainee, 8)]["case_03"].splitlines()[1]
+        mine = prompts[course_variant(Course(course), NAME, trainee, 8)]["case_03"].splitlines()[1]
         assert mine.split(",")[0] in page  # the patient's name of this trainee's case 03
         assert "BEGIN HIDDEN TESTS" not in page and "_mc_fields" not in page and "variant_test" not in page
     graded_text = outputs_text(course / "autograded" / graded["ids"]["ann"] / NAME / f"{NAME}.ipynb")

@@ -19,10 +19,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course.assignments.allocation import KEY_FILE, SECRET_FILE, course_variant
+from course.assignments.allocation import KEY_FILE, course_variant
 from course.assignments.catalog import load_assignment
 from course.assignments.variant_view import NO_ID, NOT_RELEASED, PROMPTS_FILE
 from course.content import __file__ as CONTENT
+from course.coursedir import Course
 
 pytestmark = [pytest.mark.slow]
 CONFIG = Path(CONTENT).parent / "nbgrader_config.py"
@@ -41,8 +42,8 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _two_trainees(root: Path) -> tuple[str, str]:
     """Two trainee ids the course secret gives different variants."""
     first = "ann"
-    mine = course_variant(root, "screening", first, 8)
-    other = next(f"t{n}" for n in range(100) if course_variant(root, "screening", f"t{n}", 8) != mine)
+    mine = course_variant(Course(root), "screening", first, 8)
+    other = next(f"t{n}" for n in range(100) if course_variant(Course(root), "screening", f"t{n}", 8) != mine)
     return first, other
 
 
@@ -78,7 +79,7 @@ def test_two_trainees_with_different_variants_see_their_own_different_patients(
         released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     release = released / "release" / "screening"
     assert sorted(p.name for p in release.iterdir()) == ["screening.ipynb", KEY_FILE, PROMPTS_FILE]
-    assert not (release / SECRET_FILE.name).exists() and "secret" not in (release / PROMPTS_FILE).read_text()
+    assert not (release / Course(release).variant_secret.name).exists() and "secret" not in (release / PROMPTS_FILE).read_text()
     prompts = json.loads((release / PROMPTS_FILE).read_text())["prompts"]
     ann, other = _two_trainees(released)
     seen = {}
@@ -86,7 +87,7 @@ def test_two_trainees_with_different_variants_see_their_own_different_patients(
         folder = tmp_path / trainee
         shutil.copytree(release, folder)  # as nbgrader's fetch puts it in the trainee's home
         cells = _run(folder, monkeypatch, trainee)
-        variant = course_variant(released, "screening", trainee, 8)
+        variant = course_variant(Course(released), "screening", trainee, 8)
         assert f"Trainee {trainee}: you have variant {variant + 1} of 8" in _printed(cells)
         seen[trainee] = _shown(cells)
         assert seen[trainee] == prompts[variant]  # every case shows this trainee's own patient
@@ -102,7 +103,7 @@ def test_the_trainee_id_can_come_from_nbgraders_configured_student_id(
     (folder / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.student_id = 'bea'\n")
     cells = _run(folder, monkeypatch, None)
     prompts = json.loads((folder / PROMPTS_FILE).read_text())["prompts"]
-    assert _shown(cells) == prompts[course_variant(released, "screening", "bea", 8)]
+    assert _shown(cells) == prompts[course_variant(Course(released), "screening", "bea", 8)]
 
 
 def test_without_a_trainee_id_or_a_course_release_the_notebook_says_so_and_shows_no_patient(

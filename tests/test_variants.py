@@ -16,10 +16,13 @@ from course.assignments import ASSIGNMENTS
 from course.assignments.allocation import assignment_key, course_variant, ensure_secret, read_secret, variant_for
 from course.assignments.build import write_sources
 from course.assignments.catalog import DATA_DIR, case_data
+from course.assignments.grader import _with_variant
 from course.assignments.items.parameters import shown
 from course.assignments.items.realise import realise
+from course.assignments.notebook import split_variants
 from course.assignments.variants import VariantError, load_variants
 from course.cli import main
+from course.coursedir import Course
 from course.depth import technique_for_depth, tip_depth_mm
 from course.errors import BAD_INPUT, MesocourseError
 from course.knowledge import load as load_kb
@@ -57,6 +60,19 @@ def test_every_variant_shares_the_answer_cells_points_and_tags_of_the_written_it
             for tag in set(item.keep or ()) & set(base.params):
                 assert mine.params[tag] == base.params[tag], (name, mine.id, tag)
             assert mine.params.get("family") == base.params.get("family")  # a case keeps its rule family
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_a_hidden_test_holds_the_fields_once_and_per_variant_only_what_differs(name: str) -> None:
+    """What the trusted grader rebuilds for each variant (shared entries, then the variant's own)
+    is exactly that variant's frozen fields, and nothing shared is written again per variant."""
+    drawn = load_variants(name)
+    for question_id in drawn.varied:
+        variants = tuple(v.question(question_id) for v in drawn.variants)
+        shared, own = split_variants(variants)
+        for variant, mine in zip(variants, own):
+            assert _with_variant(shared, mine) == [f.spec() for f in variant.fields]
+        assert all(set(entries).isdisjoint(fields) for mine in own for entries, fields in zip(mine, shared))
 
 
 def test_screening_variants_differ_and_each_answer_is_the_engines() -> None:
@@ -180,28 +196,28 @@ def test_a_text_placeholder_without_a_parameter_is_named(tmp_path: Path) -> None
 
 # --- allocation ---------------------------------------------------------------
 def test_the_course_secret_is_private_and_the_allocation_is_an_hmac_of_it(tmp_path: Path) -> None:
-    path = ensure_secret(tmp_path)
+    path = ensure_secret(Course(tmp_path))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    secret = read_secret(tmp_path)
-    assert len(secret) == 32 and ensure_secret(tmp_path) == path and read_secret(tmp_path) == secret  # kept
+    secret = read_secret(Course(tmp_path))
+    assert len(secret) == 32 and ensure_secret(Course(tmp_path)) == path and read_secret(Course(tmp_path)) == secret  # kept
     key = hmac.new(secret, b"variant-key:screening", hashlib.sha256).digest()
     by_hand = int.from_bytes(hmac.new(key, b"trainee_07", hashlib.sha256).digest()[:8], "big") % 8
-    assert course_variant(tmp_path, "screening", "trainee_07", 8) == by_hand == variant_for(key, "trainee_07", 8)
+    assert course_variant(Course(tmp_path), "screening", "trainee_07", 8) == by_hand == variant_for(key, "trainee_07", 8)
     cohort = [f"t{n:03d}" for n in range(400)]
-    spread = [course_variant(tmp_path, "screening", t, 8) for t in cohort]
+    spread = [course_variant(Course(tmp_path), "screening", t, 8) for t in cohort]
     assert set(spread) == set(range(8))
     other = [variant_for(assignment_key(b"another course" * 2, "screening"), t, 8) for t in cohort]
     assert spread != other  # another course's secret allocates otherwise
-    assert spread != [course_variant(tmp_path, "planning", t, 8) for t in cohort]  # and each assignment afresh
+    assert spread != [course_variant(Course(tmp_path), "planning", t, 8) for t in cohort]  # and each assignment afresh
 
 
 def test_the_variants_command_lists_each_trainees_variant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_sources(tmp_path, ("screening",), 5)
+    write_sources(Course(tmp_path), ("screening",), 5)
     assert main(["variants", "screening", "--course", str(tmp_path), "--student", "ann"]) == BAD_INPUT
     assert "no variant secret" in capsys.readouterr().err
-    ensure_secret(tmp_path)
+    ensure_secret(Course(tmp_path))
     assert main(["variants", "screening", "--course", str(tmp_path), "--student", "ann", "--student", "bo"]) == 0
     out = capsys.readouterr().out.splitlines()
-    expected = {t: course_variant(tmp_path, "screening", t, 5) for t in ("ann", "bo")}
+    expected = {t: course_variant(Course(tmp_path), "screening", t, 5) for t in ("ann", "bo")}
     assert out[:2] == [f"ann  variant {expected['ann'] + 1} of 5", f"bo   variant {expected['bo'] + 1} of 5"]
     assert out[2].startswith("screening: 2 trainees over 5 variants: variant 1: ")

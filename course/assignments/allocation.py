@@ -27,8 +27,11 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-SECRET_FILE = Path(".mesocourse") / "variant-secret"
+if TYPE_CHECKING:
+    from course.coursedir import Course
+
 KEY_FILE = "variant-key"  # beside a released notebook: the assignment key, hex
 
 
@@ -36,13 +39,9 @@ class SecretMissing(LookupError):
     """The course has no variant secret yet."""
 
 
-def secret_path(course_root: Path | str) -> Path:
-    return Path(course_root) / SECRET_FILE
-
-
-def ensure_secret(course_root: Path | str) -> Path:
+def ensure_secret(course: Course) -> Path:
     """The course's secret file, created (0600, in a 0700 folder) when missing."""
-    path = secret_path(course_root)
+    path = course.variant_secret
     if not path.is_file():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -51,8 +50,8 @@ def ensure_secret(course_root: Path | str) -> Path:
     return path
 
 
-def read_secret(course_root: Path | str) -> bytes:
-    path = secret_path(course_root)
+def read_secret(course: Course) -> bytes:
+    path = course.variant_secret
     try:
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -72,16 +71,16 @@ def variant_for(key: bytes, trainee: str, count: int) -> int:
     return int.from_bytes(digest[:8], "big") % count
 
 
-def write_key(course_root: Path | str, folder: Path, assignment: str) -> Path:
+def write_key(course: Course, folder: Path, assignment: str) -> Path:
     """Put the assignment key beside the source notebook, for nbgrader to release with it."""
     path = folder / KEY_FILE
-    path.write_text(assignment_key(read_secret(course_root), assignment).hex() + "\n", encoding="ascii")
+    path.write_text(assignment_key(read_secret(course), assignment).hex() + "\n", encoding="ascii")
     return path
 
 
-def course_variant(course_root: Path | str, assignment: str, trainee: str, count: int) -> int:
+def course_variant(course: Course, assignment: str, trainee: str, count: int) -> int:
     """The 0-based variant of ``trainee`` in the course at ``course_root``."""
-    return variant_for(assignment_key(read_secret(course_root), assignment), trainee, count)
+    return variant_for(assignment_key(read_secret(course), assignment), trainee, count)
 
 
 def recorded_count(source_notebook: Path | str) -> int:

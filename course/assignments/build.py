@@ -9,7 +9,7 @@ the engines when the case data is loaded, are frozen into the hidden tests by
 ``course/assignments/formats/<assignment>.json``, so that ``check()``, like the
 test cells, works without the engines and the knowledge base. Building is deterministic: rebuilding writes
 identical files. The CLI entry point is ``mesocourse release``
-(``course.assignments.release``), which builds and then generates ``release/``.
+(``course.assignments.cli.release``), which builds and then generates ``release/``.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ __all__ = ["ASSIGNMENTS", "build_notebook", "load_assignment", "reference_answer
            "write_sources"]
 
 
-def source_path(course: Course | Path | str, name: str) -> Path:
+def source_path(course: Course, name: str) -> Path:
     """Where assignment ``name``'s source notebook goes: ``<name>/<name>.ipynb`` in the course's
     source folder (``CourseDirectory.source_directory`` of its config, ``source/`` by default)."""
-    return _course(course).source / name / f"{name}.ipynb"
+    return course.source / name / f"{name}.ipynb"
 
 
-def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNMENTS,
+def write_sources(course: Course, names: tuple[str, ...] = ASSIGNMENTS,
                   variants: int = DEFAULT_VARIANTS, seed: str = DEFAULT_SEED) -> list[Path]:
     """Write each assignment's source notebook into ``course``'s source folder (:func:`source_path`).
 
@@ -46,7 +46,6 @@ def write_sources(course: Course | Path | str, names: tuple[str, ...] = ASSIGNME
     checked first (``course.assignments.variants``). Case data the engines refuse, or a
     draw that breaks a constraint, raises ``KnowledgeError`` naming its file, item and
     field (the parameter, for a draw) before any notebook is written."""
-    course = _course(course)
     notebooks, prompts = {}, {}
     for name in names:  # every assignment is built before one is written
         drawn = load_variants(name, variants, seed)
@@ -78,11 +77,6 @@ def variant_prompts(drawn: Variants) -> str:
     prompts = [{q.id: q.prompt for q in variant.questions if q.id in drawn.varied} for variant in drawn.variants]
     return json.dumps({"assignment": drawn.name, "count": drawn.count, "prompts": prompts}, indent=1,
                       ensure_ascii=False, sort_keys=False) + "\n"
-
-
-def _course(course: Course | Path | str) -> Course:
-    """The course model of a folder (any folder: one without a config gets nbgrader's defaults)."""
-    return course if isinstance(course, Course) else Course(Path(course))
 
 
 def formats_text(assignment: Assignment) -> str:

@@ -38,8 +38,8 @@ class AssignmentFile(BaseModel):
     introduction: str
     item_title: str
     default_type: str | None = None
-    exam: bool = False  # taken in the exam kernel (course.assignments.exam_kernel)
-    items: tuple[AnyItem, ...]  # type: ignore[valid-type]
+    exam: bool = False  # taken in the exam kernel (course.exam_kernel)
+    items: tuple[AnyItem, ...]
 
 
 def _read(name: str, data_dir: Path) -> AssignmentFile:

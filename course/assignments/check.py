@@ -31,12 +31,17 @@ from typing import Any
 
 from course.assignments import ASSIGNMENTS, grader
 from course.assignments.questions import Field
+from course.exam_kernel import EXAM_ENV, kernelspec
 
 FORMATS = Path(__file__).parent / "formats"
-EXAM_ENV = "MESOCOURSE_EXAM"  # set by the exam kernel (course.assignments.exam_kernel)
 EXAM_WARNING = ("WARNING: this is an exam, but this notebook is not running in exam mode: the course's engines "
-                "and knowledge base can be imported here. Switch to the \"Exam (mesocourse)\" kernel "
+                "and knowledge base can be imported here. Switch to the \"{kernel}\" kernel "
                 "(Kernel > Change Kernel...) or tell your invigilator.")
+
+
+def exam_warning() -> str:
+    """What ``check()`` says in an exam notebook outside the exam kernel, naming that kernel as Jupyter shows it."""
+    return EXAM_WARNING.format(kernel=kernelspec()["display_name"])
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ def report(assignment: str, answers: Mapping[str, Any], question_id: str | None 
         if not questions:
             known = ", ".join(q["id"] for q in load_formats(assignment))
             raise KeyError(f"assignment '{assignment}' has no question '{question_id}' (known: {known})")
-    lines = [EXAM_WARNING] if is_exam(assignment) and os.environ.get(EXAM_ENV) != "1" else []
+    lines = [exam_warning()] if is_exam(assignment) and os.environ.get(EXAM_ENV) != "1" else []
     for question in questions:
         checks = _check_question(question, answers)
         passes = all(c.filled for c in checks)

@@ -3,9 +3,10 @@
 This module is what grades a trainee's answers, in ``nbgrader autograde`` and in
 ``mesocourse grade`` alike, and ``check()`` (``course.assignments.check``) calls
 the same functions, so the format rules a trainee is told are the rules the
-grader applies. It imports nothing but ``sys`` (not the engines, not the
-knowledge base, not nbgrader): the frozen expected answers are in the test cell,
-so grading needs only this file, and it loads in about a millisecond.
+grader applies. It imports nothing but ``sys`` and the calendar arithmetic of
+:mod:`course.dates` (not the engines, not the knowledge base, not nbgrader): the
+frozen expected answers are in the test cell, so grading needs only these two
+files, and it loads in about a millisecond.
 
 **The test-cell format.** Each question's grade cell (written by
 ``course.assignments.notebook``) is::
@@ -20,6 +21,14 @@ so grading needs only this file, and it loads in about a millisecond.
     _mc_score = _mc_hidden_test("<title>", <points>, _mc_fields)
     ### END HIDDEN TESTS
     _mc_score
+
+A question whose patient varies per trainee has, between the hidden-test markers,
+the fields once and only what differs per variant (the expected answers)::
+
+    from course.assignments.grader import variant_test as _mc_variant_test
+    _mc_fields = (<per answer: the frozen entries every variant shares>,)
+    _mc_variants = (<per variant: per answer, the entries that differ>,)
+    _mc_score = _mc_variant_test("<title>", <points>, _mc_fields, _mc_variants)
 
 The student version (``release/``) keeps the visible part only: it prints what
 is not filled in yet and shows 0.0, or shows nothing once every answer has the
@@ -39,7 +48,7 @@ first checks the exact type, so an object with a permissive ``__eq__`` matches
 nothing. Code that patches modules (this one, ``sys.modules``, ``builtins.__import__``)
 or the display of results would run in the kernel before the test cell, which no
 in-process grader can defend against; that is why the course's nbgrader config
-registers ``course.assignments.integrity.LiteralAnswers``, which, before anything
+registers ``course.grading.integrity.LiteralAnswers``, which, before anything
 runs, keeps only plain ``name = <literal>`` answers in every cell that is not a
 read-only cell of the source, for ``nbgrader autograde`` and ``mesocourse
 grade`` alike (``tests/test_assignments_nbgrader.py`` shows the attacks that
@@ -64,6 +73,8 @@ A field is a dict: ``name`` (the trainee's variable), ``label``, ``kind``,
 """
 
 import sys
+
+from course.dates import month_days, shift_months
 
 # Trusted types, from literals: an answer cannot rebind them as it could ``str`` or ``type``.
 _TYPE = ().__class__.__class__
@@ -110,9 +121,10 @@ def hidden_test(title, points, fields):
         return 0.0
 
 
-def variant_test(title, points, variants):
-    """The hidden test of a question that varies per trainee: ``variants`` holds one tuple of
-    frozen fields per variant, and the trainee's own is graded.
+def variant_test(title, points, fields, variants):
+    """The hidden test of a question that varies per trainee: ``fields`` holds the frozen
+    fields' entries every variant shares, ``variants`` per variant and per field the entries
+    that differ (the expected answers); the trainee's own variant is graded.
 
     The variant is ``_mc_allocation`` (an HMAC of the course secret and the gradebook's
     student id, which the grader's preprocessor ``course.assignments.variant_grading.AssignVariant``
@@ -129,12 +141,22 @@ def variant_test(title, points, variants):
                   "course.assignments.variant_grading.AssignVariant): 0 points.")
             return 0.0
         allocation = 0
-    fields = variants[allocation % variants.__len__()]
+    fields = _with_variant(fields, variants[allocation % variants.__len__()])
     try:
         return grade(title, points, fields, {field["name"]: namespace.get(field["name"]) for field in fields})
     except:  # noqa: E722 - a grader failure scores 0, never more
         print(title + ": the grader could not read these answers: 0 points.")
         return 0.0
+
+
+def _with_variant(fields, own):
+    """Each shared field completed with its variant's own entries."""
+    merged = []
+    index = 0
+    while index < fields.__len__():
+        merged.append({**fields[index], **own[index]})
+        index += 1
+    return merged
 
 
 # --- values ------------------------------------------------------------------
@@ -196,12 +218,6 @@ def filled(shape, value):
 
 
 # --- dates -------------------------------------------------------------------
-def _month_days(year, month):
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month == 4 or month == 6 or month == 9 or month == 11 else 31
-
-
 def parse_date(text):
     """(year, month, day) from an exact ``"YYYY-MM-DD"`` string, or None."""
     if _TYPE(text) is not _STR:
@@ -219,7 +235,7 @@ def parse_date(text):
             number = number * 10 + digit
         parts.append(number)
     year, month, day = parts
-    if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_days(year, month):
+    if year < 1 or month < 1 or month > 12 or day < 1 or day > month_days(year, month):
         return None
     return year, month, day
 
@@ -230,17 +246,9 @@ def ordinal(year, month, day):
     days = before * 365 + before // 4 - before // 100 + before // 400 + day
     month_before = 1
     while month_before < month:
-        days += _month_days(year, month_before)
+        days += month_days(year, month_before)
         month_before += 1
     return days
-
-
-def add_months(year, month, day, months):
-    """The same day ``months`` later, clamped to the end of a shorter month."""
-    index = month - 1 + months
-    year, month = year + index // 12, index % 12 + 1
-    last = _month_days(year, month)
-    return year, month, day if day < last else last
 
 
 def day_number(text):
@@ -283,7 +291,7 @@ def _period_problems(phase, first_number, dates, days):
     months = phase["period_months"]
     if months is None or not days:
         return []
-    end = ordinal(*add_months(*dates[0], months))
+    end = ordinal(*shift_months(*dates[0], months))
     problems, number = [], first_number
     for day in days:
         if day >= end:

@@ -8,7 +8,7 @@ cell's visible part checks that every answer is filled in with the right type;
 its hidden part (``### BEGIN HIDDEN TESTS``) holds the frozen expected answers,
 graded by the trusted grader the cell imports (``course.assignments.grader``, which
 documents the test-cell format). An exam assignment's notebook names the exam kernel
-(:mod:`course.assignments.exam_kernel`) in its metadata, so it opens and is graded in
+(:mod:`course.exam_kernel`) in its metadata, so it opens and is graded in
 it. Output is deterministic: fixed cell IDs, no outputs.
 """
 
@@ -23,8 +23,8 @@ from nbformat import NotebookNode
 
 from course import DISCLAIMER
 from course.assignments import grader
-from course.assignments.exam_kernel import notebook_kernelspec
 from course.assignments.questions import Assignment, Question
+from course.exam_kernel import notebook_kernelspec
 
 GRADER = grader.__name__
 VARIES_NOTE = ("Every trainee has their own patient for this case: the cell below shows yours "
@@ -100,17 +100,37 @@ _mc_score = _mc_visible_test({title}, {shapes!r})
 _mc_score'''
 
 
+def _pretty(value: Any) -> str:
+    return pprint.pformat(value, width=110, sort_dicts=False)
+
+
+def split_variants(variants: tuple[Question, ...]) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[dict[str, Any], ...], ...]]:
+    """The frozen fields' entries every variant shares (written once), and per variant, per field,
+    the entries that differ (the expected answers: ``expected``, a schedule's ``first``...).
+
+    Entries are compared as the literals the cell holds (``repr``), so ``1`` and ``True`` never merge."""
+    specs = [[f.spec() for f in variant.fields] for variant in variants]
+    shared = tuple({key: value for key, value in spec.items()
+                    if all(key in other[i] and repr(other[i][key]) == repr(value) for other in specs)}
+                   for i, spec in enumerate(specs[0]))
+    own = tuple(tuple({key: value for key, value in spec.items() if key not in shared[i]} for i, spec in enumerate(fields))
+                for fields in specs)
+    return shared, own
+
+
 def _hidden(question: Question, variants: tuple[Question, ...]) -> str:
-    """The hidden grading: the frozen fields, or one tuple of them per variant (the trainee's is graded)."""
+    """The hidden grading: the frozen fields; for a question that varies, the fields once and what
+    differs per variant (the trainee's variant is graded)."""
     title = json.dumps(question.title, ensure_ascii=False)
     if not variants:
-        specs = pprint.pformat(tuple(f.spec() for f in question.fields), width=110, sort_dicts=False)
-        return (f"from {GRADER} import hidden_test as _mc_hidden_test\n_mc_fields = {specs}\n"
+        return (f"from {GRADER} import hidden_test as _mc_hidden_test\n"
+                f"_mc_fields = {_pretty(tuple(f.spec() for f in question.fields))}\n"
                 f"_mc_score = _mc_hidden_test({title}, {question.points!r}, _mc_fields)")
-    specs = pprint.pformat(tuple(tuple(f.spec() for f in v.fields) for v in variants), width=110, sort_dicts=False)
+    shared, own = split_variants(variants)
     return (f"from {GRADER} import variant_test as _mc_variant_test\n"
-            f"_mc_fields = {specs}  # one per variant: yours is graded\n"
-            f"_mc_score = _mc_variant_test({title}, {question.points!r}, _mc_fields)")
+            f"_mc_fields = {_pretty(shared)}  # what every variant shares\n"
+            f"_mc_variants = {_pretty(own)}  # per variant, what differs: yours is graded\n"
+            f"_mc_score = _mc_variant_test({title}, {question.points!r}, _mc_fields, _mc_variants)")
 
 
 def _question_cells(question: Question, variants: tuple[Question, ...] = ()) -> list[NotebookNode]:

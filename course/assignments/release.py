@@ -1,4 +1,5 @@
-"""``mesocourse release``: build the source notebooks, then generate ``release/``.
+"""Releasing the graded assignments: build the source notebooks, then generate ``release/``
+(``mesocourse release``: :mod:`course.assignments.cli.release`).
 
 Building also refreshes ``check()``'s frozen formats in the package
 (``course.assignments.build.write_formats``) when the case data changed them.
@@ -11,18 +12,13 @@ course's gradebook, ready for ``nbgrader autograde``.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 from course.assignments.allocation import ensure_secret, write_key
-from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
-from course.assignments.exam_kernel import KERNELSPEC_FOLDER, installed_at, write_kernelspec
-from course.assignments.variant_report import release_lines
-from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS, load_variants
+from course.assignments.build import ASSIGNMENTS
 from course.coursedir import CONFIG_FILE, Course
 from course.errors import CourseError
-from course.outputs import writable
+from course.exam_kernel import ENVIRONMENT_KERNELS, KERNEL_NAME, KERNELSPEC_FOLDER, installed_at, write_kernelspec
 
 
 def release_course(course_dir: Path | str) -> Course:
@@ -36,25 +32,25 @@ def release_course(course_dir: Path | str) -> Course:
 def prepare_variants(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> Path:
     """The course secret (created when missing) and each assignment's key beside its source
     notebook, for nbgrader to release with it; returns the secret's path."""
-    secret = ensure_secret(course.root)
+    secret = ensure_secret(course)
     for name in names:
-        write_key(course.root, course.source / name, name)
+        write_key(course, course.source / name, name)
     return secret
 
 
 def install_exam_kernel() -> str:
     """The exam kernel, which exam notebooks name and are graded in: found where Jupyter looks
-    (installed with the project, see :mod:`course.assignments.exam_kernel`), else installed in this
+    (installed with the project, see :mod:`course.exam_kernel`), else installed in this
     Python environment's Jupyter data folder. Returns what was found or done, in words."""
     found = installed_at()
     if found is not None:
         return f"{found} (the exam kernel)"
-    kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
     try:
-        return f"{write_kernelspec(kernels)} (the exam kernel, installed now)"
+        return f"{write_kernelspec(ENVIRONMENT_KERNELS)} (the exam kernel, installed now)"
     except OSError as error:
-        return (f"the exam kernel is not installed, and {kernels} is not writable ({error.strerror}): exam notebooks "
-                f"cannot be graded here until it is (jupyter kernelspec install --sys-prefix {KERNELSPEC_FOLDER})")
+        return (f"the exam kernel is not installed, and {ENVIRONMENT_KERNELS} is not writable ({error.strerror}): exam "
+                "notebooks cannot be graded here until it is "
+                f"(jupyter kernelspec install --sys-prefix --name {KERNEL_NAME} {KERNELSPEC_FOLDER})")
 
 
 def generate_release(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> list[Path]:
@@ -72,46 +68,3 @@ def generate_release(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> li
             raise CourseError(f"nbgrader generate_assignment {name} failed: {failure_reason(result)}")
         written.append(course.release / name / f"{name}.ipynb")
     return written
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--course", type=Path, default=Path("."), help="the nbgrader course directory (default: .)")
-    parser.add_argument("--only", choices=ASSIGNMENTS, action="append", help="only this assignment (repeatable)")
-    parser.add_argument("--skip-build", action="store_true", help="keep source/ as it is; only regenerate release/")
-    parser.add_argument("--variants", type=_count, default=DEFAULT_VARIANTS, metavar="K",
-                        help=f"variants drawn per assignment, one per trainee by an HMAC of the course secret (default: {DEFAULT_VARIANTS})")
-    parser.add_argument("--seed", default=DEFAULT_SEED, help="the seed the variants are drawn from (default: %(default)s)")
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if not 1 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"{value}: give 1 to 1000 variants")
-    return value
-
-
-def run(args: argparse.Namespace) -> int:
-    names = tuple(args.only or ASSIGNMENTS)
-    course = release_course(args.course)
-    for folder in (course.source, course.release):
-        writable(folder, "--course", folder=True)
-    if not args.skip_build:
-        for path in write_sources(course, names, args.variants, args.seed):
-            print(f"built   {path}")
-        for path in write_formats(names):  # check()'s formats, in the package: only when the case data changed
-            print(f"formats {path}")
-    print(f"secret  {prepare_variants(course, names)} (never release it: it decides each trainee's variant)")
-    if any(load_assignment(name).exam for name in names):
-        print(f"kernel  {install_exam_kernel()}")
-    for path in generate_release(course, names):
-        print(f"release {path}")
-    for name in names:
-        assignment = load_assignment(name)
-        cells = ", ".join(f"{q.id} ({q.points:g})" for q in assignment.questions)
-        print(f"{name}: {assignment.points:g} points in {len(assignment.questions)} grade cells: {cells}")
-        for line in release_lines(load_variants(name, args.variants, args.seed)):
-            print(line)
-    return 0

@@ -10,17 +10,19 @@ Every grade cell of a source notebook carries, beside nbgrader's own metadata,
 
 nbgrader's gradebook stores scores per grade cell but not this metadata, so the
 reports and certification read it back from the course's ``source/`` notebooks
-(:meth:`course.coursedir.Course.tags`).
+(:func:`course_tags`).
 """
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from course.coursedir import Course
 from course.errors import CourseError
 
 ItemKey = tuple[str, str, str]  # (assignment, notebook, grade_id)
@@ -35,6 +37,17 @@ class CellTags:
     competencies: tuple[str, ...]
     critical: bool = False
     params: Mapping[str, str] = field(default_factory=dict)
+
+
+def course_tags(course: Course, assignment: str | None = None) -> dict[ItemKey, CellTags]:
+    """The competency tags of every grade cell in the course's ``source/*/*.ipynb``, keyed by
+    (assignment, notebook, grade_id); only ``assignment``'s when given."""
+    found: dict[ItemKey, CellTags] = {}
+    pattern = f"{glob.escape(assignment)}/*.ipynb" if assignment else "*/*.ipynb"
+    for path in sorted(course.source.glob(pattern)):
+        for tag in notebook_tags(path, path.parent.name):
+            found[(tag.assignment, tag.notebook, tag.grade_id)] = tag
+    return found
 
 
 def notebook_tags(path: Path, assignment: str) -> list[CellTags]:

@@ -33,6 +33,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from course.assignments.allocation import SecretMissing, assignment_key, read_secret
+from course.coursedir import Course
 
 CELL_ID = "mesocourse-variant"
 MARKER = "variant_test as _mc_variant_test"  # in the hidden tests of a question that varies
@@ -55,7 +56,7 @@ class AssignVariant(NbGraderPreprocessor):
         root = self.course_root or self.config.CourseDirectory.get("root") or "."  # nbgrader's: the working folder
         nb.cells = [cell for cell in nb.cells if cell.get("id") != CELL_ID]
         try:
-            secret = read_secret(Path(root or "."))
+            secret = read_secret(Course(Path(root or ".")))
         except SecretMissing as error:
             if any(MARKER in cell.source for cell in nb.cells if cell.cell_type == "code"):
                 raise ValueError(f"{error}: this assignment's tests need each trainee's variant") from None

@@ -9,6 +9,8 @@ variant tests the family and how the answers spread, before any trainee sees the
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 from course import knowledge
 from course.assignments.catalog import case_data
@@ -40,7 +42,7 @@ def family_lines(drawn: Variants) -> list[str]:
     return lines
 
 
-def _realised(item: ScreeningItem, values: dict | None) -> ScreeningItem:
+def _realised(item: ScreeningItem, values: Mapping[str, Any] | None) -> ScreeningItem:
     case = realise(item, values) if values else written(item)
     assert isinstance(case, ScreeningItem)
     return case

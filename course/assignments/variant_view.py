@@ -46,17 +46,9 @@ NOT_RELEASED = ("This copy of the assignment was not released by your course (no
 
 def configured_student_id(folder: Path) -> str | None:
     """``c.CourseDirectory.student_id`` from the Jupyter config folders and ``folder`` (nbgrader's default ``*``: none)."""
-    from jupyter_core.paths import jupyter_config_path
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
+    from course.coursedir import load_nbgrader_config
 
-    config = Config()
-    for where in [*reversed(jupyter_config_path()), str(folder)]:
-        if Path(where, "nbgrader_config.py").is_file():
-            try:
-                config.merge(PyFileConfigLoader("nbgrader_config.py", path=where).load_config())
-            except Exception:  # noqa: BLE001 - a broken config file only means the id is unknown
-                continue
+    config = load_nbgrader_config(folder, skip_broken=True)  # a broken config file only means the id is unknown
     value = config["CourseDirectory"].get("student_id") if "CourseDirectory" in config else None
     return value if isinstance(value, str) and value not in ("", "*") else None
 

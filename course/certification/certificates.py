@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from course.dates import add_months
 from course.knowledge.schema import CertificationFile
 
 from .chain import Record, verification_code
-from .dates import add_months
 from .decide import Decision, percent
 from .fonts import certificate_font
 from .qr import qr_payload, qr_png, qr_svg

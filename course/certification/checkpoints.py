@@ -21,9 +21,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from course.coursedir import Course
+
 from .chain import Record
 from .errors import CertificationError, RegistryTampered
-from .keys import Issuer, issuer_folder, verify_signed, write_public
+from .keys import Issuer, verify_signed, write_public
 from .registry import Registry, open_intact, records_table
 
 TYPE = "mesocourse-registry-checkpoint"
@@ -132,13 +134,13 @@ def guard(registry: Registry, issuer: Issuer, *, writer: bool) -> None:
             "to sign with a new key (the registry and every published key stay as they are)")
 
 
-def open_guarded(url: str, course_dir: Path | str, *, create: bool, writer: bool) -> Registry:
+def open_guarded(url: str, course: Course, *, create: bool, writer: bool) -> Registry:
     """The registry at ``url``, refused (:class:`RegistryTampered`) if its hash chain is
     broken or it disagrees with the signed checkpoint of the course's issuer; for a
     ``writer``, every appending transaction signs a new checkpoint (when there are keys)."""
     registry = open_intact(url, create=create)
     try:
-        guard(registry, Issuer(issuer_folder(course_dir)), writer=writer)
+        guard(registry, Issuer(course.issuer_folder), writer=writer)
     except BaseException:
         registry.close()
         raise

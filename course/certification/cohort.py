@@ -80,7 +80,7 @@ class _Session:
     cohort: Cohort
     on: date
     out: Path
-    course: str
+    course: Course
     issuer: Issuer | None  # signs credentials when the clinic has keys
 
     @property
@@ -111,10 +111,10 @@ def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | Non
     if not cohort.trainees:
         raise CertificationError(f"gradebook {cohort.gradebook} has no students")
     folder = writable(out or course.certification / "certificates", "--out", folder=True)
-    session = _Session(kb, course_items(course, kb.competencies), cohort, on, folder, str(course.root),
-                       course_issuer(course.root))
+    session = _Session(kb, course_items(course, kb.competencies), cohort, on, folder, course,
+                       course_issuer(course))
     outcomes = []
-    with open_guarded(registry_url, course.root, create=True, writer=True) as registry:
+    with open_guarded(registry_url, course, create=True, writer=True) as registry:
         view = RegistryView.read(registry)
         for trainee in cohort.trainees:
             outcomes.append(_certify_one(registry, view, by, trainee, session))
@@ -140,7 +140,7 @@ def _certify_one(registry: Registry, view: RegistryView, by: str, trainee: Train
                           framework, s.on, previous.fresh_since() if previous else None)
         certificate_id = new_certificate_id(s.on, view.certificate_ids) if decision.certified else None
         record = tx.append(DECISION, decision.payload(
-            course=s.course, gradebook=s.cohort.gradebook, certificate_id=certificate_id,
+            course=str(s.course.root), gradebook=s.cohort.gradebook, certificate_id=certificate_id,
             previous_certificate=previous.id if previous else None,
         ), trainee=trainee.id, certificate_id=certificate_id)
         view.add([record])

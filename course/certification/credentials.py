@@ -159,7 +159,7 @@ def build_credential(certificate: Record, observations: Sequence[Record], assess
             "competencies": competencies,
         },
         "evidence": _evidence(assessments, observations, framework),
-        "credentialStatus": status_entry(profile, certificate.seq),
+        "credentialStatus": status_entry(dict(profile), certificate.seq),
         "credentialSchema": [SCHEMA],
         "mesocourseCertificate": {"certificateId": data["certificate_id"], "verificationCode": verification_code(certificate.hash),
                                   "registryRecord": certificate.seq, "supersedes": data["supersedes"]},

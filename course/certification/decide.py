@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from course.assignments.tags import CellTags
+from course.dates import add_months
 from course.knowledge.schema import CertificationFile, ObservedProcedure
 
-from .dates import add_months
 from .gradebook import ItemKey, Trainee, TraineeScores
 from .history import Observation
 from .standard_setting import PassMark, item_label
@@ -207,7 +207,8 @@ def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeS
     reasons += [_procedure_reason(p, framework) for p in procedures if not p.met]
     level = None if reasons else min(p.level_reached or 0 for p in procedures)
     restrictions = framework.restrictions_for(level) if level else ()
-    explanation = reasons if reasons else _certified_lines(competencies, checked, procedures, level, restrictions, framework)
+    explanation = reasons if reasons else _certified_lines(competencies, checked, procedures, cast(int, level), restrictions,
+                                                          framework)  # no reason: every procedure met, so a level
     return Decision(trainee, on, competencies, checked, tuple(critical_failures), procedures,
                     tuple(reasons), tuple(explanation + notes), level, restrictions)
 

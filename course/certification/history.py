@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from .chain import Record, verification_code
 from .registry import CERTIFICATE, OBSERVATION, REVOCATION
@@ -83,7 +84,7 @@ def certificates(records: Iterable[Record]) -> dict[str, Certificate]:
     issued = [r for r in records if r.kind == CERTIFICATE]
     successors = {r.data["supersedes"]: r.certificate_id for r in issued if r.data.get("supersedes")}
     return {
-        r.certificate_id: Certificate(r, revocations.get(r.certificate_id), successors.get(r.certificate_id))
+        cast(str, r.certificate_id): Certificate(r, revocations.get(r.certificate_id), successors.get(r.certificate_id))
         for r in issued
     }
 

@@ -10,19 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from course.coursedir import Course
 from course.knowledge.schema import CertificationFile
 
 from .certificates import write_certificate
 from .chain import Record
 from .credentials import counted_observations, issue_credential
 from .history import certificates
-from .keys import Issuer, issuer_folder
+from .keys import Issuer
 from .statuslist import publish_status_list
 
 
-def course_issuer(course_dir: Path | str) -> Issuer | None:
+def course_issuer(course: Course) -> Issuer | None:
     """The course's issuer when it has keys (``mesocourse keys init``), else None."""
-    issuer = Issuer(issuer_folder(course_dir))
+    issuer = Issuer(course.issuer_folder)
     return issuer if issuer.initialised else None
 
 

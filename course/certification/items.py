@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from course.assignments.tags import CellTags, ItemKey
+from course.assignments.tags import CellTags, ItemKey, course_tags
 from course.coursedir import Course
 
 from .errors import CertificationError
@@ -12,7 +12,7 @@ from .errors import CertificationError
 
 def course_items(course: Course, known_competencies: Collection[str]) -> dict[ItemKey, CellTags]:
     """Every grade cell of the course; refuses none, or a competency the knowledge base lacks."""
-    items = course.tags()
+    items = course_tags(course)
     if not items:
         raise CertificationError(f"{course.source}: no grade cells in */*.ipynb (is --course the nbgrader course directory?)")
     for (assignment, notebook, grade_id), tags in items.items():

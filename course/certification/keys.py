@@ -29,14 +29,8 @@ from typing import Any
 
 from .errors import CertificationError
 
-ISSUER_ENV = "MESOCOURSE_ISSUER"
 ALGORITHM = "EdDSA"  # Ed25519; the name every JOSE library knows (RFC 8037)
 PRIVATE_DIR_MODE, PRIVATE_FILE_MODE = 0o700, 0o600
-
-
-def issuer_folder(course_dir: Path | str) -> Path:
-    """``$MESOCOURSE_ISSUER``, else the course's ``certification/`` folder."""
-    return Path(os.environ.get(ISSUER_ENV) or Path(course_dir) / "certification").resolve()
 
 
 def _quiet_joserfc() -> None:

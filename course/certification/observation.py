@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+from course.coursedir import Course
 from course.knowledge import load
 
 from .chain import Record
@@ -44,11 +44,11 @@ def observation_payload(trainee: str, procedure: str, assessor: str, entrustment
 
 
 def record_observations(registry_url: str, by: str, payloads: Iterable[dict[str, Any]], *,
-                        course_dir: Path | str) -> list[Record]:
+                        course: Course) -> list[Record]:
     """Append each observation to the registry at ``registry_url`` (created if needed) as
     ``by``; with the course's issuer keys each transaction signs a checkpoint."""
     require_actor(by)
-    with open_guarded(registry_url, course_dir, create=True, writer=True) as registry:
+    with open_guarded(registry_url, course, create=True, writer=True) as registry:
         records = []
         for payload in payloads:
             with registry.transaction(by) as tx:

@@ -23,7 +23,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_en
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
-from course.coursedir import SQLITE_HEADER
+from course.coursedir import SQLITE_HEADER, sqlite_file
 
 from .chain import GENESIS, Record, canonical_json, chain_problems, record_hash
 from .errors import CertificationError, RegistryTampered
@@ -203,9 +203,9 @@ class Registry:
     def __init__(self, url: str, *, create: bool) -> None:
         parsed = _parse_url(url)
         self.display_url = parsed.render_as_string(hide_password=True)
-        database = parsed.database if parsed.get_backend_name() == "sqlite" else None
-        if database and database != ":memory:":
-            _check_sqlite_file(Path(database), create)
+        database = sqlite_file(url)
+        if database is not None:
+            _check_sqlite_file(database, create)
         self.engine = _engine(parsed)
         try:
             self._open(create)

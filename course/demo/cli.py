@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from course.grading.cli import positive_int
+from course.grading.cli.grade import positive_int
 from course.outputs import writable
 
 DEMO_ISSUER = {"name": "mesocourse demo clinic (synthetic)", "url": "https://clinic.example/mesocourse",
@@ -35,11 +35,11 @@ def run(args: argparse.Namespace) -> int:
     refuse_existing_course(out)  # before the heavy imports below
 
     from course.assignments import ASSIGNMENTS
+    from course.assignments.tags import course_tags
     from course.certification.cohort import certify_cohort, tally
-    from course.certification.keys import Issuer, issuer_folder
-    from course.coursedir import Course
+    from course.certification.keys import Issuer
     from course.grading import grade_cohort, write_feedback
-    from course.grading.cli import summary
+    from course.grading.cli.grade import summary
     from course.grading.progress import ProgressBar
     from course.report.fairness import course_allocations
     from course.report.gradesheets import grading_notes
@@ -52,33 +52,33 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     step(f"1/6 course workspace in {out} (source/ built from the assignments' case data)")
-    for release in build_workspace(out):
+    course, releases = build_workspace(out)  # the one course the demo works on
+    for release in releases:
         print(f"released {release.relative_to(out)}")
-    course = Course.open(out)
     step(f"2/6 {args.trainees} synthetic trainees (seed {args.seed})")
-    trainees = write_cohort(out, args.trainees, args.seed)
+    trainees = write_cohort(course, args.trainees, args.seed)
     personas = Counter(t.persona if not t.fault else "broken or hostile notebook" for t in trainees)
     print(", ".join(f"{n} {persona}" for persona, n in personas.items()))
     step("3/6 grading (parallel, fault tolerant)")
     for assignment in ASSIGNMENTS:
         begun = time.monotonic()
-        results = grade_cohort(out, assignment, workers=args.workers, progress=ProgressBar(assignment))
+        results = grade_cohort(course, assignment, workers=args.workers, progress=ProgressBar(assignment))
         print(summary(assignment, results, time.monotonic() - begun))
     step("4/6 feedback (hidden tests removed)")
     for assignment in ASSIGNMENTS:
-        written = write_feedback(out, assignment, progress=ProgressBar(f"feedback {assignment}"))
+        written = write_feedback(course, assignment, progress=ProgressBar(f"feedback {assignment}"))
         print(f"{assignment}: {sum(r.status != 'failed' for r in written)} feedback files")
     step("5/6 cohort report")
     report = course.reports / "cohort-report.html"
     scores = load_scores(course)
-    render(scores, course.tags(), report, grading_notes(course.reports),
+    render(scores, course_tags(course), report, grading_notes(course.reports),
            course_allocations(course, scores.assignments, scores.students))
     print(f"written {report.relative_to(out)} and its CSV tables")
     step("6/6 certification (issuer keys, synthetic observed practice, decisions, signed credentials)")
-    issuer = Issuer(issuer_folder(out))
+    issuer = Issuer(course.issuer_folder)
     print(f"issuer key {issuer.init(**DEMO_ISSUER)} for {DEMO_ISSUER['name']} (keys in {issuer.keys_dir})")
     registry = f"sqlite:///{course.registry_file}"  # the demo's own registry, never $MESOCOURSE_REGISTRY's
-    print(f"recorded {observe_practice(course.root, registry, trainees)} observations")
+    print(f"recorded {observe_practice(course, registry, trainees)} observations")
     outcomes = certify_cohort(course, registry, by="mesocourse demo",
                               progress=lambda outcome: print("\n".join(outcome.lines())))
     print(tally(outcomes))

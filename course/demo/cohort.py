@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import random
 from dataclasses import dataclass
-from pathlib import Path
 
 import nbformat
 
@@ -21,6 +20,7 @@ from course.assignments.allocation import assignment_count, course_variant
 from course.assignments.build import ASSIGNMENTS, load_assignment
 from course.assignments.submission import fill_answers
 from course.assignments.variants import load_variants
+from course.coursedir import Course
 
 from .personas import PERSONAS, answer
 
@@ -57,14 +57,14 @@ def roster(size: int, seed: int = 0) -> list[Trainee]:
     return trainees
 
 
-def answers_for(trainee: Trainee, assignment: str, rng: random.Random, course_dir: Path | None = None) -> dict:
-    """The persona's answers to the trainee's own variant (in ``course_dir``; the written items without one)."""
+def answers_for(trainee: Trainee, assignment: str, rng: random.Random, course: Course | None = None) -> dict:
+    """The persona's answers to the trainee's own variant (in ``course``; the written items without one)."""
     persona = PERSONAS[trainee.persona]
     questions = load_assignment(assignment).questions
-    if course_dir is not None:
-        count = assignment_count(course_dir / "source" / assignment)
+    if course is not None:
+        count = assignment_count(course.source / assignment)
         drawn = load_variants(assignment, count)
-        questions = drawn.variants[course_variant(course_dir, assignment, trainee.id, count)].questions
+        questions = drawn.variants[course_variant(course, assignment, trainee.id, count)].questions
     return {f.name: answer(persona, q, f, rng) for q in questions for f in q.fields}
 
 
@@ -88,20 +88,20 @@ def break_notebook(nb: nbformat.NotebookNode, fault: str) -> nbformat.NotebookNo
     return broken
 
 
-def write_cohort(course_dir: Path, size: int, seed: int = 0,
+def write_cohort(course: Course, size: int, seed: int = 0,
                  assignments: tuple[str, ...] = ASSIGNMENTS) -> list[Trainee]:
     """Write every trainee's submission of each of ``assignments``; return the roster."""
     trainees = roster(size, seed)
     for trainee in trainees:
         rng = random.Random(f"{seed}:{trainee.id}")
         for assignment in assignments:
-            release = course_dir / "release" / assignment / f"{assignment}.ipynb"
-            target = course_dir / "submitted" / trainee.id / assignment / f"{assignment}.ipynb"
+            release = course.release / assignment / f"{assignment}.ipynb"
+            target = course.folder("submitted", trainee.id, assignment) / f"{assignment}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             if trainee.faulty_assignment == assignment and trainee.fault == "not_a_notebook":
                 target.write_bytes(b"%PDF-1.4\n% a scanned answer sheet, not a notebook\n")
                 continue
-            nb = fill_answers(nbformat.read(release, as_version=4), answers_for(trainee, assignment, rng, course_dir))
+            nb = fill_answers(nbformat.read(release, as_version=4), answers_for(trainee, assignment, rng, course))
             if trainee.faulty_assignment == assignment:
                 nb = break_notebook(nb, trainee.fault)
             nbformat.write(nb, target)

@@ -65,15 +65,15 @@ def wrong_answer(field: Field, rng: random.Random) -> Any:
         answer[i:] = [_shift(day, -5) for day in answer[i:]]
         return answer
     # tables: change one entry
-    answer = dict(expected)
-    key = rng.choice(sorted(answer))
+    table = dict(expected)
+    key = rng.choice(sorted(table))
     if kind == "combination":
-        answer[key] = rng.choice([v for v in field.allowed[key] if v != expected[key]])
+        table[key] = rng.choice([v for v in field.allowed[key] if v != expected[key]])
     elif kind == "pre_treatment":
-        answer[key] = _shift(expected[key], rng.choice([-2, 2, 7]))
+        table[key] = _shift(expected[key], rng.choice([-2, 2, 7]))
     else:
-        answer[key] = rng.choice([v for v in field.allowed if v != expected[key]])
-    return answer
+        table[key] = rng.choice([v for v in field.allowed if v != expected[key]])
+    return table
 
 
 def misformat(value: Any, rng: random.Random) -> Any:

@@ -10,9 +10,9 @@ are checked and recorded through the certification API
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 from course.certification.observation import observation_payload, record_observations
+from course.coursedir import Course
 
 from .cohort import Trainee
 
@@ -26,7 +26,7 @@ OBSERVED = {
 ASSESSOR = "Dr A. Assessor (synthetic)"
 
 
-def observe_practice(course_dir: Path, registry_url: str, trainees: list[Trainee], today: date | None = None) -> int:
+def observe_practice(course: Course, registry_url: str, trainees: list[Trainee], today: date | None = None) -> int:
     """Record each trainee's synthetic observations in the course's registry (checkpoints
     signed with its issuer keys); return how many were recorded."""
     today = today or date.today()
@@ -36,4 +36,4 @@ def observe_practice(course_dir: Path, registry_url: str, trainees: list[Trainee
         for procedure, count, level in OBSERVED[trainee.persona]
         for k in range(count)
     ]
-    return len(record_observations(registry_url, "mesocourse demo", payloads, course_dir=course_dir))
+    return len(record_observations(registry_url, "mesocourse demo", payloads, course=course))

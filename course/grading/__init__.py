@@ -2,9 +2,9 @@
 
 Public API (imported on first use, so ``import course.grading`` stays light)::
 
-    grade_cohort(course_dir, assignment, *, workers=None, students=None, force=False,
+    grade_cohort(course, assignment, *, workers=None, students=None, force=False,
                  progress=None, limits=None) -> list[SubmissionResult]
-    write_feedback(course_dir, assignment, *, students=None, progress=None) -> list[FeedbackResult]
+    write_feedback(course, assignment, *, students=None, progress=None) -> list[FeedbackResult]
     GradingLimits, SubmissionResult, FeedbackResult, GradingError
 
 The course folder, its config and gradebook are :class:`course.coursedir.Course`.

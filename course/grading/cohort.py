@@ -31,7 +31,7 @@ from .errors import GradingError
 from .grades import course_extensions, record_grades
 from .gradesheet import write_gradesheet
 from .intake import fingerprint_submission
-from .ledger import Ledger, SubmissionResult
+from .ledger import Ledger, Status, SubmissionResult
 from .limits import GradingLimits, default_workers
 from .nbgrader_api import put_python_tools_on_path
 from .pool import GradingPool
@@ -109,7 +109,7 @@ def _accept(course: Course, snapshot: AssignmentSnapshot, outcome: GradingOutcom
         score, retry = None, True
     finally:
         discard(outcome.scratch)
-    status = "failed" if score is None else "flagged" if notes else "graded"
+    status: Status = "failed" if score is None else "flagged" if notes else "graded"
     return SubmissionResult(outcome.student_id, status, score, snapshot.max_score, tuple(notes),
                             "" if retry else outcome.fingerprint, round(outcome.seconds, 2))
 
@@ -117,13 +117,13 @@ def _accept(course: Course, snapshot: AssignmentSnapshot, outcome: GradingOutcom
 def _grade(course: Course, snapshot: AssignmentSnapshot, tasks: list[GradingTask], ledger: Ledger,
            workers: int, limits: GradingLimits, progress: Progress | None) -> list[SubmissionResult]:
     scratch = _scratch_root()
-    sandbox, why = kernel_sandbox(course.root, scratch, limits.sandbox)
+    sandbox, why = kernel_sandbox(course, scratch, limits.sandbox)
     if sandbox is None and limits.sandbox == "require":
         shutil.rmtree(scratch, ignore_errors=True)
         raise GradingError(f"no kernel sandbox: {why}")
     log.info("grading %d submission(s) of %s with %d worker(s); kernel sandbox: %s",
              len(tasks), snapshot.name, min(workers, len(tasks)), why if sandbox else f"off ({why})")
-    setup = WorkerSetup(course.root, snapshot, limits, scratch, sandbox)
+    setup = WorkerSetup(course, snapshot, limits, scratch, sandbox)
     log_path = course.state_folder / "grading" / f"{snapshot.name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_bytes(b"")  # the workers' log of this run only
@@ -141,7 +141,7 @@ def _grade(course: Course, snapshot: AssignmentSnapshot, tasks: list[GradingTask
     return results
 
 
-def grade_cohort(course_dir: Path | str, assignment: str, *, workers: int | None = None,
+def grade_cohort(course: Course, assignment: str, *, workers: int | None = None,
                  students: Iterable[str] | None = None, force: bool = False, progress: Progress | None = None,
                  limits: GradingLimits | None = None) -> list[SubmissionResult]:
     """Grade the submissions of ``assignment`` in an nbgrader course; one result per submission.
@@ -155,7 +155,6 @@ def grade_cohort(course_dir: Path | str, assignment: str, *, workers: int | None
     limits = limits or GradingLimits()
     put_python_tools_on_path()
     reuse_engines()  # one engine for the course gradebook, however many submissions are recorded
-    course = Course.open(course_dir)
     grading_preprocessors(course)  # refuse a config we cannot honour before any work
     snapshot = snapshot_assignment(course, assignment)
     selected = _selected(course, assignment, students)

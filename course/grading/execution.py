@@ -171,7 +171,9 @@ class LimitedKernelManager(AsyncKernelManager):
             kernel = session.zygote.start(kernel_cmd, kw["env"], cwd,
                                           session.limit_options(kernel_cmd, self.connection_file))
             if kernel is not None:  # what LocalProvisioner.launch_kernel records of a process it starts
-                self.provisioner.process, self.provisioner.pid, self.provisioner.pgid = kernel, kernel.pid, kernel.pid
+                # a ForkedKernel offers what LocalProvisioner uses of a Popen (poll, wait, send_signal, kill, pid)
+                self.provisioner.process = kernel  # type: ignore[assignment]
+                self.provisioner.pid = self.provisioner.pgid = kernel.pid
                 self.provisioner.cwd = cwd
                 self._reconcile_connection_info(self.provisioner.connection_info)
                 return

@@ -121,11 +121,10 @@ def feedback_preprocessors(configured: list[Any] | None) -> list[Any]:
     return [*chosen[:at], ExplainHiddenTests, *chosen[at:]]
 
 
-def write_feedback(course_dir: Path | str, assignment: str, *, students: Iterable[str] | None = None,
+def write_feedback(course: Course, assignment: str, *, students: Iterable[str] | None = None,
                    progress: Callable[[FeedbackResult, int, int], None] | None = None) -> list[FeedbackResult]:
     """Write HTML feedback for each graded submission of ``assignment`` (or only ``students``)."""
     put_python_tools_on_path()
-    course = Course.open(course_dir)
     course.gradebook()  # nbgrader would create an empty one
     graded = course.students_with("autograded", assignment)
     wanted = sorted(graded) if students is None else list(dict.fromkeys(students))

@@ -12,14 +12,14 @@ waits. For each notebook it forks a child, which
 - binds itself by the same limits as ``kernel_launcher.py`` (memory, CPU, file
   size, Landlock, no capability, dies with its parent), parsed by the same code;
 - runs the kernel as ``python -m ipykernel_launcher`` would (the exam kernel, ``python -m
-  course.assignments.exam_kernel``, with its import guard installed first), and never returns.
+  course.exam_kernel``, with its import guard installed first), and never returns.
 
 The zygote runs no cell and no trainee code, and it holds nothing secret, so each
 kernel starts as clean as a new process. Besides the kernel's modules it imports those
 a kernel imports once it runs, and the small modules the course's assignments import
 in every notebook (``PRELOADED``). Only the standard kernel of the worker's
 own Python (``[sys.executable, "-m", "ipykernel_launcher", ...]``) and the exam kernel,
-the same kernel behind an import guard (``-m course.assignments.exam_kernel``: exam
+the same kernel behind an import guard (``-m course.exam_kernel``: exam
 notebooks name it), are forked; any other kernel command is started the usual way. A
 forked exam kernel forgets the modules the guard refuses that the zygote had imported,
 so it refuses them as one started anew does.
@@ -48,10 +48,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from course import exam_kernel
 from course.grading import kernel_launcher
 
 KERNEL_MODULE = "ipykernel_launcher"
-EXAM_KERNEL_MODULE = "course.assignments.exam_kernel"  # the same kernel, behind the exam's import guard
 # Modules every kernel imports after it starts (ipykernel's debugger, with debugpy and pydevd;
 # IPython's inspector; psutil; the history's sqlite3) and what this course's assignment notebooks
 # import (their setup cell, their test cells): CPU time per kernel (docs/benchmarks.md), paid
@@ -63,7 +63,7 @@ PRELOADED = ("ipykernel.debugger", "IPython.core.oinspect", "IPython.core.debugg
 
 def forkable(argv: list[str]) -> bool:
     """Whether ``argv`` starts the standard or the exam kernel of this very Python (a zygote can fork it)."""
-    return (len(argv) >= 3 and argv[1] == "-m" and argv[2] in (KERNEL_MODULE, EXAM_KERNEL_MODULE)
+    return (len(argv) >= 3 and argv[1] == "-m" and argv[2] in (KERNEL_MODULE, exam_kernel.kernel_module())
             and os.path.abspath(argv[0]) == os.path.abspath(sys.executable))
 
 
@@ -230,9 +230,7 @@ def _become_kernel(request: dict[str, Any], wakeup: tuple[int, int]) -> None:
         kernel_launcher.apply_limits(args)
         kernel_launcher.keep_memory_private(False)  # as after exec: the zygote's setting is not the kernel's
         sys.argv = [str(Path(sys.modules[KERNEL_MODULE].__file__ or KERNEL_MODULE)), *request["argv"][3:]]
-        if request["argv"][2] == EXAM_KERNEL_MODULE:
-            from course.assignments import exam_kernel
-
+        if request["argv"][2] == exam_kernel.kernel_module():  # the same kernel, behind the exam's import guard
             exam_kernel.guard()
         from ipykernel import kernelapp
 

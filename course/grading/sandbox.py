@@ -21,6 +21,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.coursedir import Course
+
 from .kernel_launcher import landlock_abi
 
 SYSTEM_FOLDERS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/proc", "/sys", "/dev",
@@ -66,13 +68,13 @@ def _holds(folder: Path, protected: list[Path]) -> bool:
     return any(path == folder or path.is_relative_to(folder) for path in protected)
 
 
-def kernel_sandbox(course_root: Path, scratch_root: Path, setting: str) -> tuple[KernelSandbox | None, str]:
+def kernel_sandbox(course: Course, scratch_root: Path, setting: str) -> tuple[KernelSandbox | None, str]:
     """The sandbox for kernels of this run, or None and the reason it is off."""
     if setting == "off":
         return None, "off by request"
     if landlock_abi() < 1:
         return None, "this system does not offer Linux Landlock"
-    protected = [course_root.resolve(), scratch_root.resolve()]
+    protected = [course.root.resolve(), scratch_root.resolve()]
     package = Path(__file__).resolve().parents[1]
     needed = [*_python_folders(), package]
     if blocked := [str(folder) for folder in needed if _holds(folder, protected)]:

@@ -37,8 +37,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
-from course.assignments.integrity import neutralised
 from course.coursedir import Course
+from course.grading.integrity import neutralised
 
 from .errors import GradingError
 from .execution import SandboxedExecute, execution_session
@@ -65,7 +65,7 @@ class GradingTask:
 class WorkerSetup:
     """What every worker needs, sent once when it starts."""
 
-    course_root: Path
+    course: Course
     snapshot: AssignmentSnapshot
     limits: GradingLimits
     scratch_root: Path
@@ -109,7 +109,7 @@ class SubmissionGrader:
 
     def __init__(self, setup: WorkerSetup) -> None:
         self.setup = setup
-        self.course = Course.open(setup.course_root)
+        self.course = setup.course
         self.preprocessors = grading_preprocessors(self.course)
         self.zygote = Zygote()  # forks this worker's kernels; it dies with the worker
 

@@ -29,7 +29,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from course.errors import MesocourseError
 
@@ -102,7 +104,7 @@ def remove_os_account(state: HubState, account: str) -> None:
     shutil.rmtree(state.home(account), ignore_errors=True)
 
 
-def as_account(account: str, argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+def as_account(account: str, argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess:
     """Run a command as ``account`` (with its own groups only), as a Jupyter terminal of theirs would."""
     entry = pwd.getpwnam(account)
     env = {**os.environ, **kwargs.pop("env", {}), "HOME": entry.pw_dir, "USER": account, "LOGNAME": account}
@@ -223,13 +225,13 @@ def enrol(state: HubState, people: list[Person], role: str) -> list[FirstLogin]:
     try:
         for person in new:
             create_os_account(state, person.id, f"mesocourse {role} {person.name}")
-            undo.push(lambda account=person.id: remove_os_account(state, account))
+            undo.push(partial(remove_os_account, state, person.id))
             password = secrets.token_urlsafe(9)
             set_password(state, person, password)
-            undo.push(lambda account=person.id: remove_password(state, account))
+            undo.push(partial(remove_password, state, person.id))
             if role == "trainee":
                 add_student(state, person)
-                undo.push(lambda account=person.id: remove_student(state, account))
+                undo.push(partial(remove_student, state, person.id))
             logins.append(FirstLogin(person, password))
         if new and api.running():
             group = settings.trainee_group if role == "trainee" else settings.formgrade_group

@@ -20,7 +20,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from course.errors import BAD_INPUT
+from course.errors import HubError
 
 from .state import HubSettings, HubState
 
@@ -119,35 +119,26 @@ def remove_accounts(state: HubState) -> int:
     from .hub_api import HubAPI
 
     if state.exists() and HubAPI.for_state(state).running():
-        print(f"mesocourse hub remove-accounts: the hub at {hub_url(state)} is running: stop it first",
-              file=sys.stderr)
-        return BAD_INPUT
+        raise HubError(f"remove-accounts: the hub at {hub_url(state)} is running: stop it first")
     print(f"removed {', '.join(remove_everyone(state)) or 'no account'}")
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
-    from .accounts import EnrolmentError, enrol
+    """Refusals and errors (a bad roster row, a failed enrolment, a hub that cannot start here) are raised
+    for ``course.cli`` to report in one line, with the error contract's exit status."""
+    from .accounts import enrol
     from .preflight import problem
-    from .roster import RosterError
 
     refused = problem(need_proxy=args.action == "start")
     if refused:
-        print(f"mesocourse hub: {refused}", file=sys.stderr)
-        return BAD_INPUT
+        raise HubError(refused)
     if args.action == "remove-accounts":
         return remove_accounts(HubState.at(args.state))
-    try:
-        people = [] if args.action == "start" else people_to_enrol(args)
-        state = open_state(args)
-        if args.action == "start":
-            return start(state)
-        role = "trainee" if args.action == "add-trainees" else "instructor"
-        print_first_logins(state, enrol(state, people, role), role)
-    except (RosterError, EnrolmentError) as error:  # several lines: one per bad row
-        print(f"mesocourse hub {args.action}: {error}", file=sys.stderr)
-        return error.exit_code
-    except RuntimeError as error:
-        print(f"mesocourse hub {args.action}: {error}", file=sys.stderr)
-        return BAD_INPUT
+    people = [] if args.action == "start" else people_to_enrol(args)
+    state = open_state(args)
+    if args.action == "start":
+        return start(state)
+    role = "trainee" if args.action == "add-trainees" else "instructor"
+    print_first_logins(state, enrol(state, people, role), role)
     return 0

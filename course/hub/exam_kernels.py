@@ -6,7 +6,7 @@ nbgrader's fetch puts each exam assignment (``COURSE/ASSIGNMENT`` under the trai
 home, for the assignments whose case data says ``exam: true``):
 
 - :class:`ExamKernelManager` starts the exam kernel (``mesocourse-exam``,
-  :mod:`course.assignments.exam_kernel`) whatever kernel was asked for, when the
+  :mod:`course.exam_kernel`) whatever kernel was asked for, when the
   kernel's folder lies in an exam folder. Every way jupyter_server starts a kernel
   passes that folder: opening a notebook (``POST /api/sessions``: the notebook's
   folder), changing its kernel in JupyterLab (``PATCH /api/sessions/ID`` with a kernel
@@ -34,7 +34,7 @@ from jupyter_server.utils import ApiPath, to_os_path
 from tornado import web
 from traitlets import List, Unicode
 
-from course.assignments.exam_kernel import KERNEL_NAME
+from course.exam_kernel import KERNEL_NAME
 
 
 class ExamKernelManager(AsyncMappingKernelManager):

@@ -12,10 +12,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from course.errors import HubError
+
 from .state import HubState
 
 
-class HubAPIError(RuntimeError):
+class HubAPIError(HubError):
     """The hub answered with an error, or not at all while it was expected to."""
 
 

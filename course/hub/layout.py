@@ -24,6 +24,7 @@ import secrets
 import shutil
 from pathlib import Path
 
+from course.errors import HubError
 from course.paths import NBGRADER_CONFIG
 
 from .accounts import as_account, create_os_account
@@ -46,7 +47,7 @@ def make_folders(state: HubState) -> None:
                          (state.share, 0o755), (state.exchange, 0o1777)):
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, mode)
-    from course.assignments.exam_kernel import write_kernelspec
+    from course.exam_kernel import write_kernelspec
 
     write_kernelspec(state.share / "kernels")  # the exam kernel, for every server (JUPYTER_PATH)
     token = state.token_file("admin")
@@ -80,7 +81,7 @@ def make_course(state: HubState, python_bin: Path) -> bool:
                         cwd=str(course), capture_output=True, text=True)
     if result.returncode != 0:
         shutil.rmtree(course)
-        raise RuntimeError(f"building the course in {course} failed: {result.stderr.strip()[-1500:]}")
+        raise HubError(f"building the course in {course} failed: {result.stderr.strip()[-1500:]}")
     return True
 
 

@@ -81,7 +81,9 @@ def read_roster(path: Path) -> list[Person]:
     header = [column.strip().lower() for column in next(rows, [])]
     if header[:2] != ["id", "name"] or not set(header) <= set(COLUMNS):
         raise RosterError(path, [f"line 1: the header must be id,name,email (found {','.join(header) or 'nothing'})"])
-    people, problems, first_line = [], [], {}
+    people: list[Person] = []
+    problems: list[str] = []
+    first_line: dict[str, int] = {}  # id -> the line it first appears on
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue

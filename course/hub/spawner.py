@@ -7,7 +7,7 @@ exchange, which nbgrader extensions), ``JUPYTER_PATH`` at ``STATE/share``
 (kernelspecs), and ``PATH`` starts with this Python environment's ``bin``, so
 ``nbgrader`` and ``mesocourse`` work in a terminal.
 
-The exam kernel (:mod:`course.assignments.exam_kernel`) is a kernelspec folder in
+The exam kernel (:mod:`course.exam_kernel`) is a kernelspec folder in
 ``STATE/share/kernels/`` (and in this environment's own Jupyter data folder): every
 server sees it, and an exam assignment's notebooks name it in their ``kernelspec``
 metadata. A trainee's server runs a notebook in an exam assignment's folder in that
@@ -23,6 +23,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
@@ -82,7 +83,7 @@ class CourseSpawner(LocalProcessSpawner):
                 await asyncio.sleep(0.5)
         return ip, port  # JupyterHub's own timeouts take over
 
-    def make_preexec_fn(self, name: str):
+    def make_preexec_fn(self, name: str) -> Callable[[], None]:
         """The grader's server works in the course folder (nbgrader reads its config from there)."""
         become = super().make_preexec_fn(name)
         if self.role() != "grader":

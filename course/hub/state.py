@@ -24,6 +24,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from course.coursedir import Course
+
 ROLES = ("trainee", "instructor", "grader")
 DEFAULT_FOLDER = "hub-data"
 
@@ -99,8 +101,13 @@ class HubState:
 
     # --- shared with people ---------------------------------------------------------------
     @property
+    def course(self) -> Course:
+        """The nbgrader course the hub serves, kept in its folder."""
+        return Course(self.root / "course")
+
+    @property
     def course_dir(self) -> Path:
-        return self.root / "course"
+        return self.course.root
 
     @property
     def exchange(self) -> Path:

@@ -24,7 +24,7 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .bank import Bank, Item
 
@@ -76,7 +76,7 @@ def _mark_multiple(item: Item, response: Iterable[str]) -> Marked:
     chosen = set(response)
     for option_id in chosen:
         item.option(option_id)  # unknown IDs are a programming error
-    right = set(item.answer)
+    right = set(cast("tuple[str, ...]", item.answer))
     hits, false_picks = len(chosen & right), len(chosen - right)
     score = max(0.0, (hits - false_picks) / len(right))
     correct = chosen == right
@@ -100,7 +100,7 @@ def _mark_numeric(item: Item, response: Any) -> Marked:
 
 
 def _mark_ordering(item: Item, response: Sequence[str]) -> Marked:
-    given, answer = list(response), list(item.answer)
+    given, answer = list(response), list(cast("tuple[str, ...]", item.answer))
     if sorted(given) != sorted(answer):
         return Marked(False, 0.0, "Place every step exactly once, then check again.")
     in_place = sum(g == a for g, a in zip(given, answer))

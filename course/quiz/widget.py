@@ -49,7 +49,8 @@ class ItemView:
     """One item: its control(s), a Check button, the feedback and the latest mark."""
 
     def __init__(self, item: Item, number: int, on_check: Any) -> None:
-        self.item, self.result = item, None
+        self.item = item
+        self.result: Marked | None = None
         self.checkboxes: dict[str, widgets.Checkbox] = {}
         self.positions: list[widgets.Dropdown] = []
         self.number: widgets.Text | None = None

@@ -17,8 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from course.certification.dates import parse_day
+    from course.assignments.tags import course_tags
     from course.coursedir import Course
+    from course.dates import parse_day
     from course.errors import MesocourseError
     from course.outputs import writable
 
@@ -37,10 +38,10 @@ def run(args: argparse.Namespace) -> int:
 
     scores = load_scores(course, args.db)
     variants = course_allocations(course, scores.assignments, scores.students)
-    written = render(scores, course.tags(), out, grading_notes(course.reports), variants)
+    written = render(scores, course_tags(course), out, grading_notes(course.reports), variants)
     print(f"report: {written[0]} ({len(scores.students)} trainees); tables: {len(written) - 1} CSV files beside it")
     if args.attempts:
-        from course.review.cli import report_retention
+        from .retention import report_retention
 
         return report_retention(out, args.attempts, args.date)
     return 0

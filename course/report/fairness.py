@@ -90,7 +90,7 @@ def course_allocations(course: Course, assignments: Sequence[str], students: Seq
     from course.assignments.allocation import SecretMissing, assignment_count, assignment_key, read_secret, variant_for
 
     try:
-        secret = read_secret(course.root)
+        secret = read_secret(course)
     except SecretMissing:
         return {}
     found = {}

@@ -21,7 +21,7 @@ from .fairness import ALPHA, variant_facility
 from .gradesheets import COLUMNS as GRADING_COLUMNS
 from .items import POOR_DISCRIMINATION, item_statistics, reliability
 from .mastery import competency_mastery, critical_failures, facility_by_parameter, trainees_to_act_on
-from .scores import Scores
+from .scores import Scores, enrolled_trainees
 from .sortable import PRINT_STYLE, SCRIPT, sortable_table
 from .sortable import STYLE as SORTABLE_STYLE
 
@@ -79,6 +79,7 @@ def build_tables(scores: Scores, tags: dict[tuple[str, str, str], CellTags],
         for a, v in percent.items()
     ])
     return {
+        "trainees": enrolled_trainees(scores),
         "scores": scores.frame,
         "distribution": distribution,
         "mastery": competency_mastery(scores.frame, tags).reset_index(),
@@ -88,6 +89,19 @@ def build_tables(scores: Scores, tags: dict[tuple[str, str, str], CellTags],
         "facility_by_parameter": facility_by_parameter(submitted, tags),
         "variant_facility": variant_facility(submitted, variants or {}),
     }
+
+
+def _trainees_section(trainees: pd.DataFrame, csv_name: str) -> str:
+    """Every enrolled trainee and what they handed in; those who handed in nothing come first."""
+    nothing = trainees[trainees["handed_in"] == 0]
+    head = (f"<h2>Enrolled trainees</h2><p class='note'>{len(trainees)} trainees are enrolled in the gradebook; "
+            f"{len(nothing)} handed in nothing (“no submission” for every assignment): contact them first. "
+            f"Also in {html.escape(csv_name)}.</p>")
+    if not len(trainees):
+        return head
+    listed = data_table(nothing, "Trainees with no submission at all") if len(nothing) else ""
+    return (head + listed + f"<details><summary>Every enrolled trainee ({len(trainees)}), with what they "
+            f"handed in</summary>{data_table(trainees, 'Every enrolled trainee, submitted or not')}</details>")
 
 
 def _critical_section(critical: pd.DataFrame, trainees: int, csv_name: str) -> str:
@@ -202,6 +216,7 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame], csv: dict[str, str]) 
         f"<h1>Cohort report</h1><p class='disclaimer'>{html.escape(DISCLAIMER)}</p>",
         f"<p class='note'>{len(scores.students)} trainees, assignments: {', '.join(scores.assignments)}. "
         f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Tables are also in CSV files beside this report.</p>",
+        _trainees_section(tables["trainees"], csv["trainees"]),
         "<h2>Score distribution per assignment</h2>",
         _image(figures.score_distributions(totals_percent(scores)), figures.score_alt(totals_percent(scores))),
         data_table(tables["distribution"], "Total scores per assignment (percent)"),

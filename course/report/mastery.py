@@ -5,7 +5,8 @@ facility by scenario parameter. They read the competency tags on grade cells
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ TagMap = Mapping[tuple[str, str, str], CellTags]
 KEYS = ["assignment", "notebook", "grade_id"]
 
 
-def _tag_table(tags: TagMap, column: str, values) -> pd.DataFrame:
+def _tag_table(tags: TagMap, column: str, values: Callable[[CellTags], Iterable[Any]]) -> pd.DataFrame:
     """One row per (grade cell, value of ``values(tag)``): a small table to join scores with."""
     rows = [(*key, value) for key, tag in tags.items() for value in values(tag)]
     return pd.DataFrame(rows, columns=[*KEYS, column])

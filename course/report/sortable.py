@@ -15,6 +15,7 @@ import html
 import math
 import numbers
 from collections.abc import Mapping
+from typing import cast
 
 import pandas as pd
 
@@ -59,7 +60,7 @@ def _cell(value: object, mark: float | None, share: bool) -> str:
     if isinstance(value, float) and math.isnan(value):
         return '<td data-v="-1">n/a</td>'
     if share:
-        if mark is not None and value < mark:
+        if mark is not None and cast(float, value) < mark:  # a share: a number
             return f'<td data-v="{value:.6f}" class="below">{value:.0%} below</td>'
         return f'<td data-v="{value:.6f}">{value:.0%}</td>'
     if isinstance(value, numbers.Real) and not isinstance(value, bool):

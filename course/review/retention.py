@@ -14,6 +14,8 @@ expire (``validity_months`` in ``certification.yaml``), unless a date is given
 
 from __future__ import annotations
 
+import errno
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from course import knowledge
-from course.certification.dates import add_months
+from course.dates import add_months
 from course.progress import Attempt, AttemptsError, AttemptStore
 
 from .cards import DEFAULT_RETENTION, replay, retrievability
@@ -54,7 +56,7 @@ def read_folder(folder: Path | str) -> tuple[list[TraineeRecord], list[Problem]]
     """Every ``<trainee>.json`` in ``folder``; a bad file becomes a :class:`Problem`, not an error."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: the attempts folder does not exist")
+        raise FileNotFoundError(errno.ENOENT, "the attempts folder does not exist", str(folder))
     records, problems = [], []
     for path in sorted(folder.glob("*.json")):
         try:
@@ -148,3 +150,32 @@ def lowest(table: "pandas.DataFrame", trainee: str, count: int = 3) -> list[tupl
     mine = table[(table.trainee == trainee) & (table.items_reviewed > 0)]
     mine = mine.sort_values(["retention_at_recertification", "competency"]).head(count)
     return list(zip(mine.competency, mine.retention_at_recertification))
+
+
+class RefreshList:
+    """For ``mesocourse expiring --attempts DIR``: each trainee's competencies with the
+    lowest predicted retention at their certificate's expiry (what to refresh first)."""
+
+    def __init__(self, folder: str, on: date, count: int = 3) -> None:
+        try:
+            records, problems = read_folder(folder)
+        except FileNotFoundError as error:
+            records, problems = [], []
+            print(f"warning: {error.filename}: {error.strerror}: no retention listed", file=sys.stderr)
+        self.records = {record.trainee: record for record in records}
+        self.problems = {Path(p.file).stem: p for p in problems}
+        self.on, self.count = on, count
+        for problem in problems:
+            print(f"warning: attempts file {problem.file} left out: {problem.message}", file=sys.stderr)
+
+    def line(self, trainee: str, expires: date) -> str:
+        if trainee in self.problems:
+            return f"refresh first: unknown (attempts file {self.problems[trainee].file} could not be read)"
+        if trainee not in self.records:
+            return f"refresh first: unknown (no attempts file {trainee}.json)"
+        now = datetime.combine(self.on, time(), tzinfo=timezone.utc)
+        weakest = lowest(retention_table([self.records[trainee]], now, expires), trainee, self.count)
+        if not weakest:
+            return "refresh first: unknown (no reviewed items)"
+        listed = ", ".join(f"{competency} {value:.0%}" for competency, value in weakest)
+        return f"refresh first (lowest predicted retention on {expires}): {listed}"

@@ -60,7 +60,7 @@ class ReviewWidget(widgets.VBox):
         try:
             found = due_for(self.store, clock())
         except AttemptsError as error:
-            found, self.queue = None, []
+            self.queue = []
             self.status.value = f"<b>Your attempts file could not be read.</b> {html.escape(str(error))}"
         else:
             self.queue = due_entries(found, self.rng)
@@ -70,7 +70,7 @@ class ReviewWidget(widgets.VBox):
         title = widgets.HTML("<h2>Spaced review</h2>")
         super().__init__([focus_style(), title, self.status, self.body, widgets.HBox([self.next, self.practise])])
         self.add_class("meso-review")
-        if found is not None:
+        if self.queue or self.status.value.startswith("<b>Your attempts file") is False:
             self._advance()
 
     def _present(self, entry: Entry) -> None:

@@ -60,6 +60,8 @@ class StepReveal(View):
         self.root = widgets.VBox([self.steps_html, widgets.HBox([self.next_button, self.restart_button, self.progress])])
         self.set_steps(steps)
 
+    shown: int  # how many steps are shown
+
     def set_steps(self, steps: Sequence[tuple[str, str]]) -> None:
         """Replace the steps and show the first one."""
         self.steps = tuple(steps)

@@ -84,6 +84,7 @@ def _draw_band(ax: Any, top: float, end: float, layers: tuple[str, ...] | None, 
     """One band of the cross-section, its name written in it when it is tall enough to hold it."""
     from matplotlib.patches import Patch
 
+    style: dict[str, Any]
     if layers is None:
         style = {"facecolor": "white", "hatch": "//", "edgecolor": "#bbb"}
         name = "no reliable figure"
@@ -126,12 +127,12 @@ def draw_cross_section(ax: Any, area_name: str, area_id: str, length: float, ang
                 seen.add(name)
         certain = depth.certain_depths(area_id, target)
         if certain is not None:
-            certain_style = {"facecolor": plotting.colour(CERTAIN_SHADE), "hatch": "..", "edgecolor": "white"}
+            certain_style: dict[str, Any] = {"facecolor": plotting.colour(CERTAIN_SHADE), "hatch": "..", "edgecolor": "white"}
             ax.axhspan(certain[0], min(certain[1], bottom), xmin=0.93, xmax=0.965, **certain_style)
             handles.append(Patch(**certain_style, label=f"certainly {target}"))
     if technique is not None:
         scheme = technique.scheme
-        scheme_style = {"facecolor": plotting.colour(SCHEME_SHADE), "hatch": "||", "edgecolor": "white"}
+        scheme_style: dict[str, Any] = {"facecolor": plotting.colour(SCHEME_SHADE), "hatch": "||", "edgecolor": "white"}
         ax.axhspan(scheme.from_mm, min(scheme.up_to_mm, bottom), xmin=0.965, xmax=1.0, **scheme_style)
         handles.append(Patch(**scheme_style, label=f"scheme: {technique.id}"))
     ax.plot([0, reach], [0, tip], color="#333", linewidth=2.5)

@@ -139,9 +139,9 @@ class CoursePlanner(View):
             self.plan_html.value = "<p>Choose the date of the first session.</p>"
             self.timeline.clear()
             return
-        self.plan = scheduling.plan_course(self.protocol.value, self.first_date.value, sessions=self.sessions.value)
-        self.plan_html.value = plan_html(self.plan)
-        self.timeline.show(plotting.png(lambda ax: draw_plan(ax, self.plan), (7.5, 3.0)), plan_alt(self.plan))
+        self.plan = plan = scheduling.plan_course(self.protocol.value, self.first_date.value, sessions=self.sessions.value)
+        self.plan_html.value = plan_html(plan)
+        self.timeline.show(plotting.png(lambda ax: draw_plan(ax, plan), (7.5, 3.0)), plan_alt(plan))
 
 
 class ProtocolComparison(View):

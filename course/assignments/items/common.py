@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -56,7 +57,7 @@ def named(kind: str, ids: Iterable[str]) -> str:
 def names_of(kind: str) -> dict[str, str]:
     """Human names of the knowledge base's IDs of one kind."""
     kb = knowledge.load()
-    collections = {
+    collections: dict[str, Iterable[Any]] = {
         "condition": kb.screening.conditions,
         "medication": kb.screening.medications,
         "decision": kb.screening.decisions,

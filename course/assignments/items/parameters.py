@@ -35,7 +35,7 @@ import copy
 import random
 import string
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -67,7 +67,7 @@ class Parameter(BaseModel):
                 if not isinstance(choice, (list, tuple)) or len(choice) != len(self.paths):
                     raise ValueError(f"each choice lists one value per path ({len(self.paths)}): {choice!r}")
         if self.range is not None:
-            low, high = self.range
+            low, high = cast("tuple[Any, Any]", self.range)  # a pair of one type (pydantic checked it)
             if low > high:
                 raise ValueError(f"range low end {low} is above its high end {high}")
             is_float = any(isinstance(v, float) for v in self.range)
@@ -94,7 +94,7 @@ class Parameter(BaseModel):
         """How many values there are to draw from."""
         if self.choices is not None:
             return len(self.choices)
-        low, high = self.range  # type: ignore[misc]
+        low, high = cast("tuple[Any, Any]", self.range)  # no choices: a range
         if isinstance(low, date):
             return (high - low).days + 1
         if self.step:

@@ -152,7 +152,7 @@ def consultation_question(item: ConsultationItem, title: str) -> Question:
     conditions = tuple(c.id for c in kb.screening.conditions)
     meds = tuple(m.id for m in kb.screening.medications)
     if item.record == "history":
-        fields = (
+        fields: tuple[Field, ...] = (
             Field(f"{item.id}_pregnant", "pregnant", "choice", 1.0, "pregnant: True or False",
                   patient.pregnant, patient.pregnant, (True, False)),
             Field(f"{item.id}_breastfeeding", "breastfeeding", "choice", 1.0, "breastfeeding: True or False",

@@ -13,9 +13,9 @@ from course.errors import SAID_NO, SUCCESS, TAMPERED
 
 from ..errors import CertificationError
 from ..history import VALID
-from ..keys import BadSignature, Issuer, issuer_folder, load_jwks
+from ..keys import BadSignature, Issuer, load_jwks
 from ..offline import check_credential, holder_matches
-from .common import day
+from .common import course_of, day
 
 
 def add_credential_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +64,7 @@ def _results(subject: dict) -> list[str]:
 
 def verify_credential_file(args: argparse.Namespace) -> int:
     """Print the verdict on ``--credential`` and return the exit status."""
-    keys_file = args.issuer_keys or Issuer(issuer_folder(args.course)).jwks_file
+    keys_file = args.issuer_keys or Issuer(course_of(args).issuer_folder).jwks_file
     keys = load_jwks(keys_file)
     token = _read(args.credential, "credential")
     status_list = _read(args.status_list, "status list") if args.status_list else None

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import base64
 import html
+import sys
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 import pandas as pd
 
-from course.report.html import data_table
+from course.review.retention import Problem, cohort_view, read_folder, recertification_date, retention_table, trainee_view
 
-from .retention import Problem, cohort_view, read_folder, recertification_date, retention_table, trainee_view
+from .html import data_table
 
 HEAD = ("<h2>Retention from spaced review</h2><p class='note'>From trainees' attempts files: for every quiz "
         "or generated item a trainee has answered, the FSRS scheduler predicts the probability of recalling "
@@ -36,7 +37,7 @@ def _figure(cohort: pd.DataFrame) -> str:
     from matplotlib import colormaps
     from matplotlib.figure import Figure
 
-    from course.report.figures import CMAP, png
+    from .figures import CMAP, png
 
     shown = cohort[cohort.items_reviewed > 0]
     if shown.empty:
@@ -92,3 +93,17 @@ def add_to_report(report: Path, folder: Path | str, on: date | None = None) -> t
     text = report.read_text(encoding="utf-8")
     report.write_text(text.replace("</body>", body + "</body>", 1), encoding="utf-8")
     return written, problems
+
+
+def report_retention(report: Path, folder: str, day: str | None) -> int:
+    """Append the retention section to the written report; name every unreadable attempts file.
+
+    A wrong date or a missing folder is raised (``DateError``, ``FileNotFoundError``) for
+    ``course.cli`` to report, exit status 2; the report is kept as written."""
+    from course.dates import parse_day
+
+    written, problems = add_to_report(report, folder, parse_day(day, "--date") if day else date.today())
+    print(f"retention: section added from {folder}; tables: {', '.join(p.name for p in written)}")
+    for problem in problems:
+        print(f"warning: attempts file {problem.file} left out: {problem.message}", file=sys.stderr)
+    return 0

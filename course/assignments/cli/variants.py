@@ -42,7 +42,7 @@ def allocation(course: Course, assignment: str, ids: list[str]) -> tuple[int, di
         raise CourseError(f"{source}: no source notebook (run `mesocourse release --course {course.root}`)")
     count = recorded_count(source)
     try:
-        return count, {trainee: course_variant(course.root, assignment, trainee, count) for trainee in ids}
+        return count, {trainee: course_variant(course, assignment, trainee, count) for trainee in ids}
     except SecretMissing as error:
         raise CourseError(str(error)) from None
 

@@ -9,7 +9,7 @@ from course.knowledge import load
 
 from ..observation import observation_payload, record_observations
 from ..registry import display_url
-from .common import add_day, add_registry, day
+from .common import add_day, add_registry, course_of, day
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     payload = observation_payload(args.trainee, args.procedure, args.assessor, args.entrustment, day(args), args.notes)
-    url = registry_url(args.registry, args.course)
-    [record] = record_observations(url, args.by, [payload], course_dir=args.course)
+    course = course_of(args)
+    url = registry_url(args.registry, course)
+    [record] = record_observations(url, args.by, [payload], course=course)
     print(f"recorded observation of {payload['trainee']}: {payload['procedure']} at level {payload['entrustment']} "
           f"({payload['entrustment_name']}) on {payload['date']} by {payload['assessor']} "
           f"[registry record {record.seq}, {display_url(url)}]")

@@ -16,10 +16,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .feedback import write_feedback
-    from .progress import ProgressBar
+    from course.coursedir import Course
+    from course.grading.feedback import write_feedback
+    from course.grading.progress import ProgressBar
 
-    results = write_feedback(args.course, args.assignment, students=args.students,
+    results = write_feedback(Course.open(args.course), args.assignment, students=args.students,
                              progress=ProgressBar(f"{args.assignment} feedback"))
     written = [result for result in results if result.status == "written"]
     print(f"{args.assignment}: feedback written for {len(written)} of {len(results)} trainee(s)")

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..keys import ISSUER_ENV, Issuer, issuer_folder
-from .common import add_course
+from course.coursedir import ISSUER_ENV
+
+from ..keys import Issuer
+from .common import add_course, course_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    issuer = Issuer(issuer_folder(args.course))
+    issuer = Issuer(course_of(args).issuer_folder)
     if args.action == "init":
         kid = issuer.init(args.name, args.url, args.email)
         print(f"issuer key {kid} created in {issuer.keys_dir} (owner-only; back it up, never publish it)")

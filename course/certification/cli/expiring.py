@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from course.dates import parse_period
 from course.knowledge import load
 
-from ..dates import parse_period
 from ..history import due_for_recertification
 from .common import add_day, add_registry, day, open_registry
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(due)} trainee(s) need recertification within {within} days of {on} (revoked certificates not listed):")
     refresh = None
     if args.attempts:
-        from course.review.cli import RefreshList
+        from course.review.retention import RefreshList
 
         refresh = RefreshList(args.attempts, on)
     for certificate in due:

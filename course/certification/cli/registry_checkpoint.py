@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..checkpoints import read_checkpoint, sign_checkpoint
 from ..errors import CertificationError
-from ..keys import Issuer, issuer_folder, write_public
-from .common import add_registry, open_registry
+from ..keys import Issuer, write_public
+from .common import add_registry, course_of, open_registry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    issuer = Issuer(issuer_folder(args.course))
+    issuer = Issuer(course_of(args).issuer_folder)
     with open_registry(args, create=False) as registry:  # refused if it disagrees with the checkpoint
         if args.sign:
             with registry.transaction() as tx:

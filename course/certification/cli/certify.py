@@ -34,9 +34,9 @@ def _print(outcome: CertificationOutcome) -> None:
 def run(args: argparse.Namespace) -> int:
     on = day(args)
     course = Course.open(args.course)
-    url = registry_url(args.registry, course.root)
+    url = registry_url(args.registry, course)
     outcomes = certify_cohort(course, url, by=args.by, on=on, db=args.db, out=args.out, progress=_print)
-    issuer = course_issuer(course.root)
+    issuer = course_issuer(course)
     if issuer is None:
         print("no issuer keys: certificates have no signed credential (run `mesocourse keys init` first)")
     else:

@@ -2,7 +2,7 @@
 cannot be imported.
 
 An assignment marked ``exam: true`` in its case data (the certification exam) is
-meant to be taken in this kernel. ``python -m course.assignments.exam_kernel -f
+meant to be taken in this kernel. ``python -m course.exam_kernel -f
 CONNECTION_FILE`` installs an import guard, sets ``MESOCOURSE_EXAM=1`` and starts
 ipykernel. The guard refuses:
 
@@ -14,7 +14,7 @@ ipykernel. The guard refuses:
   through the package (``importlib.resources.files("course.knowledge")``);
 - ``ipywidgets`` (the teaching modules' widgets) and ``yaml`` (the knowledge base's format).
 
-The kernelspec is ``course/assignments/exam_kernelspec/kernel.json`` (its command is
+The kernelspec is ``course/exam_kernelspec/kernel.json`` (its command is
 ``python``, which Jupyter runs as the Python of the environment that starts it). A
 regular ``pip install`` puts it in the environment's ``share/jupyter/kernels``; ``make
 setup`` installs it into the project's ``.venv`` (an editable install carries no data
@@ -34,19 +34,24 @@ outside that folder, a terminal or a browser tab, an invigilator is what enforce
 
 from __future__ import annotations
 
+import functools
 import importlib.abc
 import json
 import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
-KERNEL_NAME = "mesocourse-exam"
+KERNEL_NAME = "mesocourse-exam"  # also the folder of pyproject.toml's data-files (tests/test_installed.py)
 KERNELSPEC_FOLDER = Path(__file__).with_name("exam_kernelspec")  # kernel.json, as Jupyter reads it
+ENVIRONMENT_KERNELS = Path(sys.prefix) / "share" / "jupyter" / "kernels"  # this Python environment's, as --sys-prefix
+EXAM_ENV = "MESOCOURSE_EXAM"  # "1" in an exam kernel: check() warns an exam notebook running elsewhere
 ALLOWED = frozenset({
     "course", "course.assignments", "course.assignments.check", "course.assignments.questions",
     "course.assignments.grader", "course.assignments.variant_view", "course.assignments.allocation",
-    "course.assignments.exam_kernel",
+    "course.exam_kernel", "course.dates", "course.errors",
+    "course.coursedir",  # the trainee's own nbgrader config, for their student id
 })
 REFUSED_PACKAGES = ("ipywidgets", "yaml")
 
@@ -78,12 +83,24 @@ def guard() -> None:
             delattr(sys.modules[parent], child)  # `from course import screening` too
     if not any(isinstance(finder, ExamImports) for finder in sys.meta_path):
         sys.meta_path.insert(0, ExamImports())
-    os.environ["MESOCOURSE_EXAM"] = "1"
+    os.environ[EXAM_ENV] = "1"
+
+
+@functools.cache
+def kernelspec() -> dict[str, Any]:
+    """The exam kernel's ``kernel.json``: how Jupyter starts it, its display name and language."""
+    spec: dict[str, Any] = json.loads((KERNELSPEC_FOLDER / "kernel.json").read_text(encoding="utf-8"))
+    return spec
+
+
+def kernel_module() -> str:
+    """The module the kernelspec runs (``python -m MODULE``): a grading zygote forks it."""
+    return str(kernelspec()["argv"][2])
 
 
 def notebook_kernelspec() -> dict[str, str]:
     """What an exam notebook's ``kernelspec`` metadata says: this kernel's name, display name and language."""
-    spec = json.loads((KERNELSPEC_FOLDER / "kernel.json").read_text(encoding="utf-8"))
+    spec = kernelspec()
     return {"display_name": spec["display_name"], "language": spec["language"], "name": KERNEL_NAME}
 
 

@@ -9,10 +9,10 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .limits import GradingLimits
+from course.grading.limits import GradingLimits
 
 if TYPE_CHECKING:
-    from .ledger import SubmissionResult
+    from course.grading.ledger import SubmissionResult
 
 
 def positive_int(text: str) -> int:
@@ -66,16 +66,16 @@ def summary(assignment: str, results: list[SubmissionResult], seconds: float) ->
 
 def run(args: argparse.Namespace) -> int:
     from course.coursedir import Course
-
-    from .cohort import grade_cohort, gradesheet_path
-    from .progress import ProgressBar
+    from course.grading.cohort import grade_cohort, gradesheet_path
+    from course.grading.progress import ProgressBar
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     limits = GradingLimits(time_budget_s=args.time_budget, memory_mb=args.memory_mb,
                            max_output_bytes=int(args.max_output_mb * 1e6), sandbox=args.sandbox)
+    course = Course.open(args.course)
     started = time.monotonic()
-    results = grade_cohort(args.course, args.assignment, workers=args.workers, students=args.students,
+    results = grade_cohort(course, args.assignment, workers=args.workers, students=args.students,
                            force=args.force, progress=ProgressBar(args.assignment), limits=limits)
     print(summary(args.assignment, results, time.monotonic() - started))
-    print(f"report: {gradesheet_path(Course.open(args.course), args.assignment)}")
+    print(f"report: {gradesheet_path(course, args.assignment)}")
     return 0

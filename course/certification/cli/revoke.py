@@ -8,7 +8,7 @@ from course.coursedir import registry_url
 
 from ..issuing import course_issuer
 from ..revocation import revoke_certificate
-from .common import add_day, add_registry, day
+from .common import add_day, add_registry, course_of, day
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,9 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     on = day(args)
-    certificate, record = revoke_certificate(registry_url(args.registry, args.course), args.by, args.certificate,
-                                             args.reason, on, course_dir=args.course)
-    issuer = course_issuer(args.course)
+    course = course_of(args)
+    certificate, record = revoke_certificate(registry_url(args.registry, course), args.by, args.certificate,
+                                             args.reason, on, course=course)
+    issuer = course_issuer(course)
     print(f"revoked {certificate.id} ({certificate.record.data['name']}) on {on}: {args.reason.strip()} "
           f"[registry record {record.seq}]" + (f"; status list re-signed: {issuer.status_list_file}" if issuer else ""))
     return 0

@@ -23,9 +23,9 @@ from ..chain import Record
 from ..checkpoints import Checkpoint, checkpoint_problems, read_checkpoint
 from ..errors import CertificationError
 from ..history import VALID, certificates
-from ..keys import BadSignature, Issuer, issuer_folder, load_jwks
+from ..keys import BadSignature, Issuer, load_jwks
 from ..registry import Registry
-from .common import add_course, add_day, day
+from .common import add_course, add_day, course_of, day
 from .verify_credential import add_credential_arguments, verify_credential_file
 
 
@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def checkpoint_check(args: argparse.Namespace, records: list[Record], used: list[Checkpoint]) -> list[str]:
     """How the records disagree with ``--checkpoint FILE``, else with the issuer's own
     checkpoint when there is one; the checkpoint is appended to ``used``."""
-    issuer = Issuer(issuer_folder(args.course))
+    issuer = Issuer(course_of(args).issuer_folder)
     path = Path(args.checkpoint) if args.checkpoint else issuer.checkpoint_file
     if args.checkpoint is None and not path.exists():
         return []
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         raise CertificationError("give CERT_ID, --registry to check every record, or --credential FILE.jwt")
     used: list[Checkpoint] = []
     try:
-        with Registry(registry_url(args.registry or None, args.course), create=False) as registry:
+        with Registry(registry_url(args.registry or None, course_of(args)), create=False) as registry:
             records, problems = registry.check(lambda records: checkpoint_check(args, records, used))
     except BadSignature as error:
         print(f"checkpoint tampered: {error}")

@@ -8,16 +8,21 @@ import os
 from datetime import date
 from pathlib import Path
 
-from course.coursedir import REGISTRY_ENV, registry_url
+from course.coursedir import REGISTRY_ENV, Course, registry_url
+from course.dates import parse_day
 
 from ..checkpoints import open_guarded
-from ..dates import parse_day
 from ..registry import Registry, require_actor
 
 
 def add_course(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
                         help="nbgrader course directory (default: the current directory)")
+
+
+def course_of(args: argparse.Namespace) -> Course:
+    """The course --course names (not checked: the issuer's folder or a --registry may be all a command needs)."""
+    return Course(Path(args.course).expanduser().resolve())
 
 
 def add_registry(parser: argparse.ArgumentParser, *, writer: bool) -> None:
@@ -45,5 +50,6 @@ def open_registry(args: argparse.Namespace, *, create: bool) -> Registry:
     issuer's signed checkpoint (``verify`` reports the details); writers sign checkpoints."""
     if getattr(args, "by", None) is not None:
         require_actor(args.by)
-    return open_guarded(registry_url(args.registry, args.course), args.course, create=create,
+    course = course_of(args)
+    return open_guarded(registry_url(args.registry, course), course, create=create,
                         writer=getattr(args, "by", None) is not None)

@@ -1,0 +1,1 @@
+"""The assignments' commands of ``mesocourse``, one module each (see ``course.cli``)."""

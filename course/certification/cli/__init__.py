@@ -1,0 +1,1 @@
+"""The certification commands of ``mesocourse``, one module each (see ``course.cli``)."""

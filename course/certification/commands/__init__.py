@@ -1,1 +1,0 @@
-"""The certification sub-commands of ``mesocourse``, one module each (see ``course.cli``)."""

@@ -1,0 +1,1 @@
+"""The grading commands of ``mesocourse``, one module each (see ``course.cli``)."""
