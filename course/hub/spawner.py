@@ -5,7 +5,8 @@ and each server runs as the person's account) plus the environment of the
 person's role: ``JUPYTER_CONFIG_PATH`` points at ``STATE/config/ROLE`` (nbgrader
 exchange, which nbgrader extensions), ``JUPYTER_PATH`` at ``STATE/share``
 (kernelspecs), and ``PATH`` starts with this Python environment's ``bin``, so
-``nbgrader`` and ``mesocourse`` work in a terminal.
+``nbgrader`` and ``mesocourse`` work in a terminal; ``SHELL`` is a real shell
+(the account's own is ``nologin``), so Terminals and ``!commands`` work.
 
 The exam kernel (:mod:`course.assignments.exam_kernel`) is a kernelspec folder in
 ``STATE/share/kernels/`` (and in this environment's own Jupyter data folder): every
@@ -38,10 +39,19 @@ def role_of(name: str, groups: list[str], state: HubState) -> str:
     return "instructor" if settings.formgrade_group in groups else "trainee"
 
 
+SERVER_SHELL = next((shell for shell in ("/bin/bash", "/bin/sh") if os.path.exists(shell)), "/bin/sh")
+
+
 def course_environment(state: HubState, role: str) -> dict[str, str]:
-    """The variables every server of ``role`` starts with."""
+    """The variables every server of ``role`` starts with.
+
+    ``SHELL`` is the server's, not the account's: accounts keep no login shell
+    (``nologin``), and a server inheriting it would open no Terminal and run no
+    ``!command`` ("This account is currently not available").
+    """
     tools = str(Path(sys.executable).parent)
     return {
+        "SHELL": SERVER_SHELL,
         "JUPYTER_CONFIG_PATH": str(state.config_dir(role)),
         "JUPYTER_PATH": str(state.share),
         "PATH": os.pathsep.join([tools, "/usr/local/bin", "/usr/bin", "/bin"]),
