@@ -10,9 +10,11 @@ trainee's literal answers, :func:`case_feedback` works out, per answer:
   trainee with another variant: the case varies and no other variant expects the
   same value; otherwise the grader's note on what was wrong (``grader.answer_credit``);
 - the knowledge-base entries behind the case (every rule, step, technique... whose id
-  the trainee's answers name, and the expected answers where these are shown), in
-  words, with their sources and evidence label: the rule behind a wrong choice says
-  why it does not apply, and a withheld answer is not given away by its rule;
+  the trainee's answers name, and, in a case that varies, the expected answers name),
+  in words, with their sources and evidence label: the rule behind a wrong choice says
+  why it does not apply, and the rule behind the trainee's own patient says what
+  applied to them (their patient is theirs alone); in a case every trainee shares, the
+  rules behind the expected answers are not listed, since they would give them away;
 - "variant N of K" instead of the grader's internal number.
 
 Nothing runs: the notebook's sources are parsed (``ast``), never executed.
@@ -124,7 +126,7 @@ def case_feedback(test_source: str, answers: dict[str, Any], allocation: int | N
     fields = variants[chosen]
     results = tuple(_answer_result(field, index, variants, chosen, answers, varies)
                     for index, field in enumerate(fields))
-    named = [[answers.get(field["name"]), *([field["expected"]] if result.expected or result.credit >= 1 else [])]
+    named = [[answers.get(field["name"]), *([field["expected"]] if varies or result.credit >= 1 else [])]
              for field, result in zip(fields, results, strict=True)]
     return CaseFeedback(title, (chosen + 1, len(variants)) if varies else None, results, facts_behind(named))
 
