@@ -190,13 +190,14 @@ def test_a_first_login_chooses_a_password_before_any_server_starts(hub, browser)
     page.wait_for_url("**/hub/change-password")
     shot(page, "first-login-change-password")
     assert page.get_by_role("link", name="Change password").count() == 1  # in the bar, from now on
-    page.goto(f"{hub.url}/hub/spawn")
-    assert "Choose your own password first" in page.inner_text("body")
+    page.goto(f"{hub.url}/hub/spawn")  # asking for a server leads back to change-password
+    page.wait_for_url("**/hub/change-password")
     assert not HubAPI.for_state(hub.state).call("GET", f"/users/{trainee}")["servers"]
-    page.goto(f"{hub.url}/hub/change-password")
     change_password(page, hub, trainee)
     page.goto(f"{hub.url}/hub/spawn")
-    page.wait_for_url("**/lab**")
+    page.wait_for_url("**/lab/tree/Welcome.ipynb**")  # the welcome notebook says what to expect
+    page.get_by_text("that is expected").first.wait_for()
+    shot(page, "trainee-welcome")
     page.context.close()
 
 

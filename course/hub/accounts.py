@@ -37,6 +37,7 @@ from course.errors import MesocourseError
 from .passwords import forget_one_time, record_one_time
 from .roster import Person, account_problem
 from .state import HubState, write_atomically
+from .welcome import write_welcome
 
 NOLOGIN = next((shell for shell in ("/usr/sbin/nologin", "/sbin/nologin") if os.path.exists(shell)), "/bin/false")
 
@@ -235,6 +236,7 @@ def enrol(state: HubState, people: list[Person], role: str) -> list[FirstLogin]:
             if role == "trainee":
                 add_student(state, person)
                 undo.push(lambda account=person.id: remove_student(state, account))
+                write_welcome(state, person.id)  # in their home: removed with it on undo
             logins.append(FirstLogin(person, password, expires))
         if new and api.running():
             group = settings.trainee_group if role == "trainee" else settings.formgrade_group

@@ -2,15 +2,17 @@
 
 - an expired one-time password is refused, with a message saying to ask for a new one;
 - a login with the one-time password goes to change-password (whatever page was asked
-  for), and no server starts before the person has chosen their own password;
+  for), the spawn page sends such a person there too, and no server starts (by any
+  route) before the person has chosen their own password;
 - choosing one ends the one-time password.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
-from jupyterhub.handlers import BaseHandler
+from jupyterhub.handlers import BaseHandler, pages
 from nativeauthenticator import NativeAuthenticator
 from nativeauthenticator.handlers import LoginHandler as NativeLoginHandler
 from tornado import web
@@ -34,6 +36,26 @@ class LoginHandler(NativeLoginHandler):
         if login_error and username and self.authenticator.status(username) == "expired":
             login_error = EXPIRED
         return await super()._render(login_error=login_error, username=username)
+
+
+class SpawnHandler(pages.SpawnHandler):
+    """JupyterHub's spawn page; a person still on their one-time password is sent to
+    change-password instead (the authenticator's ``pre_spawn_start`` refuses any other way)."""
+
+    async def _first_change_password(self, page: Any, *args: Any) -> None:
+        current = self.current_user
+        if current is not None and self.authenticator.must_change(current.name):
+            self.redirect(self.hub.base_url + "change-password")
+            return
+        result = page(*args)  # JupyterHub's get() hands back its coroutine (or None after a login redirect)
+        if inspect.isawaitable(result):
+            await result
+
+    async def get(self, user_name: str | None = None, server_name: str = "") -> None:
+        await self._first_change_password(super().get, user_name, server_name)
+
+    async def post(self, user_name: str | None = None, server_name: str = "") -> None:
+        await self._first_change_password(super().post, user_name, server_name)
 
 
 class CourseAuthenticator(NativeAuthenticator):
@@ -69,5 +91,8 @@ class CourseAuthenticator(NativeAuthenticator):
                                      "no server starts on a one-time password.")
 
     def get_handlers(self, app: Any) -> list:
-        return [(path, LoginHandler if path == r"/login" else handler)
-                for path, handler in super().get_handlers(app)]
+        """NativeAuthenticator's pages with the course's login, and the spawn page first
+        (the authenticator's handlers come before JupyterHub's own)."""
+        native = [(path, LoginHandler if path == r"/login" else handler) for path, handler in super().get_handlers(app)]
+        spawn = [(path, SpawnHandler) for path in (r"/spawn", r"/spawn/([^/]+)", r"/spawn/([^/]+)/([^/]+)")]
+        return native + spawn

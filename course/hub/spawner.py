@@ -30,6 +30,7 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Unicode
 
 from .state import HubState
+from .welcome import WELCOME
 
 
 def role_of(name: str, groups: list[str], state: HubState) -> str:
@@ -68,8 +69,12 @@ class CourseSpawner(LocalProcessSpawner):
         return role_of(self.user.name, [group.name for group in self.user.groups], HubState.at(self.state_folder))
 
     def get_env(self) -> dict[str, str]:
+        """The course environment of the role; a trainee starts on their welcome notebook."""
         env = super().get_env()
-        env.update(course_environment(HubState.at(self.state_folder), self.role()))
+        state, role = HubState.at(self.state_folder), self.role()
+        env.update(course_environment(state, role))
+        if role == "trainee" and (state.home(self.user.name) / WELCOME).exists():
+            env["JUPYTERHUB_DEFAULT_URL"] = f"/lab/tree/{WELCOME}"
         return env
 
     async def start(self) -> tuple[str, int]:
