@@ -81,4 +81,5 @@ ERRORS: dict[str, int] = {
     "course.hub.roster.RosterError": BAD_INPUT,
     "course.hub.accounts.EnrolmentError": BAD_INPUT,
     "course.hub.hub_api.HubAPIError": BAD_INPUT,
+    "course.hub.backup.BackupError": BAD_INPUT,
 }

@@ -21,12 +21,15 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from browser_support import free_port
 
 from course.hub.state import HubState
 
 MESOCOURSE = str(Path(sys.executable).parent / "mesocourse")
+ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts")) / "hub"
+TIMEOUT_MS = 240_000
 
 
 def hub_command(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -144,3 +147,56 @@ def account_exists(name: str) -> bool:
 def processes_of(name: str) -> list[str]:
     result = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True) if account_exists(name) else None
     return result.stdout.split() if result else []
+
+
+def new_page(browser):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def log_in(page, hub: CourseHub, account: str, next_path: str = "") -> None:
+    """Log in as a person would; at the first login (the hub asks for it) choose an own password,
+    then go on to ``next_path`` (default: the person's server)."""
+    page.goto(f"{hub.url}/hub/login" + (f"?next={quote(next_path)}" if next_path else ""))
+    page.fill("#username_input", account)
+    page.fill("#password_input", hub.passwords[account])
+    page.click("#login_submit")
+    page.wait_for_url(lambda url: "/hub/login" not in url)
+    if "/hub/change-password" in page.url:
+        change_password(page, hub, account)
+        page.goto(f"{hub.url}{next_path or '/hub/spawn'}")
+
+
+def change_password(page, hub: CourseHub, account: str) -> None:
+    """Fill in the change-password page with a new password of the person's own."""
+    chosen = f"own-{secrets.token_urlsafe(12)}"
+    page.fill("#old_password_input", hub.passwords[account])
+    page.fill("#new_password_input", chosen)
+    page.fill("#new_password_confirmation_input", chosen)
+    page.click("#signup_submit")
+    page.get_by_text("changed successfully").wait_for()
+    hub.passwords[account] = chosen
+
+
+def require_hub_in_chromium() -> None:
+    """Skip the calling module without what the course server and Chromium need (fail under CI instead)."""
+    from prerequisites import chromium_missing, course_server_missing, require
+
+    require(course_server_missing() or chromium_missing(), module=True)
+
+
+@contextlib.contextmanager
+def course_hub_left_clean(people: dict[str, str], **options) -> Iterator[CourseHub]:
+    """:func:`course_hub`, then a check that none of its accounts or their processes is left."""
+    made: list[str] = []
+    with course_hub(people, **options) as running:
+        made = [running.account(role) for role in people] + [running.state.settings().grader_account]
+        yield running
+    assert [name for name in made if account_exists(name)] == [], "accounts left behind"
+    assert [name for name in made if processes_of(name)] == [], "processes left behind"

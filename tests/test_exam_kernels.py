@@ -99,10 +99,15 @@ def test_a_notebook_in_an_exam_folder_gets_the_exam_kernel_and_others_keep_their
     assert status == 201 and kernel["name"] == "python3"
 
 
-def test_changing_an_exam_notebooks_kernel_keeps_the_exam_kernel(server: Server) -> None:
+def test_changing_an_exam_notebooks_kernel_is_refused_so_its_label_stays_true(server: Server) -> None:
+    """Kernel > Change Kernel -> Python 3 is refused (JupyterLab would show "Python 3" while the
+    exam kernel runs); a new exam kernel may still be asked for."""
     status, exam = server.open_notebook("certification/change.ipynb", {"name": KERNEL_NAME})
     assert status == 201 and exam["kernel"]["name"] == KERNEL_NAME
-    status, changed = server.call("PATCH", f"/api/sessions/{exam['id']}", {"kernel": {"name": "python3"}})
+    status, refused = server.call("PATCH", f"/api/sessions/{exam['id']}", {"kernel": {"name": "python3"}})
+    assert status >= 400 and "cannot be changed to python3" in refused["message"], refused  # JupyterLab shows it
+    assert server.call("GET", f"/api/sessions/{exam['id']}")[1]["kernel"]["id"] == exam["kernel"]["id"]
+    status, changed = server.call("PATCH", f"/api/sessions/{exam['id']}", {"kernel": {"name": KERNEL_NAME}})
     assert status == 200 and changed["kernel"]["name"] == KERNEL_NAME and changed["kernel"]["id"] != exam["kernel"]["id"]
 
 

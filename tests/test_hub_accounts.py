@@ -149,6 +149,49 @@ def test_the_command_reports_bad_rows_by_line_and_creates_nobody(state: HubState
     assert not account_exists(f"ann{tag(state)}")
 
 
+def add_trainees(state: HubState, roster: Path, *roles: str) -> subprocess.CompletedProcess:
+    """``mesocourse hub add-trainees`` with a roster of ``roles``, as an administrator types it."""
+    roster.write_text("id,name,email\n" + "".join(f"{role}{tag(state)},{role.title()} Example,\n" for role in roles))
+    done = subprocess.run([str(Path(sys.executable).parent / "mesocourse"), "hub", "add-trainees", str(roster),
+                           "--state", str(state.root)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_a_trainee_finds_a_welcome_notebook_of_their_own_and_keeps_their_edits(state: HubState, tmp_path: Path):
+    from course.hub.welcome import WELCOME
+
+    add_trainees(state, tmp_path / "roster.csv", "ann")
+    ann = pwd.getpwnam(f"ann{tag(state)}")
+    welcome = state.home(ann.pw_name) / WELCOME
+    info = welcome.lstat()
+    assert stat.S_ISREG(info.st_mode) and (info.st_uid, info.st_gid) == (ann.pw_uid, ann.pw_gid)
+    assert stat.S_IMODE(info.st_mode) == 0o600
+    import nbformat
+
+    notebook = nbformat.read(welcome, as_version=4)  # a valid notebook JupyterLab opens
+    assert "No courses found." in notebook.cells[0].source and "not clinical guidance" in notebook.cells[0].source
+    from course.hub.accounts import as_account
+
+    as_account(ann.pw_name, ["sh", "-c", f"printf 'my notes' > {welcome}"], check=True)  # she edits it
+    add_trainees(state, tmp_path / "roster.csv", "ann", "bob")  # the roster again, with a new row
+    assert welcome.read_text() == "my notes" and welcome.stat().st_uid == ann.pw_uid
+    assert (state.home(f"bob{tag(state)}") / WELCOME).stat().st_uid == pwd.getpwnam(f"bob{tag(state)}").pw_uid
+
+
+def test_the_welcome_notebook_is_never_written_through_a_link_the_trainee_left(state: HubState, tmp_path: Path):
+    from course.hub.accounts import as_account
+    from course.hub.welcome import WELCOME, write_welcome
+
+    add_trainees(state, tmp_path / "roster.csv", "ann")
+    target = tmp_path / "roots-file"
+    target.write_text("root's")
+    welcome = state.home(f"ann{tag(state)}") / WELCOME
+    as_account(f"ann{tag(state)}", ["ln", "-sf", str(target), str(welcome)], check=True)
+    assert write_welcome(state, f"ann{tag(state)}") is False  # root writes nothing through her link
+    assert target.read_text() == "root's" and welcome.is_symlink()
+
+
 def hub_start(state: HubState, account: str | None = None, path: str | None = None) -> subprocess.CompletedProcess:
     argv = [str(Path(sys.executable).parent / "mesocourse"), "hub", "--state", str(state.root)]
     env = {**os.environ, **({"PATH": path} if path else {})}

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import signal
 import textwrap
@@ -30,8 +29,7 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from hub_support import account_exists, course_hub, processes_of
-from prerequisites import chromium_missing, course_server_missing, require
+from hub_support import course_hub_left_clean, log_in, new_page, require_hub_in_chromium, shot
 
 from course.assignments.allocation import assignment_count, course_variant
 from course.assignments.catalog import load_assignment
@@ -45,39 +43,16 @@ from course.hub.hub_api import HubAPI
 from course.hub.spawner import course_environment
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
-ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts")) / "hub"
-TIMEOUT_MS = 240_000
 PEOPLE = {"i": "Ines Tructor", "a": "Ann Honest", "b": "Bob Hostile", "c": "Cy Broken"}
 ASSIGNMENT = "screening"
 
-require(course_server_missing() or chromium_missing(), module=True)
+require_hub_in_chromium()
 
 
 @pytest.fixture(scope="module")
 def hub():
-    with course_hub(PEOPLE, enrol_while_running=("c",)) as running:  # C joins a running hub
-        made = [running.account(role) for role in PEOPLE] + [running.state.settings().grader_account]
+    with course_hub_left_clean(PEOPLE, enrol_while_running=("c",)) as running:  # C joins a running hub
         yield running
-    assert [name for name in made if account_exists(name)] == [], "accounts left behind"
-    assert [name for name in made if processes_of(name)] == [], "processes left behind"
-
-
-def new_page(browser):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    return page
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def log_in(page, hub, account: str, next_path: str = "") -> None:
-    page.goto(f"{hub.url}/hub/login" + (f"?next={quote(next_path)}" if next_path else ""))
-    page.fill("#username_input", account)
-    page.fill("#password_input", hub.passwords[account])
-    page.click("#login_submit")
 
 
 def open_assignments(page) -> None:

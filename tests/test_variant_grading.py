@@ -130,3 +130,25 @@ def test_feedback_shows_the_trainees_own_patients_and_never_the_hidden_tests(gra
         assert "BEGIN HIDDEN TESTS" not in page and "_mc_fields" not in page and "variant_test" not in page
     graded_text = outputs_text(course / "autograded" / graded["ids"]["ann"] / NAME / f"{NAME}.ipynb")
     assert "Case 03: 4 of 4 points" in graded_text
+
+
+def test_feedback_teaches_each_case_in_words_with_its_source_and_the_trainees_variant(graded) -> None:
+    """copier answered another variant's patients: each case not passed names the rule behind the
+    answers and its source; the page says "variant N of 8", with no grader variable and no test code."""
+    course, copier = graded["mesocourse"], graded["ids"]["copier"]
+    done = subprocess.run([sys.executable, "-m", "course", "feedback", NAME, "--course", str(course),
+                           "--student", copier], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    page = (course / "feedback" / copier / NAME / f"{NAME}.html").read_text()
+    variant = course_variant(course, NAME, copier, 8) + 1
+    assert f"You answered variant {variant} of 8 of this assignment" in page
+    assert "_mc_" not in page and "visible_test" not in page and "course.assignments.grader" not in page
+    cases = page.split('<div class="mesocourse-case">')[1:]
+    assert len(cases) == 14
+    failed = [case for case in cases if "Result: not passed" in case]
+    assert failed, "copier answered other patients: some cases must fail"
+    for case in failed:
+        assert f"(your variant: {variant} of 8)" in case
+        assert "What the course&#x27;s knowledge base says" in case or "knowledge base says" in case
+        assert "Source: " in case and "(evidence: " in case
+        assert "partly right" in case or "not right" in case

@@ -26,14 +26,16 @@ from typing import Any, Literal
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbformat import NotebookNode
-from nbformat.v4 import new_output
+from nbformat.v4 import new_markdown_cell, new_output
 from nbgrader import utils
 from nbgrader.apps import NbGraderAPI
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from course.assignments.variant_grading import CELL_ID as VARIANT_CELL
 from course.coursedir import Course
 
 from .errors import GradingError
+from .feedback_cases import CaseFeedback, allocation_of, case_feedback, case_html, literal_answers
 from .nbgrader_api import failure_reason, put_python_tools_on_path
 
 
@@ -66,8 +68,8 @@ def _redacted(output: NotebookNode, hidden: list[str]) -> NotebookNode:
     return output
 
 
-def _verdict(cell: NotebookNode) -> NotebookNode:
-    """The case's result in words, from the score nbgrader's GetGrades put on the cell."""
+def _verdict(cell: NotebookNode) -> tuple[str, str]:
+    """The case's result in words and as HTML, from the score nbgrader's GetGrades put on the cell."""
     grading = cell.metadata.nbgrader
     score, points = grading.get("score"), grading.get("points", 0)
     errors = [o for o in cell.outputs if o.output_type == "error"]
@@ -79,21 +81,56 @@ def _verdict(cell: NotebookNode) -> NotebookNode:
         why = f" {errors[-1].ename}: {errors[-1].evalue}".rstrip(": ") if errors else ""
         text = f"Result: not passed ({float(score):g} of {float(points):g} points).{why}"
     colour = "#2e7d32" if score is not None and float(score) >= float(points) else "#b71c1c"
-    return new_output("display_data", data={
-        "text/plain": text, "text/html": f'<p style="color:{colour}"><strong>{html.escape(text)}</strong></p>'})
+    return text, f'<p style="color:{colour}"><strong>{html.escape(text)}</strong></p>'
+
+
+def _taught(cell: NotebookNode, case: CaseFeedback) -> NotebookNode:
+    """A course test cell as the trainee reads it: no test code, the case's answers and the
+    knowledge behind them (a markdown cell keeping the cell's grade, so the page scores it)."""
+    taught = new_markdown_cell(case_html(case, _verdict(cell)[1]), metadata=cell.metadata)
+    taught.id = cell.get("id", taught.id)
+    return taught
 
 
 class ExplainHiddenTests(ClearHiddenTests):
-    """nbgrader's ``ClearHiddenTests`` for feedback: hidden code out, each case's result in."""
+    """nbgrader's ``ClearHiddenTests`` for feedback: hidden code out, each case's result in.
+
+    A course test cell (:mod:`course.grading.feedback_cases`) becomes the case's answers,
+    results and knowledge-base facts, with no test code; the grader's variant cell
+    becomes "variant N of K". Other nbgrader test cells keep their code, with the
+    hidden part removed and the result added.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        self._answers, self._allocation = literal_answers(nb), allocation_of(nb)
+        self._variant: tuple[int, int] | None = None
+        nb, resources = super().preprocess(nb, resources)
+        notes = [self._variant_note() if cell.get("id") == VARIANT_CELL else cell for cell in nb.cells]
+        nb.cells = [cell for cell in notes if cell is not None]
+        return nb, resources
+
+    def _variant_note(self) -> NotebookNode | None:
+        """The grader's variant cell, in words ("variant N of K"); gone when no case varies."""
+        if self._variant is None:
+            return None
+        number, count = self._variant
+        return new_markdown_cell(f"**You answered variant {number} of {count} of this assignment**: "
+                                 "the cases marked with your variant were your own patients.")
 
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> tuple[NotebookNode, Any]:
         before = cell.source
         cell, resources = super().preprocess_cell(cell, resources, index)
-        if _is_test(cell):
-            hidden = [line for line in before.splitlines() if line not in cell.source.splitlines()]
-            if hidden:
-                cell.outputs = [_redacted(output, hidden) for output in cell.outputs]
-            cell.outputs.append(_verdict(cell))
+        if not _is_test(cell):
+            return cell, resources
+        case = case_feedback(before, self._answers, self._allocation)
+        if case is not None:
+            self._variant = self._variant or case.variant
+            return _taught(cell, case), resources
+        hidden = [line for line in before.splitlines() if line not in cell.source.splitlines()]
+        if hidden:
+            cell.outputs = [_redacted(output, hidden) for output in cell.outputs]
+        text, page = _verdict(cell)
+        cell.outputs.append(new_output("display_data", data={"text/plain": text, "text/html": page}))
         return cell, resources
 
 

@@ -14,6 +14,10 @@ Modules, one job each: ``state`` (the one folder holding everything),
 run in the exam kernel only, on a trainee's server), ``jupyterhub_config`` (what JupyterHub loads),
 ``grader`` (instructor commands as the grader account), ``hub_api`` (talking to a
 running hub), ``proxy`` (JupyterHub's Node.js proxy), ``shared_python`` (a Python
-other accounts can run), ``preflight`` (what must hold before the hub starts)
-and ``cli``.
+other accounts can run), ``preflight`` (what must hold before the hub starts),
+``passwords`` and ``authenticator`` (one-time passwords that expire and must be
+changed at first login), ``welcome`` (a trainee's welcome notebook), ``backup``
+(backup, restore, and no file left to a freed uid), ``service`` (the course's own
+pages: the instructor console, trainees' feedback; one JupyterHub service),
+``templates`` (the hub's bar) and ``cli``.
 """

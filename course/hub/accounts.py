@@ -29,14 +29,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from course.errors import MesocourseError
 
+from .passwords import forget_one_time, record_one_time
 from .roster import Person, account_problem
 from .state import HubState, write_atomically
+from .welcome import write_welcome
 
 NOLOGIN = next((shell for shell in ("/usr/sbin/nologin", "/sbin/nologin") if os.path.exists(shell)), "/bin/false")
 
@@ -49,6 +52,7 @@ class EnrolmentError(MesocourseError):
 class FirstLogin:
     person: Person
     password: str  # one-time: printed once, stored only as a bcrypt hash
+    expires: datetime  # after this, the one-time password is refused (course.hub.passwords)
 
 
 # --- accounts.json ------------------------------------------------------------------------
@@ -229,10 +233,13 @@ def enrol(state: HubState, people: list[Person], role: str) -> list[FirstLogin]:
             password = secrets.token_urlsafe(9)
             set_password(state, person, password)
             undo.push(partial(remove_password, state, person.id))
+            expires = record_one_time(state, person.id, settings.password_days)
+            undo.push(partial(forget_one_time, state, person.id))
             if role == "trainee":
                 add_student(state, person)
                 undo.push(partial(remove_student, state, person.id))
-            logins.append(FirstLogin(person, password))
+                write_welcome(state, person.id)  # in their home: removed with it on undo
+            logins.append(FirstLogin(person, password, expires))
         if new and api.running():
             group = settings.trainee_group if role == "trainee" else settings.formgrade_group
             undo.push(lambda: api.delete_users([person.id for person in new]))
@@ -249,14 +256,23 @@ def enrol(state: HubState, people: list[Person], role: str) -> list[FirstLogin]:
 
 
 def remove_everyone(state: HubState) -> list[str]:
-    """Remove every account this hub made (people and the grader); the hub must be stopped."""
+    """Remove every account this hub made (people and the grader); the hub must be stopped.
+
+    Every file left in the hub folder by a removed account (the course: gradebook, registry,
+    signing key) becomes root's: the next account the machine creates may get the freed uid."""
+    from .backup import give_to_root
+
     records = enrolled(state)
     accounts = [*records["trainees"], *records["instructors"]]
     if state.exists():
         accounts.append(state.settings().grader_account)
+    freed = [entry for entry in pwd.getpwall() if entry.pw_name in accounts]
     removed = []
     for account in accounts:
         remove_os_account(state, account)
+        forget_one_time(state, account)
         removed.append(account)
     _save_enrolled(state, {"instructors": {}, "trainees": {}})
+    if state.root.is_dir():
+        give_to_root(state.root, {entry.pw_uid for entry in freed}, {entry.pw_gid for entry in freed})
     return removed

@@ -5,7 +5,10 @@
     mesocourse hub [start] [--ip IP] [--port PORT]     start JupyterHub (default 127.0.0.1:8000)
     mesocourse hub add-instructor ID --name NAME       an instructor account (formgrade group)
     mesocourse hub add-trainees roster.csv             a cohort: accounts, gradebook students, group
-    mesocourse hub remove-accounts                     remove every account this hub made (hub stopped)
+    mesocourse hub remove-accounts                     remove every account this hub made (hub stopped),
+                                                       after a backup; their files become root's
+    mesocourse hub backup --out FILE.tar.gz            archive the course data (course, registry, keys, exchange)
+    mesocourse hub restore FILE.tar.gz --state NEWDIR  bring a backup back into a new hub folder
 
 Every form takes ``--state DIR`` (default ``hub-data/``, or ``$MESOCOURSE_HUB``),
 the one folder holding the hub's database, secrets, course, exchange and homes.
@@ -28,10 +31,11 @@ from .state import HubSettings, HubState
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", metavar="DIR", help="the hub folder (default: $MESOCOURSE_HUB or hub-data/)")
     parser.add_argument("action", nargs="?", default="start",
-                        choices=("start", "add-instructor", "add-trainees", "remove-accounts"),
+                        choices=("start", "add-instructor", "add-trainees", "remove-accounts", "backup", "restore"),
                         help="what to do (default: start)")
     parser.add_argument("target", nargs="?", metavar="ID|ROSTER",
-                        help="add-instructor: the account id; add-trainees: the roster CSV (id,name,email)")
+                        help="add-instructor: the account id; add-trainees: the roster CSV (id,name,email); "
+                             "restore: the backup file")
     parser.add_argument("--ip", help="address the hub listens on (default 127.0.0.1; kept for later starts)")
     parser.add_argument("--port", type=int, help="port the hub listens on (default 8000; kept for later starts)")
     parser.add_argument("--grader-account", help="operating-system account of the grader's server "
@@ -39,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db-url", help="hub database URL (default SQLite in DIR/private; chosen when the folder is made)")
     parser.add_argument("--name", help="add-instructor: the instructor's full name")
     parser.add_argument("--email", default="", help="add-instructor: the instructor's email (optional)")
+    parser.add_argument("--out", metavar="FILE", help="backup: the archive to write (.tar.gz)")
+    parser.add_argument("--password-days", type=int, metavar="DAYS",
+                        help="days a one-time password stays valid (default 7; kept for later enrolments)")
 
 
 def free_port() -> int:
@@ -55,7 +62,8 @@ def open_state(args: argparse.Namespace) -> HubState:
     state.root.mkdir(parents=True, exist_ok=True)
     settings = state.settings() if state.exists() else HubSettings(
         grader_account=args.grader_account or HubSettings.grader_account, db_url=args.db_url or "")
-    changes = {key: value for key, value in (("ip", args.ip), ("port", args.port)) if value is not None}
+    changes = {key: value for key, value in (("ip", args.ip), ("port", args.port),
+                                             ("password_days", args.password_days)) if value is not None}
     state.save_settings(replace(settings, **changes))
     prepare(state, Path(sys.executable).parent)
     return state
@@ -76,9 +84,10 @@ def print_first_logins(state: HubState, logins: list, role: str) -> None:
           "Give each person their line (one-time passwords are shown only now):")
     width = max(len(login.person.id) for login in logins)
     for login in logins:
-        print(f"  {login.person.id:<{width}}  one-time password: {login.password}   ({login.person.name})")
-    print(f"First login: open {url}/hub/login, log in with your id and one-time password, "
-          f"then choose your own password at {url}/hub/change-password")
+        print(f"  {login.person.id:<{width}}  one-time password: {login.password}   "
+              f"(expires {login.expires:%Y-%m-%d %H:%M} UTC)   ({login.person.name})")
+    print(f"First login: open {url}/hub/login and log in with your id and one-time password, before it expires; "
+          "the hub then asks you to choose your own password (Change password, in the bar, later on)")
 
 
 def start(state: HubState) -> int:
@@ -120,7 +129,29 @@ def remove_accounts(state: HubState) -> int:
 
     if state.exists() and HubAPI.for_state(state).running():
         raise HubError(f"remove-accounts: the hub at {hub_url(state)} is running: stop it first")
-    print(f"removed {', '.join(remove_everyone(state)) or 'no account'}")
+    if state.exists():
+        from .backup import retirement_backup
+
+        print(f"backup of the course data first: {retirement_backup(state)} "
+              "(root only; mesocourse hub restore FILE --state NEWDIR brings it back)")
+    print(f"removed {', '.join(remove_everyone(state)) or 'no account'}; their files in {state.root} are now root's")
+    return 0
+
+
+def backup_or_restore(state: HubState, args: argparse.Namespace) -> int:
+    """``hub backup --out FILE`` or ``hub restore FILE`` (see :mod:`.backup`); a refusal raises BackupError."""
+    from .backup import BackupError, backup, restore
+
+    if args.action == "backup":
+        if not args.out:
+            raise BackupError("say where the backup goes: mesocourse hub backup --out FILE.tar.gz")
+        print(f"backup of {state.root}: {backup(state, Path(args.out))} (root only: it holds the signing key)")
+        return 0
+    if not args.target:
+        raise BackupError("give the backup to restore: mesocourse hub restore FILE.tar.gz")
+    restored = restore(state, Path(args.target))
+    print(f"restored {', '.join(restored)} into {state.root}; enrol people again with "
+          f"mesocourse hub add-instructor / add-trainees --state {state.root}")
     return 0
 
 
@@ -135,6 +166,8 @@ def run(args: argparse.Namespace) -> int:
         raise HubError(refused)
     if args.action == "remove-accounts":
         return remove_accounts(HubState.at(args.state))
+    if args.action in ("backup", "restore"):
+        return backup_or_restore(HubState.at(args.state), args)
     people = [] if args.action == "start" else people_to_enrol(args)
     state = open_state(args)
     if args.action == "start":

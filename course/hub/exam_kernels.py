@@ -14,8 +14,10 @@ home, for the assignments whose case data says ``exam: true``):
   ``POST /api/kernels`` with a ``path``. Other notebooks keep the kernel they ask for.
 - :class:`ExamSessionManager` refuses (HTTP 403) to attach a notebook in an exam folder
   to a kernel already running that is not the exam kernel ("use the kernel of another
-  session", by kernel id, which starts no kernel), and to move such a session into an
-  exam folder.
+  session", by kernel id, which starts no kernel), to move such a session into an
+  exam folder, and to change an exam notebook's kernel to another by name (Kernel >
+  Change Kernel: JupyterLab would otherwise show the name asked for while the exam
+  kernel runs; it shows the refusal instead).
 
 Folders are compared by their real path on disk, so a symbolic link to an exam folder
 is an exam folder too. What this does not prevent: code in an ordinary kernel (another
@@ -85,6 +87,26 @@ class ExamSessionManager(SessionManager):
         self._refuse_other_kernels(path, kernel_id)
         return await super().create_session(path=path, name=name, type=type, kernel_name=kernel_name,
                                             kernel_id=kernel_id)
+
+    async def start_kernel_for_session(self, session_id: str, path: str | None, name: Any, type: str | None,
+                                       kernel_name: Any, kernel_id: str | None = None) -> str:
+        """Refuse to change an exam notebook's kernel (Kernel > Change Kernel): the exam kernel would
+        start anyway, and JupyterLab would show the name asked for. Opening it starts the exam kernel."""
+        manager = self.kernel_manager
+        changing = await self.session_exists_by_id(session_id)
+        if (changing and isinstance(manager, ExamKernelManager) and manager.in_exam_folder(path)
+                and kernel_name not in (None, manager.exam_kernel)):
+            raise web.HTTPError(403, f"{path} belongs to an exam: it runs in the exam kernel "
+                                     f"({manager.exam_kernel}) only; its kernel cannot be changed to {kernel_name}")
+        return await super().start_kernel_for_session(session_id, path, name, type, kernel_name, kernel_id)
+
+    async def session_exists_by_id(self, session_id: str) -> bool:
+        """Whether ``session_id`` is a session already (a change of kernel), not one being created."""
+        try:
+            await self.get_session(session_id=session_id)
+        except web.HTTPError:
+            return False
+        return True
 
     async def update_session(self, session_id: str, **kwargs: Any) -> None:
         if "path" in kwargs or "kernel_id" in kwargs:

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from course.hub.accounts import enrolled
+from course.hub.cli import free_port
 from course.hub.proxy import proxy_command
 from course.hub.state import HubState
 
@@ -40,7 +41,10 @@ c.JupyterHub.pid_file = str(state.private / "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops people's servers; their files stay
 
 # --- who can log in: NativeAuthenticator's own table, filled by `mesocourse hub add-*` ---------
-c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"
+# CourseAuthenticator is NativeAuthenticator with expiring one-time passwords that the first
+# login must replace before any server starts (course/hub/authenticator.py).
+c.JupyterHub.authenticator_class = "course.hub.authenticator.CourseAuthenticator"
+c.CourseAuthenticator.state_folder = str(state.root)
 c.NativeAuthenticator.enable_signup = False  # accounts come from rosters, never self-made
 c.NativeAuthenticator.minimum_password_length = 10
 c.NativeAuthenticator.check_common_password = True
@@ -79,3 +83,27 @@ c.JupyterHub.load_roles = [
      "scopes": ["admin:users", "admin:groups", "admin:servers", "tokens", "list:users", "list:groups"]},
 ]
 c.JupyterHub.services = [{"name": "mesocourse-cli", "api_token": state.token_file("admin").read_text().strip()}]
+
+# --- the course service (course/hub/service): the course's own pages at /services/course/, run by
+# the hub as the grader account in the course folder; people log in through the hub, and each page
+# checks the person's course role (the instructor console now; the clinic's pages join it).
+c.JupyterHub.services.append({
+    "name": "course", "url": f"http://127.0.0.1:{free_port()}", "user": grader, "cwd": str(state.course_dir),
+    "command": [sys.executable, "-m", "course.hub.service"],
+    "environment": {"MESOCOURSE_HUB_STATE": str(state.root)},
+    "display": True, "oauth_no_confirm": True,  # the course's own pages: no "Authorize" step
+})
+c.JupyterHub.load_roles.append(
+    {"name": f"course-pages-{course}", "description": "open the course service's pages (each checks the role)",
+     "groups": [settings.trainee_group, settings.formgrade_group], "scopes": ["access:services!service=course"]})
+# Instructors open the grader's server by role: no "Authorize" page in front of formgrader either.
+# (This list replaces the one JupyterHub builds from oauth_no_confirm, so the service is named again.)
+c.JupyterHub.tornado_settings = {"oauth_no_confirm_list": {"service-course", f"jupyterhub-user-{grader}"}}
+
+# --- the hub's pages: the course's bar (change password; console, formgrader or feedback by role)
+c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]
+c.JupyterHub.template_vars = {
+    "course_formgrade_group": settings.formgrade_group, "course_trainee_group": settings.trainee_group,
+    "course_grader": grader, "course_service_url": "/services/course/",
+    "course_formgrader_url": f"/user/{grader}/formgrader",
+}

@@ -63,17 +63,34 @@ def make_grader_account(state: HubState) -> None:
         create_os_account(state, account, "mesocourse grader (formgrader, course folder)")
 
 
+RELATIVE_ROOT = 'c.CourseDirectory.root = "."'
+
+
+def write_course_config(course: Path, text: str) -> None:
+    """The course's ``nbgrader_config.py`` (``text``) with the course folder as an absolute root.
+
+    nbgrader standardizes a relative root with a warning ("root '.' is not absolute")
+    on every command; the course folder never moves, so its config names it outright.
+    """
+    if RELATIVE_ROOT not in text:
+        raise RuntimeError(f"{NBGRADER_CONFIG}: no line {RELATIVE_ROOT!r} to make absolute")
+    (course / "nbgrader_config.py").write_text(text.replace(RELATIVE_ROOT, f"c.CourseDirectory.root = {str(course)!r}"))
+
+
 def make_course(state: HubState, python_bin: Path) -> bool:
     """The course folder, as the grader account: the course's nbgrader config, then ``source/``
     built from the case data, ``release/`` and the gradebook (``mesocourse release``).
-    False when the course folder already existed."""
+    False when the course folder already existed (a relative root in its config is made absolute)."""
     course, account = state.course_dir, state.settings().grader_account
-    if (course / "nbgrader_config.py").is_file():
+    config = course / "nbgrader_config.py"
+    if config.is_file():
+        if RELATIVE_ROOT in config.read_text():  # made by an earlier version
+            write_course_config(course, config.read_text())
         return False
     entry = pwd.getpwnam(account)
     course.mkdir(mode=0o700, exist_ok=True)
-    shutil.copy(NBGRADER_CONFIG, course / "nbgrader_config.py")
-    for path in (course, course / "nbgrader_config.py"):
+    write_course_config(course, NBGRADER_CONFIG.read_text())
+    for path in (course, config):
         os.chown(path, entry.pw_uid, entry.pw_gid)
     os.chmod(course, 0o700)
     result = as_account(account, [str(python_bin / "mesocourse"), "release", "--course", str(course)],

@@ -5,7 +5,8 @@ and each server runs as the person's account) plus the environment of the
 person's role: ``JUPYTER_CONFIG_PATH`` points at ``STATE/config/ROLE`` (nbgrader
 exchange, which nbgrader extensions), ``JUPYTER_PATH`` at ``STATE/share``
 (kernelspecs), and ``PATH`` starts with this Python environment's ``bin``, so
-``nbgrader`` and ``mesocourse`` work in a terminal.
+``nbgrader`` and ``mesocourse`` work in a terminal; ``SHELL`` is a real shell
+(the account's own is ``nologin``), so Terminals and ``!commands`` work.
 
 The exam kernel (:mod:`course.exam_kernel`) is a kernelspec folder in
 ``STATE/share/kernels/`` (and in this environment's own Jupyter data folder): every
@@ -30,6 +31,7 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Unicode
 
 from .state import HubState
+from .welcome import WELCOME
 
 
 def role_of(name: str, groups: list[str], state: HubState) -> str:
@@ -39,10 +41,19 @@ def role_of(name: str, groups: list[str], state: HubState) -> str:
     return "instructor" if settings.formgrade_group in groups else "trainee"
 
 
+SERVER_SHELL = next((shell for shell in ("/bin/bash", "/bin/sh") if os.path.exists(shell)), "/bin/sh")
+
+
 def course_environment(state: HubState, role: str) -> dict[str, str]:
-    """The variables every server of ``role`` starts with."""
+    """The variables every server of ``role`` starts with.
+
+    ``SHELL`` is the server's, not the account's: accounts keep no login shell
+    (``nologin``), and a server inheriting it would open no Terminal and run no
+    ``!command`` ("This account is currently not available").
+    """
     tools = str(Path(sys.executable).parent)
     return {
+        "SHELL": SERVER_SHELL,
         "JUPYTER_CONFIG_PATH": str(state.config_dir(role)),
         "JUPYTER_PATH": str(state.share),
         "PATH": os.pathsep.join([tools, "/usr/local/bin", "/usr/bin", "/bin"]),
@@ -59,8 +70,12 @@ class CourseSpawner(LocalProcessSpawner):
         return role_of(self.user.name, [group.name for group in self.user.groups], HubState.at(self.state_folder))
 
     def get_env(self) -> dict[str, str]:
+        """The course environment of the role; a trainee starts on their welcome notebook."""
         env = super().get_env()
-        env.update(course_environment(HubState.at(self.state_folder), self.role()))
+        state, role = HubState.at(self.state_folder), self.role()
+        env.update(course_environment(state, role))
+        if role == "trainee" and (state.home(self.user.name) / WELCOME).exists():
+            env["JUPYTERHUB_DEFAULT_URL"] = f"/lab/tree/{WELCOME}"
         return env
 
     async def start(self) -> tuple[str, int]:

@@ -39,6 +39,7 @@ class HubSettings:
     ip: str = "127.0.0.1"
     port: int = 8000
     db_url: str = ""  # empty: SQLite in private/
+    password_days: int = 7  # how long a one-time password stays valid (course.hub.passwords)
 
     @property
     def formgrade_group(self) -> str:

@@ -1,0 +1,98 @@
+"""The hub's login: NativeAuthenticator, with the course's one-time passwords (:mod:`.passwords`).
+
+- an expired one-time password is refused, with a message saying to ask for a new one;
+- a login with the one-time password goes to change-password (whatever page was asked
+  for), the spawn page sends such a person there too, and no server starts (by any
+  route) before the person has chosen their own password;
+- choosing one ends the one-time password.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from jupyterhub.handlers import BaseHandler, pages
+from nativeauthenticator import NativeAuthenticator
+from nativeauthenticator.handlers import LoginHandler as NativeLoginHandler
+from tornado import web
+from traitlets import Unicode
+
+from .passwords import forget_one_time, one_time_status
+from .state import HubState
+
+EXPIRED = "Your one-time password has expired: ask your course administrator for a new one."
+
+
+class LoginHandler(NativeLoginHandler):
+    """NativeAuthenticator's login page; a one-time password leads to change-password first."""
+
+    def get_next_url(self, user: Any = None, default: Any = None) -> str:
+        if user is not None and self.authenticator.must_change(user.name):
+            return self.hub.base_url + "change-password"
+        return super().get_next_url(user, default)
+
+    async def _render(self, login_error: str | None = None, username: str | None = None) -> Any:
+        if login_error and username and self.authenticator.status(username) == "expired":
+            login_error = EXPIRED
+        return await super()._render(login_error=login_error, username=username)
+
+
+class SpawnHandler(pages.SpawnHandler):
+    """JupyterHub's spawn page; a person still on their one-time password is sent to
+    change-password instead (the authenticator's ``pre_spawn_start`` refuses any other way)."""
+
+    async def _first_change_password(self, page: Any, *args: Any) -> None:
+        current = self.current_user
+        if current is not None and self.authenticator.must_change(current.name):
+            self.redirect(self.hub.base_url + "change-password")
+            return
+        result = page(*args)  # JupyterHub's get() hands back its coroutine (or None after a login redirect)
+        if inspect.isawaitable(result):
+            await result
+
+    async def get(self, user_name: str | None = None, server_name: str = "") -> None:
+        await self._first_change_password(super().get, user_name, server_name)
+
+    async def post(self, user_name: str | None = None, server_name: str = "") -> None:
+        await self._first_change_password(super().post, user_name, server_name)
+
+
+class CourseAuthenticator(NativeAuthenticator):
+    """NativeAuthenticator with expiring one-time passwords that must be changed at first login."""
+
+    state_folder = Unicode(config=True, help="the hub folder (see course.hub.state)")
+
+    @property
+    def hub_state(self) -> HubState:
+        return HubState.at(self.state_folder)
+
+    def status(self, username: str) -> str:
+        return one_time_status(self.hub_state, username)
+
+    def must_change(self, username: str) -> bool:
+        return self.status(username) == "one-time"
+
+    async def authenticate(self, handler: BaseHandler, data: dict) -> Any:
+        if self.status(data.get("username", "")) == "expired":
+            self.log.warning("%s: one-time password expired, login refused", data.get("username"))
+            return None
+        return await super().authenticate(handler, data)
+
+    def change_password(self, username: str, new_password: str) -> Any:
+        changed = super().change_password(username, new_password)
+        if changed:
+            forget_one_time(self.hub_state, username)
+        return changed
+
+    async def pre_spawn_start(self, user: Any, spawner: Any) -> None:
+        if self.must_change(user.name):
+            raise web.HTTPError(403, "Choose your own password first (Change password, in the bar): "
+                                     "no server starts on a one-time password.")
+
+    def get_handlers(self, app: Any) -> list:
+        """NativeAuthenticator's pages with the course's login, and the spawn page first
+        (the authenticator's handlers come before JupyterHub's own)."""
+        native = [(path, LoginHandler if path == r"/login" else handler) for path, handler in super().get_handlers(app)]
+        spawn = [(path, SpawnHandler) for path in (r"/spawn", r"/spawn/([^/]+)", r"/spawn/([^/]+)/([^/]+)")]
+        return native + spawn

@@ -1,0 +1,63 @@
+"""The course service's process: its routes, and the Tornado server JupyterHub starts.
+
+JupyterHub runs ``python -m course.hub.service`` as the grader account with
+``JUPYTERHUB_SERVICE_URL`` (where to listen), ``JUPYTERHUB_SERVICE_PREFIX``
+(``/services/course/``), its API token and OAuth settings, and
+``MESOCOURSE_HUB_STATE`` (the hub folder). ``/services/course/`` sends each person to
+their page: instructors to the console, trainees to their feedback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+from urllib.parse import urlparse
+
+from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler
+from tornado import web
+
+from course.hub.spawner import course_environment
+from course.hub.state import HubState
+
+from . import console, my_feedback
+from .jobs import JobRunner
+from .roles import CoursePage
+
+
+class Home(CoursePage):
+    roles = frozenset({"instructor", "trainee"})
+
+    @web.authenticated
+    def get(self) -> None:
+        self.redirect(self.reverse_url("console" if self.role == "instructor" else "my_feedback"))
+
+
+def make_app(state: HubState, prefix: str) -> web.Application:
+    """Every page of the course service under ``prefix``."""
+    context = {"hub_auth": HubOAuth.instance(), "state": state}
+    env = {**os.environ, **course_environment(state, "grader")}
+    runner = JobRunner(env, str(state.course_dir))
+    handlers = [web.url(prefix, Home, context, name="home"),
+                web.url(prefix + "oauth_callback", HubOAuthCallbackHandler),
+                *console.routes(prefix, {**context, "runner": runner}),
+                *my_feedback.routes(prefix, context)]
+    return web.Application(handlers, cookie_secret=secrets.token_bytes(32), xsrf_cookies=True)
+
+
+def main() -> None:
+    """Serve until JupyterHub stops the service; each request is logged to the hub's log."""
+    from tornado.log import enable_pretty_logging
+
+    enable_pretty_logging()
+    state = HubState.at(os.environ["MESOCOURSE_HUB_STATE"])
+    address = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
+    app = make_app(state, os.environ["JUPYTERHUB_SERVICE_PREFIX"])
+
+    async def serve() -> None:
+        app.listen(address.port or 80, address.hostname or "127.0.0.1")
+        await asyncio.Event().wait()
+
+    with contextlib.suppress(KeyboardInterrupt):  # how JupyterHub stops it (SIGINT, then SIGTERM)
+        asyncio.run(serve())
