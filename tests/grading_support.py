@@ -84,7 +84,7 @@ def build_course(root: Path) -> Path:
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from course.grading.nbgrader_api import put_python_tools_on_path
+    from course.nbgrader_api import put_python_tools_on_path
 
     put_python_tools_on_path()
     source = root / "source" / ASSIGNMENT

@@ -28,7 +28,7 @@ from course.certification.cohort import certify_cohort
 from course.certification.observation import observation_payload, record_observations
 from course.coursedir import Course
 from course.grading import grade_cohort
-from course.grading.nbgrader_api import put_python_tools_on_path
+from course.nbgrader_api import put_python_tools_on_path
 
 pytestmark = [pytest.mark.slow]
 

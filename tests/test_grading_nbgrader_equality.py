@@ -19,7 +19,7 @@ from grading_support import cell_scores, tree_hashes
 
 from course.coursedir import Course
 from course.grading import grade_cohort
-from course.grading.nbgrader_api import put_python_tools_on_path
+from course.nbgrader_api import put_python_tools_on_path
 
 pytestmark = [pytest.mark.slow]
 

@@ -19,9 +19,9 @@ from course.grading.intake import fingerprint_submission, stage_submission
 from course.grading.kernel_launcher import __file__ as LAUNCHER
 from course.grading.kernel_launcher import landlock_abi
 from course.grading.ledger import Ledger
-from course.grading.nbgrader_api import failure_reason
 from course.grading.progress import ProgressBar
 from course.grading.snapshot import AssignmentSnapshot, CellSpec, NotebookSpec
+from course.nbgrader_api import failure_reason
 
 SPEC = NotebookSpec("lab", (
     CellSpec("intro", "markdown", locked=True),

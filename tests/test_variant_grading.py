@@ -30,7 +30,7 @@ from course.assignments.variants import load_variants
 from course.content import __file__ as CONTENT
 from course.coursedir import Course
 from course.grading import grade_cohort
-from course.grading.nbgrader_api import put_python_tools_on_path
+from course.nbgrader_api import put_python_tools_on_path
 
 pytestmark = [pytest.mark.slow, pytest.mark.long]
 CONFIG = Path(CONTENT).parent / "nbgrader_config.py"

@@ -57,7 +57,7 @@ def generate_release(course: Course, names: tuple[str, ...] = ASSIGNMENTS) -> li
     """Run nbgrader's generate_assignment for each assignment: ``release/<name>/<name>.ipynb``."""
     from nbgrader.apps import NbGraderAPI
 
-    from course.grading.nbgrader_api import failure_reason, put_python_tools_on_path
+    from course.nbgrader_api import failure_reason, put_python_tools_on_path
 
     put_python_tools_on_path()
     api = NbGraderAPI(coursedir=course.coursedir, config=course.config)

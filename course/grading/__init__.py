@@ -7,8 +7,8 @@ Public API (imported on first use, so ``import course.grading`` stays light)::
     write_feedback(course, assignment, *, students=None, progress=None) -> list[FeedbackResult]
     GradingLimits, SubmissionResult, FeedbackResult, GradingError
 
-The course folder, its config and gradebook are :class:`course.coursedir.Course`.
-Modules, one job each: ``nbgrader_api`` (calling nbgrader's API), ``snapshot`` (the
+The course folder, its config and gradebook are :class:`course.coursedir.Course`; calling nbgrader's
+API is :mod:`course.nbgrader_api`. Modules, one job each: ``snapshot`` (the
 assignment copied out of the gradebook), ``intake`` (reading and repairing a
 submission), ``execution``, ``kernel_launcher`` and ``kernel_zygote`` (running
 trainee code within bounds, in kernels forked from a warm process), ``sandbox``

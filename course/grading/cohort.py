@@ -26,6 +26,7 @@ from nbgrader.api import InvalidEntry, MissingEntry
 from sqlalchemy.exc import SQLAlchemyError
 
 from course.coursedir import Course
+from course.nbgrader_api import put_python_tools_on_path
 
 from .errors import GradingError
 from .grades import course_extensions, record_grades
@@ -33,7 +34,6 @@ from .gradesheet import write_gradesheet
 from .intake import fingerprint_submission
 from .ledger import Ledger, Status, SubmissionResult
 from .limits import GradingLimits, default_workers
-from .nbgrader_api import put_python_tools_on_path
 from .pool import GradingPool
 from .sandbox import kernel_sandbox
 from .snapshot import AssignmentSnapshot, snapshot_assignment

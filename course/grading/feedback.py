@@ -33,10 +33,10 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from course.assignments.variant_grading import CELL_ID as VARIANT_CELL
 from course.coursedir import Course
+from course.nbgrader_api import failure_reason, put_python_tools_on_path
 
 from .errors import GradingError
 from .feedback_cases import CaseFeedback, allocation_of, case_feedback, case_html, literal_answers
-from .nbgrader_api import failure_reason, put_python_tools_on_path
 
 
 @dataclass(frozen=True)

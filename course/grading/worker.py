@@ -39,6 +39,7 @@ from traitlets.config import Config
 
 from course.coursedir import Course
 from course.grading.integrity import neutralised
+from course.nbgrader_api import failure_reason
 
 from .errors import GradingError
 from .execution import SandboxedExecute, execution_session
@@ -46,7 +47,6 @@ from .grades import SubmissionGrades, prepare_student, read_grades, score_zero
 from .intake import stage_submission
 from .kernel_zygote import Zygote
 from .limits import GradingLimits
-from .nbgrader_api import failure_reason
 from .sandbox import KernelSandbox
 from .snapshot import AssignmentSnapshot, MemoryGradebook
 
