@@ -21,14 +21,14 @@ import pytest
 import course
 from course.errors import ERRORS, MesocourseError
 
-# run as a program, or loaded as configuration by JupyterHub or nbgrader
-NOT_IMPORTABLE_ALONE = {"course.__main__", "course.hub.jupyterhub_config", "course.content.nbgrader_config"}
+# loaded as configuration by JupyterHub or nbgrader (and every ``__main__``: run as a program)
+NOT_IMPORTABLE_ALONE = {"course.hub.jupyterhub_config", "course.content.nbgrader_config"}
 
 
 @functools.cache
 def every_error_class() -> dict[str, type[MesocourseError]]:
     for module in pkgutil.walk_packages(course.__path__, "course."):
-        if module.name not in NOT_IMPORTABLE_ALONE:
+        if module.name not in NOT_IMPORTABLE_ALONE and not module.name.endswith(".__main__"):
             importlib.import_module(module.name)
     found, todo = {}, [MesocourseError]
     while todo:
