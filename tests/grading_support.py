@@ -168,7 +168,8 @@ def build_literal_course(root: Path) -> Path:
     """A course made as this project's assignments are: the repository's ``nbgrader_config.py``
     (so ``LiteralAnswers`` sanitises at autograde), one answer cell whose template lines
     (``name = None``) stay in the student version, and two tests; released with nbgrader."""
-    from course.assignments.release import generate_release, release_course
+    from course.assignments.release import generate_release, releasable
+    from course.coursedir import Course
 
     nb = new_notebook(cells=[
         new_markdown_cell("# Doses\nAnswer with plain values (synthetic training data)."),
@@ -181,7 +182,7 @@ def build_literal_course(root: Path) -> Path:
     (root / "source" / LITERAL).mkdir(parents=True)
     nbformat.write(nb, root / "source" / LITERAL / f"{LITERAL}.ipynb")
     shutil.copy(Path(__file__).resolve().parents[1] / "nbgrader_config.py", root)
-    generate_release(release_course(root), (LITERAL,))
+    generate_release(releasable(Course.open(root)), (LITERAL,))
     return root
 
 

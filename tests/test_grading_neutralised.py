@@ -73,7 +73,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     opened = Course.open(course)
     out = course / "reports" / "cohort.html"
-    render(load_scores(opened), course_tags(opened), out, grading_notes(opened.reports))
+    render(load_scores(opened), course_tags(opened), out, grading_notes(opened))
     return {"course": course, "results": {r.student_id: r for r in results}, "rows": rows, "report": out,
             "scores": cell_scores(f"sqlite:///{course / 'gradebook.db'}", LITERAL), "submitted_before": before}
 

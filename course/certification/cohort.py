@@ -110,7 +110,7 @@ def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | Non
     cohort = read_cohort(course, db)
     if not cohort.trainees:
         raise CertificationError(f"gradebook {cohort.gradebook} has no students")
-    folder = writable(out or course.certification / "certificates", "--out", folder=True)
+    folder = writable(out or course.certificates, "--out", folder=True)
     session = _Session(kb, course_items(course, kb.competencies), cohort, on, folder, course,
                        course_issuer(course))
     outcomes = []

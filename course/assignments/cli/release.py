@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
-from course.assignments.release import generate_release, install_exam_kernel, prepare_variants, release_course
+from course.assignments.release import generate_release, install_exam_kernel, prepare_variants, releasable
 from course.assignments.variant_report import release_lines
 from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS, load_variants
+from course.coursedir import Course
 from course.outputs import writable
 
 
@@ -33,7 +34,7 @@ def _count(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     names = tuple(args.only or ASSIGNMENTS)
-    course = release_course(args.course)
+    course = releasable(Course.open(args.course))
     for folder in (course.source, course.release):
         writable(folder, "--course", folder=True)
     if not args.skip_build:

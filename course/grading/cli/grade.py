@@ -66,7 +66,7 @@ def summary(assignment: str, results: list[SubmissionResult], seconds: float) ->
 
 def run(args: argparse.Namespace) -> int:
     from course.coursedir import Course
-    from course.grading.cohort import grade_cohort, gradesheet_path
+    from course.grading.cohort import grade_cohort
     from course.grading.progress import ProgressBar
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
@@ -77,5 +77,5 @@ def run(args: argparse.Namespace) -> int:
     results = grade_cohort(course, args.assignment, workers=args.workers, students=args.students,
                            force=args.force, progress=ProgressBar(args.assignment), limits=limits)
     print(summary(args.assignment, results, time.monotonic() - started))
-    print(f"report: {gradesheet_path(course, args.assignment)}")
+    print(f"report: {course.gradesheet(args.assignment)}")
     return 0
