@@ -58,7 +58,8 @@ class CertificationOutcome:
         who = f"{self.trainee.id} ({self.trainee.name})"
         if self.held is not None:
             return [f"{who}: {NOT_DUE}; holds {self.held.id}, expires {self.held.expires}"]
-        lines = [f"{who}: {self.outcome} [registry record {self.record}]", *(f"  - {line}" for line in self.explanation)]
+        lines = [f"{who}: {self.outcome} [registry record {self.record}]",
+                 *(f"  - {line}" for line in self.explanation)]
         if self.certificate_id:
             lines.append(f"  certificate {self.certificate_id} (record {self.certificate_record}): "
                          + ", ".join(str(path) for path in self.files))

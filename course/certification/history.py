@@ -24,7 +24,8 @@ class Observation:
     @classmethod
     def from_record(cls, record: Record) -> "Observation":
         data = record.data
-        return cls(record.seq, data["procedure"], data["entrustment"], date.fromisoformat(data["date"]), data["assessor"])
+        return cls(record.seq, data["procedure"], data["entrustment"], date.fromisoformat(data["date"]),
+                   data["assessor"])
 
 
 @dataclass(frozen=True)
