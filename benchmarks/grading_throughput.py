@@ -175,7 +175,8 @@ def main() -> None:
         print(f"median round: nbgrader autograde (serial): {theirs.line(n)}")
         print(f"median round: mesocourse grade:            {mine.line(n)}")
         print(f"ratio: {ratio:.2f}x nbgrader's throughput (median of {len(rounds)}; goal: >= 3x), "
-              f"peak memory {mine.peak_mb / theirs.peak_mb:.2f}x nbgrader's RSS, {mine.peak_pss_mb / theirs.peak_pss_mb:.2f}x "
+              f"peak memory {mine.peak_mb / theirs.peak_mb:.2f}x nbgrader's RSS, "
+              f"{mine.peak_pss_mb / theirs.peak_pss_mb:.2f}x "
               "its PSS (goal: <= 3x)")
         print(f"every per-cell score identical in every round: {'yes' if all(r[-1] for r in rounds) else 'NO'}")
         print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

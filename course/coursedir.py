@@ -217,7 +217,8 @@ class Course:
         return require_gradebook(override or self.db_url)
 
     def step(self, step: str) -> Path:
-        """The folder of one of nbgrader's steps: ``source``, ``release``, ``submitted``, ``autograded``, ``feedback``."""
+        """The folder of one of nbgrader's steps:
+        ``source``, ``release``, ``submitted``, ``autograded``, ``feedback``."""
         if step not in STEPS:
             raise ValueError(f"unknown nbgrader step '{step}' (known: {', '.join(STEPS)})")
         return self.root / self._setting(f"{step}_directory", step)  # nbgrader's defaults are the step names

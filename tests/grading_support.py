@@ -176,7 +176,8 @@ def build_literal_course(root: Path) -> Path:
         new_code_cell(f"dose_ml = None\nsessions = None\n### BEGIN SOLUTION\n{LITERAL_ANSWERS}\n### END SOLUTION",
                       metadata=_literal_meta("answers", solution=True)),
         new_code_cell("assert dose_ml == 1.0", metadata=_literal_meta("test_dose", grade=True, locked=True, points=2)),
-        new_code_cell("assert sessions == 4", metadata=_literal_meta("test_sessions", grade=True, locked=True, points=1)),
+        new_code_cell("assert sessions == 4",
+                      metadata=_literal_meta("test_sessions", grade=True, locked=True, points=1)),
     ])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     (root / "source" / LITERAL).mkdir(parents=True)

@@ -177,7 +177,8 @@ ALL_RAN = """() => {
 AUDITED_ELSEWHERE = {"04", "07"}  # audited after their scenario tests above and below
 
 
-@pytest.mark.parametrize("module", sorted({path.name[:2] for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} - AUDITED_ELSEWHERE))
+@pytest.mark.parametrize("module", sorted({path.name[:2]
+                                           for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} - AUDITED_ELSEWHERE))
 def test_lab_module_passes_axe_after_run_all(page, lab, module):
     """Each other teaching module, run whole in JupyterLab: no critical or serious finding in what it shows.
     Module 00 runs with one attempt recorded, so its progress plot (with its alt text) is shown."""

@@ -47,7 +47,8 @@ def _trainees(root: Path) -> dict[str, str]:
 
     pool = [f"t{n:03d}" for n in range(400)]
     copier = next(t for t in pool if all(variant(t, a) != variant("ann", a) for a in ASSIGNMENTS))
-    other = next(t for t in pool if all(variant(t, a) not in (variant("ann", a), variant(copier, a)) for a in ASSIGNMENTS))
+    other = next(t for t in pool if all(variant(t, a) not in (variant("ann", a), variant(copier, a))
+                                        for a in ASSIGNMENTS))
     twins = {f"twin_{a}": next(t for t in pool if t not in (copier, other) and variant(t, a) == variant("ann", a))
              for a in ASSIGNMENTS}
     return {"ann": "ann", "copier": copier, "other": other, **twins}

@@ -54,7 +54,8 @@ def examples() -> dict[str, MesocourseError]:
             "screening.yaml", "case_01", "ranges.age", "the draw breaks a rule"),
         "course.assignments.items.common.DataError": classes["course.assignments.items.common.DataError"](
             SimpleNamespace(id="case_01"), "unknown contraindication 'x'", "answers.decision"),
-        "course.quiz.bank.QuizError": classes["course.quiz.bank.QuizError"]("quizzes/01.yaml", "q1", "answer", "not an option"),
+        "course.quiz.bank.QuizError": classes["course.quiz.bank.QuizError"](
+            "quizzes/01.yaml", "q1", "answer", "not an option"),
         "course.review.templates.TemplateError": classes["course.review.templates.TemplateError"](
             "templates.yaml", "depth_tip", "ranges", "ambiguous"),
         "course.progress.AttemptsError": classes["course.progress.AttemptsError"](Path("attempts.json"), "not JSON"),

@@ -26,14 +26,17 @@ def test_a_wrong_answer_shows_the_expected_one_only_where_no_other_variant_expec
                          {"c1_decision": "proceed", "c1_reasons": ["sensitive_skin"]}, allocation=2)
     assert case is not None and case.title == "Case 01" and case.variant == (1, 2)  # 2 % 2 = variant 1
     decision, reasons = case.answers
-    assert (decision.answer, decision.expected, decision.note) == ("'proceed'", None, "not right")  # both expect decline
+    # both expect decline
+    assert (decision.answer, decision.expected, decision.note) == ("'proceed'", None, "not right")
     assert (reasons.answer, reasons.expected) == ("['sensitive_skin']", "['pregnancy']")  # only this variant's
-    assert [fact.id for fact in case.facts] == ["sensitive_skin", "pregnancy"]  # the wrong choice's rule, then the expected's
+    # the wrong choice's rule, then the expected's
+    assert [fact.id for fact in case.facts] == ["sensitive_skin", "pregnancy"]
     assert all(fact.sources and fact.label for fact in case.facts)
 
 
 def test_a_case_every_trainee_shares_withholds_every_expected_answer():
-    source = varying_test((DECISION, REASONS)).replace("variant_test as _mc_variant_test", "hidden_test as _mc_hidden_test") \
+    source = varying_test((DECISION, REASONS)).replace("variant_test as _mc_variant_test",
+                                                       "hidden_test as _mc_hidden_test") \
         .replace("_mc_variant_test('Case 01'", "_mc_hidden_test('Case 01'")
     case = case_feedback(source, {"c1_decision": "defer", "c1_reasons": []}, allocation=None)
     assert case is not None and case.variant is None

@@ -205,7 +205,8 @@ for attempt in (lambda: open({str(tmp_path / 'secret.txt')!r}).read(), lambda: o
         print('denied')
 """
     prefixes = sorted({sys.prefix, sys.base_prefix})
-    reads = [arg for folder in ["/usr", "/lib", "/lib64", "/etc", "/proc", "/dev", *prefixes] for arg in ("--read", folder)]
+    reads = [arg for folder in ["/usr", "/lib", "/lib64", "/etc", "/proc", "/dev", *prefixes]
+             for arg in ("--read", folder)]
     done = _launch("--landlock", *reads, "--write", str(tmp_path / "allowed"), code=code)
     assert done.stdout.split() == ["denied", "denied"], done.stderr
     assert (tmp_path / "allowed" / "out.txt").read_text() == "ok"

@@ -302,7 +302,8 @@ def test_formgrader_opens_in_its_own_tab_for_instructors_only(hub, browser):
     log_in(page, hub, hub.account("i"), f"/hub/spawn/{grader}?next={quote(formgrader)}")
     authorize = page.locator("button[type=submit]:has-text('Authorize')")  # JupyterHub asks: another's server
     page.wait_for_function(f"() => location.pathname.endsWith({formgrader!r}) || "
-                           "[...document.querySelectorAll('button[type=submit]')].some(b => /Authorize/.test(b.innerText))")
+                           "[...document.querySelectorAll('button[type=submit]')].some(b => "
+                           "/Authorize/.test(b.innerText))")
     if authorize.count():
         shot(page, "instructor-authorizes-grader-server")
         authorize.first.click()
@@ -337,9 +338,9 @@ def run_in_kernel(server_api: HubAPI, kernel_id: str, code: str) -> str:
         msg_id = uuid.uuid4().hex
         header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex,
                   "version": "5.3", "date": ""}
-        await socket.write_message(json.dumps({"header": header, "parent_header": {}, "metadata": {}, "channel": "shell",
-                                               "content": {"code": code, "silent": False, "store_history": False,
-                                                           "user_expressions": {}, "allow_stdin": False}}))
+        content = {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False}
+        message = {"header": header, "parent_header": {}, "metadata": {}, "channel": "shell", "content": content}
+        await socket.write_message(json.dumps(message))
         while True:
             message = json.loads(await asyncio.wait_for(socket.read_message(), 120))
             if message.get("parent_header", {}).get("msg_id") != msg_id:

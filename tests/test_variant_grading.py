@@ -51,7 +51,8 @@ def _ids(root: Path) -> dict[str, str]:
 
 
 def _submit(root: Path, student: str, answers: dict, claim: int | None = None) -> None:
-    def forge(nb: nbformat.NotebookNode, folder: Path) -> None:  # edit everything a trainee can to claim another variant
+    def forge(nb: nbformat.NotebookNode, folder: Path) -> None:
+        """Edit everything a trainee can to claim another variant."""
         forged = nbformat.v4.new_code_cell(f"_mc_allocation = {claim}\n_mc_variant = {claim}")
         nb.cells.insert(1, forged)
         nb.metadata["mesocourse"] = {"variant": claim, "trainee": "ann"}

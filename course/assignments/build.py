@@ -50,7 +50,8 @@ def write_sources(course: Course, names: tuple[str, ...] = ASSIGNMENTS,
     for name in names:  # every assignment is built before one is written
         drawn = load_variants(name, variants, seed)
         path = source_path(course, name)
-        notebooks[path] = build_notebook(shared_tags(drawn), drawn.variants, drawn.varied if drawn.count > 1 else frozenset())
+        notebooks[path] = build_notebook(shared_tags(drawn), drawn.variants,
+                                         drawn.varied if drawn.count > 1 else frozenset())
         notebooks[path].metadata["mesocourse"] = {"variants": drawn.count, "seed": drawn.seed}
         prompts[path.with_name(PROMPTS_FILE)] = variant_prompts(drawn)
     for path, notebook in notebooks.items():

@@ -123,4 +123,5 @@ class Assignment:
         for question in self.questions:
             if question.id == question_id:
                 return question
-        raise KeyError(f"assignment '{self.name}' has no question '{question_id}' (known: {', '.join(q.id for q in self.questions)})")
+        raise KeyError(f"assignment '{self.name}' has no question '{question_id}' (known: "
+                       f"{', '.join(q.id for q in self.questions)})")

@@ -160,7 +160,8 @@ def spread(pool: list[Question], count: int, shared: list[list[float]]) -> list[
         return earned[key, source]
 
     def score(picks: list[int]) -> tuple[float, float, int]:
-        totals = [shared[v][w] + pays(picks[v], picks[w]) for v in range(len(picks)) for w in range(len(picks)) if v != w]
+        totals = [shared[v][w] + pays(picks[v], picks[w]) for v in range(len(picks)) for w in range(len(picks))
+                  if v != w]
         return max(totals, default=0.0), sum(totals), len(picks) - len(set(picks))  # then: fewest draws reused
 
     picks = [0]
@@ -205,5 +206,6 @@ def load_variants(name: str, count: int = DEFAULT_VARIANTS, seed: str = DEFAULT_
         per_item.append([questions[p] for p in picks])
         for number, pick in enumerate(picks):
             values[number][item.id] = draws[pick]
-    assignments = tuple(Assignment(name, base.title, base.introduction, tuple(q[v] for q in per_item), base.exam) for v in range(count))
+    assignments = tuple(Assignment(name, base.title, base.introduction, tuple(q[v] for q in per_item), base.exam)
+                        for v in range(count))
     return Variants(name, seed, base, assignments, tuple(values))

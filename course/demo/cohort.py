@@ -29,7 +29,8 @@ SHARES = {"strong": 0.25, "average": 0.40, "careless": 0.15, "format_errors": 0.
 HOSTILE_CODE = {
     "infinite_loop": "while True:\n    pass",
     "output_flood": "for _ in range(10**7):\n    print('flood' * 100)",
-    "reads_gradebook": "import glob\nfor path in glob.glob('/**/gradebook.db', recursive=True):\n    open(path, 'w').write('')",
+    "reads_gradebook": "import glob\nfor path in glob.glob('/**/gradebook.db', recursive=True):\n"
+                       "    open(path, 'w').write('')",
 }
 FAULTS = ("not_a_notebook", "duplicated_test_cell", "deleted_test_cell", *HOSTILE_CODE)
 

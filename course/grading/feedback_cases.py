@@ -216,8 +216,9 @@ def case_html(case: CaseFeedback, verdict: str) -> str:
         f"<tr><th scope=\"row\">{esc(a.label)}</th><td><code>{esc(a.answer)}</code></td>"
         f"<td>{_expected_cell(a)}</td>"
         f"<td>{esc(a.note)}</td></tr>" for a in case.answers)
-    table = ("<table class=\"table table-condensed\"><caption>Your answers</caption><thead><tr><th scope=\"col\">answer</th>"
-             "<th scope=\"col\">yours</th><th scope=\"col\">expected</th><th scope=\"col\">the grader's note</th></tr></thead>"
+    table = ("<table class=\"table table-condensed\"><caption>Your answers</caption><thead><tr>"
+             "<th scope=\"col\">answer</th><th scope=\"col\">yours</th><th scope=\"col\">expected</th>"
+             "<th scope=\"col\">the grader's note</th></tr></thead>"
              f"<tbody>{rows}</tbody></table>")
     facts = "".join(
         f"<li><strong>{esc(f.id)}</strong>: {esc(f.text)} <em>Source: {esc('; '.join(f.sources))} "

@@ -1,4 +1,5 @@
-"""``mesocourse release``: build the source notebooks, then generate ``release/`` (see :mod:`course.assignments.release`)."""
+"""``mesocourse release``: build the source notebooks, then generate ``release/``
+(see :mod:`course.assignments.release`)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", choices=ASSIGNMENTS, action="append", help="only this assignment (repeatable)")
     parser.add_argument("--skip-build", action="store_true", help="keep source/ as it is; only regenerate release/")
     parser.add_argument("--variants", type=_count, default=DEFAULT_VARIANTS, metavar="K",
-                        help=f"variants drawn per assignment, one per trainee by an HMAC of the course secret (default: {DEFAULT_VARIANTS})")
-    parser.add_argument("--seed", default=DEFAULT_SEED, help="the seed the variants are drawn from (default: %(default)s)")
+                        help="variants drawn per assignment, one per trainee by an HMAC of the course secret "
+                             f"(default: {DEFAULT_VARIANTS})")
+    parser.add_argument("--seed", default=DEFAULT_SEED,
+                        help="the seed the variants are drawn from (default: %(default)s)")
 
 
 def _count(text: str) -> int:

@@ -71,7 +71,8 @@ def names_of(kind: str) -> dict[str, str]:
         "step": kb.techniques.session_steps,
         "source": kb.sources.values(),
     }
-    return {entry.id: getattr(entry, "name", "") or getattr(entry, "title", "") or entry.text for entry in collections[kind]}
+    return {entry.id: getattr(entry, "name", "") or getattr(entry, "title", "") or entry.text
+            for entry in collections[kind]}
 
 
 def competencies(item: Item, default: str) -> tuple[str, ...]:

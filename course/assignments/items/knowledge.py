@@ -79,7 +79,8 @@ def _known(item: Item, ids: tuple[str, ...], known: object, kind: str) -> None:
 
 
 def _question(item: Item, title: str, text: str, fields: tuple[Field, ...], competency: str) -> Question:
-    return Question(item.id, title, f"### {title}\n{text}", fields, competencies(item, competency), item.critical, dict(item.params))
+    return Question(item.id, title, f"### {title}\n{text}", fields, competencies(item, competency), item.critical,
+                    dict(item.params))
 
 
 def source_labels_question(item: SourceLabels, title: str) -> Question:
@@ -104,8 +105,10 @@ def dispute_question(item: DisputePositions, title: str) -> Question:
     expected = sorted({p.source for p in dispute.positions if p.value == item.value})
     if not expected:
         raise DataError(item, f"no source of dispute '{item.dispute}' says '{item.value}'")
-    text = f"The sources disagree: *{dispute.question}* Which of these sources say \u201c{item.value}\u201d? Sources: {quoted(sources)}."
-    field = Field(f"{item.id}_sources", "sources", "id_set", 2.0, allowed_help("sources: a list of source IDs, from", sources),
+    text = (f"The sources disagree: *{dispute.question}* Which of these sources say \u201c{item.value}\u201d? "
+            f"Sources: {quoted(sources)}.")
+    field = Field(f"{item.id}_sources", "sources", "id_set", 2.0,
+                  allowed_help("sources: a list of source IDs, from", sources),
                   tuple(expected), expected, sources)
     return _question(item, title, text, (field,), "evidence")
 
@@ -133,14 +136,16 @@ def cocktail_question(item: CocktailReview, title: str) -> Question:
     roles = tuple(kb.roles)
     text = (f"A colleague proposes this cocktail for {named('indication', [item.indication])}: "
             f"{named('ingredient', item.cocktail)}. Which of its ingredients carry a regulatory red flag "
-            "(unapproved, banned, a warning or prescription only), and which roles the indication calls for does it miss?")
+            "(unapproved, banned, a warning or prescription only), "
+            "and which roles the indication calls for does it miss?")
     ingredients = tuple(kb.ingredients)  # every variant's cocktail shares one answer cell
     fields = (
         Field(f"{item.id}_red_flags", "ingredients with a regulatory red flag", "id_set", 1.0,
               allowed_help("red_flags: a list of the cocktail's ingredient IDs ([] if none), from", ingredients),
               tuple(flagged), flagged, ingredients),
         Field(f"{item.id}_missing_roles", "missing roles", "id_set", 1.0,
-              allowed_help("missing_roles: a list of role IDs ([] if none), from", roles), tuple(missing), missing, roles),
+              allowed_help("missing_roles: a list of role IDs ([] if none), from", roles),
+              tuple(missing), missing, roles),
     )
     return _question(item, title, text, fields, "ingredients")
 
@@ -148,9 +153,11 @@ def cocktail_question(item: CocktailReview, title: str) -> Question:
 def session_steps_question(item: SessionSteps, title: str) -> Question:
     steps = [step.id for step in knowledge.load().techniques.session_steps]
     shown = tuple(sorted(steps))
-    text = "Put the steps of a session in order, from the first to the last: " + ", ".join(f"`{s}`" for s in shown) + "."
+    listed = ", ".join(f"`{s}`" for s in shown)
+    text = f"Put the steps of a session in order, from the first to the last: {listed}."
     field = Field(f"{item.id}_order", "order of the steps", "id_sequence", 2.0,
-                  allowed_help("order: a list of all the step IDs, first to last, from", shown), tuple(steps), steps, shown)
+                  allowed_help("order: a list of all the step IDs, first to last, from", shown),
+                  tuple(steps), steps, shown)
     return _question(item, title, text, (field,), "technique")
 
 
@@ -165,7 +172,8 @@ def triage_question(item: Triage, title: str) -> Question:
         levels = {report.reaction: triage_on(report.reaction, report.day) for report in item.reactions}
     except ValueError as error:
         raise DataError(item, str(error), "reactions") from None
-    listing = "\n".join(f"- `{r.reaction}`, reported {onset_text(r.day)}: {reactions[r.reaction].text}" for r in item.reactions)
+    listing = "\n".join(f"- `{r.reaction}`, reported {onset_text(r.day)}: {reactions[r.reaction].text}"
+                        for r in item.reactions)
     if item.urgent_only:
         urgent = [r for r in ids if levels[r] == "urgent"]
         text = f"{item.situation}\n{listing}\n\nWhich of these need you to stop and refer the patient to a doctor now?"

@@ -44,7 +44,8 @@ def expected_protocol(item: PlanningItem) -> schema.Protocol:
     found = [p for p in knowledge.load().protocols.values()
              if item.clinic_source in p.sources and p.area == item.area]
     if len(found) != 1:
-        raise DataError(item, f"{len(found)} protocols of source '{item.clinic_source}' for area '{item.area}': need exactly one")
+        raise DataError(item, f"{len(found)} protocols of source '{item.clinic_source}' "
+                              f"for area '{item.area}': need exactly one")
     return found[0]
 
 
@@ -62,7 +63,8 @@ def first_session(item: PlanningItem) -> date:
 def phases(protocol: schema.Protocol) -> tuple[dict[str, object], ...]:
     """The protocol's phases as plain literals for the hidden test."""
     return tuple(
-        {"sessions": p.sessions, "interval_days": p.interval_days, "span_days": p.span_days, "period_months": p.period_months}
+        {"sessions": p.sessions, "interval_days": p.interval_days, "span_days": p.span_days,
+         "period_months": p.period_months}
         for p in protocol.phases
     )
 
@@ -83,13 +85,15 @@ def planning_question(item: PlanningItem, title: str) -> Question:
     name = f"{item.id}_sessions"
     fields = (
         Field(f"{item.id}_protocol", "protocol", "choice", PLANNING_WEIGHTS["protocol"],
-              allowed_help("protocol: one protocol ID, from", kb.protocols), protocol.id, protocol.id, tuple(kb.protocols)),
+              allowed_help("protocol: one protocol ID, from", kb.protocols), protocol.id, protocol.id,
+              tuple(kb.protocols)),
         Field(name, "session dates", "schedule", PLANNING_WEIGHTS["sessions"],
               'sessions: a list of session dates in order, e.g. ["2025-03-03", "2025-03-17"]',
               tuple(sessions), sessions, extra={"phases": phases(protocol), "first": first.isoformat()}),
         Field(f"{item.id}_pre_treatment", "pre-treatment dates", "pre_treatment", PLANNING_WEIGHTS["pre_treatment"],
               'pre_treatment: the date of each step, "YYYY-MM-DD"', pre_dates, pre_dates,
-              extra={"keys": tuple(days_before), "days_before": days_before, "first": first.isoformat(), "sessions_field": name}),
+              extra={"keys": tuple(days_before), "days_before": days_before, "first": first.isoformat(),
+                     "sessions_field": name}),
         Field(f"{item.id}_aftercare", "aftercare", "id_set", PLANNING_WEIGHTS["aftercare"],
               allowed_help("aftercare: a list of the aftercare advice IDs to give after each session, from", care_ids),
               tuple(aftercare), aftercare, care_ids),

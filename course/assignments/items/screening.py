@@ -107,7 +107,8 @@ def screening_question(item: ScreeningItem, title: str) -> Question:
               allowed_help("reasons: a list of the rule IDs that apply, in any order ([] if none), from", rules),
               tuple(reasons), reasons, rules),
         Field(f"{item.id}_excluded", "excluded ingredients", "id_set", SCREENING_WEIGHTS["excluded"],
-              allowed_help("excluded: a list of the ingredient IDs this patient must not receive ([] if none), from", kb.ingredients),
+              allowed_help("excluded: a list of the ingredient IDs this patient must not receive ([] if none), from",
+                           kb.ingredients),
               tuple(excluded), excluded, tuple(kb.ingredients)),
     )
     prompt = (f"### {title}\n{item.who}\n\n{patient_card(item)}\n\n"
@@ -172,6 +173,8 @@ def consultation_question(item: ConsultationItem, title: str) -> Question:
                   allowed_help("medications: a list of medication IDs ([] if none), from", meds),
                   tuple(taken), taken, meds),
         )
-        ask = "Record every medication the patient mentions (IDs), including any the patient has stopped: screening needs them all."
+        ask = ("Record every medication the patient mentions (IDs), including any the patient has stopped: "
+               "screening needs them all.")
     prompt = f"### {title}\n{item.who}\n\n{dialogue(item, name)}\n\n{ask}"
-    return Question(item.id, title, prompt, fields, competencies(item, "consultation"), item.critical, dict(item.params))
+    return Question(item.id, title, prompt, fields, competencies(item, "consultation"), item.critical,
+                    dict(item.params))

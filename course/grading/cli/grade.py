@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = GradingLimits()
     parser.add_argument("assignment", help="assignment name, as in source/ASSIGNMENT")
     parser.add_argument("--course", required=True, metavar="DIR", help="the nbgrader course folder")
-    parser.add_argument("--workers", type=positive_int, metavar="N", help="parallel workers (default: one per CPU core)")
+    parser.add_argument("--workers", type=positive_int, metavar="N",
+                        help="parallel workers (default: one per CPU core)")
     parser.add_argument("--student", dest="students", action="extend", nargs="+", metavar="ID",
                         help="grade only these students")
     parser.add_argument("--force", action="store_true", help="regrade submissions that did not change")
