@@ -102,7 +102,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, float, float]:
 
 def cohort(folder: Path, trainees: int, assignment: str) -> list[str]:
     """A course in ``folder`` with ``trainees`` well-formed submissions of ``assignment``."""
-    from course.demo.cohort import write_cohort
+    from course.demo.synthetic_cohort import write_cohort
     from course.demo.workspace import build_workspace
 
     course, _ = build_workspace(folder, (assignment,))

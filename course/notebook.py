@@ -18,7 +18,7 @@ from course import depth, knowledge, syllabus
 from course.knowledge import LABEL_NAMES, schema
 from course.triage import window_text
 from course.widgets import render
-from course.widgets.depth import scheme_range
+from course.widgets.depth_explorer import scheme_range
 from course.widgets.indications import roles_cell
 
 

@@ -42,7 +42,7 @@ def interact(page, app: str) -> None:
         page.get_by_role("listbox", name="Ingredients").first.select_option(index=0)
     elif app == "04":
         from course.depth import tip_depth_mm
-        from course.widgets.depth import DepthExplorer
+        from course.widgets.depth_explorer import DepthExplorer
 
         explorer = DepthExplorer()
         steeper = tip_depth_mm(explorer.needle_length.value, explorer.angle.value + explorer.angle.step)
@@ -124,8 +124,8 @@ def test_keyboard_only_screening_in_voila(page, voila):
     """Fill the intake form, screen the patient and read the decision, with the keyboard alone."""
     from course import knowledge
     from course.screening import screen
-    from course.widgets.intake import decision_text
     from course.widgets.patient import days_label, ingredient_options
+    from course.widgets.screening_intake import decision_text
 
     kb = knowledge.load()
     nsaid = next(m for m in kb.screening.medications if m.id == "nsaid")

@@ -23,7 +23,7 @@ from course.assignments import ASSIGNMENTS, grader
 from course.assignments.build import formats_text, source_path, write_sources
 from course.assignments.catalog import load_assignment, reference_answers
 from course.assignments.check import Checker, check_field, check_format, formats_path, load_formats, report
-from course.assignments.items.planning import phases
+from course.assignments.items.planning_patients import phases
 from course.assignments.tags import course_tags
 from course.coursedir import Course
 from course.grading.integrity import NOTE, keep_plain_answers
@@ -185,7 +185,7 @@ def test_test_cells_bind_only_the_trusted_grader_inside_themselves() -> None:
             assert "def " not in cell.source and len(cell.source) < 8_000
 
 
-_BLOCKED = ("course.screening", "course.depth", "course.scheduling", "course.ingredients", "course.knowledge",
+_BLOCKED = ("course.screening", "course.depth", "course.scheduling", "course.cocktail", "course.knowledge",
             "course.assignments.catalog", "course.assignments.items", "nbgrader", "yaml", "pydantic", "pandas")
 _EXAM_KERNEL = f"""
 import importlib.abc, json, sys

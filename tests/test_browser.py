@@ -122,7 +122,7 @@ def run_until(page, condition: str, arg=None) -> None:
 
 def screen_pregnant_patient(page, prefix: str) -> None:
     """Fill the intake form for a pregnant patient, press the button, read the decision."""
-    from course.widgets.intake import IntakeForm
+    from course.widgets.screening_intake import IntakeForm
 
     form = IntakeForm()
     expected = screen({"pregnant": True}, list(form.cocktail.value)).decision
@@ -196,7 +196,7 @@ def test_lab_module_passes_axe_after_run_all(page, lab, module):
 
 
 def test_lab_depth_angle_changes_tip_depth(page, lab):
-    from course.widgets.depth import DepthExplorer
+    from course.widgets.depth_explorer import DepthExplorer
 
     explorer = DepthExplorer()
     length, angle, step = explorer.needle_length.value, explorer.angle.value, explorer.angle.step

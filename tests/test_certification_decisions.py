@@ -17,7 +17,7 @@ from certification_builders import FULL, ISSUER, Trainee, build_course, observe,
 
 from course.certification.chain import verification_code
 from course.certification.checkpoints import read_checkpoint
-from course.certification.cohort import NOT_DUE, CertificationOutcome, certify_cohort, tally
+from course.certification.cohort_certification import NOT_DUE, CertificationOutcome, certify_cohort, tally
 from course.certification.keys import Issuer
 from course.certification.observation import observation_payload, record_observations
 from course.certification.registry import CERTIFICATE, DECISION, Registry

@@ -24,7 +24,7 @@ from course.assignments import ASSIGNMENTS
 from course.assignments.allocation import course_variant
 from course.assignments.copying import copy_report
 from course.assignments.variants import load_variants
-from course.certification.cohort import certify_cohort
+from course.certification.cohort_certification import certify_cohort
 from course.certification.observation import observation_payload, record_observations
 from course.coursedir import Course
 from course.grading import grade_cohort

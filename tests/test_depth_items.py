@@ -19,7 +19,7 @@ import yaml
 from course import knowledge
 from course.assignments import ASSIGNMENTS, grader
 from course.assignments.catalog import DATA_DIR, case_data, load_assignment
-from course.assignments.items.depth import NO_FIGURE, DepthItem
+from course.assignments.items.depth_problems import NO_FIGURE, DepthItem
 from course.demo.personas import wrong_answer
 from course.depth import LAYERS, below_the_fat, never_a_target, placements, possible_layers, tip_depth_mm
 from course.knowledge import KnowledgeError

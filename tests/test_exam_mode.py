@@ -31,7 +31,7 @@ PROBES = [
     "import importlib.resources\n"
     "importlib.resources.files('course.knowledge').joinpath('data/screening.yaml').read_text()",
     "from course.assignments import catalog",
-    "import course.widgets.intake",
+    "import course.widgets.screening_intake",
     "import ipywidgets",
     "import yaml",
 ]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course import knowledge
-from course.ingredients import RED_FLAGS
+from course.cocktail import RED_FLAGS
 from course.screening import screen
 
 SILICON_TRIGGERS = [

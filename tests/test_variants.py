@@ -19,7 +19,7 @@ from course.assignments.catalog import DATA_DIR, case_data
 from course.assignments.grader import _with_variant
 from course.assignments.items.parameters import shown
 from course.assignments.items.realise import realise
-from course.assignments.notebook import split_variants
+from course.assignments.source_notebook import split_variants
 from course.assignments.variants import VariantError, load_variants
 from course.cli import main
 from course.coursedir import Course

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from course import cases, knowledge, syllabus
+from course.cocktail import check_cocktail, check_for_patient
 from course.depth import (
     below_the_fat,
     boundaries,
@@ -23,18 +24,17 @@ from course.depth import (
     technique_values,
     tip_depth_mm,
 )
-from course.ingredients import check_cocktail, check_for_patient
 from course.knowledge import KnowledgeError
 from course.scheduling import plan_course, session_range
 from course.screening import screen
 from course.widgets import render
-from course.widgets.cocktail import CocktailBuilder
+from course.widgets.cocktail_builder import CocktailBuilder
 from course.widgets.consultation import ConsultationChecklist
-from course.widgets.depth import DepthExplorer, layer_bands
+from course.widgets.depth_explorer import DepthExplorer, layer_bands
 from course.widgets.disputes import DisputeExplorer
 from course.widgets.indications import AreaExplorer
-from course.widgets.intake import CaseGallery, IntakeForm, decision_text
 from course.widgets.planner import CoursePlanner, ProtocolComparison
+from course.widgets.screening_intake import CaseGallery, IntakeForm, decision_text
 from course.widgets.session import SessionWalkthrough
 from course.widgets.triage import OutbreakStudies, TriageTrainer
 

@@ -9,7 +9,7 @@ frozen expected answers are in the test cell, so grading needs only these two
 files, and it loads in about a millisecond.
 
 **The test-cell format.** Each question's grade cell (written by
-``course.assignments.notebook``) is::
+``course.assignments.source_notebook``) is::
 
     # Autograder test for <title>: <points> points (<label> <weight>, ...).
     # Visible test: ... (comments for the trainee)

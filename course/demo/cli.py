@@ -36,18 +36,18 @@ def run(args: argparse.Namespace) -> int:
 
     from course.assignments import ASSIGNMENTS
     from course.assignments.tags import course_tags
-    from course.certification.cohort import certify_cohort, tally
+    from course.certification.cohort_certification import certify_cohort, tally
     from course.certification.keys import Issuer
     from course.grading import grade_cohort, write_feedback
     from course.grading.cli.grade import summary
-    from course.grading.progress import ProgressBar
+    from course.grading.progress_bar import ProgressBar
     from course.report.fairness import course_allocations
     from course.report.gradesheets import grading_notes
     from course.report.html import render
     from course.report.scores import load_scores
 
-    from .cohort import write_cohort
     from .practice import observe_practice
+    from .synthetic_cohort import write_cohort
     from .workspace import build_workspace
 
     started = time.monotonic()

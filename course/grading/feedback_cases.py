@@ -1,6 +1,6 @@
 """What each case of a course assignment teaches in its feedback page.
 
-A graded course notebook (``course.assignments.notebook``) holds, per case, a test
+A graded course notebook (``course.assignments.source_notebook``) holds, per case, a test
 cell whose hidden part freezes the fields it grades (``_mc_fields = (...)``: one
 tuple of field dicts, or one per variant for a case that varies) and, first, the
 grader's cell with the trainee's variant (``_mc_allocation``). From these and the

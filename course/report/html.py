@@ -19,7 +19,7 @@ from course.assignments.tags import CellTags
 from . import figures
 from .fairness import ALPHA, variant_facility
 from .gradesheets import COLUMNS as GRADING_COLUMNS
-from .items import POOR_DISCRIMINATION, item_statistics, reliability
+from .item_analysis import POOR_DISCRIMINATION, item_statistics, reliability
 from .mastery import competency_mastery, critical_failures, facility_by_parameter, trainees_to_act_on
 from .scores import Scores, enrolled_trainees
 from .sortable import PRINT_STYLE, SCRIPT, sortable_table

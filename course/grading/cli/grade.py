@@ -67,8 +67,8 @@ def summary(assignment: str, results: list[SubmissionResult], seconds: float) ->
 
 def run(args: argparse.Namespace) -> int:
     from course.coursedir import Course
-    from course.grading.cohort import grade_cohort
-    from course.grading.progress import ProgressBar
+    from course.grading.cohort_grading import grade_cohort
+    from course.grading.progress_bar import ProgressBar
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     limits = GradingLimits(time_budget_s=args.time_budget, memory_mb=args.memory_mb,

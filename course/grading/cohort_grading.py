@@ -31,13 +31,13 @@ from course.nbgrader_api import put_python_tools_on_path
 from .errors import GradingError
 from .grades import course_extensions, record_grades
 from .gradesheet import write_gradesheet
-from .intake import fingerprint_submission
 from .ledger import Ledger, Status, SubmissionResult
 from .limits import GradingLimits, default_workers
 from .pool import GradingPool
 from .sandbox import kernel_sandbox
 from .snapshot import AssignmentSnapshot, snapshot_assignment
 from .speedups import reuse_engines
+from .submission_staging import fingerprint_submission
 from .worker import GradingOutcome, GradingTask, WorkerSetup, discard, grading_preprocessors
 
 log = logging.getLogger(__name__)

@@ -24,9 +24,9 @@ from typing import Literal
 from pydantic import model_validator
 
 from course import depth, knowledge
-from course.assignments.questions import Field, Question
+from course.assignments.questions import AnswerField, Question
 
-from .common import DataError, Item, allowed_help, competencies, names_of
+from .common import AssignmentItem, DataError, allowed_help, competencies, names_of
 
 NO_FIGURE = "no_reliable_figure"
 TOLERANCE_MM = 0.05  # grading tolerance for a computed tip depth (rounding), not a clinical figure
@@ -45,7 +45,7 @@ NAMES_NOTE = ("A technique's name in the teaching scheme is a depth band, not a 
               "on thin skin the two can disagree (module 04).")
 
 
-class DepthItem(Item):
+class DepthItem(AssignmentItem):
     """A depth problem: a needle and angle, or a depth, and what to work out.
 
     ``needle_and_angle`` needs ``area``, ``target_layer``, ``needles_mm`` and
@@ -193,31 +193,32 @@ def _tip(item: DepthItem) -> float | None:
     return item.depth_mm
 
 
-def _field(item: DepthItem, ask: str, tip: float | None) -> Field:
+def _field(item: DepthItem, ask: str, tip: float | None) -> AnswerField:
     kb = knowledge.load()
     name, weight = f"{item.id}_{ask}", WEIGHTS[ask]
     if ask == "tip_depth":
-        return Field(name, "tip depth", "number", weight, "tip_depth: the depth of the needle tip in mm, e.g. 1.25",
-                     round(tip, 3), round(tip, 2), extra={"tolerance": TOLERANCE_MM})  # type: ignore[arg-type]
+        return AnswerField(name, "tip depth", "number", weight,
+                           "tip_depth: the depth of the needle tip in mm, e.g. 1.25",
+                           round(tip, 3), round(tip, 2), extra={"tolerance": TOLERANCE_MM})  # type: ignore[arg-type]
     if ask == "layer":
         layers, right = (*depth.LAYERS, NO_FIGURE), layer_answers(item, tip)  # type: ignore[arg-type]
         extra = {"accepted": right} if len(right) > 1 else {}
-        return Field(name, "layer", "choice", weight, allowed_help("layer: one of", layers), right[-1], right[-1],
-                     layers, extra=extra)
+        return AnswerField(name, "layer", "choice", weight, allowed_help("layer: one of", layers), right[-1], right[-1],
+                           layers, extra=extra)
     if ask == "technique":
         try:
             technique = depth.technique_for_depth(tip)  # type: ignore[arg-type]
         except ValueError as error:
             raise DataError(item, str(error), "ask") from None
         techniques = tuple(kb.depth_techniques)
-        return Field(name, "technique", "choice", weight, allowed_help("technique: one of", techniques),
-                     technique, technique, techniques)
+        return AnswerField(name, "technique", "choice", weight, allowed_help("technique: one of", techniques),
+                           technique, technique, techniques)
     combinations = reaching_combinations(item)
     allowed = {"needle_mm": tuple(_number(n) for n in item.needles_mm),
                "angle_deg": tuple(_number(a) for a in item.angles_deg)}
-    return Field(name, "needle and angle", "combination", weight,
-                 "needle_and_angle: a needle length (mm) and an angle (degrees) from the ones available",
-                 tuple(combinations), combinations[0], allowed, extra={"keys": ("needle_mm", "angle_deg")})
+    return AnswerField(name, "needle and angle", "combination", weight,
+                       "needle_and_angle: a needle length (mm) and an angle (degrees) from the ones available",
+                       tuple(combinations), combinations[0], allowed, extra={"keys": ("needle_mm", "angle_deg")})
 
 
 def depth_question(item: DepthItem, title: str) -> Question:
