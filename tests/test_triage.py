@@ -18,7 +18,7 @@ from course.assignments.items import DataError, make_question
 from course.assignments.items.knowledge import Triage
 from course.quiz import all_banks
 from course.triage import onset_text, triage_on, window_text
-from course.widgets.triage import TriageTrainer
+from course.widgets.triage_trainer import TriageTrainer
 
 
 def reactions() -> dict:

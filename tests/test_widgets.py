@@ -36,7 +36,7 @@ from course.widgets.indications import AreaExplorer
 from course.widgets.planner import CoursePlanner, ProtocolComparison
 from course.widgets.screening_intake import CaseGallery, IntakeForm, decision_text
 from course.widgets.session import SessionWalkthrough
-from course.widgets.triage import OutbreakStudies, TriageTrainer
+from course.widgets.triage_trainer import OutbreakStudies, TriageTrainer
 
 PNG = b"\x89PNG"
 

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from course.report.html import render
     from course.report.scores import load_scores
 
-    from .practice import observe_practice
+    from .observed_practice import observe_practice
     from .synthetic_cohort import write_cohort
     from .workspace import build_workspace
 
