@@ -110,10 +110,14 @@ FieldSpecs = tuple[dict[str, Any], ...]
 
 def split_variants(variants: tuple[Question, ...]) -> tuple[FieldSpecs, tuple[FieldSpecs, ...]]:
     """The frozen fields' entries every variant shares (written once), and per variant, per field,
-    the entries that differ (the expected answers: ``expected``, a schedule's ``first``...).
+    the entries that differ (the expected answers: ``expected``, a schedule's ``first``...)."""
+    return split_specs([[f.spec() for f in variant.fields] for variant in variants])
+
+
+def split_specs(specs: list[list[dict[str, Any]]]) -> tuple[FieldSpecs, tuple[FieldSpecs, ...]]:
+    """:func:`split_variants` on the frozen field dicts themselves (one list per variant).
 
     Entries are compared as the literals the cell holds (``repr``), so ``1`` and ``True`` never merge."""
-    specs = [[f.spec() for f in variant.fields] for variant in variants]
     shared = tuple({key: value for key, value in spec.items()
                     if all(key in other[i] and repr(other[i][key]) == repr(value) for other in specs)}
                    for i, spec in enumerate(specs[0]))
