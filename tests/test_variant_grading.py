@@ -141,7 +141,7 @@ def test_feedback_teaches_each_case_in_words_with_its_source_and_the_trainees_va
                            "--student", copier], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     page = (course / "feedback" / copier / NAME / f"{NAME}.html").read_text()
-    variant = course_variant(course, NAME, copier, 8) + 1
+    variant = course_variant(Course(course), NAME, copier, 8) + 1
     assert f"You answered variant {variant} of 8 of this assignment" in page
     assert "_mc_" not in page and "visible_test" not in page and "course.assignments.grader" not in page
     cases = page.split('<div class="mesocourse-case">')[1:]
