@@ -73,6 +73,7 @@ def trainee_hands_in(hub, trainee: str) -> None:
     from course.assignments.allocation import assignment_count, course_variant
     from course.assignments.submission import fill_answers
     from course.assignments.variants import load_variants
+    from course.coursedir import Course
     from course.hub.hub_api import HubAPI
     from course.hub.spawner import course_environment
 
@@ -83,7 +84,8 @@ def trainee_hands_in(hub, trainee: str) -> None:
     assert done.returncode == 0, done.stdout[-1500:] + done.stderr[-1500:]
     notebook = hub.state.home(trainee) / hub.state.settings().course_id / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     count = assignment_count(hub.state.course_dir / "source" / ASSIGNMENT)
-    answers = load_variants(ASSIGNMENT, count).answers(course_variant(hub.state.course_dir, ASSIGNMENT, trainee, count))
+    variant = course_variant(Course(hub.state.course_dir), ASSIGNMENT, trainee, count)
+    answers = load_variants(ASSIGNMENT, count).answers(variant)
     wrong_first = {name: ([] if isinstance(value, list) else value) for name, value in answers.items()}
     wrong_first = {**wrong_first, **{k: "proceed" for k in answers if k.startswith("case_01_decision")}}
     filled = fill_answers(nbformat.read(notebook, as_version=4), wrong_first)
