@@ -1,13 +1,18 @@
-"""The static certificate verification page (``mesocourse verifier --out DIR``) in Chromium.
+"""The certificate verification page in Chromium, as ``mesocourse verifier --out DIR`` writes it
+and as the course server's ``/services/verify/`` serves it.
 
-A real course is certified with real issuer keys; the page is written by the real
-command and served by a plain static file server on localhost (no server of ours:
-the verdict comes from WebCrypto Ed25519 in the browser). Each answer is compared
-with ``mesocourse verify --credential`` on the same files, offline.
+A real course is certified with real issuer keys. Each test runs twice: on the folder
+the real command writes, served by a plain static file server on localhost (no server
+of ours: the verdict comes from WebCrypto Ed25519 in the browser), and on the hub's
+verification service's own Tornado app, which serves the same page with the issuer's
+live files. Each answer is compared with ``mesocourse verify --credential`` on the
+same files, offline. (The service inside a real hub, reached from a certificate's QR
+code: ``test_hub_verify.py``.)
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import http.server
@@ -49,12 +54,40 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
                           [Trainee("ann", "Ann", "Honest"), Trainee("bo", "Bo", "Second")])
 
 
-@pytest.fixture
-def site(course: Path, tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A copy of the course (to revoke in) and the verifier written from it, served."""
+@contextlib.contextmanager
+def verify_service(public: Path) -> Iterator[str]:
+    """The hub's verification service's app, on a free localhost port, in a thread of its own."""
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+
+    from course.hub.service.verify import PREFIX, make_app
+
+    sockets = bind_sockets(0, "127.0.0.1")
+    loop = asyncio.new_event_loop()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        HTTPServer(make_app(str(public))).add_sockets(sockets)
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sockets[0].getsockname()[1]}{PREFIX.rstrip('/')}"
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        loop.close()
+
+
+@pytest.fixture(params=["static folder", "hub service"])
+def site(course: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str]]:
+    """A copy of the course (to revoke in) and its verification page, served."""
     copy = Path(shutil.copytree(course, tmp_path / "course"))
     assert main(["verifier", "--out", str(tmp_path / "site"), "--course", str(copy)]) == 0
-    with static_site(tmp_path / "site") as url:
+    served = (static_site(tmp_path / "site") if request.param == "static folder"
+              else verify_service(copy / "certification" / "public"))
+    with served as url:
         yield copy, url
 
 
@@ -117,7 +150,7 @@ def test_revoked_after_mesocourse_revoke(site, page, capsys) -> None:
     code = verification_code(bo.hash)
     assert verdict(page, url, id=bo.certificate_id, code=code) == "valid"
     assert main(["revoke", bo.certificate_id, "--reason", "entrustment withdrawn", "--course", str(course), "--by", "Ines"]) == 0
-    assert main(["verifier", "--out", str(course.parent / "site"), "--course", str(course)]) == 0
+    assert main(["verifier", "--out", str(course.parent / "site"), "--course", str(course)]) == 0  # the service reads the live files
     assert verdict(page, url, id=bo.certificate_id, code=code) == "revoked"
     assert "has revoked it" in page.inner_text("#result")
     assert ": revoked on" in cli_verdict(course, credential_file(course, bo), capsys)
@@ -172,3 +205,23 @@ def test_a_certificate_is_verified_with_the_keyboard_alone(site, page) -> None:
     page.keyboard.press("Enter")
     page.wait_for_selector("#result[data-status=valid]")
     assert page.evaluate("document.activeElement.id") == "result"  # the answer is read out next
+
+
+def test_the_service_serves_the_page_and_the_published_files_only(course: Path, tmp_path: Path) -> None:
+    """Nothing beside the issuer's public files: not its keys, not the registry."""
+    import urllib.error
+    import urllib.request
+
+    public = course / "certification" / "public"
+    ann = certificate_of(course, "ann")
+    name = published_name(ann.certificate_id, verification_code(ann.hash))
+    with verify_service(public) as url:
+        for path in ("/", "/verifier.js", "/jwks.json", "/status-list.jwt", f"/credentials/{name}"):
+            with urllib.request.urlopen(url + path) as response:
+                assert response.status == 200 and response.headers["Cache-Control"] == "no-cache"
+        assert urllib.request.urlopen(url).geturl() == url + "/"  # the bare prefix is sent to the page
+        for path in ("/checkpoint.jwt", "/../keys/active", "/..%2Fregistry.db", f"/credentials/{ann.certificate_id}.jwt",
+                     "/credentials/"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(url + path)
+            assert refused.value.code in (403, 404), path

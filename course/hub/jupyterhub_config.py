@@ -14,10 +14,12 @@ import os
 import sys
 from pathlib import Path
 
+from course.certification.keys import Issuer
 from course.hub.accounts import enrolled
 from course.hub.cli import free_port
 from course.hub.proxy import proxy_command
-from course.hub.state import HubState
+from course.hub.service.verify import ISSUER_FOLDER_ENV
+from course.hub.state import VERIFY_SERVICE, HubState
 
 c = get_config()  # noqa: F821  (provided by JupyterHub when it loads this file)
 
@@ -107,3 +109,12 @@ c.JupyterHub.template_vars = {
     "course_grader": grader, "course_service_url": "/services/course/",
     "course_formgrader_url": f"/user/{grader}/formgrader",
 }
+
+# --- the public certificate verification page (course/hub/service/verify.py) at /services/verify/:
+# no login (anyone who scans a certificate's QR code), a separate service so no page of the course
+# service is ever public. It serves the static verifier's page and the issuer's published files only.
+c.JupyterHub.services.append({
+    "name": VERIFY_SERVICE, "url": f"http://127.0.0.1:{free_port()}", "user": grader, "cwd": str(state.course_dir),
+    "command": [sys.executable, "-m", "course.hub.service.verify"],
+    "environment": {ISSUER_FOLDER_ENV: str(Issuer(state.course.issuer_folder).public_dir)},
+})

@@ -46,18 +46,23 @@ def make_app(state: HubState, prefix: str) -> web.Application:
     return web.Application(handlers, cookie_secret=secrets.token_bytes(32), xsrf_cookies=True)
 
 
-def main() -> None:
-    """Serve until JupyterHub stops the service; each request is logged to the hub's log."""
+def serve(app: web.Application) -> None:
+    """Serve ``app`` where JupyterHub says (``JUPYTERHUB_SERVICE_URL``) until it stops the
+    service; each request is logged to the hub's log."""
     from tornado.log import enable_pretty_logging
 
     enable_pretty_logging()
-    state = HubState.at(os.environ["MESOCOURSE_HUB_STATE"])
     address = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
-    app = make_app(state, os.environ["JUPYTERHUB_SERVICE_PREFIX"])
 
-    async def serve() -> None:
+    async def listen() -> None:
         app.listen(address.port or 80, address.hostname or "127.0.0.1")
         await asyncio.Event().wait()
 
     with contextlib.suppress(KeyboardInterrupt):  # how JupyterHub stops it (SIGINT, then SIGTERM)
-        asyncio.run(serve())
+        asyncio.run(listen())
+
+
+def main() -> None:
+    """The course service, as JupyterHub runs it."""
+    state = HubState.at(os.environ["MESOCOURSE_HUB_STATE"])
+    serve(make_app(state, os.environ["JUPYTERHUB_SERVICE_PREFIX"]))
