@@ -51,6 +51,10 @@ class HubSettings:
     def trainee_group(self) -> str:
         return f"nbgrader-{self.course_id}"
 
+    def staff_group(self, role: str) -> str:
+        """The hub group of a staff role (``assessor``, ``clinic_manager``): ``assessors-COURSE``, ..."""
+        return {"assessor": "assessors", "clinic_manager": "clinic-managers"}[role] + f"-{self.course_id}"
+
     @property
     def verify_page(self) -> str:
         """The hub's public certificate verification page (``course.hub.service.verify``), as a

@@ -4,7 +4,8 @@ JupyterHub runs ``python -m course.hub.service`` as the grader account with
 ``JUPYTERHUB_SERVICE_URL`` (where to listen), ``JUPYTERHUB_SERVICE_PREFIX``
 (``/services/course/``), its API token and OAuth settings, and
 ``MESOCOURSE_HUB_STATE`` (the hub folder). ``/services/course/`` sends each person to
-their page: instructors to the console, trainees to their feedback.
+their page: instructors to the console, clinic managers to their clinic's staff,
+trainees to their feedback.
 """
 
 from __future__ import annotations
@@ -21,17 +22,23 @@ from tornado import web
 from course.hub.spawner import course_environment
 from course.hub.state import HubState
 
-from . import console, my_feedback
+from . import clinic, console, my_feedback
 from .jobs import JobRunner
 from .roles import CoursePage
 
+FIRST_PAGE = {"instructor": "console", "clinic_manager": "clinic", "trainee": "my_feedback"}
+
 
 class Home(CoursePage):
-    roles = frozenset({"instructor", "trainee"})
+    roles = frozenset({*FIRST_PAGE, "assessor"})
 
     @web.authenticated
     def get(self) -> None:
-        self.redirect(self.reverse_url("console" if self.role == "instructor" else "my_feedback"))
+        if self.role in FIRST_PAGE:
+            self.redirect(self.reverse_url(FIRST_PAGE[self.role]))
+            return
+        self.page("Assessor", "<p>You are enrolled as an assessor. Observation forms in the browser are not "
+                  "available yet: observed practice is recorded with <code>mesocourse observe</code>.</p>")
 
 
 def make_app(state: HubState, prefix: str) -> web.Application:
@@ -42,7 +49,8 @@ def make_app(state: HubState, prefix: str) -> web.Application:
     handlers = [web.url(prefix, Home, context, name="home"),
                 web.url(prefix + "oauth_callback", HubOAuthCallbackHandler),
                 *console.routes(prefix, {**context, "runner": runner}),
-                *my_feedback.routes(prefix, context)]
+                *my_feedback.routes(prefix, context),
+                *clinic.routes(prefix, context)]
     return web.Application(handlers, cookie_secret=secrets.token_bytes(32), xsrf_cookies=True)
 
 
