@@ -517,6 +517,7 @@ class CertificationFile(Model):
     recertification: Recertification
     entrustment_scale: tuple[EntrustmentLevel, ...] = Field(min_length=1)
     observed_practice: tuple[ObservedProcedure, ...] = Field(min_length=1)
+    authenticated_observations_only: bool = False  # count only observations signed on the course server
     restrictions: tuple[LevelRestrictions, ...] = ()
     basis: tuple[Fact, ...] = ()
     sources: Sources = Field(min_length=1)
