@@ -497,14 +497,25 @@ class EntrustmentLevel(Model):
     text: str
 
 
+class ChecklistItem(Model):
+    """One line of an observation form: what the assessor checks, citing the entries that teach it
+    (``FILE.SECTION`` or ``FILE.SECTION.ID``, e.g. ``techniques.session_steps.consent``)."""
+
+    id: str
+    prompt: str
+    cites: tuple[str, ...] = Field(min_length=1)
+
+
 class ObservedProcedure(Model):
-    """A procedure certification needs: ``count`` observations at ``min_level`` or higher."""
+    """A procedure certification needs: ``count`` observations at ``min_level`` or higher; the
+    assessor's form (DOPS-style) checks each ``checklist`` item, then rates on the entrustment scale."""
 
     id: str
     name: str
     competencies: tuple[str, ...] = Field(min_length=1)
     count: int = Field(ge=1)
     min_level: int = Field(ge=1)
+    checklist: tuple[ChecklistItem, ...] = Field(min_length=1)
 
 
 class LevelRestrictions(Model):
