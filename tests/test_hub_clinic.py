@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -215,9 +216,128 @@ def test_an_assessor_has_no_server_and_lands_on_the_course_pages(clinic, browser
     hub, _, _, _ = clinic
     a = hub.account
     with logged_in(browser, hub, a("r"), "/hub/spawn") as page:
-        page.wait_for_url("**/services/course/**")
+        page.wait_for_url("**/services/course/assess")
         shot(page, "assessor-landing")
-        assert "enrolled as an assessor" in page.inner_text("main")
+        assert "Observations to complete" in page.inner_text("h1")
         page.goto(f"{hub.url}/hub/spawn")
         page.wait_for_url("**/services/course/**")  # no server, whatever the route
         assert processes_of(a("r")) == [] and not account_exists(a("r"))
+
+
+def ask_for_observation(page, procedure: str, assessor: str) -> None:
+    """The trainee's request, by clicking on their page."""
+    page.get_by_label("Procedure").select_option(procedure)
+    page.get_by_label("Day of the session").fill(date.today().isoformat())
+    page.get_by_label("Assessor").select_option(assessor)
+    page.get_by_role("button", name="Ask for this observation").click()
+    page.get_by_text("Your request was sent").wait_for()
+
+
+def tab_to(page, check: str, limit: int = 40) -> None:
+    """Press Tab until ``check`` (a JavaScript expression on document.activeElement) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const e = document.activeElement; return {check}; }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element where {check}")
+
+
+def xsrf_post(page, url: str, form: dict[str, str]) -> int:
+    """A form post made outside the page (as a forger would), with the person's own session and XSRF token."""
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "_xsrf")
+    return page.request.post(url, form={"_xsrf": token, **form}, max_redirects=0).status
+
+
+def test_a_trainee_asks_and_the_assessor_signs_the_form_with_the_keyboard_at_768px(clinic, browser):
+    from a11y_support import audit
+
+    hub, course, _, _ = clinic
+    a = hub.account
+    with logged_in(browser, hub, a("z"), "/services/course/observations") as page:
+        page.wait_for_url("**/services/course/observations")
+        audit(page, "hub-observations-trainee").check()
+        ask_for_observation(page, "facial_session", a("r"))
+
+    context = browser.new_context(viewport={"width": 768, "height": 1024})  # a tablet
+    page = context.new_page()
+    try:
+        log_in(page, hub, a("r"), "/services/course/assess")
+        page.wait_for_url("**/services/course/assess")
+        tab_to(page, "e.textContent === 'Open the form'")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/services/course/assess/*")
+        shot(page, "assessor-form-768")
+        audit(page, "hub-observation-form").check()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 768  # no sideways scrolling
+        for target in page.locator("fieldset label, textarea, form button").all():
+            assert target.bounding_box()["height"] >= 44, target.inner_text()
+        tab_to(page, "e.name === 'check_consent_screening'")
+        for _ in range(4):  # the four checklist items, ticked with Space
+            page.keyboard.press("Space")
+            page.keyboard.press("Tab")
+        page.keyboard.press("Space")  # the entrustment scale: level 1, then down to 3
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Tab")
+        page.keyboard.type("Calm consent; depth checked at each point.")
+        page.keyboard.press("Tab")
+        page.keyboard.type("Give the warning signs before the patient stands up.")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/services/course/assess?recorded=*")
+        seq = int(page.url.rsplit("=", 1)[1])
+    finally:
+        context.close()
+
+    (record,) = [r for r in records(course) if r.seq == seq]
+    check_signed(course, record.data, a("r"))
+    assert record.data["entrustment"] == 3 and all(record.data["checklist"].values())
+    assert record.data["trainee"] == a("z") and record.recorded_by == a("r")
+
+    with logged_in(browser, hub, a("z"), "/services/course/observations") as page:
+        text = page.inner_text("main")
+        assert "What to improve: Give the warning signs before the patient stands up." in text
+        assert f"signed by {a('r')} on the course server" in text
+
+    assert main(["certify", "--course", str(course), "--by", "Ines"]) == 0
+    decision = [r for r in records(course) if r.kind == "decision" and r.trainee == a("z")][-1]
+    assert seq in decision.data["observed_practice"]["facial_session"]["observation_records"]
+
+
+def records(course: Path) -> list:
+    with Registry(f"sqlite:///{course / 'certification' / 'registry.db'}", create=False) as registry:
+        return registry.records()
+
+
+def check_signed(course: Path, data: dict, hub_user: str) -> None:
+    """The signature verifies with PyJWT (an independent JOSE library) and carries ``hub_user``."""
+    import jwt
+
+    jwks = json.loads((course / "certification" / "public" / "jwks.json").read_text())
+    kid = jwt.get_unverified_header(data["signature"])["kid"]
+    key = jwt.PyJWK(next(k for k in jwks["keys"] if k["kid"] == kid))
+    signed = json.loads(jwt.api_jws.decode(data["signature"], key.key, algorithms=["EdDSA"]))
+    assert signed["assessor_identity"]["hub_user"] == hub_user
+    assert signed == {k: v for k, v in data.items() if k != "signature"}
+
+
+def test_forged_form_posts_are_refused(clinic, browser):
+    hub, _, _, _ = clinic
+    a = hub.account
+    with logged_in(browser, hub, a("z"), "/services/course/observations") as page:
+        page.wait_for_url("**/services/course/observations")
+        ask_for_observation(page, "consultation_screening", a("r"))
+    (request_id,) = [r["id"] for r in json.loads((hub.state.course_dir / "observation-requests.json").read_text()).values()
+                     if r["procedure"] == "consultation_screening" and r["status"] == "open"]
+    url = f"{hub.url}/services/course/assess/{request_id}"
+    form = {"entrustment": "4", "check_consultation": "done"}
+    with logged_in(browser, hub, a("y"), "/services/course/observations") as page:  # another trainee
+        page.wait_for_url("**/services/course/observations")
+        assert xsrf_post(page, url, form) == 403
+    with logged_in(browser, hub, a("i"), "/services/course/assess") as page:  # another assessor
+        page.wait_for_url("**/services/course/assess")
+        assert xsrf_post(page, url, form) == 403
+    with logged_in(browser, hub, a("r"), "/services/course/assess") as page:
+        page.wait_for_url("**/services/course/assess")
+        assert xsrf_post(page, url, {**form, "assessor": a("i")}) == 403  # R as another assessor
+        assert xsrf_post(page, url, form) == 302  # the same post as herself is recorded

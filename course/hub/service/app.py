@@ -22,23 +22,19 @@ from tornado import web
 from course.hub.spawner import course_environment
 from course.hub.state import HubState
 
-from . import clinic, console, my_feedback
+from . import clinic, console, my_feedback, observations
 from .jobs import JobRunner
 from .roles import CoursePage
 
-FIRST_PAGE = {"instructor": "console", "clinic_manager": "clinic", "trainee": "my_feedback"}
+FIRST_PAGE = {"instructor": "console", "clinic_manager": "clinic", "assessor": "assess", "trainee": "my_feedback"}
 
 
 class Home(CoursePage):
-    roles = frozenset({*FIRST_PAGE, "assessor"})
+    roles = frozenset(FIRST_PAGE)
 
     @web.authenticated
     def get(self) -> None:
-        if self.role in FIRST_PAGE:
-            self.redirect(self.reverse_url(FIRST_PAGE[self.role]))
-            return
-        self.page("Assessor", "<p>You are enrolled as an assessor. Observation forms in the browser are not "
-                  "available yet: observed practice is recorded with <code>mesocourse observe</code>.</p>")
+        self.redirect(self.reverse_url(FIRST_PAGE[self.role or "trainee"]))
 
 
 def make_app(state: HubState, prefix: str) -> web.Application:
@@ -50,7 +46,8 @@ def make_app(state: HubState, prefix: str) -> web.Application:
                 web.url(prefix + "oauth_callback", HubOAuthCallbackHandler),
                 *console.routes(prefix, {**context, "runner": runner}),
                 *my_feedback.routes(prefix, context),
-                *clinic.routes(prefix, context)]
+                *clinic.routes(prefix, context),
+                *observations.routes(prefix, context)]
     return web.Application(handlers, cookie_secret=secrets.token_bytes(32), xsrf_cookies=True)
 
 

@@ -34,6 +34,8 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; paddi
 """
 
 
+PAGES_OF_ROLES = (("clinic_manager", "clinic", "Clinic staff"), ("assessor", "assess", "Observations to complete"),
+                  ("trainee", "observations", "Observed practice"), ("trainee", "my_feedback", "Your feedback"))
 ROLE_ORDER = ("instructor", "clinic_manager", "assessor", "trainee")  # a person's first page: the first they hold
 
 
@@ -80,8 +82,7 @@ class CoursePage(HubOAuthenticated, web.RequestHandler):
         links = [(f"{self.hub_auth.hub_prefix}home", "Hub home"),
                  (f"{self.hub_auth.hub_prefix}change-password", "Change password")]
         held = self.held_roles
-        if "clinic_manager" in held:
-            links = [(self.reverse_url("clinic"), "Clinic staff"), *links]
+        links = [*[(self.reverse_url(name), text) for role, name, text in PAGES_OF_ROLES if role in held], *links]
         if "instructor" in held:
             links = [(self.reverse_url("console"), "Instructor console"),
                      (f"{self.hub_auth.hub_prefix}spawn/{grader}?next=/user/{grader}/formgrader", "Formgrader"),
