@@ -22,7 +22,8 @@ import course
 from course.errors import ERRORS, MesocourseError
 
 # run as a program, or loaded as configuration by JupyterHub or nbgrader
-NOT_IMPORTABLE_ALONE = {"course.__main__", "course.hub.jupyterhub_config", "course.content.nbgrader_config"}
+NOT_IMPORTABLE_ALONE = {"course.__main__", "course.hub.jupyterhub_config", "course.content.nbgrader_config",
+                        "course.hub.service.__main__"}  # runs the service JupyterHub starts
 
 
 @functools.cache

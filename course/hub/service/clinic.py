@@ -6,8 +6,8 @@ says otherwise), expired, revoked, or in progress with what is missing; computed
 :func:`course.certification.standing.standings`, with the functions ``mesocourse
 verify`` and ``expiring`` use. A manager whose staff roster row names a clinic sees
 only the trainees of that clinic (the trainees' roster's ``clinic`` column); a
-manager without one sees every trainee. The registry is opened read-only, and
-refused when it is tampered, as every command refuses it.
+manager without one sees every trainee. The registry is read as every command reads it
+(``CoursePage.registry_records``).
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ from __future__ import annotations
 import csv
 import html
 import io
-import os
 from datetime import date
 from typing import Any
 
 from tornado import web
 
-from course.certification.checkpoints import open_guarded
 from course.certification.standing import COLUMNS, Standing, standings
-from course.coursedir import REGISTRY_ENV, registry_url
 from course.hub.accounts import enrolled
 from course.knowledge import load
 from course.report.sortable import SCRIPT, STYLE, sortable_table
@@ -52,11 +49,7 @@ class ClinicPage(CoursePage):
         """The standing of the manager's trainees today."""
         trainees = {trainee: person for trainee, person in enrolled(self.state)["trainees"].items()
                     if not self.clinic or person.get("clinic") == self.clinic}
-        course = self.state.course
-        if not os.environ.get(REGISTRY_ENV) and not course.registry_file.exists():
-            return standings([], trainees, date.today(), within)  # nobody decided yet: no registry
-        with open_guarded(registry_url(None, course), course, create=False, writer=False) as registry:
-            return standings(registry.records(), trainees, date.today(), within)
+        return standings(self.registry_records(), trainees, date.today(), within)
 
 
 class ClinicStaff(ClinicPage):

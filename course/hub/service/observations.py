@@ -112,14 +112,7 @@ class TraineeObservations(ObservationPage):
 <h2>Your recorded observations and feedback</h2>{self.recorded(me, procedures)}""")
 
     def recorded(self, me: str, procedures: dict[str, str]) -> str:
-        from course.certification.checkpoints import open_guarded
-
-        course = self.state.course
-        try:
-            with open_guarded(self.registry(), course, create=False, writer=False) as registry:
-                records = [r for r in registry.records(kind=OBSERVATION) if r.trainee == me]
-        except CertificationError:
-            records = []  # no registry yet
+        records = [r for r in self.registry_records() if r.kind == OBSERVATION and r.trainee == me]
         items = []
         for record in records:
             data, feedback = record.data, record.data.get("feedback", {})

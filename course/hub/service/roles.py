@@ -11,6 +11,7 @@ logged in to the hub gets 403, and so does a person holding none of the page's r
 from __future__ import annotations
 
 import html
+import os
 from typing import Any, ClassVar
 
 from jupyterhub.services.auth import HubOAuthenticated
@@ -75,6 +76,18 @@ class CoursePage(HubOAuthenticated, web.RequestHandler):
             return  # @web.authenticated on the method sends them to the hub's login
         if not self.roles.intersection(self.held_roles):
             raise web.HTTPError(403, f"{self.person.get('name')} may not open this page")
+
+    def registry_records(self) -> list[Any]:
+        """The certification registry's records (``$MESOCOURSE_REGISTRY``, else the course's), read only and
+        refused when tampered, as every command refuses it; none before anything was recorded."""
+        from course.certification.checkpoints import open_guarded
+        from course.coursedir import REGISTRY_ENV, registry_url
+
+        course = self.state.course
+        if not os.environ.get(REGISTRY_ENV) and not course.registry_file.exists():
+            return []
+        with open_guarded(registry_url(None, course), course, create=False, writer=False) as registry:
+            return registry.records()
 
     def page(self, title: str, body: str) -> None:
         """Write a whole page: the course's bar, the title, the body (already HTML)."""
