@@ -102,7 +102,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, float, float]:
 
 def cohort(folder: Path, trainees: int, assignment: str) -> list[str]:
     """A course in ``folder`` with ``trainees`` well-formed submissions of ``assignment``."""
-    from course.demo.cohort import write_cohort
+    from course.demo.synthetic_cohort import write_cohort
     from course.demo.workspace import build_workspace
 
     course, _ = build_workspace(folder, (assignment,))
@@ -175,7 +175,8 @@ def main() -> None:
         print(f"median round: nbgrader autograde (serial): {theirs.line(n)}")
         print(f"median round: mesocourse grade:            {mine.line(n)}")
         print(f"ratio: {ratio:.2f}x nbgrader's throughput (median of {len(rounds)}; goal: >= 3x), "
-              f"peak memory {mine.peak_mb / theirs.peak_mb:.2f}x nbgrader's RSS, {mine.peak_pss_mb / theirs.peak_pss_mb:.2f}x "
+              f"peak memory {mine.peak_mb / theirs.peak_mb:.2f}x nbgrader's RSS, "
+              f"{mine.peak_pss_mb / theirs.peak_pss_mb:.2f}x "
               "its PSS (goal: <= 3x)")
         print(f"every per-cell score identical in every round: {'yes' if all(r[-1] for r in rounds) else 'NO'}")
         print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -140,7 +140,8 @@ def profile(command: list[str], course: Path, out: Path) -> None:
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "course", *command],
                    cwd=course, stdout=subprocess.DEVNULL, check=True)
     stats = pstats.Stats(str(out))
-    stats.sort_stats("cumulative").print_stats(r"course/|matplotlib/figure|pandas/core/frame|sqlalchemy/engine/base", 14)
+    shown = r"course/|matplotlib/figure|pandas/core/frame|sqlalchemy/engine/base"
+    stats.sort_stats("cumulative").print_stats(shown, 14)
 
 
 def timed_cpu(command: list[str], cwd: Path) -> tuple[float, float, float]:
@@ -193,7 +194,8 @@ def main() -> None:
             results[size] = measure(course, size, args.profile)
             shutil.rmtree(course)
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print("| cohort | report: wall (CPU) | report peak | certify: wall (CPU) | certify peak |\n| --- | --- | --- | --- | --- |")
+    print("| cohort | report: wall (CPU) | report peak | certify: wall (CPU) | certify peak |\n"
+          "| --- | --- | --- | --- | --- |")
     for size, figures in results.items():
         (t_report, c_report, m_report), (t_certify, c_certify, m_certify) = figures["report"], figures["certify"]
         print(f"| {size:,} trainees | {t_report:.1f} s ({c_report:.1f} s) | {m_report:.0f} MB "

@@ -5,7 +5,7 @@ in this package are synthetic.
 
 The package is layered: ``course.knowledge`` (validated YAML facts with sources)
 feeds the pure engines (``course.screening``, ``course.depth``,
-``course.scheduling``, ``course.ingredients``), which the widgets, quizzes,
+``course.scheduling``, ``course.cocktail``), which the widgets, quizzes,
 graded assignments and certification build on. Importing ``course`` is kept
 light: heavy libraries load only in the modules that need them.
 """

@@ -217,7 +217,8 @@ class Course:
         return require_gradebook(override or self.db_url)
 
     def step(self, step: str) -> Path:
-        """The folder of one of nbgrader's steps: ``source``, ``release``, ``submitted``, ``autograded``, ``feedback``."""
+        """The folder of one of nbgrader's steps:
+        ``source``, ``release``, ``submitted``, ``autograded``, ``feedback``."""
         if step not in STEPS:
             raise ValueError(f"unknown nbgrader step '{step}' (known: {', '.join(STEPS)})")
         return self.root / self._setting(f"{step}_directory", step)  # nbgrader's defaults are the step names
@@ -247,15 +248,34 @@ class Course:
         """Grading sheets and the cohort report."""
         return self.root / "reports"
 
+    def gradesheet(self, assignment: str) -> Path:
+        """The grading sheet ``mesocourse grade`` writes for ``assignment``: a status and notes per submission."""
+        return self.reports / f"grading-{assignment}.csv"
+
+    @property
+    def cohort_report(self) -> Path:
+        """Where the demo and the course server put the cohort report (``mesocourse report --out`` chooses its own)."""
+        return self.reports / "cohort-report.html"
+
     @property
     def state_folder(self) -> Path:
         """mesocourse's own bookkeeping, beside nbgrader's folders."""
         return self.root / ".mesocourse"
 
     @property
+    def grading_state(self) -> Path:
+        """Resumable grading: each assignment's ledger and worker log."""
+        return self.state_folder / "grading"
+
+    @property
     def certification(self) -> Path:
         """The default registry and the certificates."""
         return self.root / "certification"
+
+    @property
+    def certificates(self) -> Path:
+        """The certificates issued (PDF, HTML, signed credentials), unless ``certify --out`` says otherwise."""
+        return self.certification / "certificates"
 
     @property
     def registry_file(self) -> Path:

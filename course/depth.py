@@ -144,7 +144,8 @@ def boundaries(area_id: str) -> LayerBoundaries:
     if epidermis[1] > skin[0]:
         raise ValueError(f"area '{area_id}': the epidermis ({epidermis[1]:g} mm) may end below the skin "
                          f"({skin[0]:g} mm): the layer figures are inconsistent")
-    used = [layers[name] for name in ("epidermis", "epidermis_plus_dermis", "dermis", "subcutaneous_fat") if name in layers]
+    used = [layers[name] for name in ("epidermis", "epidermis_plus_dermis", "dermis", "subcutaneous_fat")
+            if name in layers]
     sources = tuple(dict.fromkeys(s for figure in used for s in figure.sources))
     fat_figure = layers.get("subcutaneous_fat")
     fat = _figure(fat_figure)
@@ -231,7 +232,8 @@ def certain_depths(area: str, layer: str) -> tuple[float, float] | None:
     return span if span is not None and span[0] < span[1] else None
 
 
-def placements(area: str, layer: str, needles_mm: Iterable[float], angles_deg: Iterable[float]) -> list[tuple[float, float]]:
+def placements(area: str, layer: str, needles_mm: Iterable[float],
+               angles_deg: Iterable[float]) -> list[tuple[float, float]]:
     """Every (needle, angle) whose tip, inserted fully, is certainly in ``layer`` on ``area``.
 
     Needles outer, angles inner, in the order given: a combination counts when

@@ -18,7 +18,7 @@ from course import depth, knowledge, syllabus
 from course.knowledge import LABEL_NAMES, schema
 from course.triage import window_text
 from course.widgets import render
-from course.widgets.depth import scheme_range
+from course.widgets.depth_explorer import scheme_range
 from course.widgets.indications import roles_cell
 
 
@@ -151,7 +151,9 @@ def layers() -> HTML:
             continue
         figures = depth.layer_figures(area.id)
         skin: schema.LayerName = "epidermis_plus_dermis" if "epidermis_plus_dermis" in figures else "dermis"
-        dermis = f"with the epidermis: {_site_figure(area, skin)}" if skin == "epidermis_plus_dermis" else _site_figure(area, skin)
+        dermis = _site_figure(area, skin)
+        if skin == "epidermis_plus_dermis":
+            dermis = f"with the epidermis: {dermis}"
         rows.append((name, _site_figure(area, "epidermis"), dermis, _site_figure(area, "subcutaneous_fat")))
     return HTML(render.table(("Area", "Epidermis", "Dermis", "Subcutaneous fat"), rows))
 
@@ -188,7 +190,8 @@ def technique_layers(areas: Iterable[str] = ("face", "face_forehead", "face_chin
     for technique in kb.depth_techniques.values():
         scheme = technique.scheme
         bottom = scheme.up_to_mm if scheme.up_to_inclusive else math.nextafter(scheme.up_to_mm, 0.0)
-        cells = [f"{render.text(technique.name)}<br>{render.fact(scheme_range(technique), scheme.sources, scheme.label)}"]
+        fact = render.fact(scheme_range(technique), scheme.sources, scheme.label)
+        cells = [f"{render.text(technique.name)}<br>{fact}"]
         for area_id in areas:
             try:
                 layers = depth.layers_between(scheme.from_mm, bottom, area_id)
@@ -260,7 +263,8 @@ def _when(rule: schema.Rule) -> str:
 def screening_rules() -> HTML:
     """The decisions from least to most severe, then every rule with its test and sources."""
     s = knowledge.load().screening
-    decisions = render.table(("Decision", "Meaning"), [(f"<code>{d.id}</code>", render.text(d.text)) for d in s.decisions],
+    decisions = render.table(("Decision", "Meaning"),
+                             [(f"<code>{d.id}</code>", render.text(d.text)) for d in s.decisions],
                              "Decisions, least to most severe")
     rules = render.table(
         ("Rule", "Fires when", "Decision", "Explanation", "Evidence", "Sources"),

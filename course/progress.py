@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 ENV = "MESOCOURSE_ATTEMPTS"
 FORMAT_VERSION = 1
 SETTINGS = {"target_retention": (0.7, 0.99)}  # name -> allowed range (inclusive)
-SUMMARY_COLUMNS = ["level", "id", "name", "items_attempted", "items_correct", "share", "attempts", "latest", "pass_mark"]
+SUMMARY_COLUMNS = ["level", "id", "name", "items_attempted", "items_correct", "share", "attempts", "latest",
+                   "pass_mark"]
 
 
 class AttemptsError(MesocourseError, ValueError):
@@ -101,7 +102,8 @@ def _attempt(entry: Any, position: int, path: Path) -> Attempt:
     try:
         datetime.fromisoformat(entry["at"])
     except ValueError:
-        raise AttemptsError(path, f"attempt #{position + 1}, field 'at' is not an ISO date-time ({entry['at']!r})") from None
+        raise AttemptsError(path, f"attempt #{position + 1}, field 'at' is not an ISO date-time "
+                                  f"({entry['at']!r})") from None
     seconds = entry.get("seconds")
     return Attempt(**{**entry, "score": float(entry["score"]), "seconds": None if seconds is None else float(seconds)})
 
@@ -133,8 +135,10 @@ class AttemptStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise AttemptsError(self.path, f"cannot be read as JSON ({error})") from None
-        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or not isinstance(data.get("attempts"), list):
-            raise AttemptsError(self.path, f'is not an attempts file ({{"version": {FORMAT_VERSION}, "attempts": [...]}})')
+        if (not isinstance(data, dict) or data.get("version") != FORMAT_VERSION
+                or not isinstance(data.get("attempts"), list)):
+            raise AttemptsError(self.path,
+                                f'is not an attempts file ({{"version": {FORMAT_VERSION}, "attempts": [...]}})')
         extra = set(data) - {"version", "attempts", "settings"}
         if extra:
             raise AttemptsError(self.path, f"unknown top-level key(s) {', '.join(sorted(extra))}")
@@ -321,7 +325,8 @@ def progress_alt(table: "pandas.DataFrame") -> str:
         rows = table[table.level == level]
         started = rows[rows.items_attempted > 0]
         listed = "; ".join(says(row) for _, row in started.iterrows())
-        parts.append(f"Quiz progress, {title}: {len(started)} of {len(rows)} started" + (f" — {listed}" if listed else ""))
+        parts.append(f"Quiz progress, {title}: {len(started)} of {len(rows)} started"
+                     + (f" — {listed}" if listed else ""))
     return ". ".join(parts) + "."
 
 

@@ -148,7 +148,9 @@ def _dated(step: schema.PreTreatmentStep, first: date) -> DatedStep:
     if step.days_before is None:
         return DatedStep(step.id, step.text, None, "before the first session", step.sources)
     day = first - timedelta(days=step.days_before)
-    when = "on the day of the first session" if step.days_before == 0 else f"{step.days_before} days before the first session"
+    when = "on the day of the first session"
+    if step.days_before:
+        when = f"{step.days_before} days before the first session"
     return DatedStep(step.id, step.text, day, when, step.sources)
 
 
@@ -218,7 +220,8 @@ def _span(phase: schema.Phase, dates: list[date]) -> list[Violation]:
     low, high = phase.span_days
     span = (dates[-1] - dates[0]).days
     if span < low:
-        return [Violation("span_too_short", f"the sessions span {span} days; the protocol spreads them over at least {low}")]
+        return [Violation("span_too_short",
+                          f"the sessions span {span} days; the protocol spreads them over at least {low}")]
     if span > high:
         return [Violation("span_too_long", f"the sessions span {span} days; the protocol fits them within {high}")]
     return []
@@ -229,7 +232,9 @@ def _period(phase: schema.Phase, first_number: int, dates: list[date]) -> list[V
         return []
     end = add_months(dates[0], phase.period_months)
     problems = [
-        Violation("outside_period", f"session {first_number + k} ({day}) falls after the first {phase.period_months} months (until {end})", first_number + k)
+        Violation("outside_period",
+                  f"session {first_number + k} ({day}) falls after the first {phase.period_months} months "
+                  f"(until {end})", first_number + k)
         for k, day in enumerate(dates) if day >= end
     ]
     inside = [day for day in dates if day < end]
@@ -274,7 +279,9 @@ def validate_maintenance(protocol_id: str, last_session: date | str, maintenance
     low, high = maintenance_months(proto.maintenance)
     earliest, latest = add_months(last, low), add_months(last, high)
     if visit < earliest:
-        return [Violation("maintenance_too_early", f"maintenance on {visit} is before {earliest} ({low} months after the course)")]
+        return [Violation("maintenance_too_early",
+                          f"maintenance on {visit} is before {earliest} ({low} months after the course)")]
     if visit > latest:
-        return [Violation("maintenance_too_late", f"maintenance on {visit} is after {latest} ({high} months after the course)")]
+        return [Violation("maintenance_too_late",
+                          f"maintenance on {visit} is after {latest} ({high} months after the course)")]
     return []

@@ -202,7 +202,8 @@ def _wait_days(fired: list[tuple[schema.Rule, str]], patient: Patient, decision:
     return test.within_days - min(m.days_since_last_dose for m in _recent_doses(patient, test))
 
 
-def excluded_ingredients(patient: Patient, rules: schema.ScreeningFile, cocktail: frozenset[str] = frozenset()) -> frozenset[str]:
+def excluded_ingredients(patient: Patient, rules: schema.ScreeningFile,
+                         cocktail: frozenset[str] = frozenset()) -> frozenset[str]:
     """Ingredients this patient must not receive: allergens and the patient's restrictions
     whatever the cocktail, plus each cocktail ingredient a rule with ``excludes_matched``
     names (a regulator's warning is about the product, so only those in the cocktail)."""

@@ -53,7 +53,8 @@ class Audit:
         return [f"{v['id']} ({v['impact']}): {v['help']} at {n['target']}: {n['html']}\n    {n['summary']}"
                 for v, n in self._nodes(True) if v["impact"] in BLOCKING]
 
-    def rule_ids(self, ours: bool, impacts: tuple[str, ...] = ("critical", "serious", "moderate", "minor")) -> list[str]:
+    def rule_ids(self, ours: bool, impacts: tuple[str, ...] = ("critical", "serious", "moderate",
+                                                               "minor")) -> list[str]:
         return sorted({v["id"] for v, _ in self._nodes(ours) if v["impact"] in impacts})
 
     def check(self) -> None:
@@ -61,12 +62,14 @@ class Audit:
         moderate = self.rule_ids(True, ("moderate", "minor"))
         known = self.rule_ids(False)
         if moderate:
-            warnings.warn(A11yFinding(f"{self.name}: moderate/minor (not counted): {', '.join(moderate)}"), stacklevel=2)
+            warnings.warn(A11yFinding(f"{self.name}: moderate/minor (not counted): {', '.join(moderate)}"),
+                          stacklevel=2)
         if known:
             warnings.warn(A11yFinding(f"{self.name}: known, JupyterLab's own chrome (not counted): {', '.join(known)}"),
                           stacklevel=2)
         problems = self.blocking()
-        assert not problems, f"{self.name}: {len(problems)} critical/serious accessibility violation(s):\n" + "\n".join(problems)
+        assert not problems, (f"{self.name}: {len(problems)} critical/serious accessibility violation(s):\n"
+                              + "\n".join(problems))
 
 
 def audit(page, name: str, ours: str | None = None) -> Audit:

@@ -16,7 +16,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts")) / "browser"
+ARTIFACTS = Path(os.environ.get("MESOCOURSE_ARTIFACTS",
+                                Path(__file__).resolve().parents[1] / "test-artifacts")) / "browser"
 TIMEOUT_MS = 240_000  # generous: CI machines may be loaded
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -120,7 +120,8 @@ def observe(registry: str, trainee: str, procedure: str, level: int, day: str, a
                  "--date", day, "--registry", registry, "--by", "tester", "--course", str(course)]) == 0
 
 
-def observe_all(registry: str, trainee: str, *, level: int = 3, day: str = "2024-02-01", course: Path = Path(".")) -> None:
+def observe_all(registry: str, trainee: str, *, level: int = 3, day: str = "2024-02-01",
+                course: Path = Path(".")) -> None:
     """Everything the framework requires: 2 consultation_screening and 3 facial_session observations."""
     for procedure, count in (("consultation_screening", 2), ("facial_session", 3)):
         for _ in range(count):
@@ -181,7 +182,8 @@ def rows(path: Path, where: str = "1=1") -> list[sqlite3.Row]:
         return db.execute(f"SELECT * FROM registry_records WHERE {where} ORDER BY seq").fetchall()
 
 
-ISSUER = ("--name", "Clinique Test", "--url", "https://clinic.example/mesocourse", "--email", "certificates@clinic.example")
+ISSUER = ("--name", "Clinique Test", "--url", "https://clinic.example/mesocourse", "--email",
+          "certificates@clinic.example")
 
 
 def issuing_course(course: Path, trainees: list[Trainee]) -> Path:

@@ -168,20 +168,22 @@ def build_literal_course(root: Path) -> Path:
     """A course made as this project's assignments are: the repository's ``nbgrader_config.py``
     (so ``LiteralAnswers`` sanitises at autograde), one answer cell whose template lines
     (``name = None``) stay in the student version, and two tests; released with nbgrader."""
-    from course.assignments.release import generate_release, release_course
+    from course.assignments.release import generate_release, releasable
+    from course.coursedir import Course
 
     nb = new_notebook(cells=[
         new_markdown_cell("# Doses\nAnswer with plain values (synthetic training data)."),
         new_code_cell(f"dose_ml = None\nsessions = None\n### BEGIN SOLUTION\n{LITERAL_ANSWERS}\n### END SOLUTION",
                       metadata=_literal_meta("answers", solution=True)),
         new_code_cell("assert dose_ml == 1.0", metadata=_literal_meta("test_dose", grade=True, locked=True, points=2)),
-        new_code_cell("assert sessions == 4", metadata=_literal_meta("test_sessions", grade=True, locked=True, points=1)),
+        new_code_cell("assert sessions == 4",
+                      metadata=_literal_meta("test_sessions", grade=True, locked=True, points=1)),
     ])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     (root / "source" / LITERAL).mkdir(parents=True)
     nbformat.write(nb, root / "source" / LITERAL / f"{LITERAL}.ipynb")
     shutil.copy(Path(__file__).resolve().parents[1] / "nbgrader_config.py", root)
-    generate_release(release_course(root), (LITERAL,))
+    generate_release(releasable(Course.open(root)), (LITERAL,))
     return root
 
 

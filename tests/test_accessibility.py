@@ -42,10 +42,11 @@ def interact(page, app: str) -> None:
         page.get_by_role("listbox", name="Ingredients").first.select_option(index=0)
     elif app == "04":
         from course.depth import tip_depth_mm
-        from course.widgets.depth import DepthExplorer
+        from course.widgets.depth_explorer import DepthExplorer
 
         explorer = DepthExplorer()
-        after = f"Tip depth: {tip_depth_mm(explorer.needle_length.value, explorer.angle.value + explorer.angle.step):.2f} mm"
+        steeper = tip_depth_mm(explorer.needle_length.value, explorer.angle.value + explorer.angle.step)
+        after = f"Tip depth: {steeper:.2f} mm"
         page.get_by_role("spinbutton", name="Needle angle").first.focus()
         page.keyboard.press("ArrowUp")
         page.wait_for_function("t => document.querySelector('.meso-tip-depth')?.innerText.includes(t)", arg=after)
@@ -85,7 +86,8 @@ FOCUS = """() => {
   const style = getComputedStyle(el);
   const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow && style.boxShadow !== 'none';
-  const label = ((el.labels && el.labels[0]) ? el.labels[0].innerText : el.innerText || el.getAttribute('aria-label') || '').trim();
+  const label = ((el.labels && el.labels[0]) ? el.labels[0].innerText
+                 : el.innerText || el.getAttribute('aria-label') || '').trim();
   return {label, tag: el.tagName.toLowerCase(), type: el.type || '', visible: !!(outline || shadow),
           checked: !!el.checked, html: el.outerHTML.slice(0, 160)};
 }"""
@@ -122,13 +124,14 @@ def test_keyboard_only_screening_in_voila(page, voila):
     """Fill the intake form, screen the patient and read the decision, with the keyboard alone."""
     from course import knowledge
     from course.screening import screen
-    from course.widgets.intake import decision_text
     from course.widgets.patient import days_label, ingredient_options
+    from course.widgets.screening_intake import decision_text
 
     kb = knowledge.load()
     nsaid = next(m for m in kb.screening.medications if m.id == "nsaid")
     first_id = ingredient_options()[0][1]
-    patient = {"allergies": [first_id], "medications": [{"id": "nsaid", "days_since_last_dose": 5, "prescribed": False}]}
+    patient = {"allergies": [first_id], "medications": [{"id": "nsaid", "days_since_last_dose": 5,
+                                                         "prescribed": False}]}
     expected = decision_text(screen(patient, [first_id]))
 
     page.goto(voila(app_name("07")))

@@ -23,7 +23,7 @@ from course.assignments import ASSIGNMENTS, grader
 from course.assignments.build import formats_text, source_path, write_sources
 from course.assignments.catalog import load_assignment, reference_answers
 from course.assignments.check import Checker, check_field, check_format, formats_path, load_formats, report
-from course.assignments.items.planning import phases
+from course.assignments.items.planning_patients import phases
 from course.assignments.tags import course_tags
 from course.coursedir import Course
 from course.grading.integrity import NOTE, keep_plain_answers
@@ -175,13 +175,17 @@ def test_test_cells_bind_only_the_trusted_grader_inside_themselves() -> None:
                 imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
                 assert [(i.module, [(a.name, a.asname) for a in i.names]) for i in imports] == \
                     [(grader.__name__, [(function, f"_mc_{function}")])]
-                assert tree.body.index(imports[0]) < min(i for i, n in enumerate(tree.body) if f"_mc_{function}(" in ast.unparse(n))
+                assert tree.body.index(imports[0]) < min(i for i,
+                                                         n in enumerate(tree.body)
+                                                         if f"_mc_{function}(" in ast.unparse(n))
                 loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-                assert loaded <= {"_mc_visible_test", f"_mc_{tested}", "_mc_fields", "_mc_variants", "_mc_score"}, loaded
-            assert "def " not in cell.source and len(cell.source) < 8_000  # the grader is not copied in; the fields once, per variant only what differs
+                names = {"_mc_visible_test", f"_mc_{tested}", "_mc_fields", "_mc_variants", "_mc_score"}
+                assert loaded <= names, loaded
+            # the grader is not copied in; the fields once, per variant only what differs
+            assert "def " not in cell.source and len(cell.source) < 8_000
 
 
-_BLOCKED = ("course.screening", "course.depth", "course.scheduling", "course.ingredients", "course.knowledge",
+_BLOCKED = ("course.screening", "course.depth", "course.scheduling", "course.cocktail", "course.knowledge",
             "course.assignments.catalog", "course.assignments.items", "nbgrader", "yaml", "pydantic", "pandas")
 _EXAM_KERNEL = f"""
 import importlib.abc, json, sys
@@ -212,7 +216,8 @@ def test_test_cells_and_check_work_where_neither_the_engines_nor_the_knowledge_b
 
     cells = grade_cells(name)
     answers = reference_answers(name)
-    done = subprocess.run([sys.executable, "-c", _EXAM_KERNEL], input=json.dumps([name, [c.source for c in cells], answers]),
+    done = subprocess.run([sys.executable, "-c", _EXAM_KERNEL],
+                          input=json.dumps([name, [c.source for c in cells], answers]),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     scores, graded_with, checked, unanswered = json.loads(done.stdout.splitlines()[-1])
@@ -246,7 +251,8 @@ def _wrong_but_well_formed(name: str) -> dict:
             if field.kind == "choice":
                 wrong[field.name] = next(v for v in field.allowed if v != value)
             elif field.kind in ("id_set", "id_sequence"):
-                wrong[field.name] = list(reversed(field.allowed))[:1] if value != list(reversed(field.allowed))[:1] else []
+                last = list(reversed(field.allowed))[:1]
+                wrong[field.name] = last if value != last else []
             elif field.kind == "number":
                 wrong[field.name] = value + 1
             elif field.kind == "schedule":
@@ -279,7 +285,8 @@ def test_check_explains_format_problems_in_plain_words() -> None:
     assert "FIX case_03_decision: not answered yet" in text
     assert "Case 03 (4 points): visible test does not pass yet." in text
     field = load_assignment("planning").question("patient_01").fields[2]
-    assert check_field(field, {"stop_aspirin_nsaid": "2025-02-17"}).problem == "the key 'no_makeup_perfume' of the template is missing"
+    problem = check_field(field, {"stop_aspirin_nsaid": "2025-02-17"}).problem
+    assert problem == "the key 'no_makeup_perfume' of the template is missing"
 
 
 def test_check_reads_the_notebook_namespace_and_is_silent_under_autograde(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -327,7 +334,8 @@ def test_build_is_deterministic_and_the_committed_sources_are_in_sync(tmp_path: 
     second = write_sources(Course(tmp_path / "two"))
     for a, b, name in zip(first, second, ASSIGNMENTS):
         assert a.read_bytes() == b.read_bytes()
-        assert a.read_bytes() == source_path(Course(REPO), name).read_bytes(), f"source/{name} is stale: run `make release`"
+        assert a.read_bytes() == source_path(Course(REPO), name).read_bytes(), \
+            f"source/{name} is stale: run `make release`"
         nb = nbformat.read(a, as_version=4)
         assert all(c.get("outputs", []) == [] for c in nb.cells)
 
@@ -357,6 +365,7 @@ def test_bad_case_data_is_named(tmp_path: Path) -> None:
     (tmp_path / "screening.yaml").write_text(source.replace("conditions: [diabetes]", "conditions: [diabetis]", 1))
     with pytest.raises(KnowledgeError, match=r"screening.yaml: entry 'case_06'.*unknown condition ID 'diabetis'"):
         load_assignment("screening", tmp_path)
-    (tmp_path / "screening.yaml").write_text(source.replace("    who: \"{name}, {age}, wants her dull", "    whom: \"{name}, {age}, wants her dull", 1))
+    (tmp_path / "screening.yaml").write_text(source.replace("    who: \"{name}, {age}, wants her dull",
+                                                            "    whom: \"{name}, {age}, wants her dull", 1))
     with pytest.raises(KnowledgeError, match=r"entry 'case_02', field 'screening.who': Field required"):
         load_assignment("screening", tmp_path)

@@ -33,7 +33,8 @@ from course.grading.integrity import NOTE
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.long]
 
-AFTERCARE = ["sunscreen", "cold_compress", "keep_clean", "protective_cream", "report_warning_signs", "severe_pain_review"]
+AFTERCARE = ["sunscreen", "cold_compress", "keep_clean", "protective_cream", "report_warning_signs",
+             "severe_pain_review"]
 
 # --- realistic partial answers, with the marks each test cell must give ---------
 PARTIAL = {
@@ -43,7 +44,8 @@ PARTIAL = {
         # case_02: wrong decision (0), the reason missed (0), nothing excluded, right (1)
         "case_02_decision": "proceed", "case_02_reasons": [], "case_02_excluded": [],
         # case_03: decision (2), right reason + a wrong one: (1 - 1) / 1 = 0, excluded (1)
-        "case_03_decision": "defer", "case_03_reasons": ["aspirin_nsaid_recent", "acute_illness"], "case_03_excluded": [],
+        "case_03_decision": "defer", "case_03_reasons": ["aspirin_nsaid_recent", "acute_illness"],
+        "case_03_excluded": [],
         # case_04: declines instead of referring (0), reason (1), excluded (1)
         "case_04_decision": "decline", "case_04_reasons": ["anticoagulant"], "case_04_excluded": [],
         # case_05: decision (2), reason (1), one right + one wrong exclusion: 0
@@ -52,7 +54,8 @@ PARTIAL = {
         # case_06: a misspelt decision is not an allowed value (0), reasons (1), excluded (1)
         "case_06_decision": "Modify_cocktail", "case_06_reasons": ["organic_silicon_restriction"],
         "case_06_excluded": ["organic_silicon"],
-        # case_07: an infection where she would be injected: decision (2), the reason forgotten (0), nothing excluded (1)
+        # case_07: an infection where she would be injected:
+        # decision (2), the reason forgotten (0), nothing excluded (1)
         "case_07_decision": "defer", "case_07_reasons": [], "case_07_excluded": [],
         # case_08: decision (2), the right reasons typed as a tuple, not a list (0), excluded (1)
         "case_08_decision": "defer", "case_08_reasons": ("acute_illness", "sensitive_skin"), "case_08_excluded": [],
@@ -65,25 +68,30 @@ PARTIAL = {
         # pre-treatment (1), 5 of 6 aftercare items (5/6): 4.83
         "patient_01_protocol": "face_004",
         "patient_01_sessions": ["2025-03-03", "2025-03-10", "2025-03-17", "2025-03-24"],
-        "patient_01_pre_treatment": {"stop_aspirin_nsaid": "2025-02-17", "no_makeup_perfume": "2025-03-03", "be_healthy": "2025-03-03"},
+        "patient_01_pre_treatment": {"stop_aspirin_nsaid": "2025-02-17", "no_makeup_perfume": "2025-03-03",
+                                     "be_healthy": "2025-03-03"},
         "patient_01_aftercare": AFTERCARE[:5],
         # patient_02 (face_002 from 2025-04-07): wrong protocol (0), right first day (1) but 3 sessions where
         # face_002 needs 6 (0), pre-treatment (1), all aftercare + a pre-treatment step: (6 - 1) / 6: 2.83
         "patient_02_protocol": "face_004",
         "patient_02_sessions": ["2025-04-07", "2025-04-14", "2025-04-21"],
-        "patient_02_pre_treatment": {"stop_aspirin_nsaid": "2025-03-24", "no_makeup_perfume": "2025-04-07", "be_healthy": "2025-04-07"},
+        "patient_02_pre_treatment": {"stop_aspirin_nsaid": "2025-03-24", "no_makeup_perfume": "2025-04-07",
+                                     "be_healthy": "2025-04-07"},
         "patient_02_aftercare": AFTERCARE + ["no_makeup_perfume"],
         # patient_03 (hair_004 from 2025-05-05): protocol (1), right first day (1) but sessions stop in July
         # although the protocol runs 6 months (0), 2 of 3 pre-treatment dates (2/3), aftercare (1): 3.67
         "patient_03_protocol": "hair_004",
         "patient_03_sessions": ["2025-05-05", "2025-06-02", "2025-06-30", "2025-07-28"],
-        "patient_03_pre_treatment": {"stop_aspirin_nsaid": "2025-04-22", "no_makeup_perfume": "2025-05-05", "be_healthy": "2025-05-05"},
+        "patient_03_pre_treatment": {"stop_aspirin_nsaid": "2025-04-22", "no_makeup_perfume": "2025-05-05",
+                                     "be_healthy": "2025-05-05"},
         "patient_03_aftercare": AFTERCARE,
-        # patient_04 (body_004; aspirin on 2025-02-26 defers the start to 2025-03-12): protocol (1), starts on
-        # 2025-03-03 (0) with a valid body_004 schedule (1), pre-treatment right from that first day (1), aftercare (1): 4
+        # patient_04 (body_004; aspirin on 2025-02-26 defers the start to 2025-03-12): protocol (1),
+        # starts on 2025-03-03 (0) with a valid body_004 schedule (1), pre-treatment right from that first day (1),
+        # aftercare (1): 4
         "patient_04_protocol": "body_004",
         "patient_04_sessions": ["2025-03-03", "2025-03-18", "2025-04-02", "2025-04-17", "2025-05-02", "2025-05-17"],
-        "patient_04_pre_treatment": {"stop_aspirin_nsaid": "2025-02-17", "no_makeup_perfume": "2025-03-03", "be_healthy": "2025-03-03"},
+        "patient_04_pre_treatment": {"stop_aspirin_nsaid": "2025-02-17", "no_makeup_perfume": "2025-03-03",
+                                     "be_healthy": "2025-03-03"},
         "patient_04_aftercare": AFTERCARE,
     },
     "depth": {
@@ -92,7 +100,8 @@ PARTIAL = {
         # problem_02: 13 sin 15 = 3.36 mm (1), the chin's hypodermis, not the dermis (0)
         "problem_02_tip_depth": 3.36, "problem_02_layer": "dermis",
         "problem_03_technique": "superficial_intradermal",  # (1)
-        "problem_04_needle_and_angle": {"needle_mm": 13, "angle_deg": 15},  # 3.36 mm: facial fat or deeper, not dermis (0)
+        # 3.36 mm: facial fat or deeper, not dermis (0)
+        "problem_04_needle_and_angle": {"needle_mm": 13, "angle_deg": 15},
         "problem_05_layer": "dermis",  # the neck has no reliable figure (0)
         "problem_06_tip_depth": "3.0", "problem_06_layer": "no_reliable_figure",  # a text, not a number (0); (1)
         "problem_08_tip_depth": 2.83, "problem_08_layer": "hypodermis", "problem_08_technique": "intradermal",  # (3)
@@ -100,7 +109,8 @@ PARTIAL = {
         "problem_09_tip_depth": 4, "problem_09_layer": "hypodermis",
     },
     "certification": {
-        "pregnant_patient_decision": "defer", "pregnant_patient_reasons": ["pregnancy"], "pregnant_patient_excluded": [],  # 0+1+0
+        "pregnant_patient_decision": "defer", "pregnant_patient_reasons": ["pregnancy"],
+        "pregnant_patient_excluded": [],  # 0+1+0
         "anticoagulant_patient_decision": "refer", "anticoagulant_patient_reasons": ["anticoagulant"],
         "anticoagulant_patient_excluded": [],  # 4
         "allergy_patient_decision": "modify_cocktail", "allergy_patient_reasons": ["ingredient_allergy"],
@@ -114,12 +124,13 @@ PARTIAL = {
                                  "konda_thappa_2013": "published_study", "sfm": "practice_guidance"},  # 2 x 3/4
         "invasiveness_sources": ["seed_000", "seed_004", "seed_001"],  # 2 x (2 - 1) / 3 = 0.67
         "thigh_indications_indications": ["stretch_marks", "cellulite", "localized_fat"],  # 2
-        "cocktail_review_red_flags": ["glutathione"], "cocktail_review_missing_roles": ["collagen_stimulation"],  # 1/2 + 1/2 (misses antioxidant)
+        "cocktail_review_red_flags": ["glutathione"],
+        "cocktail_review_missing_roles": ["collagen_stimulation"],  # 1/2 + 1/2 (misses antioxidant)
         "session_steps_order": ["consultation", "consent", "screening", "skin_preparation", "injection",
                                 "protective_care", "aftercare_advice"],  # 6 of 7 in order: 2 x 6/7 = 1.71
+        # itching on the day is expected, the rash monitor: 3 x 4/6
         "reaction_triage_triage": {"swelling": "expected", "itching": "monitor", "persistent_itching": "monitor",
-                                   "pinpoint_bruises": "expected", "rash": "expected",
-                                   "allergic_reaction": "urgent"},  # itching on the day is expected, the rash monitor: 3 x 4/6
+                                   "pinpoint_bruises": "expected", "rash": "expected", "allergic_reaction": "urgent"},
         "warning_signs_urgent": ["infection", "tender_nodules"],  # misses the late redness: 2 x 2/3
     },
 }
@@ -131,7 +142,8 @@ PARTIAL_MARKS = {
     "depth": {"problem_01": 1, "problem_02": 1, "problem_03": 1, "problem_04": 0, "problem_05": 0,
               "problem_06": 1, "problem_07": 2, "problem_08": 3, "problem_09": 2},
     "certification": {"pregnant_patient": 1, "anticoagulant_patient": 4, "allergy_patient": 2.83, "history_record": 2.5,
-                      "medication_record": 1, "chin_depth": 2, "reach_dermis": 2, "course_plan": 0, "source_labels": 1.5,
+                      "medication_record": 1, "chin_depth": 2, "reach_dermis": 2, "course_plan": 0,
+                      "source_labels": 1.5,
                       "invasiveness": 0.67, "thigh_indications": 2, "cocktail_review": 1.0, "session_steps": 1.71,
                       "reaction_triage": 2, "warning_signs": 1.33},
 }
@@ -149,7 +161,8 @@ def _insert_after(nb: nbformat.NotebookNode, grade_id: str, cell: nbformat.Noteb
 
 def answers_in_a_new_cell(nb: nbformat.NotebookNode) -> None:
     """problem_07 answered in a cell the trainee added below the answer cell: plain values count (2)."""
-    _insert_after(nb, "problem_07_answer", nbformat.v4.new_code_cell('problem_07_layer = "dermis"\nproblem_07_technique = "epidermal"'))
+    _insert_after(nb, "problem_07_answer",
+                  nbformat.v4.new_code_cell('problem_07_layer = "dermis"\nproblem_07_technique = "epidermal"'))
 
 
 DISPLAY_HACK = (
@@ -160,7 +173,8 @@ DISPLAY_HACK = (
 SILENT_RESULTS = "%config InteractiveShell.ast_node_interactivity = 'none'\n"
 
 
-PERMISSIVE = "class Anything:\n    def __eq__(self, other):\n        return True\n    def __hash__(self):\n        return 0\n"
+PERMISSIVE = ("class Anything:\n    def __eq__(self, other):\n        return True\n"
+              "    def __hash__(self):\n        return 0\n")
 
 
 def permissive_objects(nb: nbformat.NotebookNode, keep_first: bool = False) -> None:
@@ -210,7 +224,8 @@ def fake_the_displayed_score(nb: nbformat.NotebookNode) -> None:
 def forge_a_read_only_cell(nb: nbformat.NotebookNode) -> None:
     """A cell claiming to be a read-only cell the source does not have, hiding every test's result."""
     nb.cells.insert(1, nbformat.v4.new_code_cell(SILENT_RESULTS, metadata={"nbgrader": {
-        "grade": False, "grade_id": "forged_setup", "locked": True, "schema_version": 3, "solution": False, "task": False}}))
+        "grade": False, "grade_id": "forged_setup", "locked": True, "schema_version": 3, "solution": False,
+        "task": False}}))
 
 
 def honest_first_case_then_cheat(nb: nbformat.NotebookNode) -> None:
@@ -294,7 +309,8 @@ def test_committed_release_is_what_generate_assignment_makes_from_source(committ
         committed = nbformat.read(REPO / "release" / name / f"{name}.ipynb", as_version=4)
         assert fresh.metadata == committed.metadata
         assert [(c.cell_type, c.source, c.metadata) for c in fresh.cells] == \
-               [(c.cell_type, c.source, c.metadata) for c in committed.cells], f"release/{name} is stale: run `make release`"
+               [(c.cell_type, c.source, c.metadata) for c in committed.cells], \
+            f"release/{name} is stale: run `make release`"
         assert not any("HIDDEN TESTS" in c.source or "BEGIN SOLUTION" in c.source for c in committed.cells)
         assert not any("mesocourse" in c.metadata for c in committed.cells)  # tags would give answers away
 
@@ -350,7 +366,8 @@ def test_without_the_sanitiser_the_same_attempts_would_score(course: Path, tmp_p
     assert total(control, "gamer_grader", "planning") == load_assignment("planning").points
 
 
-def test_mesocourse_grade_gives_every_cell_nbgrader_autograde_s_score_gamers_included(course: Path, tmp_path: Path) -> None:
+def test_mesocourse_grade_gives_every_cell_nbgrader_autograde_s_score_gamers_included(course: Path,
+                                                                                      tmp_path: Path) -> None:
     """The same submissions, graded by ``mesocourse grade`` in a fresh gradebook: identical per-cell scores,
     and every gaming attempt (the faked grader included) flagged with what was removed."""
     from course.grading import grade_cohort

@@ -122,7 +122,7 @@ def run_until(page, condition: str, arg=None) -> None:
 
 def screen_pregnant_patient(page, prefix: str) -> None:
     """Fill the intake form for a pregnant patient, press the button, read the decision."""
-    from course.widgets.intake import IntakeForm
+    from course.widgets.screening_intake import IntakeForm
 
     form = IntakeForm()
     expected = screen({"pregnant": True}, list(form.cocktail.value)).decision
@@ -177,7 +177,8 @@ ALL_RAN = """() => {
 AUDITED_ELSEWHERE = {"04", "07"}  # audited after their scenario tests above and below
 
 
-@pytest.mark.parametrize("module", sorted({path.name[:2] for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} - AUDITED_ELSEWHERE))
+@pytest.mark.parametrize("module", sorted({path.name[:2]
+                                           for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} - AUDITED_ELSEWHERE))
 def test_lab_module_passes_axe_after_run_all(page, lab, module):
     """Each other teaching module, run whole in JupyterLab: no critical or serious finding in what it shows.
     Module 00 runs with one attempt recorded, so its progress plot (with its alt text) is shown."""
@@ -195,7 +196,7 @@ def test_lab_module_passes_axe_after_run_all(page, lab, module):
 
 
 def test_lab_depth_angle_changes_tip_depth(page, lab):
-    from course.widgets.depth import DepthExplorer
+    from course.widgets.depth_explorer import DepthExplorer
 
     explorer = DepthExplorer()
     length, angle, step = explorer.needle_length.value, explorer.angle.value, explorer.angle.step

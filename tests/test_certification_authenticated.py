@@ -18,10 +18,17 @@ import jwt
 import pytest
 from certification_builders import ISSUER, Trainee, build_course, observe
 
-from course.certification import cohort
-from course.certification.cohort import certify_cohort
+from course.certification import cohort_certification
+from course.certification.cohort_certification import certify_cohort
 from course.certification.keys import Issuer
-from course.certification.observation import AUTHENTICATED, SELF_REPORTED, authenticated_payload, is_authenticated, observation_payload, record_observations
+from course.certification.observation import (
+    AUTHENTICATED,
+    SELF_REPORTED,
+    authenticated_payload,
+    is_authenticated,
+    observation_payload,
+    record_observations,
+)
 from course.certification.registry import OBSERVATION, Registry
 from course.cli import main
 from course.coursedir import Course
@@ -84,7 +91,7 @@ def test_the_framework_may_count_only_authenticated_observations(course: Course,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     kb = load()
     framework = kb.certification.model_copy(update={"authenticated_observations_only": authenticated_only})
-    monkeypatch.setattr(cohort, "load", lambda: dataclasses.replace(kb, certification=framework))
+    monkeypatch.setattr(cohort_certification, "load", lambda: dataclasses.replace(kb, certification=framework))
     record_signed(course, "signed")
     for procedure, count in REQUIRED:
         for _ in range(count):

@@ -16,7 +16,16 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from certification_builders import ISSUER, Trainee, build_course, issuing_course, mesocourse_command, observe_all, rows, tamper
+from certification_builders import (
+    ISSUER,
+    Trainee,
+    build_course,
+    issuing_course,
+    mesocourse_command,
+    observe_all,
+    rows,
+    tamper,
+)
 
 from course.certification.chain import record_hash
 from course.cli import main
@@ -70,7 +79,8 @@ def rehash_from(path: Path, first: int) -> None:
             fields = (row["seq"], row["kind"], row["trainee"], row["certificate_id"], row["recorded_at"],
                       row["recorded_by"], row["payload"], prev)
             prev = record_hash(*fields)
-            connection.execute("UPDATE registry_records SET prev_hash = ?, hash = ? WHERE seq = ?", (fields[-1], prev, row["seq"]))
+            connection.execute("UPDATE registry_records SET prev_hash = ?, hash = ? WHERE seq = ?",
+                               (fields[-1], prev, row["seq"]))
         last = records[-1]["seq"] if records else 0
         connection.execute("UPDATE registry_head SET seq = ?, hash = ?", (last, prev))
         connection.commit()
@@ -87,7 +97,8 @@ def test_a_forged_certificate_appended_by_sql_with_a_correct_chain(
     last = rows(db(course))[-1]
     payload = json.dumps({"certificate_id": "MC-2099-FORGED00", "trainee": "mallory", "name": "Mallory",
                           "issued": "2024-03-01", "expires": "2099-03-01"})
-    fields = (15, "certificate", "mallory", "MC-2099-FORGED00", last["recorded_at"], "Instructor", payload, last["hash"])
+    fields = (15, "certificate", "mallory", "MC-2099-FORGED00", last["recorded_at"], "Instructor", payload,
+              last["hash"])
     forged_hash = record_hash(*fields)
     tamper(db(course), "INSERT INTO registry_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", params=(*fields, forged_hash))
     tamper(db(course), "UPDATE registry_head SET seq = ?, hash = ?", params=(15, forged_hash))
@@ -98,7 +109,8 @@ def test_a_forged_certificate_appended_by_sql_with_a_correct_chain(
     assert "were added without the issuer's key: forged by writing to the database directly" in out
 
 
-def test_the_whole_chain_recomputed_after_an_edit(course: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_the_whole_chain_recomputed_after_an_edit(course: Path, capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
     third = rows(db(course), "seq = 3")[0]
     tamper(db(course), "UPDATE registry_records SET payload = ? WHERE seq = 3",
            params=(json.dumps(json.loads(third["payload"]) | {"entrustment": 5}),))
@@ -134,10 +146,12 @@ def test_an_edited_checkpoint_file(course: Path, capsys: pytest.CaptureFixture[s
     assert code == TAMPERED and "checkpoint tampered" in out and "signature does not verify" in out
 
 
-def test_commands_refuse_a_registry_that_disagrees_with_the_checkpoint(course: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_commands_refuse_a_registry_that_disagrees_with_the_checkpoint(course: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     tamper(db(course), "DELETE FROM registry_records WHERE seq = 14")
     tamper(db(course), "UPDATE registry_head SET seq = 13, hash = ?", params=(rows(db(course), "seq = 13")[0]["hash"],))
-    code, out = run(capsys, "observe", "t1", "--procedure", "facial_session", "--assessor", "Dr A", "--entrustment", "3",
+    code, out = run(capsys, "observe", "t1", "--procedure", "facial_session", "--assessor", "Dr A", "--entrustment",
+                    "3",
                     "--date", "2024-02-01", "--course", str(course), "--by", "me")
     assert code == TAMPERED and "does not match the signed checkpoint" in out and "refusing to use it" in out
     assert len(rows(db(course))) == 13  # nothing appended, nothing signed over the forgery
@@ -154,7 +168,8 @@ def test_each_recording_command_signs_a_new_checkpoint(course: Path, capsys: pyt
     assert code == 0 and "matches the signed checkpoint: record 15" in out
 
 
-def test_a_witness_copy_catches_a_later_rollback(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_witness_copy_catches_a_later_rollback(course: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     witness = tmp_path / "witness"
     code, out = run(capsys, "registry", "checkpoint", "--course", str(course), "--witness", str(witness))
     assert code == 0 and "signed checkpoint: record 14" in out
@@ -163,7 +178,8 @@ def test_a_witness_copy_catches_a_later_rollback(course: Path, tmp_path: Path, c
     tamper(db(course), "DELETE FROM registry_records WHERE seq > 12")
     tamper(db(course), "UPDATE registry_head SET seq = 12, hash = ?", params=(rows(db(course), "seq = 12")[0]["hash"],))
     checkpoint(course).unlink()
-    code, out = run(capsys, "verify", "--registry", "--course", str(course), "--checkpoint", str(witness / "checkpoint-000014.jwt"),
+    code, out = run(capsys, "verify", "--registry", "--course", str(course), "--checkpoint",
+                    str(witness / "checkpoint-000014.jwt"),
                     "--issuer-keys", str(witness / "jwks.json"))
     assert code == TAMPERED and "records were removed from the end" in out
 
@@ -184,7 +200,8 @@ def test_a_file_that_is_not_a_database_is_one_clear_error(command: list[str], tm
     notes.write_text("clinic notes, not a database\n" * 200)
     code, out = run(capsys, *(part.format(file=notes) for part in command), "--course", str(tmp_path))
     assert code == 2 and "Traceback" not in out
-    assert out.strip() == f"mesocourse {command[0]}: error: {notes}: not a certification registry (not an SQLite database)"
+    assert out.strip() == (f"mesocourse {command[0]}: error: {notes}: "
+                           "not a certification registry (not an SQLite database)")
     assert notes.read_text() == "clinic notes, not a database\n" * 200
 
 
@@ -215,7 +232,8 @@ def test_two_instructors_certifying_at_once_keep_registry_and_checkpoint_in_step
     assert main(["keys", "init", "--course", str(course), *ISSUER]) == 0
     for trainee in trainees:
         observe_all(f"sqlite:///{db(course)}", trainee.id, course=course)
-    runs = [subprocess.Popen(mesocourse_command("certify", "--course", str(course), "--date", "2024-03-01", "--by", who),
+    runs = [subprocess.Popen(mesocourse_command("certify", "--course", str(course), "--date", "2024-03-01", "--by",
+                                                who),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for who in ("Instructor A", "Instructor B")]
     for process in runs:
@@ -225,4 +243,5 @@ def test_two_instructors_certifying_at_once_keep_registry_and_checkpoint_in_step
     assert code == 0 and "matches the signed checkpoint" in out
     certificates = rows(db(course), "kind = 'certificate'")
     assert len(certificates) == 6  # nobody certified twice
-    assert all((course / "certification" / "certificates" / f"{c['certificate_id']}.jwt").is_file() for c in certificates)
+    assert all((course / "certification" / "certificates" / f"{c['certificate_id']}.jwt").is_file()
+               for c in certificates)

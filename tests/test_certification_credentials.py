@@ -33,7 +33,8 @@ from course.certification.registry import CERTIFICATE, Registry
 from course.certification.statuslist import MIN_BITS, bit, encode
 from course.cli import main
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "openbadges" / "ob_v3p0_achievementcredential_schema.json").read_text())
+SCHEMA_FILE = Path(__file__).parent / "data" / "openbadges" / "ob_v3p0_achievementcredential_schema.json"
+SCHEMA = json.loads(SCHEMA_FILE.read_text())
 BASE_URL = ISSUER[ISSUER.index("--url") + 1]
 
 
@@ -91,7 +92,8 @@ def test_keys_show(course: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["keys", "show", "--course", str(course)]) == 0
     kid = Issuer(course / "certification").active_kid()
-    assert f"issuer: Clinique Test <certificates@clinic.example> {BASE_URL}\nactive key: {kid}" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"issuer: Clinique Test <certificates@clinic.example> {BASE_URL}\nactive key: {kid}" in printed
 
 
 def test_keys_init_twice_refuses_and_changes_nothing(course: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -174,7 +176,8 @@ def test_the_credential_matches_the_open_badges_3_schema(course: Path) -> None:
         jsonschema.Draft201909Validator(achievement_schema).validate(competency)
         assert competency["criteria"]["narrative"].startswith("At least ")
     assert subject["achievement"]["achievementType"] == "Certificate"
-    values = {r["resultDescription"].rsplit("#", 1)[1]: r.get("value", r.get("achievedLevel")) for r in subject["result"]}
+    values = {r["resultDescription"].rsplit("#", 1)[1]: r.get("value", r.get("achievedLevel"))
+              for r in subject["result"]}
     assert values["restrictions"] == "supervised practice only" and values["entrustment"].endswith("#entrustment-3")
     assert values["competency-screening"] == "100.0"
     genres = [e["genre"] for e in credential["evidence"]]
@@ -231,7 +234,8 @@ def test_expired_and_not_yet_valid(offline: Path, course: Path, capsys: pytest.C
     assert code == 1 and "not yet valid" in out
 
 
-def test_revoked_after_revoke_and_a_fresh_status_list(copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_revoked_after_revoke_and_a_fresh_status_list(copy: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
     credential, stale = credential_file(copy), tmp_path / "stale-status-list.jwt"
     shutil.copy(public(copy, "status-list.jwt"), stale)
     keys = ("--issuer-keys", str(public(copy, "jwks.json")))

@@ -88,7 +88,8 @@ def test_the_pdf_is_tagged_with_its_language_title_and_the_qr_codes_alt_text(cer
                 yield from elements(kid)
 
     figures = [e for e in elements(root["/StructTreeRoot"]) if e.get("/S") == "/Figure"]
-    html_page = (certified[0] / "certification" / "certificates" / f"{certificate.certificate_id}.html").read_text("utf-8")
+    certificates = certified[0] / "certification" / "certificates"
+    html_page = (certificates / f"{certificate.certificate_id}.html").read_text("utf-8")
     (alt,) = [f["/Alt"] for f in figures]
     assert alt.startswith("QR code to verify this certificate; it reads: ") and html.escape(alt) in html_page
     assert alt == qr_alt(alt.removeprefix("QR code to verify this certificate; it reads: "))
@@ -101,7 +102,8 @@ def test_the_pdf_and_the_html_say_the_same_text(certified, certificate) -> None:
     from course.certification.certificates import STATEMENT, TITLE, certificate_lines
 
     folder = certified[0] / "certification" / "certificates"
-    pdf = _words(" ".join(page.extract_text() for page in PdfReader(folder / f"{certificate.certificate_id}.pdf").pages))
+    pdf = _words(" ".join(page.extract_text()
+                          for page in PdfReader(folder / f"{certificate.certificate_id}.pdf").pages))
     page = (folder / f"{certificate.certificate_id}.html").read_text("utf-8")
     assert '<html lang="en">' in page and page.count("<h1>") == 1
     shown = _words(html.unescape(re.sub(r"<[^>]+>", " ", page.split("<body>")[1].replace("<title>", ""))))
@@ -124,13 +126,15 @@ def test_hr_export(certified: tuple[Path, str], certificate, capsys: pytest.Capt
     by_id = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
     zoe, bo = by_id["zoe"], by_id["bo"]
     assert zoe["certificate_status"] == "valid" and zoe["certificate_id"] == certificate.certificate_id
-    assert (zoe["issued"], zoe["expires"], zoe["restrictions"]) == ("2024-03-01", "2025-03-01", "supervised practice only")
+    assert (zoe["issued"], zoe["expires"], zoe["restrictions"]) == ("2024-03-01", "2025-03-01",
+                                                                    "supervised practice only")
     assert zoe["verification_code"] == verification_code(certificate.hash)
     assert zoe["decided_by"] == "Instructor C"
     assert bo["certificate_status"] == "not certified" and "Critical item ps1/assessment/pregnancy" in bo["reasons"]
 
 
-def test_canvas_export_follows_the_gradebook_layout(certified: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_canvas_export_follows_the_gradebook_layout(certified: tuple[Path, str],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     header, points, *rows = export(certified[1], "canvas", capsys)
     assert header[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert header[-1] == "mesocourse certified" and "mesocourse competency: screening" in header
@@ -141,7 +145,8 @@ def test_canvas_export_follows_the_gradebook_layout(certified: tuple[Path, str],
     assert by_id["bo"]["mesocourse competency: consultation"] == "80.0"  # 8 of 10 marks
 
 
-def test_moodle_export_maps_users_by_id_number_or_email(certified: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_moodle_export_maps_users_by_id_number_or_email(certified: tuple[Path, str],
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
     header, *rows = export(certified[1], "moodle", capsys)
     assert header[:4] == ["First name", "Last name", "ID number", "Email address"]
     by_id = {row[2]: dict(zip(header, row)) for row in rows}

@@ -39,9 +39,12 @@ def edited_knowledge(tmp_path: Path, edit) -> Path:
      "certification.yaml: entry 'facial_session', field 'competencies': unknown competency 'juggling'"),
     (lambda c: c["observed_practice"][0].update(min_level=6),
      "entry 'consultation_screening', field 'min_level': level 6 is not on the entrustment scale"),
-    (lambda c: c["entrustment_scale"].reverse(), "field 'entrustment_scale': Value error, levels must be 1, 2, 3, ... in order, got [5, 4, 3, 2, 1]"),
-    (lambda c: c["restrictions"].append({"level": 3, "restrictions": ["again"]}), "field 'restrictions[2].level': level 3 listed twice"),
-    (lambda c: c.update(sources=["ten_cate_2020", "no_such_source"]), "field 'sources': unknown source 'no_such_source'"),
+    (lambda c: c["entrustment_scale"].reverse(),
+     "field 'entrustment_scale': Value error, levels must be 1, 2, 3, ... in order, got [5, 4, 3, 2, 1]"),
+    (lambda c: c["restrictions"].append({"level": 3, "restrictions": ["again"]}),
+     "field 'restrictions[2].level': level 3 listed twice"),
+    (lambda c: c.update(sources=["ten_cate_2020", "no_such_source"]),
+     "field 'sources': unknown source 'no_such_source'"),
 ])
 def test_a_broken_framework_is_refused_with_its_place(tmp_path: Path, edit, where: str) -> None:
     with pytest.raises(KnowledgeError) as error:
@@ -63,8 +66,10 @@ def test_months_are_calendar_months() -> None:
     (["--assessor", " "], "--assessor: empty"),
     (["--by", ""], "--by: give the name of who records this"),
 ])
-def test_bad_observations_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str) -> None:
-    defaults = {"--procedure": "facial_session", "--assessor": "Dr A", "--entrustment": "3", "--date": "2024-01-01", "--by": "me"}
+def test_bad_observations_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str],
+                                      message: str) -> None:
+    defaults = {"--procedure": "facial_session", "--assessor": "Dr A", "--entrustment": "3", "--date": "2024-01-01",
+                "--by": "me"}
     defaults.update(zip(options[::2], options[1::2]))
     registry = tmp_path / "registry.db"
     argv = ["observe", "t1", "--registry", str(registry)] + [part for pair in defaults.items() for part in pair]
@@ -73,7 +78,8 @@ def test_bad_observations_are_refused(tmp_path: Path, capsys: pytest.CaptureFixt
     assert not registry.exists()
 
 
-def test_certify_names_a_missing_gradebook_and_an_unknown_tag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_certify_names_a_missing_gradebook_and_an_unknown_tag(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
     course = tmp_path / "course"
     course.mkdir()
     assert main(["certify", "--course", str(course), "--by", "me"]) == 2

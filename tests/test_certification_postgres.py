@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from certification_builders import FULL, ISSUER, Trainee, build_course, check_concurrent_appends, mesocourse_command, observe_all
+from certification_builders import (
+    FULL,
+    ISSUER,
+    Trainee,
+    build_course,
+    check_concurrent_appends,
+    mesocourse_command,
+    observe_all,
+)
 from prerequisites import INITDB, postgres_missing, require
 
 from course.certification.registry import CERTIFICATE, DECISION, Registry
@@ -105,7 +113,8 @@ def populated(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> str
     course = build_course(tmp_path_factory.mktemp("pg") / "course", [Trainee("t1"), Trainee("t2", "Bo", "Ng")])
     for trainee in ("t1", "t2"):
         observe_all(url, trainee)
-    assert main(["certify", "--course", str(course), "--registry", url, "--date", "2024-03-01", "--by", "Instructor"]) == 0
+    assert main(["certify", "--course", str(course), "--registry", url, "--date", "2024-03-01", "--by",
+                 "Instructor"]) == 0
     return "base"
 
 
@@ -115,7 +124,8 @@ def verify_registry(url: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, 
     return code, capsys.readouterr().out
 
 
-def test_a_postgresql_registry_records_and_verifies(cluster: Cluster, populated: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_postgresql_registry_records_and_verifies(cluster: Cluster, populated: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     url = cluster.url(populated)
     code, out = verify_registry(url, capsys)
     assert code == 0 and "registry intact: 14 records" in out

@@ -64,7 +64,8 @@ def test_an_edited_record_is_detected(registry: Path, capsys: pytest.CaptureFixt
     assert "content changed after it was recorded" in out
 
 
-def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(registry: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     row = rows(registry, "seq = 3")[0]
     payload = json.dumps(json.loads(row["payload"]) | {"entrustment": 5})
     new_hash = record_hash(row["seq"], row["kind"], row["trainee"], row["certificate_id"],
@@ -74,7 +75,8 @@ def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(registry: Path, cap
     assert code == 3 and "record 4 (observation, trainee t1" in out and "does not link to the record before it" in out
 
 
-def test_rewriting_the_tail_with_new_hashes_still_fails_the_printed_code(registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rewriting_the_tail_with_new_hashes_still_fails_the_printed_code(registry: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     """A full rewrite (hash and head recomputed) keeps the chain consistent, but the
     certificate's printed verification code no longer matches its record."""
     last = rows(registry)[-1]
@@ -106,7 +108,8 @@ def test_deleting_the_last_record_is_detected(registry: Path, capsys: pytest.Cap
     assert code == 3 and "chain head says the last record is 14" in out and "last stored record is 13" in out
 
 
-def test_an_appended_forged_record_is_detected_even_with_a_valid_hash(registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_appended_forged_record_is_detected_even_with_a_valid_hash(registry: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     last = rows(registry)[-1]
     fields = (15, "observation", "t3", None, "2024-03-02T00:00:00+00:00", "forger",
               json.dumps({"trainee": "t3", "procedure": "facial_session", "entrustment": 5}), last["hash"])
@@ -122,8 +125,8 @@ def test_a_record_inserted_in_the_middle_is_detected(registry: Path, capsys: pyt
               json.dumps({"trainee": "t1", "procedure": "facial_session", "entrustment": 5}), before["hash"])
     tamper(registry, "UPDATE registry_records SET seq = seq + 1000 WHERE seq > 5",
            "UPDATE registry_records SET seq = seq - 999 WHERE seq > 1000",
-           "INSERT INTO registry_records VALUES (6, 'observation', 't1', NULL, '{}', 'forger', '{}', '{}', '{}')".format(
-               before["recorded_at"], fields[6].replace("'", "''"), before["hash"], record_hash(*fields)))
+           "INSERT INTO registry_records VALUES (6, 'observation', 't1', NULL, '{}', 'forger', '{}', '{}', '{}')"
+           .format(before["recorded_at"], fields[6].replace("'", "''"), before["hash"], record_hash(*fields)))
     code, out = verify_registry(registry, capsys)
     assert code == 3
     assert "record 7 (observation, trainee t2" in out and "does not link to the record before it" in out

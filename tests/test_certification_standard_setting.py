@@ -70,7 +70,8 @@ def test_angoff_cuts_are_stored_and_used(course: Path, tmp_path: Path, capsys: p
 
 @pytest.mark.parametrize(("rows", "message"), [
     (["A,ps1,assessment,screen_a,70"], "row 2, field 'estimate': 70 is outside 0-1"),
-    (["A,ps1,assessment,screen_a,0.5", "A,ps1,assessment,screen_b,high"], "row 3, field 'estimate': 'high' is not a number"),
+    (["A,ps1,assessment,screen_a,0.5", "A,ps1,assessment,screen_b,high"],
+     "row 3, field 'estimate': 'high' is not a number"),
     (["A,ps1,assessment,nope,0.5"], "row 2: item ps1/assessment/nope is not a grade cell"),
     ([",ps1,assessment,screen_a,0.5"], "row 2, field 'judge': empty"),
     (["A,ps1,assessment,screen_a,0.5", "A,ps1,assessment,screen_a,0.6"],
@@ -91,7 +92,8 @@ def test_bad_ratings_rows_are_named(course: Path, tmp_path: Path, capsys: pytest
 def test_bad_ratings_messages(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "ratings.csv"
     path.write_text("judge,assignment,notebook,grade_id,score\n", encoding="utf-8")
-    assert main(["standard-set", "--angoff", str(path), "--course", str(course), "--registry", str(tmp_path / "r.db")]) == 2
+    assert main(["standard-set", "--angoff", str(path), "--course", str(course), "--registry",
+                 str(tmp_path / "r.db")]) == 2
     assert "header: expected columns judge, assignment, notebook, grade_id, estimate; missing estimate; unknown score" \
         in capsys.readouterr().err
     assert main(["standard-set", "--angoff", str(tmp_path / "absent.csv"), "--course", str(course)]) == 2

@@ -25,13 +25,15 @@ PEOPLE = {"ann": {"name": "Ann Honest", "clinic": "North"}, "bo": {"name": "Bo S
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     course = build_course(tmp_path_factory.mktemp("standing") / "course",
-                          [Trainee("ann", "Ann", "Honest"), Trainee("bo", "Bo", "Second"), Trainee("cy", "Cy", "Third")])
+                          [Trainee("ann", "Ann", "Honest"), Trainee("bo", "Bo", "Second"),
+                           Trainee("cy", "Cy", "Third")])
     assert main(["keys", "init", "--course", str(course), *ISSUER]) == 0
     for trainee in ("ann", "bo"):
         observe_all(registry(course), trainee, day=(date.today() - timedelta(days=30)).isoformat(), course=course)
     assert main(["certify", "--course", str(course), "--by", "Ines"]) == 0
     bo = latest_per_trainee(records(course))["bo"]
-    assert main(["revoke", bo.id, "--reason", "withdrawn after an incident", "--course", str(course), "--by", "Ines"]) == 0
+    assert main(["revoke", bo.id, "--reason", "withdrawn after an incident", "--course", str(course),
+                 "--by", "Ines"]) == 0
     return course
 
 

@@ -149,8 +149,10 @@ def test_revoked_after_mesocourse_revoke(site, page, capsys) -> None:
     bo = certificate_of(course, "bo")
     code = verification_code(bo.hash)
     assert verdict(page, url, id=bo.certificate_id, code=code) == "valid"
-    assert main(["revoke", bo.certificate_id, "--reason", "entrustment withdrawn", "--course", str(course), "--by", "Ines"]) == 0
-    assert main(["verifier", "--out", str(course.parent / "site"), "--course", str(course)]) == 0  # the service reads the live files
+    assert main(["revoke", bo.certificate_id, "--reason", "entrustment withdrawn", "--course", str(course),
+                 "--by", "Ines"]) == 0
+    # the static folder is written again; the service reads the live files
+    assert main(["verifier", "--out", str(course.parent / "site"), "--course", str(course)]) == 0
     assert verdict(page, url, id=bo.certificate_id, code=code) == "revoked"
     assert "has revoked it" in page.inner_text("#result")
     assert ": revoked on" in cli_verdict(course, credential_file(course, bo), capsys)
@@ -220,8 +222,8 @@ def test_the_service_serves_the_page_and_the_published_files_only(course: Path, 
             with urllib.request.urlopen(url + path) as response:
                 assert response.status == 200 and response.headers["Cache-Control"] == "no-cache"
         assert urllib.request.urlopen(url).geturl() == url + "/"  # the bare prefix is sent to the page
-        for path in ("/checkpoint.jwt", "/../keys/active", "/..%2Fregistry.db", f"/credentials/{ann.certificate_id}.jwt",
-                     "/credentials/"):
+        for path in ("/checkpoint.jwt", "/../keys/active", "/..%2Fregistry.db",
+                     f"/credentials/{ann.certificate_id}.jwt", "/credentials/"):
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(url + path)
             assert refused.value.code in (403, 404), path

@@ -29,7 +29,8 @@ def test_check_knowledge_names_the_broken_file(tmp_path: Path):
 
 
 def test_import_course_stays_light():
-    code = "import sys, course; heavy = [m for m in ('matplotlib', 'pandas', 'nbgrader', 'ipywidgets', 'pydantic') if m in sys.modules]; print(heavy)"
+    code = ("import sys, course; heavy = [m for m in ('matplotlib', 'pandas', 'nbgrader', 'ipywidgets', 'pydantic') "
+            "if m in sys.modules]; print(heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

@@ -24,7 +24,7 @@ from course.assignments import ASSIGNMENTS
 from course.assignments.allocation import course_variant
 from course.assignments.copying import copy_report
 from course.assignments.variants import load_variants
-from course.certification.cohort import certify_cohort
+from course.certification.cohort_certification import certify_cohort
 from course.certification.observation import observation_payload, record_observations
 from course.coursedir import Course
 from course.grading import grade_cohort
@@ -47,7 +47,8 @@ def _trainees(root: Path) -> dict[str, str]:
 
     pool = [f"t{n:03d}" for n in range(400)]
     copier = next(t for t in pool if all(variant(t, a) != variant("ann", a) for a in ASSIGNMENTS))
-    other = next(t for t in pool if all(variant(t, a) not in (variant("ann", a), variant(copier, a)) for a in ASSIGNMENTS))
+    other = next(t for t in pool if all(variant(t, a) not in (variant("ann", a), variant(copier, a))
+                                        for a in ASSIGNMENTS))
     twins = {f"twin_{a}": next(t for t in pool if t not in (copier, other) and variant(t, a) == variant("ann", a))
              for a in ASSIGNMENTS}
     return {"ann": "ann", "copier": copier, "other": other, **twins}

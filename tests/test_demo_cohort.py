@@ -10,8 +10,8 @@ import nbformat
 import pytest
 
 from course.assignments.build import ASSIGNMENTS, load_assignment
-from course.demo.cohort import FAULTS, break_notebook, roster
 from course.demo.personas import PERSONAS, answer, misformat, wrong_answer
+from course.demo.synthetic_cohort import FAULTS, break_notebook, roster
 
 REPO = Path(__file__).resolve().parents[1]
 

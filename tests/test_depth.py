@@ -148,7 +148,8 @@ def test_every_area_with_figures_has_consistent_ranges():
 
 
 def test_inconsistent_figures_are_refused_naming_the_area(site):
-    layers = {**SYNTHETIC["layers"], "epidermis": {"range_mm": [0.1, 1.5], "sources": ["inaba"], "label": "published_study"}}
+    layers = {**SYNTHETIC["layers"], "epidermis": {"range_mm": [0.1, 1.5], "sources": ["inaba"],
+                                                   "label": "published_study"}}
     area = site({**SYNTHETIC, "id": "bad_site", "layers": layers})  # the epidermis may end below 1.1 mm of skin
     for call in (possible_layers, layer_at):
         with pytest.raises(ValueError, match="bad_site"):
@@ -397,10 +398,13 @@ def test_certain_depths_on_the_face():
 @example(a=1.0, b=0.07602246264051796, area="face")  # a sample rounded past the band's bottom (1.0000000000000002)
 def test_layers_between_is_the_union_of_possible_layers_over_the_band(a, b, area):
     top, bottom = sorted((a, b))
-    # every sample inside the band: top + (bottom - top) can round past bottom (0.076... + 0.923... = 1.0000000000000002)
-    sampled = {layer for step in range(101) for layer in possible_layers(min(bottom, top + (bottom - top) * step / 100), area)}
+    # every sample inside the band: top + (bottom - top) can round past bottom
+    # (0.076... + 0.923... = 1.0000000000000002)
+    sampled = {layer for step in range(101) for layer in possible_layers(min(bottom, top + (bottom - top) * step / 100),
+                                                                         area)}
     found = layers_between(top, bottom, area)
-    assert set(found) >= sampled and found[0] in possible_layers(top, area) and found[-1] in possible_layers(bottom, area)
+    assert set(found) >= sampled
+    assert found[0] in possible_layers(top, area) and found[-1] in possible_layers(bottom, area)
     assert list(found) == [layer for layer in LAYERS if layer in found]
 
 
@@ -453,7 +457,8 @@ def test_a_finer_site_uses_its_own_measurement_or_inherits_the_face_range_exactl
         assert "meng_2022" in own.sources
     else:
         assert boundaries(site).dermis_end == face_skin
-        assert layer_figures(site)["epidermis_plus_dermis"] is knowledge.load().areas["face"].layers["epidermis_plus_dermis"]
+        face = knowledge.load().areas["face"]
+        assert layer_figures(site)["epidermis_plus_dermis"] is face.layers["epidermis_plus_dermis"]
         assert any("face's range" in note.text for note in area.notes), "a site that inherits says so"
 
 

@@ -19,7 +19,7 @@ import yaml
 from course import knowledge
 from course.assignments import ASSIGNMENTS, grader
 from course.assignments.catalog import DATA_DIR, case_data, load_assignment
-from course.assignments.items.depth import NO_FIGURE, DepthItem
+from course.assignments.items.depth_problems import NO_FIGURE, DepthItem
 from course.demo.personas import wrong_answer
 from course.depth import LAYERS, below_the_fat, never_a_target, placements, possible_layers, tip_depth_mm
 from course.knowledge import KnowledgeError
@@ -53,10 +53,12 @@ def test_every_graded_needle_and_angle_answer_lands_in_one_layer_of_its_area():
     for name, item in depth_items():
         if "needle_and_angle" not in item.ask:
             continue
-        accepted = [(float(c["needle_mm"]), float(c["angle_deg"])) for c in field(name, item, "needle_and_angle").expected]
+        accepted = [(float(c["needle_mm"]), float(c["angle_deg"]))
+                    for c in field(name, item, "needle_and_angle").expected]
         assert accepted == placements(item.area, item.target_layer, item.needles_mm, item.angles_deg), item.id
         for needle, angle in accepted:
-            assert possible_layers(tip_depth_mm(needle, angle), item.area) == (item.target_layer,), (item.id, needle, angle)
+            layers = possible_layers(tip_depth_mm(needle, angle), item.area)
+            assert layers == (item.target_layer,), (item.id, needle, angle)
         checked += 1
     assert checked >= 2  # depth problem_04 and certification reach_dermis
 
@@ -124,7 +126,8 @@ def test_a_needle_and_angle_item_no_placement_solves_is_refused(depth_data):
                          "needles_mm": [4, 13], "angles_deg": [30, 90], "ask": ["needle_and_angle"]})
     with pytest.raises(KnowledgeError) as refused:
         load_assignment("depth", folder)
-    assert (refused.value.file, refused.value.entry, refused.value.field) == ("depth.yaml", "unreachable", "target_layer")
+    where = (refused.value.file, refused.value.entry, refused.value.field)
+    assert where == ("depth.yaml", "unreachable", "target_layer")
     assert "dermis" in str(refused.value)
 
 
@@ -137,7 +140,8 @@ def test_an_ambiguous_which_layer_item_is_refused(depth_data):
 
 
 def test_an_ambiguous_item_that_accepts_every_possible_layer_is_built(depth_data):
-    folder = depth_data({"id": "either", "depth_mm": 4, "area": "face", "accept_possible_layers": True, "ask": ["layer"]})
+    folder = depth_data({"id": "either", "depth_mm": 4, "area": "face", "accept_possible_layers": True,
+                         "ask": ["layer"]})
     graded = load_assignment("depth", folder).questions[0].fields[0]
     assert graded.extra["accepted"] == ("hypodermis", "deeper")
 
@@ -168,7 +172,8 @@ def test_every_taught_which_layer_item_uses_a_depth_in_one_layer_or_accepts_all(
         possible = possible_layers(_depth_arg(spec), spec.args["area"])
         if spec.engine == "layer_at":
             assert len(possible) == 1, f"{item.id}: {possible}"
-        elif "equals" in spec.model_fields_set:  # "is the tip in <layer>": one layer, or "certainly" where it may be two
+        # "is the tip in <layer>": one layer, or "certainly" where it may be two
+        elif "equals" in spec.model_fields_set:
             assert len(possible) == 1 or not set(spec.equals) & set(possible) or "certainly" in item.stem, item.id
         else:
             assert item.type == "multiple_choice" and tuple(item.answer) == possible, item.id
@@ -287,7 +292,8 @@ def test_module_04_views_show_each_site_s_figure_and_the_below_the_fat_statement
 
     warning = render.text(below_the_fat("face").text)  # type: ignore[union-attr]
     rows = [row.split("</td>") for row in notebook.layers().data.split("<tr>")[1:]]
-    skin = {cells[0].rsplit(">", 1)[-1].split(" (")[0]: cells[2] for cells in rows if len(cells) > 3}  # the dermis column
+    skin = {cells[0].rsplit(">", 1)[-1].split(" (")[0]: cells[2] for cells in rows
+            if len(cells) > 3}  # the dermis column
     assert "1.06–1.39 mm" in skin["Forehead"] and "as the face" not in skin["Forehead"]  # its own measurement
     assert "as the face: " in skin["Chin"] and "0.75–2.03 mm" in skin["Chin"]  # no source measured the chin's skin
     assert warning in notebook.below_the_fat("face_chin").data

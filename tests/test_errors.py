@@ -21,15 +21,14 @@ import pytest
 import course
 from course.errors import ERRORS, MesocourseError
 
-# run as a program, or loaded as configuration by JupyterHub or nbgrader
-NOT_IMPORTABLE_ALONE = {"course.__main__", "course.hub.jupyterhub_config", "course.content.nbgrader_config",
-                        "course.hub.service.__main__"}  # runs the service JupyterHub starts
+# loaded as configuration by JupyterHub or nbgrader (and every ``__main__``: run as a program)
+NOT_IMPORTABLE_ALONE = {"course.hub.jupyterhub_config", "course.content.nbgrader_config"}
 
 
 @functools.cache
 def every_error_class() -> dict[str, type[MesocourseError]]:
     for module in pkgutil.walk_packages(course.__path__, "course."):
-        if module.name not in NOT_IMPORTABLE_ALONE:
+        if module.name not in NOT_IMPORTABLE_ALONE and not module.name.endswith(".__main__"):
             importlib.import_module(module.name)
     found, todo = {}, [MesocourseError]
     while todo:
@@ -55,7 +54,8 @@ def examples() -> dict[str, MesocourseError]:
             "screening.yaml", "case_01", "ranges.age", "the draw breaks a rule"),
         "course.assignments.items.common.DataError": classes["course.assignments.items.common.DataError"](
             SimpleNamespace(id="case_01"), "unknown contraindication 'x'", "answers.decision"),
-        "course.quiz.bank.QuizError": classes["course.quiz.bank.QuizError"]("quizzes/01.yaml", "q1", "answer", "not an option"),
+        "course.quiz.bank.QuizError": classes["course.quiz.bank.QuizError"](
+            "quizzes/01.yaml", "q1", "answer", "not an option"),
         "course.review.templates.TemplateError": classes["course.review.templates.TemplateError"](
             "templates.yaml", "depth_tip", "ranges", "ambiguous"),
         "course.progress.AttemptsError": classes["course.progress.AttemptsError"](Path("attempts.json"), "not JSON"),

@@ -36,7 +36,8 @@ class Server:
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         request = urllib.request.Request(f"{self.url}{path}", method=method,
                                          data=None if body is None else json.dumps(body).encode(),
-                                         headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
+                                         headers={"Authorization": f"token {TOKEN}",
+                                                  "Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
                 text = response.read()
@@ -108,7 +109,8 @@ def test_changing_an_exam_notebooks_kernel_is_refused_so_its_label_stays_true(se
     assert status >= 400 and "cannot be changed to python3" in refused["message"], refused  # JupyterLab shows it
     assert server.call("GET", f"/api/sessions/{exam['id']}")[1]["kernel"]["id"] == exam["kernel"]["id"]
     status, changed = server.call("PATCH", f"/api/sessions/{exam['id']}", {"kernel": {"name": KERNEL_NAME}})
-    assert status == 200 and changed["kernel"]["name"] == KERNEL_NAME and changed["kernel"]["id"] != exam["kernel"]["id"]
+    assert status == 200
+    assert changed["kernel"]["name"] == KERNEL_NAME and changed["kernel"]["id"] != exam["kernel"]["id"]
 
 
 def test_an_exam_notebook_cannot_use_another_notebooks_ordinary_kernel(server: Server) -> None:

@@ -28,9 +28,10 @@ REPO = Path(__file__).resolve().parents[1]
 PROBES = [
     "import course.screening",
     "import course.knowledge",
-    "import importlib.resources\nimportlib.resources.files('course.knowledge').joinpath('data/screening.yaml').read_text()",
+    "import importlib.resources\n"
+    "importlib.resources.files('course.knowledge').joinpath('data/screening.yaml').read_text()",
     "from course.assignments import catalog",
-    "import course.widgets.intake",
+    "import course.widgets.screening_intake",
     "import ipywidgets",
     "import yaml",
 ]
@@ -57,7 +58,8 @@ def _text(cell) -> str:
 
 @pytest.fixture
 def exam(tmp_path: Path) -> tuple[Path, Path]:
-    folder = shutil.copytree(REPO / "release" / "certification", tmp_path / "exam", ignore=shutil.ignore_patterns(KEY_FILE))
+    folder = shutil.copytree(REPO / "release" / "certification", tmp_path / "exam",
+                             ignore=shutil.ignore_patterns(KEY_FILE))
     ensure_secret(Course(tmp_path))
     write_key(Course(tmp_path), folder, "certification")
     kernels = tmp_path / "share" / "kernels"
@@ -68,7 +70,8 @@ def exam(tmp_path: Path) -> tuple[Path, Path]:
 def _setup_and_check(folder: Path) -> list[str]:
     nb = nbformat.read(folder / "certification.ipynb", as_version=4)
     setup = next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
-    return [setup, 'pregnant_patient_decision = "decline"\npregnant_patient_reasons = "pregnancy"\ncheck("pregnant_patient")']
+    return [setup,
+            'pregnant_patient_decision = "decline"\npregnant_patient_reasons = "pregnancy"\ncheck("pregnant_patient")']
 
 
 def test_in_exam_mode_the_engines_and_knowledge_base_cannot_be_imported_and_check_works(
@@ -82,7 +85,8 @@ def test_in_exam_mode_the_engines_and_knowledge_base_cannot_be_imported_and_chec
         assert "not available in exam mode" in errors[0] or "cannot import name 'catalog'" in errors[0], errors
     setup, checked, modules = cells[len(PROBES):]
     assert not _errors(setup) and not _errors(checked), (_errors(setup), _errors(checked))
-    variant = course_variant(Course(folder.parent), "certification", "ann", recorded_count(REPO / "source" / "certification" / "certification.ipynb"))
+    variant = course_variant(Course(folder.parent), "certification", "ann",
+                             recorded_count(REPO / "source" / "certification" / "certification.ipynb"))
     assert f"Trainee ann: you have variant {variant + 1} of " in _text(setup)  # show() works in exam mode
     report = _text(checked)
     assert "Item 01 (4 points): visible test does not pass yet." in report
@@ -129,4 +133,5 @@ def test_the_kernelspec_is_written_once_and_the_wheel_installs_it_under_its_name
     """pyproject.toml's data-files (static, for a regular pip install) name the package's one kernel.json."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     data_files = project["tool"]["setuptools"]["data-files"]
-    assert data_files == {f"share/jupyter/kernels/{KERNEL_NAME}": [str((KERNELSPEC_FOLDER / "kernel.json").relative_to(REPO))]}
+    kernelspec = str((KERNELSPEC_FOLDER / "kernel.json").relative_to(REPO))
+    assert data_files == {f"share/jupyter/kernels/{KERNEL_NAME}": [kernelspec]}

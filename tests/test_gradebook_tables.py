@@ -67,7 +67,8 @@ def test_certification_cohort_keeps_ungraded_apart(gradebook: str) -> None:
 
 
 def test_report_scores_cover_every_trainee_and_grade_cell(gradebook: str) -> None:
-    frame = load_scores(Course.open(Path(gradebook.removeprefix("sqlite:///")).parent)).frame.set_index(["student_id", "assignment", "grade_id"])
+    course = Course.open(Path(gradebook.removeprefix("sqlite:///")).parent)
+    frame = load_scores(course).frame.set_index(["student_id", "assignment", "grade_id"])
     assert len(frame) == 3 * 2 * 2  # trainees x grade cells (the task cell is not a grade cell)
     assert frame.loc[("s1", "a2", "q1"), "score"] == 2.25
     assert not frame.loc[("s3", "a1", "q1"), "submitted"] and frame.loc[("s3", "a1", "q1"), "score"] == 0

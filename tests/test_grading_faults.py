@@ -16,7 +16,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_support import ASSIGNMENT, CORRECT, MAX_SCORE, answered, build_course, cell_scores, copy_course, outputs_text, submit, tree_hashes
+from grading_support import (
+    ASSIGNMENT,
+    CORRECT,
+    MAX_SCORE,
+    answered,
+    build_course,
+    cell_scores,
+    copy_course,
+    outputs_text,
+    submit,
+    tree_hashes,
+)
 
 from course.coursedir import Course
 from course.grading import GradingLimits, grade_cohort

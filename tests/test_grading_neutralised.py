@@ -43,7 +43,8 @@ QUOTED = {  # trainee -> what the note quotes
     "hog": "`ballast = bytearray(6 * 1024 ** 3)`",
     "flood": "`for line in range(2_000_000): print(line)` (2 lines)",
     "reader": "`dose_ml = open('../../../source/doses/doses.ipynb').read()`",
-    "deleter": "`import glob, sqlite3; for path in glob.glob('/**/gradebook.db', recursive=True): sqlite3.connect(pat...` (3 lines)",
+    "deleter": "`import glob, sqlite3; for path in glob.glob('/**/gradebook.db', recursive=True): "
+               "sqlite3.connect(pat...` (3 lines)",
     "magic": "`get_ipython().system('rm -rf ../../..')`",
 }
 
@@ -68,12 +69,13 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     submit_literal(course, "added_cell", edit=_unmarked_cell)
     submit_literal(course, "forged_cell", edit=_forged_cell)
     before = tree_hashes(course / "submitted")
-    results = grade_cohort(Course.open(course), LITERAL, workers=2, limits=GradingLimits(time_budget_s=60, memory_mb=512))
+    results = grade_cohort(Course.open(course), LITERAL, workers=2,
+                           limits=GradingLimits(time_budget_s=60, memory_mb=512))
     with open(course / "reports" / f"grading-{LITERAL}.csv", newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     opened = Course.open(course)
     out = course / "reports" / "cohort.html"
-    render(load_scores(opened), course_tags(opened), out, grading_notes(opened.reports))
+    render(load_scores(opened), course_tags(opened), out, grading_notes(opened))
     return {"course": course, "results": {r.student_id: r for r in results}, "rows": rows, "report": out,
             "scores": cell_scores(f"sqlite:///{course / 'gradebook.db'}", LITERAL), "submitted_before": before}
 

@@ -15,12 +15,12 @@ from prerequisites import require, root_missing
 from course.coursedir import Course
 from course.grading import GradingLimits, SubmissionResult
 from course.grading.gradesheet import write_gradesheet
-from course.grading.intake import fingerprint_submission, stage_submission
 from course.grading.kernel_launcher import __file__ as LAUNCHER
 from course.grading.kernel_launcher import landlock_abi
 from course.grading.ledger import Ledger
-from course.grading.progress import ProgressBar
+from course.grading.progress_bar import ProgressBar
 from course.grading.snapshot import AssignmentSnapshot, CellSpec, NotebookSpec
+from course.grading.submission_staging import fingerprint_submission, stage_submission
 from course.nbgrader_api import failure_reason
 
 SPEC = NotebookSpec("lab", (
@@ -205,7 +205,8 @@ for attempt in (lambda: open({str(tmp_path / 'secret.txt')!r}).read(), lambda: o
         print('denied')
 """
     prefixes = sorted({sys.prefix, sys.base_prefix})
-    reads = [arg for folder in ["/usr", "/lib", "/lib64", "/etc", "/proc", "/dev", *prefixes] for arg in ("--read", folder)]
+    reads = [arg for folder in ["/usr", "/lib", "/lib64", "/etc", "/proc", "/dev", *prefixes]
+             for arg in ("--read", folder)]
     done = _launch("--landlock", *reads, "--write", str(tmp_path / "allowed"), code=code)
     assert done.stdout.split() == ["denied", "denied"], done.stderr
     assert (tmp_path / "allowed" / "out.txt").read_text() == "ok"

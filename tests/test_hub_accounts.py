@@ -44,7 +44,8 @@ def state():
     make_grader_account(hub)
     hub.course_dir.mkdir()
     (hub.course_dir / "nbgrader_config.py").write_text(
-        'c = get_config()\nc.CourseDirectory.course_id = "mesocourse"\nc.CourseDirectory.db_url = "sqlite:///gradebook.db"\n')
+        'c = get_config()\nc.CourseDirectory.course_id = "mesocourse"\nc.CourseDirectory.db_url = '
+        '"sqlite:///gradebook.db"\n')
     yield hub
     made = [*enrolled(hub)["trainees"], *enrolled(hub)["instructors"], hub.settings().grader_account]
     remove_everyone(hub)
@@ -79,7 +80,8 @@ def test_enrolling_makes_locked_private_accounts_passwords_and_students(state: H
         assert home == state.home(login.person.id)
         assert home.stat().st_uid == entry.pw_uid and stat.S_IMODE(home.stat().st_mode) == 0o700
         assert entry.pw_shell.endswith("nologin")
-        assert subprocess.run(["passwd", "-S", login.person.id], capture_output=True, text=True).stdout.split()[1] == "L"
+        status = subprocess.run(["passwd", "-S", login.person.id], capture_output=True, text=True).stdout
+        assert status.split()[1] == "L"
     from nativeauthenticator.orm import UserInfo
 
     with hub_database(state) as db:

@@ -126,7 +126,8 @@ def test_backup_retire_and_restore_keep_the_registry_verifiable_and_revocable(re
     assert done.returncode == 0, done.stderr
     owner = pwd.getpwnam(fresh.settings().grader_account)
     assert (fresh.course_dir / "certification" / "registry.db").stat().st_uid == owner.pw_uid
-    assert f"c.CourseDirectory.root = {str(fresh.course_dir)!r}" in (fresh.course_dir / "nbgrader_config.py").read_text()
+    config = (fresh.course_dir / "nbgrader_config.py").read_text()
+    assert f"c.CourseDirectory.root = {str(fresh.course_dir)!r}" in config
     registry = f"sqlite:///{fresh.course_dir / 'certification' / 'registry.db'}"
     assert main(["verify", "--registry", registry]) == 0
     assert main(["revoke", certificate_id(fresh.course_dir), "--reason", "test of a restored registry",

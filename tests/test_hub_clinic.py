@@ -26,7 +26,17 @@ from pathlib import Path
 
 import pytest
 from certification_builders import Trainee, build_course, observe_all
-from hub_support import account_exists, course_hub_left_clean, hub_command, log_in, new_page, one_time_passwords, processes_of, require_hub_in_chromium, shot
+from hub_support import (
+    account_exists,
+    course_hub_left_clean,
+    hub_command,
+    log_in,
+    new_page,
+    one_time_passwords,
+    processes_of,
+    require_hub_in_chromium,
+    shot,
+)
 
 from course.certification.history import latest_per_trainee
 from course.certification.registry import Registry
@@ -327,7 +337,8 @@ def test_forged_form_posts_are_refused(clinic, browser):
     with logged_in(browser, hub, a("z"), "/services/course/observations") as page:
         page.wait_for_url("**/services/course/observations")
         ask_for_observation(page, "consultation_screening", a("r"))
-    (request_id,) = [r["id"] for r in json.loads((hub.state.course_dir / "observation-requests.json").read_text()).values()
+    requests = json.loads((hub.state.course_dir / "observation-requests.json").read_text())
+    (request_id,) = [r["id"] for r in requests.values()
                      if r["procedure"] == "consultation_screening" and r["status"] == "open"]
     url = f"{hub.url}/services/course/assess/{request_id}"
     form = {"entrustment": "4", "check_consultation": "done"}

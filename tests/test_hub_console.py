@@ -196,8 +196,10 @@ def test_a_first_login_chooses_a_password_before_any_server_starts(hub, browser)
     change_password(page, hub, trainee)
     page.goto(f"{hub.url}/hub/spawn")
     page.wait_for_url("**/lab/tree/Welcome.ipynb**")  # the welcome notebook says what to expect
-    page.get_by_text("that is expected").first.wait_for()
+    page.locator(".jp-MarkdownOutput", has_text="that is expected").first.wait_for()  # rendered, not its source
     shot(page, "trainee-welcome")
+    page.locator(".jp-NotebookPanel-toolbar", has_text="Python 3 (ipykernel)").wait_for()  # its kernel chosen,
+    assert page.get_by_text("Select Kernel").count() == 0  # with no "Select Kernel" dialog first
     page.context.close()
 
 

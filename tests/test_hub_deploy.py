@@ -94,4 +94,5 @@ def test_a_trainee_pod_runs_exam_notebooks_in_the_exam_kernel_as_the_local_hub_d
     expected = exam_server_config(course_id())
     assert {key: server["ServerApp"][key] for key in expected["ServerApp"]} == expected["ServerApp"]
     assert server["ExamKernelManager"] == expected["ExamKernelManager"]
-    assert expected["ExamKernelManager"]["exam_folders"] == [f"{course_id()}/certification"]  # exam: true in its case data
+    # exam: true in its case data
+    assert expected["ExamKernelManager"]["exam_folders"] == [f"{course_id()}/certification"]

@@ -83,7 +83,8 @@ def test_a_scanned_certificate_reads_valid_then_revoked_without_logging_in(clini
     assert "Ann Honest" in page.inner_text("#result")
     audit(page, "hub-verify").check()
 
-    assert main(["revoke", pdf.stem, "--reason", "withdrawn after an incident", "--course", str(course), "--by", "Ines"]) == 0
+    assert main(["revoke", pdf.stem, "--reason", "withdrawn after an incident", "--course", str(course),
+                 "--by", "Ines"]) == 0
     page.reload()
     page.wait_for_selector("#result[data-status=revoked]")
     shot(page, "verify-revoked")

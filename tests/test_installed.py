@@ -49,7 +49,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     env = {**os.environ, "PATH": os.pathsep.join([str(venv / "bin"), str(Path(sys.executable).parent),
                                                   os.environ.get("PATH", "")])}
     env.pop("PYTHONPATH", None)
-    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(source)], root, env)
+    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(source)],
+         root, env)
     work = root / "elsewhere"
     work.mkdir()
     return {"venv": venv, "python": python, "env": env, "work": work}
@@ -58,7 +59,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_the_wheel_holds_the_course_files_and_not_the_instructor_notebooks(installed: dict) -> None:
     code = ("import sys, course, course.paths as p\n"
             "print(course.__file__)\n"
-            "print(len(list(p.QUIZZES.glob('*.yaml'))), len(list(p.NOTEBOOKS.glob('*.ipynb'))), p.NBGRADER_CONFIG.is_file())\n"
+            "print(len(list(p.QUIZZES.glob('*.yaml'))), len(list(p.NOTEBOOKS.glob('*.ipynb'))), "
+            "p.NBGRADER_CONFIG.is_file())\n"
             f"print((p.CONTENT / 'source').exists(), {str(REPO)!r} in sys.path)")
     done = _run([str(installed["python"]), "-c", code], installed["work"], installed["env"])
     location, counts, leaks = done.stdout.splitlines()

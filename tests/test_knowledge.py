@@ -273,7 +273,8 @@ def test_nested_seed_citation_without_its_quote_is_refused(broken):
 
 def test_ingredient_roles_without_their_quote_are_refused(broken):
     directory = broken("ingredients.yaml", lambda d: find(d["ingredients"], "vitamin_c").pop("role_quote"))
-    assert_error(directory, "ingredients.yaml", "vitamin_c", "role_quote", "cites seed_002 but gives no verbatim `role_quote:`")
+    assert_error(directory, "ingredients.yaml", "vitamin_c", "role_quote",
+                 "cites seed_002 but gives no verbatim `role_quote:`")
 
 
 def test_course_policy_without_a_reason_is_refused(broken):
@@ -297,7 +298,8 @@ def test_missing_file_is_named(tmp_path):
 
 def test_a_triage_window_reaching_into_the_late_warning_signs_is_refused(broken):
     directory = broken("complications.yaml", lambda d: find(d["reactions"], "persistent_itching").update(days=[2, 10]))
-    assert_error(directory, "complications.yaml", "persistent_itching", "days", "but from day 7 'tender_nodules' is urgent")
+    assert_error(directory, "complications.yaml", "persistent_itching", "days",
+                 "but from day 7 'tender_nodules' is urgent")
 
 
 def test_an_expected_reaction_without_a_closed_window_is_refused(broken):

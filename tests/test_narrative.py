@@ -100,7 +100,8 @@ BAD = [
     ("unknown-field", GOOD.replace('module: "04"', 'module: "04"\nquizz: false'), 3, "unknown field 'quizz'"),
     ("wrong-module", GOOD.replace('"04"', '"05"'), 2, "module is '05', but this is module 04's file"),
     ("module-as-a-number", GOOD.replace('"04"', "4"), 2, "module is 4"),
-    ("self-check-not-a-boolean", GOOD.replace('"04"', '"04"\nself_check: maybe'), 3, "self_check must be true or false"),
+    ("self-check-not-a-boolean", GOOD.replace('"04"', '"04"\nself_check: maybe'), 3,
+     "self_check must be true or false"),
     ("no-front-matter", GOOD[GOOD.index("## Heading"):], 1, "must start with a front matter"),
     ("front-matter-not-closed", GOOD.replace("---\n\n##", "\n##"), 1, "not closed"),
     ("front-matter-not-yaml", GOOD.replace('module: "04"', 'module: "04'), 2, "not valid YAML"),
@@ -123,6 +124,7 @@ def test_a_bad_narrative_exits_2_naming_file_and_line_and_writes_nothing(noteboo
         status, out, err = _run(capsys, *check, "--notebooks", str(notebooks))
         assert status == 2 and out == ""
         (message,) = err.splitlines()
-        assert message.startswith(f"mesocourse build-notebooks: error: {path}{f', line {line}:' if line else ':'}"), message
+        where = f"{path}, line {line}:" if line else f"{path}:"
+        assert message.startswith(f"mesocourse build-notebooks: error: {where}"), message
         assert expected in message, message
     assert tree_hashes(notebooks) == before  # not even the module whose narrative was good (01) is written

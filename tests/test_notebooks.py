@@ -90,7 +90,8 @@ def _execute_cleanly(nb: nbformat.NotebookNode, name: str, env: dict[str, str]) 
 @pytest.mark.slow
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
 def test_notebook_runs_headless_without_errors_or_stderr(module, kernel_env, tmp_path):
-    _execute_cleanly(_read(module), module.notebook, {**kernel_env, "MESOCOURSE_ATTEMPTS": str(tmp_path / "attempts.json")})
+    _execute_cleanly(_read(module), module.notebook,
+                     {**kernel_env, "MESOCOURSE_ATTEMPTS": str(tmp_path / "attempts.json")})
 
 
 @pytest.mark.slow

@@ -40,7 +40,8 @@ def test_new_patients_on_demand_with_the_engines_feedback_and_nothing_recorded(
 
 
 def test_a_module_without_generated_items_is_named() -> None:
-    with pytest.raises(ValueError, match=r"module 09 has no generated practice items \(modules with some: 03, 04, 06, 07\)"):
+    with pytest.raises(ValueError,
+                       match=r"module 09 has no generated practice items \(modules with some: 03, 04, 06, 07\)"):
         PracticeWidget("09")
 
 

@@ -51,7 +51,8 @@ def test_record_appends_atomically_and_creates_folders(tmp_path):
     assert data["version"] == 1
     assert data["attempts"][0] == _entry("04", "depth-01", "depth", True, 1.0, "2025-03-03T09:30:00+00:00")
     assert [a.item_id for a in store.attempts()] == ["depth-01", "depth-02"]
-    assert sorted(p.name for p in path.parent.iterdir()) == ["attempts.json", "attempts.json.lock"]  # no temporary file left
+    # no temporary file left
+    assert sorted(p.name for p in path.parent.iterdir()) == ["attempts.json", "attempts.json.lock"]
     with pytest.raises(ValueError, match="score must be in"):
         store.record("04", "depth-01", "depth", True, 1.5)
 

@@ -53,7 +53,8 @@ def _duplicate_option(raw: dict) -> None:
 # (what breaks, item, field, words of the message)
 CASES = [
     (_set("depth-04", "answer", "subdermal"), "depth-04", "answer", "must be one option ID"),
-    (_set("depth-05", "sources", ["iyengar_2018", "wikipedia"]), "depth-05", "sources[1]", "unknown source 'wikipedia'"),
+    (_set("depth-05", "sources", ["iyengar_2018", "wikipedia"]), "depth-05", "sources[1]",
+     "unknown source 'wikipedia'"),
     (_set("depth-05", "competency", "needles"), "depth-05", "competency", "unknown competency 'needles'"),
     (_set("depth-05", "difficulty", "tricky"), "depth-05", "difficulty", "'easy', 'medium' or 'hard'"),
     (_set("depth-05", "optoins", []), "depth-05", "optoins", "Extra inputs are not permitted"),
@@ -64,10 +65,12 @@ CASES = [
     (_set("depth-01", "answer", 2.5), "depth-01", "answer", "gives 2.0, but the answer is 2.5"),
     (_set("depth-07", "answer", "hypodermis"), "depth-07", "answer", "layer_at gives 'deeper'"),
     (_set("depth-06", "answer", "false"), "depth-06", "answer", "answer is true or false"),
-    (_set("depth-06", "compute", {"engine": "guess_layer", "args": {}}), "depth-06", "compute", "unknown engine 'guess_layer'"),
+    (_set("depth-06", "compute", {"engine": "guess_layer", "args": {}}), "depth-06", "compute",
+     "unknown engine 'guess_layer'"),
     (_set("depth-06", "compute", {"engine": "layer_at", "args": {"depth_mm": 3, "area": "abdomen"}}),
      "depth-06", "compute", "no reliable layer figures"),
-    (_set("depth-12", "answer", ["epidermal", "intradermal", "hypodermic"]), "depth-12", "answer", "every option ID once"),
+    (_set("depth-12", "answer", ["epidermal", "intradermal", "hypodermic"]), "depth-12", "answer",
+     "every option ID once"),
     (_options_in_answer_order, "depth-12", "options", "already in the answer's order"),
     (_set("depth-04", "unit", "mm"), "depth-04", "unit", "only numeric items have `unit`"),
     (_set("depth-05", "answer", {"layer": "dermis"}), "depth-05", "answer", "must be true/false, a number"),
@@ -81,7 +84,8 @@ def _write(folder: Path, raw: Any, name: str = DEPTH_BANK) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("breakage", "item", "field", "words"), CASES, ids=[f"{c[1]}:{c[2]}:{c[3][:20]}" for c in CASES])
+@pytest.mark.parametrize(("breakage", "item", "field", "words"), CASES,
+                         ids=[f"{c[1]}:{c[2]}:{c[3][:20]}" for c in CASES])
 def test_broken_item_error_names_file_item_and_field(tmp_path, monkeypatch, depth_raw, breakage, item, field, words):
     raw = copy.deepcopy(depth_raw)
     breakage(raw)

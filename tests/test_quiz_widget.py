@@ -60,13 +60,15 @@ def test_checking_answers_gives_feedback_score_and_records_attempts(depth, store
     numeric.number.value = " 2,1 "  # on the tolerance boundary, typed with a decimal comma
     numeric.check.click()
     ordering = _view(quiz, "depth-12")
-    for dropdown, step in zip(ordering.positions, ["superficial_intradermal", "epidermal", "intradermal", "hypodermic"]):
+    order = ["superficial_intradermal", "epidermal", "intradermal", "hypodermic"]
+    for dropdown, step in zip(ordering.positions, order):
         dropdown.value = step
     ordering.check.click()  # two of four in place
 
     assert "Correct." in true_false.feedback.value and "Correct." in numeric.feedback.value
     assert "2 of 4 in the right place" in ordering.feedback.value
-    assert f"Score: 3.5 / {len(depth.items)}" in quiz.score.value and f"(4 of {len(depth.items)} checked)" in quiz.score.value
+    assert f"Score: 3.5 / {len(depth.items)}" in quiz.score.value
+    assert f"(4 of {len(depth.items)} checked)" in quiz.score.value
     assert quiz.points == 3.5
     assert _recorded(store) == [
         ("depth-07", False, 0.0), ("depth-07", True, 1.0), ("depth-06", True, 1.0),
@@ -92,7 +94,8 @@ def test_checking_without_an_answer_records_nothing(depth, store):
     view.check.click()
     assert "No answer given yet." in view.feedback.value
     assert not store.path.exists()
-    assert f"Score: 0 / {len(depth.items)}" in quiz.score.value and f"(1 of {len(depth.items)} checked)" in quiz.score.value
+    assert f"Score: 0 / {len(depth.items)}" in quiz.score.value
+    assert f"(1 of {len(depth.items)} checked)" in quiz.score.value
 
 
 def test_a_corrupt_attempts_file_still_marks_and_says_it_was_not_recorded(depth, store):

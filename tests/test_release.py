@@ -73,7 +73,8 @@ def test_an_item_the_engines_refuse_is_bad_input_of_the_error_contract() -> None
     with pytest.raises(DataError) as refused:
         make_question(item, "Problem 02")
     assert isinstance(refused.value, MesocourseError) and refused.value.exit_code == BAD_INPUT
-    assert (refused.value.item_id, refused.value.field, refused.value.message) == ("problem_02", "area", "unknown area 'moon'")
+    assert (refused.value.item_id, refused.value.field, refused.value.message) == ("problem_02", "area",
+                                                                                   "unknown area 'moon'")
 
 
 @pytest.mark.slow

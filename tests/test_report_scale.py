@@ -40,7 +40,8 @@ def cohort(size: int, seed: int = 1) -> tuple[Scores, dict]:
             submitted = rng.random() > 0.05
             score = rng.choice([0.0, top / 2, top, top]) if submitted else 0.0
             rows.append((f"t{number:05d}", assignment, assignment, grade_id, score, top, submitted))
-    frame = pd.DataFrame(rows, columns=["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "submitted"])
+    frame = pd.DataFrame(rows, columns=["student_id", "assignment", "notebook", "grade_id", "score", "max_score",
+                                        "submitted"])
     tags = {(a, a, g): CellTags(a, a, g, top, comps, critical) for a, g, top, comps, critical in CELLS}
     roster = tuple((f"t{number:05d}", "Trainee", str(number)) for number in range(1, size + 1))
     handed_in = frozenset(zip(frame[frame["submitted"]]["student_id"], frame[frame["submitted"]]["assignment"]))
@@ -72,7 +73,8 @@ def test_the_heatmap_prints_every_value_and_marks_and_outlines_those_below_the_p
     axes = figure.axes[0]
     printed = [t.get_text() for t in axes.texts]
     marks = [PASS_MARKS[c] for c in matrix.columns] * len(matrix)
-    assert printed == [f"{v:.0%}" + (f" {figures.BELOW}" if v < m else "") for v, m in zip(matrix.to_numpy().ravel(), marks)]
+    assert printed == [f"{v:.0%}" + (f" {figures.BELOW}" if v < m else "") for v,
+                       m in zip(matrix.to_numpy().ravel(), marks)]
     (outlines,) = axes.collections
     below = sum((matrix[c] < m).sum() for c, m in PASS_MARKS.items())
     assert len(outlines.get_paths()) == below > 0

@@ -32,7 +32,8 @@ def test_expiring_lists_the_competencies_to_refresh(tmp_path: Path, capsys: pyte
         ("06", "scheduling-01", "scheduling", True), ("06", "scheduling-02", "scheduling", False),
     ]
     (attempts / "renew.json").write_text(json.dumps({"version": 1, "attempts": [
-        {"module": m, "item_id": i, "competency": c, "correct": ok, "score": float(ok), "at": "2024-12-01T10:00:00+00:00"}
+        {"module": m, "item_id": i, "competency": c, "correct": ok, "score": float(ok),
+         "at": "2024-12-01T10:00:00+00:00"}
         for m, i, c, ok in entries]}), encoding="utf-8")
     capsys.readouterr()
     assert main(["expiring", "--within", "60d", "--date", "2025-02-01", "--registry", registry,

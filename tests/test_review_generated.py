@@ -8,11 +8,11 @@ import textwrap
 
 import pytest
 
-from course import depth, ingredients, knowledge, scheduling, screening
+from course import cocktail, depth, knowledge, scheduling, screening
 from course.quiz import mark
 from course.quiz.checks import check_item
 from course.review import templates
-from course.review.generators import screening as screening_generator
+from course.review.generators import screening_items as screening_generator
 from course.review.templates import TemplateError
 
 DRAWS = 500
@@ -36,7 +36,7 @@ def _engine_answer(template, parameters):
     if kind == "planning":
         plan = scheduling.plan_course(parameters["protocol"], parameters["first_session"])
         return (plan.sessions[1] if ask == "next_session" else plan.maintenance_from).isoformat()
-    check = ingredients.check_cocktail(parameters["indication"], parameters["cocktail"])
+    check = cocktail.check_cocktail(parameters["indication"], parameters["cocktail"])
     found = set(check.roles_missing) if ask == "roles_missing" else {f.ingredient for f in check.regulatory_flags}
     return found or {"none"}
 

@@ -40,7 +40,8 @@ def test_scheduling_matches_the_fsrs_package_on_a_recorded_sequence(retention):
     for attempt, grade in zip(SEQUENCE, [Rating.Good, Rating.Again, Rating.Good, Rating.Hard, Rating.Easy]):
         when = datetime.fromisoformat(attempt.at)
         expected, _ = planner.review_card(expected, grade, review_datetime=when,
-                                          review_duration=None if attempt.seconds is None else int(attempt.seconds * 1000))
+                                          review_duration=None if attempt.seconds is None
+                                          else int(attempt.seconds * 1000))
     shuffled = [SEQUENCE[3], SEQUENCE[0], SEQUENCE[4], SEQUENCE[2], SEQUENCE[1]]  # file order does not matter
     card = replay(shuffled, retention)["depth-01"]
     assert card.reviews == 5

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course import knowledge
-from course.ingredients import RED_FLAGS
+from course.cocktail import RED_FLAGS
 from course.screening import screen
 
 SILICON_TRIGGERS = [
@@ -157,7 +157,8 @@ def test_reasons_most_severe_first_ties_in_table_order():
         "ingredient_allergy", "organic_silicon_restriction", "regulatory_warning",
         "sensitive_skin",
     )
-    assert result.excluded_ingredients == {"vitamin_c", "organic_silicon", "glutathione", "phosphatidylcholine_deoxycholate"}
+    assert result.excluded_ingredients == {"vitamin_c", "organic_silicon", "glutathione",
+                                           "phosphatidylcholine_deoxycholate"}
     assert result.wait_days is None
 
 
@@ -298,9 +299,11 @@ def test_labels_say_where_each_rule_comes_from():
         "regulatory", ("dutasteride_label",))
     for rule_id in ("prescribed_aspirin_nsaid", "aspirin_nsaid_recent"):
         assert rules[rule_id].label == "course_policy" and "14" in rules[rule_id].reason
-    assert rules["past_immunosuppressant"].label == "course_policy" and "washout" in rules["past_immunosuppressant"].reason
+    assert rules["past_immunosuppressant"].label == "course_policy"
+    assert "washout" in rules["past_immunosuppressant"].reason
     # seed 000 would exclude an allergic patient: removing the allergen is the course's policy, said so
-    assert rules["ingredient_allergy"].label == "course_policy" and "seed 000" in rules["ingredient_allergy"].explanation.lower()
+    assert rules["ingredient_allergy"].label == "course_policy"
+    assert "seed 000" in rules["ingredient_allergy"].explanation.lower()
     kb = knowledge.load()
     for rule in rules.values():  # no rule is attributed to a seed it does not quote
         assert all(kb.sources[s].kind != "seed" for s in rule.sources) or rule.quote, rule.id
@@ -308,7 +311,8 @@ def test_labels_say_where_each_rule_comes_from():
 
 # --- version 1 answers kept, and the spec's table re-read independently ---------------------
 V1_CASES = [  # (patient, cocktail, decision, reasons, excluded, wait_days) as version 1 of the spec states them
-    ({"pregnant": True}, ["hyaluronic_acid", "organic_silicon"], "decline", ("pregnancy", "organic_silicon_restriction"),
+    ({"pregnant": True}, ["hyaluronic_acid", "organic_silicon"], "decline",
+     ("pregnancy", "organic_silicon_restriction"),
      {"organic_silicon"}, None),
     ({"conditions": ["sensitive_skin"]}, ["hyaluronic_acid", "vitamin_complex"], "proceed_with_precautions",
      ("sensitive_skin",), set(), None),

@@ -11,7 +11,7 @@ from course import cases, knowledge
 from course.assignments import ASSIGNMENTS
 from course.assignments.catalog import case_data, load_assignment
 from course.assignments.items.knowledge import CocktailReview
-from course.assignments.items.screening import ScreeningItem
+from course.assignments.items.screening_cases import ScreeningItem
 from course.quiz import all_banks
 from course.quiz.bank import Compute
 from course.screening import screen
@@ -39,7 +39,7 @@ def test_each_version_2_and_3_rule_is_graded_by_at_least_one_case():
 
 
 def test_graded_cases_with_a_stopped_or_current_medicine_say_so_in_the_patient_card():
-    from course.assignments.items.screening import patient_card
+    from course.assignments.items.screening_cases import patient_card
     for _, item in screening_items():
         for entry in item.patient.get("medications", []):
             if isinstance(entry, dict) and "current" in entry:

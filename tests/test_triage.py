@@ -18,7 +18,7 @@ from course.assignments.items import DataError, make_question
 from course.assignments.items.knowledge import Triage
 from course.quiz import all_banks
 from course.triage import onset_text, triage_on, window_text
-from course.widgets.triage import TriageTrainer
+from course.widgets.triage_trainer import TriageTrainer
 
 
 def reactions() -> dict:
@@ -94,7 +94,8 @@ def test_a_triage_item_without_days_or_outside_a_window_is_refused():
     item = Triage(id="late_redness", situation="x", reactions=[{"reaction": "redness", "day": 21}])
     with pytest.raises(DataError, match=r"item 'late_redness', field 'reactions': reaction 'redness' is expected only"):
         make_question(item, "Item")
-    twice = Triage(id="twice", situation="x", reactions=[{"reaction": "redness", "day": 0}, {"reaction": "redness", "day": 1}])
+    twice = Triage(id="twice", situation="x",
+                   reactions=[{"reaction": "redness", "day": 0}, {"reaction": "redness", "day": 1}])
     with pytest.raises(DataError, match="listed twice"):
         make_question(twice, "Item")
 

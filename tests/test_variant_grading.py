@@ -51,7 +51,8 @@ def _ids(root: Path) -> dict[str, str]:
 
 
 def _submit(root: Path, student: str, answers: dict, claim: int | None = None) -> None:
-    def forge(nb: nbformat.NotebookNode, folder: Path) -> None:  # edit everything a trainee can to claim another variant
+    def forge(nb: nbformat.NotebookNode, folder: Path) -> None:
+        """Edit everything a trainee can to claim another variant."""
         forged = nbformat.v4.new_code_cell(f"_mc_allocation = {claim}\n_mc_variant = {claim}")
         nb.cells.insert(1, forged)
         nb.metadata["mesocourse"] = {"variant": claim, "trainee": "ann"}
@@ -140,7 +141,7 @@ def test_feedback_teaches_each_case_in_words_with_its_source_and_the_trainees_va
                            "--student", copier], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     page = (course / "feedback" / copier / NAME / f"{NAME}.html").read_text()
-    variant = course_variant(course, NAME, copier, 8) + 1
+    variant = course_variant(Course(course), NAME, copier, 8) + 1
     assert f"You answered variant {variant} of 8 of this assignment" in page
     assert "_mc_" not in page and "visible_test" not in page and "course.assignments.grader" not in page
     cases = page.split('<div class="mesocourse-case">')[1:]

@@ -79,7 +79,8 @@ def test_two_trainees_with_different_variants_see_their_own_different_patients(
         released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     release = released / "release" / "screening"
     assert sorted(p.name for p in release.iterdir()) == ["screening.ipynb", KEY_FILE, PROMPTS_FILE]
-    assert not (release / Course(release).variant_secret.name).exists() and "secret" not in (release / PROMPTS_FILE).read_text()
+    assert not (release / Course(release).variant_secret.name).exists()
+    assert "secret" not in (release / PROMPTS_FILE).read_text()
     prompts = json.loads((release / PROMPTS_FILE).read_text())["prompts"]
     ann, other = _two_trainees(released)
     seen = {}

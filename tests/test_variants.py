@@ -19,7 +19,7 @@ from course.assignments.catalog import DATA_DIR, case_data
 from course.assignments.grader import _with_variant
 from course.assignments.items.parameters import shown
 from course.assignments.items.realise import realise
-from course.assignments.notebook import split_variants
+from course.assignments.source_notebook import split_variants
 from course.assignments.variants import VariantError, load_variants
 from course.cli import main
 from course.coursedir import Course
@@ -31,7 +31,8 @@ from course.screening import exercised, screen
 ASPIRIN_CASE = '''      days: {path: patient.medications.0.days_since_last_dose, range: [1, 30]}
       name: {choices: [Chloe, Clara, Celia, Carmen]}
       age: {choices: [52, 44, 57, 61]}'''
-PROBLEM_01 = "      geometry: {paths: [needle_mm, angle_deg], choices: [[4, 60], [4, 10], [6, 60], [13, 10], [4, 35], [6, 45], [13, 25], [4, 15],"
+PROBLEM_01 = ("      geometry: {paths: [needle_mm, angle_deg], "
+              "choices: [[4, 60], [4, 10], [6, 60], [13, 10], [4, 35], [6, 45], [13, 25], [4, 15],")
 
 
 def _data_with(tmp_path: Path, old: str, new: str, name: str = "screening") -> Path:
@@ -121,7 +122,8 @@ def test_the_draw_is_reproducible_from_its_seed() -> None:
     assert load_variants("planning", 5, "clinic-b").values != first.values
 
 
-def test_the_builder_refuses_a_draw_that_loses_what_the_item_keeps_naming_the_item_and_the_parameter(tmp_path: Path) -> None:
+def test_the_builder_refuses_a_draw_that_loses_what_the_item_keeps_naming_the_item_and_the_parameter(
+        tmp_path: Path) -> None:
     data = _data_with(tmp_path, ASPIRIN_CASE, ASPIRIN_CASE + "\n    keep: [decision]")
     with pytest.raises(VariantError, match=r"screening.yaml: entry 'case_03', field 'vary\.[a-z]+(, vary\.[a-z]+)*': "
                                            r"variant \d+ draws .*and then its decision is '[a-z_]+' where the written "
@@ -134,31 +136,38 @@ def test_the_builder_refuses_a_case_whose_variants_leave_its_rule_family(tmp_pat
     data = _data_with(tmp_path, "    family: cocktail_for_this_patient\n    patient: {allergies: [vitamin_c]}",
                       "    family: cocktail_for_this_patient\n    patient: {allergies: [vitamin_c]}")
     text = (data / "screening.yaml").read_text(encoding="utf-8")
-    allergy = "      allergy: {path: patient.allergies.0, choices: [vitamin_c, antioxidants, hyaluronic_acid, enzymes, prp]}"
+    allergy = ("      allergy: {path: patient.allergies.0, "
+               "choices: [vitamin_c, antioxidants, hyaluronic_acid, enzymes, prp]}")
     assert text.count(allergy) == 1  # case_05: an allergy, in the cocktail or not
-    (data / "screening.yaml").write_text(text.replace(
-        allergy, "      allergy: {path: patient, choices: [{allergies: [vitamin_c]}, {conditions: [sensitive_skin]}]}"), encoding="utf-8")
-    with pytest.raises(VariantError, match=r"entry 'case_05', field 'vary.allergy'.*allergy = \{'conditions': \['sensitive_skin'\]\}"
-                                           r".*tests no rule of its family 'cocktail_for_this_patient' \(it tests: sensitive_skin\)"):
+    either = "      allergy: {path: patient, choices: [{allergies: [vitamin_c]}, {conditions: [sensitive_skin]}]}"
+    (data / "screening.yaml").write_text(text.replace(allergy, either), encoding="utf-8")
+    with pytest.raises(VariantError,
+                       match=r"entry 'case_05', field 'vary.allergy'.*allergy = \{'conditions': \['sensitive_skin'\]\}"
+                             r".*tests no rule of its family 'cocktail_for_this_patient' \(it tests: sensitive_skin\)"):
         load_variants("screening", 8, "mesocourse", data)
-    unknown = _data_with(tmp_path / "unknown", "    family: immunosuppression\n    patient:\n      medications: [{id: immunosuppressant, "
-                         "days_since_last_dose: 0", "    family: immunity\n    patient:\n      medications: [{id: immunosuppressant, "
+    unknown = _data_with(tmp_path / "unknown",
+                         "    family: immunosuppression\n    patient:\n      medications: [{id: immunosuppressant, "
+                         "days_since_last_dose: 0",
+                         "    family: immunity\n    patient:\n      medications: [{id: immunosuppressant, "
                          "days_since_last_dose: 0") if (tmp_path / "unknown").mkdir() is None else None
     with pytest.raises(MesocourseError, match=r"entry 'case_11', field 'family': unknown rule family 'immunity'"):
         load_variants("screening", 8, "mesocourse", unknown)
 
 
 def test_the_builder_refuses_a_draw_the_knowledge_base_refuses(tmp_path: Path) -> None:
-    data = _data_with(tmp_path, "choices: [diabetes, kidney_disease, pathological_edema]}\n      cocktail: {path: cocktail, "
-                                "choices: [[organic_silicon, amino_acids]",
-                      "choices: [diabetes, diabetis]}\n      cocktail: {path: cocktail, choices: [[organic_silicon, amino_acids]")
+    data = _data_with(tmp_path,
+                      "choices: [diabetes, kidney_disease, pathological_edema]}\n      cocktail: {path: cocktail, "
+                      "choices: [[organic_silicon, amino_acids]",
+                      "choices: [diabetes, diabetis]}\n      cocktail: {path: cocktail, choices: [[organic_silicon, "
+                      "amino_acids]")
     with pytest.raises(VariantError, match=r"entry 'case_06', field 'vary.condition'.*condition = diabetis.*"
                                            r"unknown condition ID 'diabetis'"):
         load_variants("screening", 8, "mesocourse", data)
 
 
 def test_a_variant_that_would_change_the_answer_cell_or_keep_an_unknown_answer_is_refused(tmp_path: Path) -> None:
-    data = _data_with(tmp_path, "    ask: [tip_depth, technique]\n    vary:", "    ask: [tip_depth, technique]\n    keep: [colour]\n    vary:",
+    data = _data_with(tmp_path, "    ask: [tip_depth, technique]\n    vary:",
+                      "    ask: [tip_depth, technique]\n    keep: [colour]\n    vary:",
                       "depth")
     with pytest.raises(VariantError, match=r"entry 'problem_01', field 'keep': 'colour' is neither a scenario tag"):
         load_variants("depth", 8, "mesocourse", data)
@@ -173,8 +182,10 @@ def test_a_variant_that_would_change_the_answer_cell_or_keep_an_unknown_answer_i
 def test_a_variant_on_a_band_edge_is_refused(tmp_path: Path) -> None:
     """4 mm at 90 degrees is exactly 4.00 mm, the edge of the scheme's intradermal band: which
     level it names would rest on a boundary convention, so the builder refuses the draw."""
-    data = _data_with(tmp_path, PROBLEM_01, "      geometry: {paths: [needle_mm, angle_deg], choices: [[4, 60], [4, 90]]}\n"
-                                            "      unused: {choices: [[4, 10], [6, 60], [13, 10], [4, 35], [6, 45], [13, 25], [4, 15],", "depth")
+    data = _data_with(tmp_path, PROBLEM_01,
+                      "      geometry: {paths: [needle_mm, angle_deg], choices: [[4, 60], [4, 90]]}\n"
+                      "      unused: {choices: [[4, 10], [6, 60], [13, 10], [4, 35], [6, 45], [13, 25], [4, 15],",
+                      "depth")
     with pytest.raises(VariantError, match=r"entry 'problem_01', field 'vary.geometry'.*geometry = \[4, 90\].*"
                                            r"a tip at 4.00 mm is on the edge of a teaching-scheme level \(4 mm\)"):
         load_variants("depth", 8, "mesocourse", data)
@@ -199,10 +210,12 @@ def test_the_course_secret_is_private_and_the_allocation_is_an_hmac_of_it(tmp_pa
     path = ensure_secret(Course(tmp_path))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     secret = read_secret(Course(tmp_path))
-    assert len(secret) == 32 and ensure_secret(Course(tmp_path)) == path and read_secret(Course(tmp_path)) == secret  # kept
+    assert len(secret) == 32
+    assert ensure_secret(Course(tmp_path)) == path and read_secret(Course(tmp_path)) == secret  # kept
     key = hmac.new(secret, b"variant-key:screening", hashlib.sha256).digest()
     by_hand = int.from_bytes(hmac.new(key, b"trainee_07", hashlib.sha256).digest()[:8], "big") % 8
-    assert course_variant(Course(tmp_path), "screening", "trainee_07", 8) == by_hand == variant_for(key, "trainee_07", 8)
+    by_api = course_variant(Course(tmp_path), "screening", "trainee_07", 8)
+    assert by_api == by_hand == variant_for(key, "trainee_07", 8)
     cohort = [f"t{n:03d}" for n in range(400)]
     spread = [course_variant(Course(tmp_path), "screening", t, 8) for t in cohort]
     assert set(spread) == set(range(8))

@@ -47,7 +47,8 @@ def problems(root: widgets.Widget, where: str) -> list[str]:
             value = widget.value
             found += [f"{name} shows an image without alt text: {tag[:80]}"
                       for tag in re.findall(r"<img\b[^>]*>", value) if not re.search(r'\balt="[^"]+"', tag)]
-            found += [f"{name} shows a table without header cells" for table in re.findall(r"<table\b.*?</table>", value, re.S)
+            found += [f"{name} shows a table without header cells"
+                      for table in re.findall(r"<table\b.*?</table>", value, re.S)
                       if "<th" not in table]
         if isinstance(widget, DISPLAY) or not isinstance(widget, widgets.DOMWidget):
             continue
@@ -107,7 +108,8 @@ def test_every_quiz_item_is_labelled(bank, tmp_path):
 
 
 def test_the_review_and_its_generated_items_are_labelled(tmp_path):
-    review = ReviewWidget(AttemptStore(tmp_path / "attempts.json"), clock=lambda: datetime(2026, 3, 2, tzinfo=timezone.utc),
+    review = ReviewWidget(AttemptStore(tmp_path / "attempts.json"),
+                          clock=lambda: datetime(2026, 3, 2, tzinfo=timezone.utc),
                           seed=1)
     seen = set()
     for _ in range(12):
@@ -127,6 +129,7 @@ def test_the_walk_catches_an_unlabelled_input_and_an_icon_only_button():
 
 def test_the_walk_catches_two_inputs_with_the_same_name():
     root = widgets.VBox([widgets.Checkbox(description="Aspirin"), widgets.IntText(description="Days since last dose"),
-                         widgets.Checkbox(description="Isotretinoin"), widgets.IntText(description="Days since last dose"),
+                         widgets.Checkbox(description="Isotretinoin"),
+                         widgets.IntText(description="Days since last dose"),
                          widgets.Button(description="Check"), widgets.Button(description="Check")])
     assert shared_names(root, "probe") == ["probe: 2 inputs named 'days since last dose'"]

@@ -14,21 +14,29 @@ import matplotlib.pyplot as plt
 import pytest
 
 from course import cases, knowledge, syllabus
-from course.depth import below_the_fat, boundaries, certain_depths, possible_layers, technique_for_depth, technique_values, tip_depth_mm
-from course.ingredients import check_cocktail, check_for_patient
+from course.cocktail import check_cocktail, check_for_patient
+from course.depth import (
+    below_the_fat,
+    boundaries,
+    certain_depths,
+    possible_layers,
+    technique_for_depth,
+    technique_values,
+    tip_depth_mm,
+)
 from course.knowledge import KnowledgeError
 from course.scheduling import plan_course, session_range
 from course.screening import screen
 from course.widgets import render
-from course.widgets.cocktail import CocktailBuilder
+from course.widgets.cocktail_builder import CocktailBuilder
 from course.widgets.consultation import ConsultationChecklist
-from course.widgets.depth import DepthExplorer, layer_bands
+from course.widgets.depth_explorer import DepthExplorer, layer_bands
 from course.widgets.disputes import DisputeExplorer
 from course.widgets.indications import AreaExplorer
-from course.widgets.intake import CaseGallery, IntakeForm, decision_text
 from course.widgets.planner import CoursePlanner, ProtocolComparison
+from course.widgets.screening_intake import CaseGallery, IntakeForm, decision_text
 from course.widgets.session import SessionWalkthrough
-from course.widgets.triage import OutbreakStudies, TriageTrainer
+from course.widgets.triage_trainer import OutbreakStudies, TriageTrainer
 
 PNG = b"\x89PNG"
 
@@ -415,9 +423,11 @@ def test_syllabus_objectives_name_the_modules_competencies(tmp_path):
         for module_id in competency.modules:
             assert competency.id in syllabus.competencies(module_id)
     bad = tmp_path / "syllabus.yaml"
-    bad.write_text('modules:\n  - {id: "04", title: T, notebook: n.ipynb, objectives: [{competency: evidence, text: x}]}\n',
+    bad.write_text('modules:\n  - '
+                   '{id: "04", title: T, notebook: n.ipynb, objectives: [{competency: evidence, text: x}]}\n',
                    encoding="utf-8")
-    with pytest.raises(KnowledgeError, match=r"entry '04', field 'objectives\[0\].competency': .*does not list module 04"):
+    with pytest.raises(KnowledgeError,
+                       match=r"entry '04', field 'objectives\[0\].competency': .*does not list module 04"):
         syllabus.load_from(bad)
 
 

@@ -1,6 +1,6 @@
 """Graded assignments: nbgrader notebooks whose expected answers the engines compute.
 
-Modules: ``catalog`` (case data -> questions with expected answers), ``notebook``
+Modules: ``catalog`` (case data -> questions with expected answers), ``source_notebook``
 and ``build`` (source notebooks), ``grader`` (the trusted grader test cells import),
 ``check`` (trainees' format feedback, from the frozen ``formats/``),
 ``release`` (releasing: what ``mesocourse release`` does), ``submission`` (answers into a student

@@ -79,7 +79,7 @@ def write_key(course: Course, folder: Path, assignment: str) -> Path:
 
 
 def course_variant(course: Course, assignment: str, trainee: str, count: int) -> int:
-    """The 0-based variant of ``trainee`` in the course at ``course_root``."""
+    """The 0-based variant of ``trainee`` for ``assignment`` in ``course``."""
     return variant_for(assignment_key(read_secret(course), assignment), trainee, count)
 
 

@@ -4,7 +4,7 @@
 source folder (``source/`` unless its nbgrader config says otherwise) for each
 assignment of ``course.assignments.catalog``: the expected answers, computed by
 the engines when the case data is loaded, are frozen into the hidden tests by
-``course.assignments.notebook``. ``write_formats`` freezes what ``check()`` needs
+``course.assignments.source_notebook``. ``write_formats`` freezes what ``check()`` needs
 (each answer's kind, allowed values and template keys, no answer) into
 ``course/assignments/formats/<assignment>.json``, so that ``check()``, like the
 test cells, works without the engines and the knowledge base. Building is deterministic: rebuilding writes
@@ -22,8 +22,8 @@ import nbformat
 
 from course.assignments.catalog import ASSIGNMENTS, load_assignment, reference_answers
 from course.assignments.check import FORMATS, formats_path
-from course.assignments.notebook import build_notebook
 from course.assignments.questions import Assignment
+from course.assignments.source_notebook import build_notebook
 from course.assignments.variant_view import PROMPTS_FILE
 from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS, Variants, load_variants
 from course.coursedir import Course
@@ -50,7 +50,8 @@ def write_sources(course: Course, names: tuple[str, ...] = ASSIGNMENTS,
     for name in names:  # every assignment is built before one is written
         drawn = load_variants(name, variants, seed)
         path = source_path(course, name)
-        notebooks[path] = build_notebook(shared_tags(drawn), drawn.variants, drawn.varied if drawn.count > 1 else frozenset())
+        notebooks[path] = build_notebook(shared_tags(drawn), drawn.variants,
+                                         drawn.varied if drawn.count > 1 else frozenset())
         notebooks[path].metadata["mesocourse"] = {"variants": drawn.count, "seed": drawn.seed}
         prompts[path.with_name(PROMPTS_FILE)] = variant_prompts(drawn)
     for path, notebook in notebooks.items():

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from course.assignments import ASSIGNMENTS, grader
-from course.assignments.questions import Field
+from course.assignments.questions import AnswerField
 from course.exam_kernel import EXAM_ENV, kernelspec
 
 FORMATS = Path(__file__).parent / "formats"
@@ -57,7 +57,7 @@ def formats_path(assignment: str, folder: Path = FORMATS) -> Path:
 
 def load_formats(assignment: str) -> list[dict[str, Any]]:
     """The questions of ``assignment`` as ``check()`` sees them: id, title, points and each answer's
-    format (``Field.format_spec``), frozen by ``mesocourse release``; no expected answer."""
+    format (``AnswerField.format_spec``), frozen by ``mesocourse release``; no expected answer."""
     return json.loads(formats_path(assignment).read_text(encoding="utf-8"))["questions"]
 
 
@@ -67,11 +67,11 @@ def is_exam(assignment: str) -> bool:
 
 
 def check_format(spec: Mapping[str, Any], value: Any) -> FieldCheck:
-    """The visible test and the format rule for one answer (``spec``: ``Field.format_spec()``)."""
+    """The visible test and the format rule for one answer (``spec``: ``AnswerField.format_spec()``)."""
     return FieldCheck(spec["name"], bool(grader.filled(spec["shape"], value)), grader.format_problem(spec, value))
 
 
-def check_field(field: Field, value: Any) -> FieldCheck:
+def check_field(field: AnswerField, value: Any) -> FieldCheck:
     return check_format(field.format_spec(), value)
 
 

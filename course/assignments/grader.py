@@ -9,7 +9,7 @@ frozen expected answers are in the test cell, so grading needs only these two
 files, and it loads in about a millisecond.
 
 **The test-cell format.** Each question's grade cell (written by
-``course.assignments.notebook``) is::
+``course.assignments.source_notebook``) is::
 
     # Autograder test for <title>: <points> points (<label> <weight>, ...).
     # Visible test: ... (comments for the trainee)
@@ -268,9 +268,13 @@ def _interval_problems(phase, first_number, days, previous):
     while step < chain.__len__():
         gap, number = chain[step] - chain[step - 1], offset + step
         if gap < gaps[0]:
-            problems.append(("interval_too_short", number, f"session {number} comes {gap} days after the one before; the protocol needs at least {gaps[0]}"))
+            problems.append(("interval_too_short", number,
+                             f"session {number} comes {gap} days after the one before; "
+                             f"the protocol needs at least {gaps[0]}"))
         elif gap > gaps[1]:
-            problems.append(("interval_too_long", number, f"session {number} comes {gap} days after the one before; the protocol allows at most {gaps[1]}"))
+            problems.append(("interval_too_long", number,
+                             f"session {number} comes {gap} days after the one before; "
+                             f"the protocol allows at most {gaps[1]}"))
         step += 1
     return problems
 
@@ -281,7 +285,8 @@ def _span_problems(phase, days):
         return []
     span = days[-1] - days[0]
     if span < spans[0]:
-        return [("span_too_short", None, f"the sessions span {span} days; the protocol spreads them over at least {spans[0]}")]
+        return [("span_too_short", None,
+                 f"the sessions span {span} days; the protocol spreads them over at least {spans[0]}")]
     if span > spans[1]:
         return [("span_too_long", None, f"the sessions span {span} days; the protocol fits them within {spans[1]}")]
     return []
@@ -301,7 +306,8 @@ def _period_problems(phase, first_number, dates, days):
     gaps = phase["interval_days"]
     longest = gaps[1] if gaps is not None else 0
     if inside and end - inside[-1] > longest:
-        problems.append(("period_not_covered", None, f"the sessions stop {end - inside[-1]} days before the end of the first {months} months"))
+        problems.append(("period_not_covered", None,
+                         f"the sessions stop {end - inside[-1]} days before the end of the first {months} months"))
     return problems
 
 
@@ -476,7 +482,8 @@ def _table_credit(field, value):
     right = field["keys"].__len__() - wrong.__len__()
     if not wrong:
         return 1.0, "right"
-    return right / field["keys"].__len__(), f"{right} of {field['keys'].__len__()} right; not right: " + ", ".join(wrong)
+    note = f"{right} of {field['keys'].__len__()} right; not right: " + ", ".join(wrong)
+    return right / field["keys"].__len__(), note
 
 
 def _pre_treatment_credit(field, value, answers):
@@ -485,11 +492,14 @@ def _pre_treatment_credit(field, value, answers):
     sessions = answers.get(field["sessions_field"])
     first = day_number(sessions[0]) if _TYPE(sessions) is _LIST and sessions.__len__() > 0 else None
     reference = first if first is not None else day_number(field["first"])
-    wrong = [key for key in field["keys"] if key not in value or day_number(value[key]) != reference - field["days_before"][key]]
+    wrong = [key for key in field["keys"] if key not in value
+             or day_number(value[key]) != reference - field["days_before"][key]]
     right = field["keys"].__len__() - wrong.__len__()
     if not wrong:
         return 1.0, "right (counted from your first session)"
-    return right / field["keys"].__len__(), f"{right} of {field['keys'].__len__()} right (counted from your first session); not right: " + ", ".join(wrong)
+    note = f"{right} of {field['keys'].__len__()} right (counted from your first session); not right: "
+    note += ", ".join(wrong)
+    return right / field["keys"].__len__(), note
 
 
 def _schedule_credit(field, value):
@@ -498,7 +508,8 @@ def _schedule_credit(field, value):
     credit = (0.5 if on_time else 0.0) + (0.5 if not problems else 0.0)
     note = "first session on the right date" if on_time else "first session not on the right date"
     if problems:
-        return credit, note + "; the dates do not follow the right protocol: " + "; ".join([problem[2] for problem in problems])
+        reasons = "; ".join([problem[2] for problem in problems])
+        return credit, note + "; the dates do not follow the right protocol: " + reasons
     return credit, note + "; the dates follow the right protocol"
 
 
@@ -510,7 +521,10 @@ def answer_credit(field, value, answers):
     if kind == "choice" and "accepted" in field:
         return (1.0, "right") if member(value, field["accepted"]) else (0.0, "not right")
     if kind == "choice" or kind == "date":
-        right = same(value, field["expected"]) if kind == "choice" else day_number(value) == day_number(field["expected"])
+        if kind == "choice":
+            right = same(value, field["expected"])
+        else:
+            right = day_number(value) == day_number(field["expected"])
         return (1.0, "right") if right else (0.0, "not right")
     if kind == "number":
         if not is_number(value):

@@ -2,7 +2,7 @@
 
 A :class:`Question` becomes one answer cell (the trainee's variables), one
 ``check()`` cell and one autograder test cell (a grade cell with its points and
-competency tags). Each :class:`Field` is one variable; its ``expected`` answer
+competency tags). Each :class:`AnswerField` is one variable; its ``expected`` answer
 and ``extra`` frozen data are computed by the engines at build time and written
 into the hidden tests (``course.assignments.grader`` documents the kinds).
 """
@@ -18,7 +18,7 @@ TABLE_KINDS = ("mapping", "combination", "pre_treatment")
 
 
 @dataclass(frozen=True)
-class Field:
+class AnswerField:
     """One answer variable.
 
     ``allowed`` holds the allowed values (for ``combination``: a mapping from key to
@@ -91,7 +91,7 @@ class Question:
     id: str
     title: str
     prompt: str
-    fields: tuple[Field, ...]
+    fields: tuple[AnswerField, ...]
     competencies: tuple[str, ...]
     critical: bool = False
     params: Mapping[str, str] = field(default_factory=dict)
@@ -123,4 +123,5 @@ class Assignment:
         for question in self.questions:
             if question.id == question_id:
                 return question
-        raise KeyError(f"assignment '{self.name}' has no question '{question_id}' (known: {', '.join(q.id for q in self.questions)})")
+        raise KeyError(f"assignment '{self.name}' has no question '{question_id}' (known: "
+                       f"{', '.join(q.id for q in self.questions)})")

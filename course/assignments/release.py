@@ -21,9 +21,8 @@ from course.errors import CourseError
 from course.exam_kernel import ENVIRONMENT_KERNELS, KERNEL_NAME, KERNELSPEC_FOLDER, installed_at, write_kernelspec
 
 
-def release_course(course_dir: Path | str) -> Course:
-    """The course to release into: it must have its own ``nbgrader_config.py``."""
-    course = Course.open(course_dir)
+def releasable(course: Course) -> Course:
+    """``course``, if it can be released into: it must have its own ``nbgrader_config.py``."""
     if not course.config_file.is_file():
         raise CourseError(f"{course.root}: no {CONFIG_FILE} (is this the course directory?)")
     return course

@@ -14,7 +14,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from course.assignments.notebook import literal
+from course.assignments.source_notebook import literal
 
 
 def _fill_cell(source: str, answers: Mapping[str, Any]) -> str:

@@ -16,7 +16,7 @@ from course import knowledge
 from course.assignments.catalog import case_data
 from course.assignments.copying import copy_report
 from course.assignments.items.realise import realise, written
-from course.assignments.items.screening import ScreeningItem
+from course.assignments.items.screening_cases import ScreeningItem
 from course.assignments.variants import Variants
 from course.screening import exercised, screen
 

@@ -45,7 +45,8 @@ NOT_RELEASED = ("This copy of the assignment was not released by your course (no
 
 
 def configured_student_id(folder: Path) -> str | None:
-    """``c.CourseDirectory.student_id`` from the Jupyter config folders and ``folder`` (nbgrader's default ``*``: none)."""
+    """``c.CourseDirectory.student_id`` from the Jupyter config folders and ``folder``
+    (nbgrader's default ``*``: none)."""
     from course.coursedir import load_nbgrader_config
 
     config = load_nbgrader_config(folder, skip_broken=True)  # a broken config file only means the id is unknown

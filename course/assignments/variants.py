@@ -32,7 +32,7 @@ from typing import Any
 
 from course.assignments.catalog import DATA_DIR, case_data, item_titles, load_assignment
 from course.assignments.copying import copied
-from course.assignments.items import DataError, Item, make_question
+from course.assignments.items import AssignmentItem, DataError, make_question
 from course.assignments.items.parameters import Value, shown
 from course.assignments.items.realise import realise, written, written_values
 from course.assignments.questions import Assignment, Question
@@ -80,7 +80,7 @@ def _answer(question: Question, name: str) -> Any:
     raise KeyError(name)
 
 
-def lost(item: Item, reference: Question, variant: Question) -> str | None:
+def lost(item: AssignmentItem, reference: Question, variant: Question) -> str | None:
     """What a variant loses of what the item must keep, or changes of the answer cell; None if nothing."""
     names = item.keep or ()
     for name in names:
@@ -100,7 +100,7 @@ def lost(item: Item, reference: Question, variant: Question) -> str | None:
     return None
 
 
-def _problem(item: Item, title: str, values: Mapping[str, Value], reference: Question) -> str | None:
+def _problem(item: AssignmentItem, title: str, values: Mapping[str, Value], reference: Question) -> str | None:
     try:
         return lost(item, reference, make_question(realise(item, values), title))
     except DataError as error:
@@ -109,7 +109,8 @@ def _problem(item: Item, title: str, values: Mapping[str, Value], reference: Que
         return error.message
 
 
-def _refuse(file: str, item: Item, title: str, values: Mapping[str, Value], number: int, problem: str) -> VariantError:
+def _refuse(file: str, item: AssignmentItem, title: str, values: Mapping[str, Value], number: int,
+            problem: str) -> VariantError:
     """The error naming the parameter(s) whose drawn value alone breaks the item (all, if none alone)."""
     base = written_values(item)
     reference = make_question(written(item), title)
@@ -122,7 +123,8 @@ def _refuse(file: str, item: Item, title: str, values: Mapping[str, Value], numb
                         "narrow the range or the choices")
 
 
-def draw_pool(file: str, item: Item, title: str, size: int, seed: str) -> tuple[list[dict[str, Value]], list[Question]]:
+def draw_pool(file: str, item: AssignmentItem, title: str, size: int,
+              seed: str) -> tuple[list[dict[str, Value]], list[Question]]:
     """The written item, then up to ``size - 1`` distinct draws of its parameters, each checked."""
     reference = make_question(written(item), title)
     rng = random.Random(f"{seed}/{file}/{item.id}")
@@ -160,7 +162,8 @@ def spread(pool: list[Question], count: int, shared: list[list[float]]) -> list[
         return earned[key, source]
 
     def score(picks: list[int]) -> tuple[float, float, int]:
-        totals = [shared[v][w] + pays(picks[v], picks[w]) for v in range(len(picks)) for w in range(len(picks)) if v != w]
+        totals = [shared[v][w] + pays(picks[v], picks[w]) for v in range(len(picks)) for w in range(len(picks))
+                  if v != w]
         return max(totals, default=0.0), sum(totals), len(picks) - len(set(picks))  # then: fewest draws reused
 
     picks = [0]
@@ -205,5 +208,6 @@ def load_variants(name: str, count: int = DEFAULT_VARIANTS, seed: str = DEFAULT_
         per_item.append([questions[p] for p in picks])
         for number, pick in enumerate(picks):
             values[number][item.id] = draws[pick]
-    assignments = tuple(Assignment(name, base.title, base.introduction, tuple(q[v] for q in per_item), base.exam) for v in range(count))
+    assignments = tuple(Assignment(name, base.title, base.introduction, tuple(q[v] for q in per_item), base.exam)
+                        for v in range(count))
     return Variants(name, seed, base, assignments, tuple(values))

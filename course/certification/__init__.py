@@ -13,7 +13,7 @@ from nbgrader); ``items`` (the course's tagged grade cells); ``standard_setting`
 the records say: observations, certificate status); ``certificates`` (PDF and
 HTML, with a QR code from ``qr``); ``exports`` (HR and LMS CSV); ``observation``
 (recording observed practice); ``revocation`` (revoking a certificate); ``bulk`` (the
-registry read once per run, kept current under each trainee's lock); ``cohort``
+registry read once per run, kept current under each trainee's lock); ``cohort_certification``
 (``certify_cohort``: every trainee decided and recorded, outcomes returned); ``keys``
 (the issuer's signing keys and published profile); ``checkpoints`` (signed registry
 heads); ``credentials`` (Open Badges 3.0 credentials); ``statuslist`` (signed

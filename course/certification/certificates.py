@@ -76,7 +76,8 @@ def certificate_lines(record: Record) -> list[tuple[str, str]]:
         ("Entrustment level", f"{data['entrustment_level']} ({data['entrustment_name']})"),
         ("Restrictions", "; ".join(data["restrictions"]) or "none"),
         ("Competencies", "\n".join(
-            f"{c['name']} ({c['id']}): {percent(c['share'])}, pass mark {percent(c['pass_mark'])}" for c in data["competencies"])),
+            f"{c['name']} ({c['id']}): {percent(c['share'])}, pass mark {percent(c['pass_mark'])}"
+            for c in data["competencies"])),
         ("Verification code", code),
         ("Verify", f"mesocourse verify {data['certificate_id']} --code {code}"),
         ("Registry record", f"{record.seq}, recorded {record.recorded_at} by {record.recorded_by}"),

@@ -62,7 +62,8 @@ class Record:
 
     def describe(self) -> str:
         """Who recorded what and when, for messages: 'record 7 (certificate MC-..., ...)'."""
-        about = ", ".join(part for part in (self.kind, self.certificate_id, self.trainee and f"trainee {self.trainee}") if part)
+        trainee = self.trainee and f"trainee {self.trainee}"
+        about = ", ".join(part for part in (self.kind, self.certificate_id, trainee) if part)
         return f"record {self.seq} ({about}; recorded {self.recorded_at} by {self.recorded_by})"
 
 
@@ -92,11 +93,13 @@ def chain_problems(records: Sequence[Record], head_seq: int, head_hash: str) -> 
         if record.seq != expected_seq:
             if record.seq > expected_seq:
                 missing = f"{expected_seq}" if record.seq == expected_seq + 1 else f"{expected_seq}-{record.seq - 1}"
-                problems.append(f"record {missing} missing: the sequence jumps from {expected_seq - 1} to {record.seq} (deleted)")
+                problems.append(f"record {missing} missing: "
+                                f"the sequence jumps from {expected_seq - 1} to {record.seq} (deleted)")
             else:
                 problems.append(f"{record.describe()}: out of sequence, expected record {expected_seq}")
         if record.prev_hash != prev_hash:
-            problems.append(f"{record.describe()}: does not link to the record before it (inserted, or a record before it was deleted or changed)")
+            problems.append(f"{record.describe()}: does not link to the record before it "
+                            "(inserted, or a record before it was deleted or changed)")
         if record.expected_hash() != record.hash:
             problems.append(f"{record.describe()}: content changed after it was recorded (hash mismatch)")
         expected_seq, prev_hash = record.seq + 1, record.hash
@@ -104,6 +107,7 @@ def chain_problems(records: Sequence[Record], head_seq: int, head_hash: str) -> 
     if (last_seq, prev_hash) != (head_seq, head_hash):
         problems.append(
             f"chain head says the last record is {head_seq} with hash {head_hash[:12]}..., "
-            f"but the last stored record is {last_seq} with hash {prev_hash[:12]}... (records added or removed at the end)"
+            f"but the last stored record is {last_seq} with hash {prev_hash[:12]}... "
+            "(records added or removed at the end)"
         )
     return problems

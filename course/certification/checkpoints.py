@@ -58,7 +58,8 @@ def read_checkpoint(path: Path, keys: Any) -> Checkpoint:
     except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
         raise CertificationError(f"{path}: no readable checkpoint file") from None
     header, payload = verify_signed(token, keys, f"checkpoint {path}")
-    if payload.get("type") != TYPE or not isinstance(payload.get("seq"), int) or not isinstance(payload.get("head"), str):
+    if (payload.get("type") != TYPE or not isinstance(payload.get("seq"), int)
+            or not isinstance(payload.get("head"), str)):
         raise CertificationError(f"checkpoint {path}: signed, but not a registry checkpoint")
     return Checkpoint(payload["seq"], payload["head"], str(payload.get("time")), str(payload.get("issuer")),
                       str(header.get("kid")))
@@ -113,7 +114,8 @@ class Checkpointer:
             if row is None or row.hash != previous.head or first.seq != previous.seq + 1:
                 raise RegistryTampered(
                     f"registry: records before this one do not match the signed checkpoint "
-                    f"({previous.describe()}); refusing to sign over them: run `mesocourse verify --registry --checkpoint`")
+                    f"({previous.describe()}); refusing to sign over them: "
+                    "run `mesocourse verify --registry --checkpoint`")
         write_public(self.issuer.checkpoint_file, sign_checkpoint(self.issuer, last.seq, last.hash) + "\n")
 
 

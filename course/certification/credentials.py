@@ -89,7 +89,8 @@ def _certificate_achievement(base: str, data: Mapping[str, Any], competencies: S
             + "); no critical item failed; observed practice: " + procedures + ". "
             f"Valid {framework.validity_months} months. Framework sources: {data['framework_sources']}")},
         "alignment": [
-            {"type": ["Alignment"], "targetName": c["name"], "targetUrl": c["id"], "targetCode": c["id"].rsplit("/", 1)[-1],
+            {"type": ["Alignment"], "targetName": c["name"], "targetUrl": c["id"],
+             "targetCode": c["id"].rsplit("/", 1)[-1],
              "targetType": "ceasn:Competency", "targetFramework": "mesocourse competencies"}
             for c in competencies
         ],
@@ -136,7 +137,8 @@ def _evidence(assessments: Sequence[tuple[str, str]], observations: Sequence[Rec
 
 
 def build_credential(certificate: Record, observations: Sequence[Record], assessments: Sequence[tuple[str, str]],
-                     framework: CertificationFile, profile: Mapping[str, Any], salt: str | None = None) -> dict[str, Any]:
+                     framework: CertificationFile, profile: Mapping[str, Any],
+                     salt: str | None = None) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential of a certificate record.
 
     ``observations``: the observation records the decision counted; ``assessments``:
@@ -161,11 +163,13 @@ def build_credential(certificate: Record, observations: Sequence[Record], assess
         "evidence": _evidence(assessments, observations, framework),
         "credentialStatus": status_entry(dict(profile), certificate.seq),
         "credentialSchema": [SCHEMA],
-        "mesocourseCertificate": {"certificateId": data["certificate_id"], "verificationCode": verification_code(certificate.hash),
+        "mesocourseCertificate": {"certificateId": data["certificate_id"],
+                                  "verificationCode": verification_code(certificate.hash),
                                   "registryRecord": certificate.seq, "supersedes": data["supersedes"]},
         # JWT claims (RFC 7519), the same facts, for JWT libraries
         "iss": profile["id"], "jti": credential_id,
-        "nbf": int(valid_from.timestamp()), "exp": int(valid_until.timestamp()), "iat": int(datetime.now(timezone.utc).timestamp()),
+        "nbf": int(valid_from.timestamp()), "exp": int(valid_until.timestamp()),
+        "iat": int(datetime.now(timezone.utc).timestamp()),
     }
 
 

@@ -201,18 +201,19 @@ def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeS
     checked, critical_failures = _critical_failures(items, counted)
     max_age = framework.recertification.observations_max_age_months
     procedures = tuple(_procedure_result(p, observations, on, max_age, fresh_since,
-                                         framework.authenticated_observations_only) for p in framework.observed_practice)
+                                         framework.authenticated_observations_only)
+                       for p in framework.observed_practice)
     reasons = [
-        f"Competency '{c.id}' ({c.name}): {c.score:g} of {c.max_score:g} marks ({percent(c.share)}), below its pass mark "
-        f"of {percent(c.mark.value)} ({c.mark.source}); marks elsewhere do not make up for it."
+        f"Competency '{c.id}' ({c.name}): {c.score:g} of {c.max_score:g} marks ({percent(c.share)}), "
+        f"below its pass mark of {percent(c.mark.value)} ({c.mark.source}); marks elsewhere do not make up for it."
         for c in competencies if not c.passed
     ]
     reasons += critical_failures
     reasons += [_procedure_reason(p, framework) for p in procedures if not p.met]
     level = None if reasons else min(p.level_reached or 0 for p in procedures)
     restrictions = framework.restrictions_for(level) if level else ()
-    explanation = reasons if reasons else _certified_lines(competencies, checked, procedures, cast(int, level), restrictions,
-                                                          framework)  # no reason: every procedure met, so a level
+    explanation = reasons if reasons else _certified_lines(  # no reason: every procedure met, so a level
+        competencies, checked, procedures, cast(int, level), restrictions, framework)
     return Decision(trainee, on, competencies, checked, tuple(critical_failures), procedures,
                     tuple(reasons), tuple(explanation + notes), level, restrictions)
 
@@ -225,7 +226,8 @@ def _certified_lines(competencies: Sequence[CompetencyResult], checked: int, pro
             f"{c.id} {percent(c.share)} (mark {percent(c.mark.value)})" for c in competencies) + ".",
         f"No critical item failed ({checked} critical item(s) checked).",
         "Observed practice complete: " + ", ".join(
-            f"{p.procedure.id} at level {p.level_reached} in {p.procedure.count} observation(s)" for p in procedures) + ".",
+            f"{p.procedure.id} at level {p.level_reached} in {p.procedure.count} observation(s)"
+            for p in procedures) + ".",
         f"Entrustment level {level} ({framework.level_name(level)}), the lowest over the observed procedures; "
         + (f"restrictions: {'; '.join(restrictions)}." if restrictions else "no restrictions."),
     ]

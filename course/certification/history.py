@@ -27,8 +27,8 @@ class Observation:
         from .observation import is_authenticated
 
         data = record.data
-        return cls(record.seq, data["procedure"], data["entrustment"], date.fromisoformat(data["date"]), data["assessor"],
-                   is_authenticated(data, keys))
+        return cls(record.seq, data["procedure"], data["entrustment"], date.fromisoformat(data["date"]),
+                   data["assessor"], is_authenticated(data, keys))
 
 
 @dataclass(frozen=True)

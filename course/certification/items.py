@@ -14,7 +14,8 @@ def course_items(course: Course, known_competencies: Collection[str]) -> dict[It
     """Every grade cell of the course; refuses none, or a competency the knowledge base lacks."""
     items = course_tags(course)
     if not items:
-        raise CertificationError(f"{course.source}: no grade cells in */*.ipynb (is --course the nbgrader course directory?)")
+        raise CertificationError(f"{course.source}: no grade cells in */*.ipynb "
+                                 "(is --course the nbgrader course directory?)")
     for (assignment, notebook, grade_id), tags in items.items():
         for competency in tags.competencies:
             if competency not in known_competencies:
@@ -24,5 +25,6 @@ def course_items(course: Course, known_competencies: Collection[str]) -> dict[It
                     f"(known: {', '.join(known_competencies)})"
                 )
     if not any(tags.competencies for tags in items.values()):
-        raise CertificationError(f"{course.source}: no grade cell is tagged with a competency (metadata 'mesocourse.competencies')")
+        raise CertificationError(f"{course.source}: no grade cell is tagged with a competency "
+                                 "(metadata 'mesocourse.competencies')")
     return items

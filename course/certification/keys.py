@@ -183,7 +183,8 @@ class Issuer:
         _quiet_joserfc()
         kid, key = self.signing_key()
         header = {"alg": ALGORITHM, "kid": kid, "typ": typ}
-        return jws.serialize_compact(header, json.dumps(payload, ensure_ascii=False).encode(), key, algorithms=[ALGORITHM])
+        return jws.serialize_compact(header, json.dumps(payload, ensure_ascii=False).encode(), key,
+                                     algorithms=[ALGORITHM])
 
 
 class BadSignature(CertificationError):

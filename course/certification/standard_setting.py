@@ -92,10 +92,12 @@ def read_ratings(path: Path, items: Mapping[ItemKey, CellTags]) -> Ratings:
                     raise CertificationError(f"{where}, field '{empty[0]}': empty")
                 key = (cells["assignment"], cells["notebook"], cells["grade_id"])
                 if key not in items:
-                    raise CertificationError(f"{where}: item {item_label(key)} is not a grade cell of the course's source notebooks")
+                    raise CertificationError(f"{where}: item {item_label(key)} "
+                                             "is not a grade cell of the course's source notebooks")
                 judge = cells["judge"]
                 if (key, judge) in seen_on:
-                    raise CertificationError(f"{where}: judge '{judge}' already rated {item_label(key)} on row {seen_on[key, judge]}")
+                    raise CertificationError(f"{where}: judge '{judge}' already rated {item_label(key)} on row "
+                                             f"{seen_on[key, judge]}")
                 seen_on[key, judge] = reader.line_num
                 ratings.setdefault(key, {})[judge] = _estimate(cells["estimate"], where)
     except csv.Error as error:
@@ -112,7 +114,8 @@ def _check_complete(path: Path, ratings: Ratings, items: Mapping[ItemKey, CellTa
     for judge in judges:
         unrated = [item_label(key) for key in needed if judge not in ratings.get(key, {})]
         if unrated:
-            raise CertificationError(f"{path}: judge '{judge}' did not rate {len(unrated)} item(s): {', '.join(unrated)}")
+            raise CertificationError(f"{path}: judge '{judge}' did not rate {len(unrated)} item(s): "
+                                     f"{', '.join(unrated)}")
     return judges
 
 
@@ -142,7 +145,8 @@ def pass_marks(fixed: Mapping[str, float], standard: Record | None) -> dict[str,
     """Each competency's mark: the latest stored Angoff cut if any, else its fixed mark."""
     marks = {cid: PassMark(value, "fixed pass mark in competencies.yaml") for cid, value in fixed.items()}
     if standard is not None:
-        where = f"modified Angoff cut, registry record {standard.seq} of {standard.recorded_at[:10]} by {standard.recorded_by}"
+        where = (f"modified Angoff cut, registry record {standard.seq} of {standard.recorded_at[:10]} "
+                 f"by {standard.recorded_by}")
         for cid, value in standard.data["competency_cuts"].items():
             marks[cid] = PassMark(value, where)
     return marks

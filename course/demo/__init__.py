@@ -2,7 +2,8 @@
 
 ``workspace`` builds a fresh nbgrader course from this repository's ``source/``;
 ``personas`` answers questions the way kinds of trainee do (seeded, so every run
-is the same); ``cohort`` writes their submissions, including broken and hostile
-notebooks; ``cli`` runs grading, feedback and the report and says where to look.
+is the same); ``synthetic_cohort`` writes their submissions, including broken and hostile
+notebooks; ``observed_practice`` records their synthetic observed practice for
+certification; ``cli`` runs grading, feedback and the report and says where to look.
 All trainees are synthetic.
 """

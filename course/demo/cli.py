@@ -36,18 +36,18 @@ def run(args: argparse.Namespace) -> int:
 
     from course.assignments import ASSIGNMENTS
     from course.assignments.tags import course_tags
-    from course.certification.cohort import certify_cohort, tally
+    from course.certification.cohort_certification import certify_cohort, tally
     from course.certification.keys import Issuer
     from course.grading import grade_cohort, write_feedback
     from course.grading.cli.grade import summary
-    from course.grading.progress import ProgressBar
+    from course.grading.progress_bar import ProgressBar
     from course.report.fairness import course_allocations
     from course.report.gradesheets import grading_notes
     from course.report.html import render
     from course.report.scores import load_scores
 
-    from .cohort import write_cohort
-    from .practice import observe_practice
+    from .observed_practice import observe_practice
+    from .synthetic_cohort import write_cohort
     from .workspace import build_workspace
 
     started = time.monotonic()
@@ -69,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
         written = write_feedback(course, assignment, progress=ProgressBar(f"feedback {assignment}"))
         print(f"{assignment}: {sum(r.status != 'failed' for r in written)} feedback files")
     step("5/6 cohort report")
-    report = course.reports / "cohort-report.html"
+    report = course.cohort_report
     scores = load_scores(course)
-    render(scores, course_tags(course), report, grading_notes(course.reports),
+    render(scores, course_tags(course), report, grading_notes(course),
            course_allocations(course, scores.assignments, scores.students))
     print(f"written {report.relative_to(out)} and its CSV tables")
     step("6/6 certification (issuer keys, synthetic observed practice, decisions, signed credentials)")
@@ -86,10 +86,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nDone in {time.monotonic() - started:.0f} s. Where to look:")
     for what, where in (
         ("cohort report (open in a browser)", report),
-        ("grading sheets, one per assignment", course.reports / "grading-<assignment>.csv"),
+        ("grading sheets, one per assignment", course.gradesheet("<assignment>")),
         ("feedback for each trainee", course.feedback / "<trainee>" / "<assignment>"),
-        ("certificates (PDF and HTML with a QR code, signed Open Badges credential .jwt)",
-         course.certification / "certificates"),
+        ("certificates (PDF and HTML with a QR code, signed Open Badges credential .jwt)", course.certificates),
         ("what the clinic publishes (jwks.json, issuer.json, status-list.jwt, checkpoint.jwt)", issuer.public_dir),
         ("an employer verifies offline", "mesocourse verify --credential CERT.jwt --issuer-keys jwks.json "
          "--status-list status-list.jwt"),

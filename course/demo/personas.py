@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from course.assignments.questions import Field, Question
+from course.assignments.questions import AnswerField, Question
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _shift(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
 
-def wrong_answer(field: Field, rng: random.Random) -> Any:
+def wrong_answer(field: AnswerField, rng: random.Random) -> Any:
     """A plausible wrong answer of the right type for ``field``."""
     expected, kind = field.solution, field.kind
     if kind == "choice":
@@ -91,7 +91,7 @@ def misformat(value: Any, rng: random.Random) -> Any:
     return value
 
 
-def _misses_contraindications(field: Field) -> Any:
+def _misses_contraindications(field: AnswerField) -> Any:
     """The careless answer to a screening field: proceed, no reasons, nothing excluded."""
     if field.kind == "choice" and "proceed" in field.allowed:
         return "proceed"
@@ -100,7 +100,7 @@ def _misses_contraindications(field: Field) -> Any:
     return None
 
 
-def answer(persona: Persona, question: Question, field: Field, rng: random.Random) -> Any:
+def answer(persona: Persona, question: Question, field: AnswerField, rng: random.Random) -> Any:
     """``persona``'s answer to one field of one question."""
     careless = persona.misses_contraindications and "screening" in question.competencies
     value = _misses_contraindications(field) if careless else None

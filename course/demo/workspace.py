@@ -22,12 +22,12 @@ def build_workspace(out: Path, names: tuple[str, ...] = ASSIGNMENTS) -> tuple[Co
     yet), build ``source/`` from the case data (the same notebooks as the repository's
     ``source/``) and generate the student versions; return the course and its release notebooks."""
     from course.assignments.build import write_sources
-    from course.assignments.release import generate_release, prepare_variants, release_course
+    from course.assignments.release import generate_release, prepare_variants, releasable
 
     refuse_existing_course(out)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(NBGRADER_CONFIG, out / "nbgrader_config.py")
-    course = release_course(out)
+    course = releasable(Course.open(out))
     write_sources(course, names)
     prepare_variants(course, names)  # each trainee answers their own variant
     return course, generate_release(course, names)

@@ -9,14 +9,13 @@ Public API (imported on first use, so ``import course.grading`` stays light)::
 
 The course folder, its config and gradebook are :class:`course.coursedir.Course`; calling nbgrader's
 API is :mod:`course.nbgrader_api`. Modules, one job each: ``snapshot`` (the
-assignment copied out of the gradebook), ``intake`` (reading and repairing a
-submission), ``execution``, ``kernel_launcher`` and ``kernel_zygote`` (running
+assignment copied out of the gradebook), ``submission_staging`` (reading and repairing
+a submission), ``execution``, ``kernel_launcher`` and ``kernel_zygote`` (running
 trainee code within bounds, in kernels forked from a warm process), ``sandbox``
 (what a kernel may touch), ``worker`` (grading one submission), ``pool`` and
 ``worker_process`` (worker processes), ``grades`` (grades in and out of gradebooks),
-``ledger`` (resumable results), ``gradesheet`` (the CSV report), ``cohort`` (the
-whole run), ``feedback`` (HTML feedback without hidden tests), ``progress`` (the
-progress bar).
+``ledger`` (resumable results), ``gradesheet`` (the CSV report), ``cohort_grading``
+(the whole run), ``feedback`` (HTML feedback without hidden tests), ``progress_bar``.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "grade_cohort": "cohort",
+    "grade_cohort": "cohort_grading",
     "write_feedback": "feedback",
     "FeedbackResult": "feedback",
     "GradingLimits": "limits",

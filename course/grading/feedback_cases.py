@@ -1,9 +1,10 @@
 """What each case of a course assignment teaches in its feedback page.
 
-A graded course notebook (``course.assignments.notebook``) holds, per case, a test
+A graded course notebook (``course.assignments.source_notebook``) holds, per case, a test
 cell whose hidden part freezes the fields it grades (``_mc_fields = (...)``: one
-tuple of field dicts, or one per variant for a case that varies) and, first, the
-grader's cell with the trainee's variant (``_mc_allocation``). From these and the
+tuple of field dicts; for a case that varies, what every variant shares, and
+``_mc_variants``, per variant what differs) and, first, the grader's cell with the
+trainee's variant (``_mc_allocation``). From these and the
 trainee's literal answers, :func:`case_feedback` works out, per answer:
 
 - the trainee's answer, and the expected one only where it reveals nothing to a
@@ -36,6 +37,7 @@ from course.assignments.variant_grading import CELL_ID as VARIANT_CELL
 
 ALLOCATION = "_mc_allocation"
 FIELDS = "_mc_fields"
+VARIANTS = "_mc_variants"  # a varying case: per variant, per field, the entries that differ from FIELDS
 TEST_CALLS = {"_mc_hidden_test": False, "_mc_variant_test": True}  # the call -> whether the case varies
 
 
@@ -117,11 +119,14 @@ def case_feedback(test_source: str, answers: dict[str, Any], allocation: int | N
         tree = ast.parse(test_source)
     except SyntaxError:
         return None
-    call, frozen = _test_call(tree), _assigned(test_source).get(FIELDS)
+    assigned = _assigned(test_source)
+    call, frozen = _test_call(tree), assigned.get(FIELDS)
     if call is None or not isinstance(frozen, tuple) or not frozen:
         return None
     title, varies = call
-    variants = frozen if varies else (frozen,)
+    variants = _variants(frozen, assigned.get(VARIANTS)) if varies else (frozen,)
+    if not variants:
+        return None
     chosen = (allocation or 0) % len(variants)
     fields = variants[chosen]
     results = tuple(_answer_result(field, index, variants, chosen, answers, varies)
@@ -129,6 +134,15 @@ def case_feedback(test_source: str, answers: dict[str, Any], allocation: int | N
     named = [[answers.get(field["name"]), *([field["expected"]] if varies or result.credit >= 1 else [])]
              for field, result in zip(fields, results, strict=True)]
     return CaseFeedback(title, (chosen + 1, len(variants)) if varies else None, results, facts_behind(named))
+
+
+def _variants(shared: tuple, own: Any) -> tuple:
+    """Each variant's fields whole, merged as the grader merges them to grade
+    (empty if ``own`` is not one tuple of field entries per variant)."""
+    whole = isinstance(own, tuple) and all(isinstance(fields, tuple) and len(fields) == len(shared) for fields in own)
+    if not whole:
+        return ()
+    return tuple(tuple(grader._with_variant(shared, fields)) for fields in own)
 
 
 def _answer_result(field: dict, index: int, variants: tuple, chosen: int, answers: dict[str, Any],
@@ -216,8 +230,9 @@ def case_html(case: CaseFeedback, verdict: str) -> str:
         f"<tr><th scope=\"row\">{esc(a.label)}</th><td><code>{esc(a.answer)}</code></td>"
         f"<td>{_expected_cell(a)}</td>"
         f"<td>{esc(a.note)}</td></tr>" for a in case.answers)
-    table = ("<table class=\"table table-condensed\"><caption>Your answers</caption><thead><tr><th scope=\"col\">answer</th>"
-             "<th scope=\"col\">yours</th><th scope=\"col\">expected</th><th scope=\"col\">the grader's note</th></tr></thead>"
+    table = ("<table class=\"table table-condensed\"><caption>Your answers</caption><thead><tr>"
+             "<th scope=\"col\">answer</th><th scope=\"col\">yours</th><th scope=\"col\">expected</th>"
+             "<th scope=\"col\">the grader's note</th></tr></thead>"
              f"<tbody>{rows}</tbody></table>")
     facts = "".join(
         f"<li><strong>{esc(f.id)}</strong>: {esc(f.text)} <em>Source: {esc('; '.join(f.sources))} "

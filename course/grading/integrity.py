@@ -119,7 +119,8 @@ def neutralised(cells: list[dict[str, Any]], notebook: str) -> list[str]:
     for index, cell in enumerate(cells, start=1):
         source = cell.get("source", "")
         lines = source.splitlines() if isinstance(source, str) else "".join(source).splitlines()
-        removed = [line.removeprefix(NOTE) for line in lines if line.startswith(NOTE) and line.removeprefix(NOTE).strip()]
+        removed = [line.removeprefix(NOTE) for line in lines if line.startswith(NOTE)
+                   and line.removeprefix(NOTE).strip()]
         if cell.get("cell_type") != "code" or not removed:
             continue
         grading = cell.get("metadata", {}).get("nbgrader") or {}
@@ -190,6 +191,7 @@ class LiteralAnswers(NbGraderPreprocessor):
 class DropCourseTags(NbGraderPreprocessor):
     """Remove ``cell.metadata["mesocourse"]`` (competencies, critical, params) from every cell."""
 
-    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int) -> tuple[NotebookNode, ResourcesDict]:
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict,
+                        index: int) -> tuple[NotebookNode, ResourcesDict]:
         cell.metadata.pop("mesocourse", None)
         return cell, resources

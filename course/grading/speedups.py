@@ -9,7 +9,8 @@ cost of a grading worker (measured: docs/benchmarks.md, "Where the time went").
 :func:`remember_checked_schemas` makes ``jsonschema.validate`` check each distinct
 schema once per process and keep its validator; the metadata is validated
 exactly as before, and the same error is raised for the same input
-(``jsonschema.exceptions.best_match`` of the same errors). A schema that fails its check is checked, and fails, every time.
+(``jsonschema.exceptions.best_match`` of the same errors). A schema that fails its check
+is checked, and fails, every time.
 
 nbgrader's ``Gradebook`` makes a new SQLAlchemy engine each time it is opened,
 and autograde opens several per submission; the parent opens one more to record

@@ -3,7 +3,7 @@
 For each submission the worker:
 
 1. stages a repaired copy of it in a fresh scratch folder outside the course
-   (:mod:`.intake`); the original is only read;
+   (:mod:`.submission_staging`); the original is only read;
 2. loads the assignment into a private gradebook that exists only in its memory
    (:mod:`.snapshot`);
 3. runs nbgrader's own autograde (``NbGraderAPI.autograde``) on the scratch copy
@@ -44,11 +44,11 @@ from course.nbgrader_api import failure_reason
 from .errors import GradingError
 from .execution import SandboxedExecute, execution_session
 from .grades import SubmissionGrades, prepare_student, read_grades, score_zero
-from .intake import stage_submission
 from .kernel_zygote import Zygote
 from .limits import GradingLimits
 from .sandbox import KernelSandbox
 from .snapshot import AssignmentSnapshot, MemoryGradebook
+from .submission_staging import stage_submission
 
 EXECUTE_NAMES = {"nbgrader.preprocessors.Execute", "nbgrader.preprocessors.execute.Execute"}
 

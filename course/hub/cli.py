@@ -32,7 +32,8 @@ from .state import HubSettings, HubState
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", metavar="DIR", help="the hub folder (default: $MESOCOURSE_HUB or hub-data/)")
     parser.add_argument("action", nargs="?", default="start",
-                        choices=("start", "add-instructor", "add-trainees", "add-staff", "remove-accounts", "backup", "restore"),
+                        choices=("start", "add-instructor", "add-trainees", "add-staff", "remove-accounts", "backup",
+                                 "restore"),
                         help="what to do (default: start)")
     parser.add_argument("target", nargs="?", metavar="ID|ROSTER",
                         help="add-instructor: the account id; add-trainees: the roster CSV (id,name,email[,clinic]); "
@@ -42,7 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, help="port the hub listens on (default 8000; kept for later starts)")
     parser.add_argument("--grader-account", help="operating-system account of the grader's server "
                         "(default grader-COURSE; chosen when the folder is made)")
-    parser.add_argument("--db-url", help="hub database URL (default SQLite in DIR/private; chosen when the folder is made)")
+    parser.add_argument("--db-url",
+                        help="hub database URL (default SQLite in DIR/private; chosen when the folder is made)")
     parser.add_argument("--name", help="add-instructor: the instructor's full name")
     parser.add_argument("--email", default="", help="add-instructor: the instructor's email (optional)")
     parser.add_argument("--out", metavar="FILE", help="backup: the archive to write (.tar.gz)")

@@ -43,7 +43,8 @@ class ExamKernelManager(AsyncMappingKernelManager):
     """jupyter_server's kernel manager; in an exam folder, every kernel started is the exam kernel."""
 
     exam_folders = List(Unicode(), config=True,
-                        help="folders (API paths, relative to the server's root) whose notebooks run in the exam kernel only")
+                        help="folders (API paths, relative to the server's root) "
+                             "whose notebooks run in the exam kernel only")
     exam_kernel = Unicode(KERNEL_NAME, config=True, help="the exam kernel's kernelspec name")
 
     def in_exam_folder(self, api_path: str | None) -> bool:
@@ -111,5 +112,6 @@ class ExamSessionManager(SessionManager):
     async def update_session(self, session_id: str, **kwargs: Any) -> None:
         if "path" in kwargs or "kernel_id" in kwargs:
             before = await self.get_session(session_id=session_id)
-            self._refuse_other_kernels(kwargs.get("path", before["path"]), kwargs.get("kernel_id", before["kernel"]["id"]))
+            self._refuse_other_kernels(kwargs.get("path", before["path"]),
+                                       kwargs.get("kernel_id", before["kernel"]["id"]))
         await super().update_session(session_id, **kwargs)

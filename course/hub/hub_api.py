@@ -42,7 +42,8 @@ class HubAPI:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 text = response.read()
         except urllib.error.HTTPError as error:
-            raise HubAPIError(f"{method} {path}: HTTP {error.code}: {error.read()[:300].decode(errors='replace')}") from error
+            answer = error.read()[:300].decode(errors="replace")
+            raise HubAPIError(f"{method} {path}: HTTP {error.code}: {answer}") from error
         except OSError as error:
             raise HubAPIError(f"{method} {path}: the hub at {self.url} did not answer: {error}") from error
         return json.loads(text) if text else None

@@ -116,7 +116,8 @@ c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]
 c.JupyterHub.template_vars = {
     "course_formgrade_group": settings.formgrade_group, "course_trainee_group": settings.trainee_group,
     "course_grader": grader, "course_service_url": "/services/course/",
-    "course_formgrader_url": f"/user/{grader}/formgrader", "course_manager_group": settings.staff_group("clinic_manager"),
+    "course_formgrader_url": f"/user/{grader}/formgrader",
+    "course_manager_group": settings.staff_group("clinic_manager"),
     "course_assessor_group": settings.staff_group("assessor"),
 }
 

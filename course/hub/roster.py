@@ -101,7 +101,8 @@ def read_roster(path: Path, staff: bool = False) -> list[Person]:
         raise RosterError(path, [f"cannot be read: {error}"]) from error
     rows = csv.reader(text.splitlines())
     header = [column.strip().lower() for column in next(rows, [])]
-    allowed, expected = ({*COLUMNS, "role"}, "id,name,email,role[,clinic]") if staff else (set(COLUMNS), "id,name,email[,clinic]")
+    allowed, expected = (({*COLUMNS, "role"}, "id,name,email,role[,clinic]") if staff
+                         else (set(COLUMNS), "id,name,email[,clinic]"))
     if header[:2] != ["id", "name"] or not set(header) <= allowed or (staff and "role" not in header):
         raise RosterError(path, [f"line 1: the header must be {expected} (found {','.join(header) or 'nothing'})"])
     people: list[Person] = []

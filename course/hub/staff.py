@@ -14,7 +14,16 @@ from __future__ import annotations
 import secrets
 from functools import partial
 
-from .accounts import EnrolmentError, FirstLogin, Undo, account_owner_problem, enrolled, remove_password, save_enrolled, set_password
+from .accounts import (
+    EnrolmentError,
+    FirstLogin,
+    Undo,
+    account_owner_problem,
+    enrolled,
+    remove_password,
+    save_enrolled,
+    set_password,
+)
 from .passwords import forget_one_time, record_one_time
 from .roster import Person, account_problem
 from .state import HubState
@@ -27,7 +36,8 @@ def staff_problems(state: HubState, people: list[Person]) -> list[str]:
                 for problem in [account_problem(person.id), account_owner_problem(state, person.id)] if problem]
     problems += [f"{person.where}{person.id!r} is enrolled as a trainee: a trainee cannot assess or manage staff"
                  for person in people if person.id in records["trainees"]]
-    problems += [f"{person.where}{person.id!r} is the course's grader account" for person in people if person.id == grader]
+    problems += [f"{person.where}{person.id!r} is the course's grader account"
+                 for person in people if person.id == grader]
     return problems
 
 

@@ -12,6 +12,8 @@ import pwd
 
 import nbformat
 
+from course.narrative.build import KERNEL
+
 from .state import HubState
 
 WELCOME = "Welcome.ipynb"
@@ -51,5 +53,6 @@ def write_welcome(state: HubState, account: str) -> bool:
     entry = pwd.getpwnam(account)
     os.fchown(descriptor, entry.pw_uid, entry.pw_gid)
     with open(descriptor, "w", encoding="utf-8") as sink:
-        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(TEXT)]), sink)
+        metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}}  # no "Select Kernel" dialog
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(TEXT)], metadata=metadata), sink)
     return True

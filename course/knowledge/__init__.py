@@ -195,17 +195,23 @@ def _check_screening(kb: KnowledgeBase) -> None:
             check_refs(file, rule.id, "when.medication.ids", when.medication.ids, medications, "medication")
         if when.ingredient_in_cocktail:
             test = when.ingredient_in_cocktail
-            check_refs(file, rule.id, "when.ingredient_in_cocktail.ingredient", [test.ingredient], kb.ingredients, "ingredient")
-            check_refs(file, rule.id, "when.ingredient_in_cocktail.patient_any.flags", test.patient_any.flags, s.flags, "flag")
-            check_refs(file, rule.id, "when.ingredient_in_cocktail.patient_any.conditions", test.patient_any.conditions, conditions, "condition")
+            check_refs(file, rule.id, "when.ingredient_in_cocktail.ingredient", [test.ingredient], kb.ingredients,
+                       "ingredient")
+            check_refs(file, rule.id, "when.ingredient_in_cocktail.patient_any.flags", test.patient_any.flags, s.flags,
+                       "flag")
+            check_refs(file, rule.id, "when.ingredient_in_cocktail.patient_any.conditions", test.patient_any.conditions,
+                       conditions, "condition")
         if when.any_in_cocktail:
             check_refs(file, rule.id, "when.any_in_cocktail", when.any_in_cocktail, kb.ingredients, "ingredient")
     _check_regulated_ingredients(kb)
     for position, exclusion in enumerate(s.exclusions.ingredients):
         field = f"exclusions.ingredients[{position}]"
-        check_refs(file, exclusion.ingredient, f"{field}.ingredient", [exclusion.ingredient], kb.ingredients, "ingredient")
-        check_refs(file, exclusion.ingredient, f"{field}.patient_any.flags", exclusion.patient_any.flags, s.flags, "flag")
-        check_refs(file, exclusion.ingredient, f"{field}.patient_any.conditions", exclusion.patient_any.conditions, conditions, "condition")
+        check_refs(file, exclusion.ingredient, f"{field}.ingredient", [exclusion.ingredient], kb.ingredients,
+                   "ingredient")
+        check_refs(file, exclusion.ingredient, f"{field}.patient_any.flags", exclusion.patient_any.flags, s.flags,
+                   "flag")
+        check_refs(file, exclusion.ingredient, f"{field}.patient_any.conditions", exclusion.patient_any.conditions,
+                   conditions, "condition")
 
 
 def _check_regulated_ingredients(kb: KnowledgeBase) -> None:
@@ -219,7 +225,8 @@ def _check_regulated_ingredients(kb: KnowledgeBase) -> None:
             for ingredient in rule.when.any_in_cocktail:
                 if ingredient not in flagged:
                     raise KnowledgeError("screening.yaml", rule.id, "when.any_in_cocktail",
-                                         f"'{ingredient}' has no regulatory warning, ban or restriction in ingredients.yaml")
+                                         f"'{ingredient}' has no regulatory warning, ban or restriction in "
+                                         "ingredients.yaml")
             named.update(rule.when.any_in_cocktail)
     for ingredient in sorted(flagged - named):
         raise KnowledgeError("ingredients.yaml", ingredient, "regulatory",
@@ -246,18 +253,21 @@ def _check_certification(kb: KnowledgeBase) -> None:
     for procedure in c.observed_practice:
         check_refs(file, procedure.id, "competencies", procedure.competencies, kb.competencies, "competency")
         if procedure.min_level > top:
-            raise KnowledgeError(file, procedure.id, "min_level", f"level {procedure.min_level} is not on the entrustment scale (1-{top})")
+            raise KnowledgeError(file, procedure.id, "min_level",
+                                 f"level {procedure.min_level} is not on the entrustment scale (1-{top})")
         for item in procedure.checklist:
             for ref in item.cites:
                 try:
                     kb.entries(ref)
                 except KeyError as error:
-                    raise KnowledgeError(file, procedure.id, f"checklist.{item.id}.cites", str(error).strip('"')) from None
+                    raise KnowledgeError(file, procedure.id, f"checklist.{item.id}.cites",
+                                         str(error).strip('"')) from None
     seen: set[int] = set()
     for position, rule in enumerate(c.restrictions):
         field = f"restrictions[{position}].level"
         if rule.level > top:
-            raise KnowledgeError(file, str(rule.level), field, f"level {rule.level} is not on the entrustment scale (1-{top})")
+            raise KnowledgeError(file, str(rule.level), field,
+                                 f"level {rule.level} is not on the entrustment scale (1-{top})")
         if rule.level in seen:
             raise KnowledgeError(file, str(rule.level), field, f"level {rule.level} listed twice")
         seen.add(rule.level)

@@ -126,7 +126,8 @@ def label_problems(file: str, content: Model, labels: Mapping[str, str]) -> list
             if key not in type(model).model_fields or getattr(model, key) is None:
                 continue
             cited_ids = cited(getattr(model, key))
-            others = sorted({f"{s} ({labels[s]})" for s in cited_ids if labels.get(s, label) not in (label, "seed_claim")})
+            others = sorted({f"{s} ({labels[s]})" for s in cited_ids
+                             if labels.get(s, label) not in (label, "seed_claim")})
             if label == "seed_claim" and not any(labels.get(s) == "seed_claim" for s in cited_ids):
                 problems.append(KnowledgeError(file, entry, field_path(path, "label"),
                                                "a `seed_claim` must cite a seed"))

@@ -409,7 +409,8 @@ class Reaction(Entry):
     def _window(self) -> "Reaction":
         first, last = self.days
         if first < 0 or (last is not None and last < first):
-            raise ValueError(f"days must be [first, last] with 0 <= first <= last (or last null), got {list(self.days)}")
+            raise ValueError(f"days must be [first, last] with 0 <= first <= last (or last null), "
+                             f"got {list(self.days)}")
         if (self.triage == "urgent") != (last is None):
             raise ValueError("an urgent reaction is urgent whenever it appears (days: [first, null]); "
                              "an expected or monitor reaction gets its level only within a closed window [first, last]")

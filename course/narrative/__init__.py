@@ -10,4 +10,5 @@ committed notebooks differ from their narrative.
 from .build import built, narrative_path, notebook, stale, write
 from .content import Cell, Narrative, NarrativeError, read_narrative
 
-__all__ = ["Cell", "Narrative", "NarrativeError", "built", "narrative_path", "notebook", "read_narrative", "stale", "write"]
+__all__ = ["Cell", "Narrative", "NarrativeError", "built", "narrative_path", "notebook", "read_narrative", "stale",
+           "write"]

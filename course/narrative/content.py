@@ -84,7 +84,8 @@ def _front_matter(path: Path, lines: list[str]) -> tuple[int, dict[str, tuple[in
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1
-        raise NarrativeError(path, line, f"the front matter is not valid YAML: {getattr(error, 'problem', error)}") from None
+        raise NarrativeError(path, line,
+                             f"the front matter is not valid YAML: {getattr(error, 'problem', error)}") from None
     if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
         raise NarrativeError(path, 2, "the front matter must be fields such as 'module: \"04\"'")
     lines_of = {str(key.value): 2 + key.start_mark.line for key, _ in node.value}
@@ -96,7 +97,9 @@ def _check_fields(path: Path, fields: dict[str, tuple[int, object]], module_id: 
         if name not in FIELDS:
             raise NarrativeError(path, line, f"unknown field '{name}' (known: {', '.join(FIELDS)})")
         if name == "module" and value != module_id:
-            raise NarrativeError(path, line, f"module is {value!r}, but this is module {module_id}'s file (write module: \"{module_id}\")")
+            raise NarrativeError(path, line,
+                                 f"module is {value!r}, but this is module {module_id}'s file "
+                                 f"(write module: \"{module_id}\")")
         if name == "self_check" and not isinstance(value, bool):
             raise NarrativeError(path, line, f"self_check must be true or false, not {value!r}")
     if "module" not in fields:
@@ -129,7 +132,8 @@ def _cells(path: Path, lines: list[str], start: int) -> tuple[Cell, ...]:
             _close_markdown(path, cells, markdown, opened_by)
             markdown, opened_by = [], shown
         elif "{code-cell}" in stripped:
-            raise NarrativeError(path, shown, f"'{stripped}': a code cell opens with '{CODE_OPEN} python' at the start of its line")
+            raise NarrativeError(path, shown,
+                                 f"'{stripped}': a code cell opens with '{CODE_OPEN} python' at the start of its line")
         else:
             in_fence = shown if stripped.startswith(CLOSE) else 0
             markdown.append(line)
@@ -144,7 +148,8 @@ def _cells(path: Path, lines: list[str], start: int) -> tuple[Cell, ...]:
 
 def _check_code_marker(path: Path, line: int, marker: str) -> None:
     if not marker.startswith(CODE_OPEN):
-        raise NarrativeError(path, line, f"unknown cell marker '{marker}' (a code cell opens with '{CODE_OPEN} python')")
+        raise NarrativeError(path, line,
+                             f"unknown cell marker '{marker}' (a code cell opens with '{CODE_OPEN} python')")
     language = marker[len(CODE_OPEN):].strip()
     if language not in LANGUAGES:
         raise NarrativeError(path, line, f"'{marker}': code cells are Python ('{CODE_OPEN} python'), not {language!r}")

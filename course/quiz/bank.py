@@ -119,7 +119,8 @@ class Item(Model):
         for option in self.options:
             if option.id == option_id:
                 return option
-        raise ValueError(f"item '{self.id}' has no option '{option_id}' (options: {', '.join(o.id for o in self.options)})")
+        raise ValueError(f"item '{self.id}' has no option '{option_id}' (options: "
+                         f"{', '.join(o.id for o in self.options)})")
 
 
 class BankFile(Model):

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from course import depth, ingredients, scheduling, screening, triage
+from course import cocktail, depth, scheduling, screening, triage
 
 from .bank import Compute, Item
 
@@ -46,7 +46,7 @@ ENGINES: dict[str, Callable[..., Any]] = {
     "plan_course": scheduling.plan_course,
     "validate_schedule": scheduling.validate_schedule,
     "validate_maintenance": scheduling.validate_maintenance,
-    "check_cocktail": ingredients.check_cocktail,
+    "check_cocktail": cocktail.check_cocktail,
     "triage": triage.triage_on,
 }
 

@@ -99,7 +99,8 @@ def load_bank(module: str | int) -> Bank:
     matches = sorted(folder.glob(f"{number}_*.yaml"))
     if len(matches) != 1:
         found = ", ".join(p.name for p in matches) or "none"
-        raise QuizError(shown(folder), "", "", f"expected one bank file {number}_*.yaml for module {number}, found {found}")
+        raise QuizError(shown(folder), "", "",
+                        f"expected one bank file {number}_*.yaml for module {number}, found {found}")
     return parse_bank(matches[0])
 
 

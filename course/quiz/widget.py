@@ -152,7 +152,8 @@ class QuizWidget(widgets.VBox):
 
     def _update_score(self) -> None:
         checked = sum(view.result is not None for view in self.views)
-        self.score.value = f"<b>Score: {round(self.points, 2):g} / {len(self.views)}</b> ({checked} of {len(self.views)} checked)"
+        total = len(self.views)
+        self.score.value = f"<b>Score: {round(self.points, 2):g} / {total}</b> ({checked} of {total} checked)"
 
 
 def show(module: str, n: int | None = None, seed: int | None = None, store: AttemptStore | None = None) -> None:

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     scores = load_scores(course, args.db)
     variants = course_allocations(course, scores.assignments, scores.students)
-    written = render(scores, course_tags(course), out, grading_notes(course.reports), variants)
+    written = render(scores, course_tags(course), out, grading_notes(course), variants)
     print(f"report: {written[0]} ({len(scores.students)} trainees); tables: {len(written) - 1} CSV files beside it")
     if args.attempts:
         from .retention import report_retention

@@ -44,7 +44,8 @@ def fisher_exact(a: int, b: int, c: int, d: int) -> float:
         return math.comb(column, x) * math.comb(total - column, row - x) / math.comb(total, row)
 
     observed = probability(a)
-    return min(1.0, sum(p for x in range(low, high + 1) if (p := probability(x)) <= observed * (1 + RELATIVE_TOLERANCE)))
+    return min(1.0, sum(p for x in range(low, high + 1)
+                        if (p := probability(x)) <= observed * (1 + RELATIVE_TOLERANCE)))
 
 
 def holm(p_values: Sequence[float]) -> list[float]:
@@ -84,7 +85,8 @@ def variant_facility(submitted: pd.DataFrame, variants: Mapping[str, Mapping[str
     return table[COLUMNS]
 
 
-def course_allocations(course: Course, assignments: Sequence[str], students: Sequence[str]) -> dict[str, dict[str, int]]:
+def course_allocations(course: Course, assignments: Sequence[str],
+                       students: Sequence[str]) -> dict[str, dict[str, int]]:
     """``assignment -> student -> variant`` for the assignments built with more than one variant
     (none when the course has no variant secret)."""
     from course.assignments.allocation import SecretMissing, assignment_count, assignment_key, read_secret, variant_for

@@ -125,7 +125,8 @@ def mastery_bands(mastery: pd.DataFrame, pass_marks: Mapping[str, float]) -> Fig
                 colors="black", linewidth=3, label="share below the pass mark")
     counts = [n for _, n, _ in below_pass_mark(mastery, pass_marks)]
     axes.set_yticks(range(len(competencies)), labels=[
-        f"{c} (pass mark {pass_marks.get(c, 0.0):.0%})\n{n} below ({b:.0%})" for c, n, b in zip(competencies, counts, below)])
+        f"{c} (pass mark {pass_marks.get(c, 0.0):.0%})\n{n} below ({b:.0%})"
+        for c, n, b in zip(competencies, counts, below)])
     axes.invert_yaxis()
     axes.set_xlim(0, 1)
     axes.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")

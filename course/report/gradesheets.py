@@ -8,17 +8,17 @@ so that an instructor reads its score knowing why.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
+
+from course.coursedir import Course
 
 COLUMNS = ["assignment", "student_id", "status", "score", "max_score", "notes"]
 
 
-def grading_notes(reports: Path) -> pd.DataFrame:
-    """One row per flagged or failed submission in the grading sheets under ``reports``."""
+def grading_notes(course: Course) -> pd.DataFrame:
+    """One row per flagged or failed submission in the course's grading sheets."""
     frames = []
-    for path in sorted(reports.glob("grading-*.csv")):
+    for path in sorted(course.reports.glob(course.gradesheet("*").name)):
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
         if not {"student_id", "status", "notes"} <= set(sheet.columns):
             continue  # not a grading sheet

@@ -19,7 +19,7 @@ from course.assignments.tags import CellTags
 from . import figures
 from .fairness import ALPHA, variant_facility
 from .gradesheets import COLUMNS as GRADING_COLUMNS
-from .items import POOR_DISCRIMINATION, item_statistics, reliability
+from .item_analysis import POOR_DISCRIMINATION, item_statistics, reliability
 from .mastery import competency_mastery, critical_failures, facility_by_parameter, trainees_to_act_on
 from .scores import Scores, enrolled_trainees
 from .sortable import PRINT_STYLE, SCRIPT, sortable_table
@@ -176,10 +176,11 @@ def _fairness_section(table: pd.DataFrame, csv_name: str) -> str:
             f"method over all {len(table)} tests of this report (items x variants), so that the chance of "
             f"flagging any fair variant stays at or below {ALPHA:.0%}; flagged: adjusted p below {ALPHA}. "
             f"With few trainees per variant a real difference may go unflagged. All rows: {html.escape(csv_name)}.</p>")
-    listed = (f"<p><strong>{len(flagged)} variant(s) flagged</strong>: their facility differs from the rest "
-              "beyond chance; check the variant's patient or problem.</p>"
-              + data_table(flagged, "Variants whose facility differs from the rest beyond chance")) if len(flagged) else \
-        "<p>No variant differs from the rest beyond chance.</p>"
+    listed = "<p>No variant differs from the rest beyond chance.</p>"
+    if len(flagged):
+        listed = (f"<p><strong>{len(flagged)} variant(s) flagged</strong>: their facility differs from the rest "
+                  "beyond chance; check the variant's patient or problem.</p>"
+                  + data_table(flagged, "Variants whose facility differs from the rest beyond chance"))
     return (head + note + _image(figures.variant_facility_dots(table), figures.variant_alt(table)) + listed
             + f"<details><summary>Facility of every variant of every item ({len(table)} rows)</summary>"
             f"{data_table(table, 'Facility of every variant of every item, with the test of each')}</details>")
@@ -215,7 +216,8 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame], csv: dict[str, str]) 
     sections = [
         f"<h1>Cohort report</h1><p class='disclaimer'>{html.escape(DISCLAIMER)}</p>",
         f"<p class='note'>{len(scores.students)} trainees, assignments: {', '.join(scores.assignments)}. "
-        f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Tables are also in CSV files beside this report.</p>",
+        f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
+        "Tables are also in CSV files beside this report.</p>",
         _trainees_section(tables["trainees"], csv["trainees"]),
         "<h2>Score distribution per assignment</h2>",
         _image(figures.score_distributions(totals_percent(scores)), figures.score_alt(totals_percent(scores))),
@@ -231,12 +233,14 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame], csv: dict[str, str]) 
         else "<p>None: every submission was graded as handed in (or no grading sheet was found).</p>",
         "<h2>Item analysis</h2><p class='note'>Facility = mean mark / max mark; discrimination = corrected "
         f"item-rest correlation; items below {POOR_DISCRIMINATION} (or undefined, when every trainee scored "
-        "the same) are flagged: poor_discrimination True, shaded. Small cohorts make these figures noisy: n is shown.</p>",
+        "the same) are flagged: poor_discrimination True, shaded. "
+        "Small cohorts make these figures noisy: n is shown.</p>",
         _item_sections(tables),
         _fairness_section(tables["variant_facility"], csv["variant_facility"]),
         "<h2>Facility by scenario parameter</h2>",
         (_image(figures.facility_bars(facility), figures.facility_alt(facility))
-         + data_table(facility, "Facility by scenario parameter value")) if len(facility) else "<p>No scenario parameters.</p>",
+         + data_table(facility, "Facility by scenario parameter value")) if len(facility)
+         else "<p>No scenario parameters.</p>",
     ]
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>Cohort report</title>"

@@ -40,7 +40,8 @@ def critical_failures(frame: pd.DataFrame, tags: TagMap) -> pd.DataFrame:
     """Every critical grade cell a trainee did not get fully right (or did not submit)."""
     critical = pd.DataFrame([key for key, tag in tags.items() if tag.critical], columns=KEYS)
     rows = frame[frame["score"] < frame["max_score"]].merge(critical, on=KEYS)
-    return rows[["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "submitted"]].reset_index(drop=True)
+    columns = ["student_id", "assignment", "notebook", "grade_id", "score", "max_score", "submitted"]
+    return rows[columns].reset_index(drop=True)
 
 
 def facility_by_parameter(submitted: pd.DataFrame, tags: TagMap) -> pd.DataFrame:

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from course.review.retention import Problem, cohort_view, read_folder, recertification_date, retention_table, trainee_view
+from course.review.retention import (
+    Problem,
+    cohort_view,
+    read_folder,
+    recertification_date,
+    retention_table,
+    trainee_view,
+)
 
 from .html import data_table
 
@@ -28,8 +35,8 @@ HEAD = ("<h2>Retention from spaced review</h2><p class='note'>From trainees' att
 
 def figure_alt(shown: pd.DataFrame) -> str:
     """What the retention figure shows, per competency, in words."""
-    rows = "; ".join(f"{r.competency}: {r.retention_now:.0%} now, {r.retention_at_recertification:.0%} at recertification"
-                     for r in shown.itertuples())
+    rows = "; ".join(f"{r.competency}: {r.retention_now:.0%} now, "
+                     f"{r.retention_at_recertification:.0%} at recertification" for r in shown.itertuples())
     return f"Predicted retention per competency (mean over reviewed items): {rows}."
 
 

@@ -25,7 +25,8 @@ STYLE = """.scroll{max-height:70vh;overflow:auto;display:inline-block}.sortable{
 .sortable th button:after{content:" \\2195";color:#666}.sortable th button:focus-visible{outline:3px solid #1a5fb4}
 .sortable td.below{background:#fde2e2;font-weight:bold}.search{margin:.3em 0;padding:3px 6px;width:20em}"""
 PRINT_STYLE = """@media print{body{max-width:none;margin:0;font-size:11pt}.search{display:none}
-.scroll{max-height:none;overflow:visible;display:block}.sortable th{position:static}.sortable th button:after{content:""}
+.scroll{max-height:none;overflow:visible;display:block}.sortable th{position:static}
+.sortable th button:after{content:""}
 details::details-content{content-visibility:visible;display:block}summary{font-weight:bold}
 h2,h3{break-after:avoid}img,tr{break-inside:avoid}.disclaimer{border:1px solid #888}
 tr.poor td,.sortable td.below{background:none}}"""

@@ -79,7 +79,8 @@ def replay(attempts: Iterable[Attempt], target_retention: float = DEFAULT_RETENT
         before = found.get(attempt.item_id)
         card = before.card if before else Card(card_id=card_id(attempt.item_id))
         duration = None if attempt.seconds is None else int(attempt.seconds * 1000)
-        card, _ = planner.review_card(card, rating(attempt), review_datetime=moment(attempt.at), review_duration=duration)
+        card, _ = planner.review_card(card, rating(attempt), review_datetime=moment(attempt.at),
+                                      review_duration=duration)
         found[attempt.item_id] = ItemCard(attempt.item_id, attempt.module, attempt.competency, card,
                                           (before.reviews if before else 0) + 1)
     return found

@@ -48,7 +48,8 @@ class PracticeWidget(widgets.VBox):
         self.new = widgets.Button(description="New patient", button_style="info",
                                   tooltip="Draw a new synthetic patient to practise on")
         self.new.on_click(lambda _: self.next_patient())
-        title = widgets.HTML(f"<h3>Practice with fresh patients (module {module})</h3><p>{html.escape(NOT_RECORDED)}</p>")
+        title = widgets.HTML(f"<h3>Practice with fresh patients (module {module})</h3>"
+                             f"<p>{html.escape(NOT_RECORDED)}</p>")
         super().__init__([title, self.body, self.new])
         self.next_patient()
 

@@ -142,7 +142,8 @@ def check_template(template: Template, kb: knowledge.KnowledgeBase) -> None:
         try:
             check_item(item, kb)
         except _Fault as fault:
-            raise _Fault("parameters", f"the draw {parameters} makes a bad item ({fault.field}: {fault.message})") from None
+            raise _Fault("parameters",
+                         f"the draw {parameters} makes a bad item ({fault.field}: {fault.message})") from None
 
 
 def parse(path: Path) -> tuple[Template, ...]:

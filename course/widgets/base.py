@@ -57,7 +57,8 @@ class StepReveal(View):
         self.steps_html = widgets.HTML()
         self.next_button.on_click(self.next)
         self.restart_button.on_click(self.restart)
-        self.root = widgets.VBox([self.steps_html, widgets.HBox([self.next_button, self.restart_button, self.progress])])
+        self.root = widgets.VBox([self.steps_html,
+                                  widgets.HBox([self.next_button, self.restart_button, self.progress])])
         self.set_steps(steps)
 
     shown: int  # how many steps are shown

@@ -139,7 +139,8 @@ class CoursePlanner(View):
             self.plan_html.value = "<p>Choose the date of the first session.</p>"
             self.timeline.clear()
             return
-        self.plan = plan = scheduling.plan_course(self.protocol.value, self.first_date.value, sessions=self.sessions.value)
+        self.plan = plan = scheduling.plan_course(self.protocol.value, self.first_date.value,
+                                                  sessions=self.sessions.value)
         self.plan_html.value = plan_html(plan)
         self.timeline.show(plotting.png(lambda ax: draw_plan(ax, plan), (7.5, 3.0)), plan_alt(plan))
 
@@ -165,7 +166,8 @@ class ProtocolComparison(View):
             return
         kb = knowledge.load()
         self.plans = [scheduling.plan_course(p, self.first_date.value) for p in kb.protocols]
-        self.figure.show(plotting.png(lambda ax: draw_comparison(ax, self.plans), (7.5, 3.5)), comparison_alt(self.plans))
+        self.figure.show(plotting.png(lambda ax: draw_comparison(ax, self.plans), (7.5, 3.5)),
+                         comparison_alt(self.plans))
         self.legend.value = render.table(
             ("Protocol", "As the source states it", "Sources"),
             [(render.text(p.id), render.text(p.name), render.citation(p.sources)) for p in kb.protocols.values()],

@@ -1,4 +1,5 @@
-"""``mesocourse release``: build the source notebooks, then generate ``release/`` (see :mod:`course.assignments.release`)."""
+"""``mesocourse release``: build the source notebooks, then generate ``release/``
+(see :mod:`course.assignments.release`)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import argparse
 from pathlib import Path
 
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
-from course.assignments.release import generate_release, install_exam_kernel, prepare_variants, release_course
+from course.assignments.release import generate_release, install_exam_kernel, prepare_variants, releasable
 from course.assignments.variant_report import release_lines
 from course.assignments.variants import DEFAULT_SEED, DEFAULT_VARIANTS, load_variants
+from course.coursedir import Course
 from course.outputs import writable
 
 
@@ -17,8 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", choices=ASSIGNMENTS, action="append", help="only this assignment (repeatable)")
     parser.add_argument("--skip-build", action="store_true", help="keep source/ as it is; only regenerate release/")
     parser.add_argument("--variants", type=_count, default=DEFAULT_VARIANTS, metavar="K",
-                        help=f"variants drawn per assignment, one per trainee by an HMAC of the course secret (default: {DEFAULT_VARIANTS})")
-    parser.add_argument("--seed", default=DEFAULT_SEED, help="the seed the variants are drawn from (default: %(default)s)")
+                        help="variants drawn per assignment, one per trainee by an HMAC of the course secret "
+                             f"(default: {DEFAULT_VARIANTS})")
+    parser.add_argument("--seed", default=DEFAULT_SEED,
+                        help="the seed the variants are drawn from (default: %(default)s)")
 
 
 def _count(text: str) -> int:
@@ -33,7 +37,7 @@ def _count(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     names = tuple(args.only or ASSIGNMENTS)
-    course = release_course(args.course)
+    course = releasable(Course.open(args.course))
     for folder in (course.source, course.release):
         writable(folder, "--course", folder=True)
     if not args.skip_build:

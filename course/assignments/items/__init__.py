@@ -9,23 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TYPE_CHECKING, Union
 
-from pydantic import Field as PydanticField
+from pydantic import Field
 
 from course.assignments.questions import Question
 
-from .common import DataError, Item
-from .depth import DepthItem, depth_question
+from .common import DataError, AssignmentItem
+from .depth_problems import DepthItem, depth_question
 from .knowledge import (
     AreaIndications, CocktailReview, DisputePositions, SessionSteps, SourceLabels, Triage,
     area_indications_question, cocktail_question, dispute_question, session_steps_question,
     source_labels_question, triage_question,
 )
-from .planning import PlanningItem, planning_question
-from .screening import ConsultationItem, ScreeningItem, consultation_question, screening_question
+from .planning_patients import PlanningItem, planning_question
+from .screening_cases import ConsultationItem, ScreeningItem, consultation_question, screening_question
 
 __all__ = ["AnyItem", "DataError", "Item", "MAKERS", "make_question"]
 
-MAKERS: dict[type[Item], Callable[[Any, str], Question]] = {
+MAKERS: dict[type[AssignmentItem], Callable[[Any, str], Question]] = {
     ScreeningItem: screening_question,
     ConsultationItem: consultation_question,
     PlanningItem: planning_question,
@@ -38,12 +38,12 @@ MAKERS: dict[type[Item], Callable[[Any, str], Question]] = {
     Triage: triage_question,
 }
 
-if TYPE_CHECKING:  # to a type checker, any of them is an Item
-    AnyItem = Item
+if TYPE_CHECKING:  # to a type checker, any of them is an AssignmentItem
+    AnyItem = AssignmentItem
 else:
-    AnyItem = Annotated[Union[tuple(MAKERS)], PydanticField(discriminator="type")]
+    AnyItem = Annotated[Union[tuple(MAKERS)], Field(discriminator="type")]
 
 
-def make_question(item: Item, title: str) -> Question:
+def make_question(item: AssignmentItem, title: str) -> Question:
     """The question for one item, its expected answers computed now."""
     return MAKERS[type(item)](item, title)

@@ -14,7 +14,7 @@ from course.errors import MesocourseError
 from .parameters import Parameter
 
 
-class Item(BaseModel):
+class AssignmentItem(BaseModel):
     """One item of an assignment's YAML file; its ``type`` names its maker."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -32,7 +32,7 @@ class DataError(MesocourseError, ValueError):
     """Case data the engines refuse, naming the item, the field (when one is at fault)
     and what is wrong: bad input (exit status 2), never a crash of the command."""
 
-    def __init__(self, item: Item, message: str, field: str = "") -> None:
+    def __init__(self, item: AssignmentItem, message: str, field: str = "") -> None:
         self.item_id, self.field, self.message = item.id, field, message
         super().__init__(f"item '{item.id}'{f', field {field!r}' if field else ''}: {message}")
 
@@ -71,8 +71,9 @@ def names_of(kind: str) -> dict[str, str]:
         "step": kb.techniques.session_steps,
         "source": kb.sources.values(),
     }
-    return {entry.id: getattr(entry, "name", "") or getattr(entry, "title", "") or entry.text for entry in collections[kind]}
+    return {entry.id: getattr(entry, "name", "") or getattr(entry, "title", "") or entry.text
+            for entry in collections[kind]}
 
 
-def competencies(item: Item, default: str) -> tuple[str, ...]:
+def competencies(item: AssignmentItem, default: str) -> tuple[str, ...]:
     return item.competencies or (default,)

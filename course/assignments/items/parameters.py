@@ -17,9 +17,9 @@ draws afresh for each variant::
 A parameter with a ``path`` sets that field of the item (dotted keys, list positions
 as numbers); one with ``paths`` sets several fields together, each choice a list of their
 values in order (a clinic's source with an area it has a protocol for); every parameter,
-with or without a path, fills its ``{name}`` in the item's text (``who``, ``situation``). ``range`` is inclusive (integers, dates, or
-numbers on a ``step``); ``choices`` lists the values. The written item takes, for a
-parameter without a path, its first choice or the low end of its range.
+with or without a path, fills its ``{name}`` in the item's text (``who``, ``situation``).
+``range`` is inclusive (integers, dates, or numbers on a ``step``); ``choices`` lists the values.
+The written item takes, for a parameter without a path, its first choice or the low end of its range.
 
 ``keep`` lists what every variant must share with the written item: a scenario tag of the
 question (``decision``, ``contraindication``, ``protocol``, ``deferred``, ``asks``, ``area``)

@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .common import DataError, Item
+from .common import AssignmentItem, DataError
 from .parameters import TEXT_FIELDS, Value, read_path, set_path, shown, text_names
 
 
-def plain(item: Item, exclude: set[str] | None = None) -> dict[str, Any]:
+def plain(item: AssignmentItem, exclude: set[str] | None = None) -> dict[str, Any]:
     """The item's data as lists and dicts (tuples become lists, so a path can set a position)."""
     def lists(value: Any) -> Any:
         if isinstance(value, (list, tuple)):
@@ -29,7 +29,7 @@ def plain(item: Item, exclude: set[str] | None = None) -> dict[str, Any]:
     return lists(item.model_dump(exclude=exclude))
 
 
-def written_values(item: Item) -> dict[str, Value]:
+def written_values(item: AssignmentItem) -> dict[str, Value]:
     """The written item's value of each parameter: its field, or the first choice or low end."""
     data = plain(item)
     found = {}
@@ -48,7 +48,7 @@ def written_values(item: Item) -> dict[str, Value]:
     return found
 
 
-def realise(item: Item, values: Mapping[str, Value]) -> Item:
+def realise(item: AssignmentItem, values: Mapping[str, Value]) -> AssignmentItem:
     """The item with ``values`` set at their paths and filled into its text."""
     if not item.vary:
         return item
@@ -72,6 +72,6 @@ def realise(item: Item, values: Mapping[str, Value]) -> Item:
         raise DataError(item, f"{where}: {first['msg']}") from None
 
 
-def written(item: Item) -> Item:
+def written(item: AssignmentItem) -> AssignmentItem:
     """The item as its YAML writes it, with its text filled in (what ``load_assignment`` asks)."""
     return realise(item, written_values(item))

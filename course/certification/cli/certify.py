@@ -1,6 +1,6 @@
 """``mesocourse certify --course DIR``: decide every trainee; certificates for the certified.
 
-The work is :func:`course.certification.cohort.certify_cohort`; this command reads
+The work is :func:`course.certification.cohort_certification.certify_cohort`; this command reads
 the options and prints each outcome with every reason, then a summary.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from course.coursedir import Course, registry_url
 
-from ..cohort import CertificationOutcome, certify_cohort, tally
+from ..cohort_certification import CertificationOutcome, certify_cohort, tally
 from ..issuing import course_issuer
 from ..registry import display_url
 from .common import add_day, add_registry, day

@@ -34,7 +34,10 @@ def run(args: argparse.Namespace) -> int:
         refresh = RefreshList(args.attempts, on)
     for certificate in due:
         days = (certificate.expires - on).days
-        when = f"expires {certificate.expires} (in {days} days)" if days > 0 else f"expired {certificate.expires} ({-days} days ago)"
+        if days > 0:
+            when = f"expires {certificate.expires} (in {days} days)"
+        else:
+            when = f"expired {certificate.expires} ({-days} days ago)"
         print(f"  {certificate.trainee:<16} {certificate.record.data['name']:<28} {certificate.id}  {when}")
         if refresh is not None:
             print(f"    {refresh.line(certificate.trainee, certificate.expires)}")

@@ -19,7 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     written = write_verifier(Issuer(course_of(args).issuer_folder), args.out)
     credentials = len([path for path in written if path.parent.name == "credentials"])
-    print(f"verification page written to {args.out}: {len(written) - credentials} files and {credentials} credential(s).\n"
+    print(f"verification page written to {args.out}: {len(written) - credentials} files and "
+          f"{credentials} credential(s).\n"
           f"Publish the folder as it is (any static web host, over https: WebCrypto needs a secure page); "
           f"run this again after each certify or revoke.")
     return 0

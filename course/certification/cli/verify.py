@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     data, on = certificate.record.data, day(args)
     status = certificate.status(on)
     print(f"{certificate.id}: {status} on {on}")
-    print(f"  awarded to {data['name']} (trainee {certificate.trainee}); issued {data['issued']}, expires {data['expires']}")
+    print(f"  awarded to {data['name']} (trainee {certificate.trainee}); "
+          f"issued {data['issued']}, expires {data['expires']}")
     print(f"  entrustment level {data['entrustment_level']} ({data['entrustment_name']}); "
           f"restrictions: {'; '.join(data['restrictions']) or 'none'}")
     print(f"  verification code {certificate.code}; {certificate.record.describe()}")

@@ -58,7 +58,8 @@ def _results(subject: dict) -> list[str]:
     for result in subject.get("result", []):
         described = descriptions.get(result.get("resultDescription"), {})
         value = result.get("value") or levels.get(result.get("achievedLevel"), "?")
-        lines.append(f"{described.get('name', 'result')}: {value}{'%' if described.get('resultType') == 'Percent' else ''}")
+        lines.append(f"{described.get('name', 'result')}: "
+                     f"{value}{'%' if described.get('resultType') == 'Percent' else ''}")
     return lines
 
 

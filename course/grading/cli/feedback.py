@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from course.coursedir import Course
     from course.grading.feedback import write_feedback
-    from course.grading.progress import ProgressBar
+    from course.grading.progress_bar import ProgressBar
 
     results = write_feedback(Course.open(args.course), args.assignment, students=args.students,
                              progress=ProgressBar(f"{args.assignment} feedback"))

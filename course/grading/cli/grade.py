@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = GradingLimits()
     parser.add_argument("assignment", help="assignment name, as in source/ASSIGNMENT")
     parser.add_argument("--course", required=True, metavar="DIR", help="the nbgrader course folder")
-    parser.add_argument("--workers", type=positive_int, metavar="N", help="parallel workers (default: one per CPU core)")
+    parser.add_argument("--workers", type=positive_int, metavar="N",
+                        help="parallel workers (default: one per CPU core)")
     parser.add_argument("--student", dest="students", action="extend", nargs="+", metavar="ID",
                         help="grade only these students")
     parser.add_argument("--force", action="store_true", help="regrade submissions that did not change")
@@ -66,8 +67,8 @@ def summary(assignment: str, results: list[SubmissionResult], seconds: float) ->
 
 def run(args: argparse.Namespace) -> int:
     from course.coursedir import Course
-    from course.grading.cohort import grade_cohort, gradesheet_path
-    from course.grading.progress import ProgressBar
+    from course.grading.cohort_grading import grade_cohort
+    from course.grading.progress_bar import ProgressBar
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     limits = GradingLimits(time_budget_s=args.time_budget, memory_mb=args.memory_mb,
@@ -77,5 +78,5 @@ def run(args: argparse.Namespace) -> int:
     results = grade_cohort(course, args.assignment, workers=args.workers, students=args.students,
                            force=args.force, progress=ProgressBar(args.assignment), limits=limits)
     print(summary(args.assignment, results, time.monotonic() - started))
-    print(f"report: {gradesheet_path(course, args.assignment)}")
+    print(f"report: {course.gradesheet(args.assignment)}")
     return 0

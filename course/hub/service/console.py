@@ -54,7 +54,8 @@ class ConsolePage(InstructorPage):
     @web.authenticated
     def get(self) -> None:
         busy = self.runner.busy()
-        note = (f'<p role="status">Running now: <a href="{self.reverse_url("job", busy.id)}">{html.escape(busy.title)}</a>'
+        note = ('<p role="status">Running now: <a '
+                f'href="{self.reverse_url("job", busy.id)}">{html.escape(busy.title)}</a>'
                 "</p>" if busy else "")
         rows = "".join(self._row(name) for name in self.assignments())
         course_wide = (f'{self._button("report", "", "Write the cohort report")}'
@@ -64,17 +65,19 @@ class ConsolePage(InstructorPage):
         self.page("Instructor console", f"""{note}
 <p>Each button runs the course's own command as the grader and shows what it did.</p>
 <table><caption>Assignments</caption><thead><tr><th scope="col">assignment</th><th scope="col">where it is</th>
-<th scope="col">release (due date, UTC, optional)</th><th scope="col">next steps</th></tr></thead><tbody>{rows}</tbody></table>
+<th scope="col">release (due date, UTC, optional)</th><th scope="col">next steps</th></tr></thead>
+<tbody>{rows}</tbody></table>
 <h2>The whole course</h2><p>{course_wide}</p>
 <h2>Earlier actions</h2><ul>{self._history()}</ul>""")
 
     def _row(self, name: str) -> str:
         exchange = self.state.exchange / self.state.settings().course_id
         handed_in = len(list((exchange / "inbound").glob(f"*+{name}+*"))) if (exchange / "inbound").is_dir() else 0
-        counts = {step: len(list((self.course / step).glob(f"*/{name}"))) for step in ("submitted", "autograded", "feedback")}
+        counts = {step: len(list((self.course / step).glob(f"*/{name}")))
+                  for step in ("submitted", "autograded", "feedback")}
         released = (exchange / "outbound" / name).is_dir()
-        where = (f"{'released' if released else 'not released'}; {handed_in} hand-in(s); {counts['submitted']} collected; "
-                 f"{counts['autograded']} graded; feedback for {counts['feedback']}")
+        where = (f"{'released' if released else 'not released'}; {handed_in} hand-in(s); "
+                 f"{counts['submitted']} collected; {counts['autograded']} graded; feedback for {counts['feedback']}")
         sheet = self.course / "reports" / f"grading-{name}.csv"
         release = (f'<form method="post" action="{self.reverse_url("run")}">{self.xsrf_form_html()}'
                    f'<input type="hidden" name="assignment" value="{html.escape(name)}">'
@@ -92,15 +95,17 @@ class ConsolePage(InstructorPage):
                 f'<button name="action" value="{action}">{html.escape(label)}</button></form>')
 
     def _history(self) -> str:
+        jobs = reversed(self.runner.jobs.values())
         return "".join(f'<li><a href="{self.reverse_url("job", job.id)}">{html.escape(job.title)}</a>: '
-                       f'{html.escape(job.status)}</li>' for job in reversed(self.runner.jobs.values())) or "<li>none yet</li>"
+                       f'{html.escape(job.status)}</li>' for job in jobs) or "<li>none yet</li>"
 
 
 def commands(action: str, assignment: str, due: str, by: str) -> tuple[str, list[list[str]]]:
     """The title and commands of one console action (what the README has instructors type)."""
     nbgrader, mesocourse = str(TOOLS / "nbgrader"), str(TOOLS / "mesocourse")
     if action == "release":
-        dated = [[nbgrader, "db", "assignment", "add", assignment, f"--duedate={due.replace('T', ' ')}:00 UTC"]] if due else []
+        dated = [[nbgrader, "db", "assignment", "add", assignment,
+                  f"--duedate={due.replace('T', ' ')}:00 UTC"]] if due else []
         return f"Release {assignment}" + (f" (due {due.replace('T', ' ')} UTC)" if due else ""), \
             [*dated, [nbgrader, "release_assignment", assignment]]
     if action == "collect":
@@ -153,7 +158,8 @@ class JobPage(InstructorPage):
 <script>
 // JupyterHub accepts a page's own fetch only with the page's XSRF token (its cookie alone is not enough).
 async function poll() {{
-  const job = await (await fetch({json.dumps(data)}, {{headers: {{"X-XSRFToken": {json.dumps(self.xsrf_token.decode())}}}}})).json();
+  const headers = {{"X-XSRFToken": {json.dumps(self.xsrf_token.decode())}}};
+  const job = await (await fetch({json.dumps(data)}, {{headers}})).json();
   document.getElementById("output").textContent = job.lines.join("\\n");
   const bar = document.getElementById("progress");
   bar.max = job.total || 1; bar.value = job.done;

@@ -53,6 +53,9 @@ a.button { display: inline-flex; align-items: center; padding: 0 1em; border: 1p
 """
 
 
+FEEDBACK = {"went_well": "What went well", "to_improve": "What to improve"}
+
+
 def requests_file(course_dir: Path) -> Path:
     return course_dir / "observation-requests.json"
 
@@ -83,8 +86,8 @@ class ObservationPage(CoursePage):
         return registry_url(None, self.state.course)
 
     def select_options(self, choices: dict[str, str], chosen: str = "") -> str:
-        return "".join(f'<option value="{html.escape(value)}"{" selected" if value == chosen else ""}>{html.escape(text)}</option>'
-                       for value, text in choices.items())
+        return "".join(f'<option value="{html.escape(value)}"{" selected" if value == chosen else ""}>'
+                       f"{html.escape(text)}</option>" for value, text in choices.items())
 
 
 class TraineeObservations(ObservationPage):
@@ -92,16 +95,20 @@ class TraineeObservations(ObservationPage):
 
     @web.authenticated
     def get(self) -> None:
-        note = '<p role="status">Your request was sent to the assessor.</p>' if self.get_argument("requested", "") else ""
+        sent = self.get_argument("requested", "")
+        note = '<p role="status">Your request was sent to the assessor.</p>' if sent else ""
         me = str(self.person.get("name"))
         procedures = {p.id: p.name for p in self.framework_procedures().values()}
         assessors = {who: f"{person['name']}" + (f" ({person['clinic']})" if person.get("clinic") else "")
                      for who, person in self.assessors_for(me).items()}
         mine = [r for r in read_requests(self.state.course_dir).values() if r["trainee"] == me]
         requested = "".join(f"<li>{html.escape(procedures.get(r['procedure'], r['procedure']))} on {r['date']} with "
-                            f"{html.escape(assessors.get(r['assessor'], r['assessor']))}: {r['status']}</li>" for r in mine)
-        form = (f"""<form class="request" method="post" action="{self.reverse_url('observations')}">{self.xsrf_form_html()}
-<label for="procedure">Procedure</label><select id="procedure" name="procedure">{self.select_options(procedures)}</select>
+                            f"{html.escape(assessors.get(r['assessor'], r['assessor']))}: {r['status']}</li>"
+                            for r in mine)
+        action = self.reverse_url("observations")
+        form = (f"""<form class="request" method="post" action="{action}">{self.xsrf_form_html()}
+<label for="procedure">Procedure</label>
+<select id="procedure" name="procedure">{self.select_options(procedures)}</select>
 <label for="day">Day of the session</label><input id="day" name="date" type="date" required value="{date.today()}">
 <label for="assessor">Assessor</label><select id="assessor" name="assessor">{self.select_options(assessors)}</select>
 <p><button type="submit">Ask for this observation</button></p></form>""" if assessors else
@@ -121,8 +128,8 @@ class TraineeObservations(ObservationPage):
             items.append(f"<li><strong>{html.escape(procedures.get(data['procedure'], data['procedure']))}</strong>, "
                          f"{data['date']}: level {data['entrustment']} ({html.escape(data['entrustment_name'])}), "
                          f"by {html.escape(data['assessor'])} ({html.escape(how)})"
-                         + "".join(f"<br>{label}: {html.escape(feedback[key])}" for key, label in
-                                   (("went_well", "What went well"), ("to_improve", "What to improve")) if feedback.get(key))
+                         + "".join(f"<br>{label}: {html.escape(feedback[key])}" for key, label in FEEDBACK.items()
+                                   if feedback.get(key))
                          + "</li>")
         return f"<ul>{''.join(items)}</ul>" if items else "<p>None yet.</p>"
 
@@ -151,7 +158,8 @@ class AssessorQueue(ObservationPage):
     @web.authenticated
     def get(self) -> None:
         recorded = self.get_argument("recorded", "")
-        note = f'<p role="status">Recorded and signed: registry record {int(recorded)}.</p>' if recorded.isdigit() else ""
+        note = (f'<p role="status">Recorded and signed: registry record {int(recorded)}.</p>'
+                if recorded.isdigit() else "")
         me = str(self.person.get("name"))
         people, procedures = enrolled(self.state)["trainees"], self.framework_procedures()
         head = "".join(f'<th scope="col">{name}</th>' for name in ("trainee", "procedure", "day", "form"))
@@ -190,12 +198,14 @@ class AssessForm(ObservationPage):
             for item in procedure.checklist)
         levels = "".join(
             f'<label><input type="radio" name="entrustment" value="{e.level}" required> '
-            f'<span>{e.level}: {html.escape(e.name)}. {html.escape(e.text)}</span></label>' for e in framework.entrustment_scale)
+            f'<span>{e.level}: {html.escape(e.name)}. {html.escape(e.text)}</span></label>'
+            for e in framework.entrustment_scale)
         self.page(f"Observation: {procedure.name}", f"""<style>{FORM_STYLE}</style>
 <p>Trainee: <strong>{html.escape(trainee)}</strong>; day of the session: {request['date']}. Your name is recorded
 from your login, signed with the course's key.</p>
 <form class="observation" method="post" action="{self.reverse_url('assess_form', request_id)}">{self.xsrf_form_html()}
-<fieldset><legend>Checklist: tick what the trainee did (what the course teaches is under each line)</legend>{checklist}</fieldset>
+<fieldset><legend>Checklist: tick what the trainee did (what the course teaches is under each line)</legend>
+{checklist}</fieldset>
 <fieldset><legend>Global rating: entrustment level</legend>{levels}</fieldset>
 <label for="went_well">What went well</label><textarea id="went_well" name="went_well" rows="3"></textarea>
 <label for="to_improve">What to improve</label><textarea id="to_improve" name="to_improve" rows="3"></textarea>
@@ -214,11 +224,11 @@ from your login, signed with the course's key.</p>
         staff = enrolled(self.state)["staff"].get(me, {})
         issuer = Issuer(self.state.course.issuer_folder)
         try:
-            payload = observation_payload(request["trainee"], procedure.id, f"{staff.get('name', me)} ({me})", int(level),
-                                          date.fromisoformat(request["date"]))
+            payload = observation_payload(request["trainee"], procedure.id, f"{staff.get('name', me)} ({me})",
+                                          int(level), date.fromisoformat(request["date"]))
             payload |= {"checklist": {item.id: self.get_body_argument(f"check_{item.id}", "") == "done"
                                       for item in procedure.checklist},
-                        "feedback": {key: self.get_body_argument(key, "").strip() for key in ("went_well", "to_improve")},
+                        "feedback": {key: self.get_body_argument(key, "").strip() for key in FEEDBACK},
                         "request": request_id}
             [record] = record_observations(self.registry(), me, [authenticated_payload(issuer, payload, me)],
                                            course=self.state.course)

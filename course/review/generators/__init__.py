@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import cocktail, depth, planning, screening
+from . import cocktail_items, depth_items, planning_items, screening_items
 from .common import Ambiguous, Generated, Spec
 
-KINDS: dict[str, ModuleType] = {"screening": screening, "depth": depth, "planning": planning, "cocktail": cocktail}
+KINDS: dict[str, ModuleType] = {"screening": screening_items, "depth": depth_items, "planning": planning_items,
+                                "cocktail": cocktail_items}
 
 __all__ = ["KINDS", "Ambiguous", "Generated", "Spec"]

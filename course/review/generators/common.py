@@ -82,11 +82,13 @@ def numeric_item(spec: Spec, stem: str, answer: float, tolerance: float, unit: s
     return Item(
         id=spec.id, competency=spec.competency, difficulty=spec.difficulty, type="numeric", stem=stem,
         answer=round(answer, 2), tolerance=tolerance, unit=unit,
-        feedback=NumericFeedback(right="Within the tolerance.", wrong="Outside the tolerance."), sources=sources(cited, spec.sources),
+        feedback=NumericFeedback(right="Within the tolerance.", wrong="Outside the tolerance."),
+        sources=sources(cited, spec.sources),
     ), explanation
 
 
-def set_or_none(found: Iterable[str], options: list[tuple[str, str]], none_text: str) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+def set_or_none(found: Iterable[str], options: list[tuple[str, str]],
+                none_text: str) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
     """A multiple-choice answer that may be empty: "none" becomes an option of its own."""
     outside = set(found) - {option_id for option_id, _ in options}
     if outside:

@@ -2,7 +2,7 @@
 
 On a terminal the bar redraws in place; elsewhere (a log, CI) each finished item
 prints one line, so the output stays readable. An instance is the ``progress``
-callback of :func:`~course.grading.cohort.grade_cohort` and
+callback of :func:`~course.grading.cohort_grading.grade_cohort` and
 :func:`~course.grading.feedback.write_feedback`: ``bar(result, done, total)``.
 """
 

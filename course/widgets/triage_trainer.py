@@ -34,7 +34,8 @@ class TriageTrainer(View):
     def __init__(self) -> None:
         complications = knowledge.load().complications
         self.reactions = {r.id: r for r in complications.reactions}
-        self.reaction = widgets.Dropdown(options=[(f"{r.name}, {window_text(r)}", r.id) for r in complications.reactions],
+        self.reaction = widgets.Dropdown(options=[(f"{r.name}, {window_text(r)}", r.id)
+                                                  for r in complications.reactions],
                                          description="The patient reports", style=WIDE)
         self.guess = widgets.ToggleButtons(options=[(t.id, t.id) for t in complications.triage_levels], value=None,
                                            description="Your triage", style=WIDE)

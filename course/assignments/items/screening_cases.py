@@ -11,22 +11,22 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from course import knowledge
-from course.assignments.questions import Field, Question
+from course.assignments.questions import AnswerField, Question
 from course.screening import exercised, medication_words, screen, to_patient
 
-from .common import DataError, Item, allowed_help, competencies, named, names_of
+from .common import AssignmentItem, DataError, allowed_help, competencies, named, names_of
 
 SCREENING_WEIGHTS = {"decision": 2.0, "reasons": 1.0, "excluded": 1.0}
 
 
-class Patient(Item):
+class PatientItem(AssignmentItem):
     """A synthetic patient: a sentence about who they are and their screening record."""
 
     who: str
     patient: dict[str, Any]
 
 
-class ScreeningItem(Patient):
+class ScreeningItem(PatientItem):
     """A patient to screen for a planned cocktail. ``family`` names the rule family the case tests
     (screening.yaml ``families``): each variant may change its answer, never its family."""
 
@@ -35,7 +35,7 @@ class ScreeningItem(Patient):
     family: str | None = None
 
 
-class ConsultationItem(Patient):
+class ConsultationItem(PatientItem):
     """The trainee turns a consultation dialogue into the patient's record.
 
     ``record: history`` asks for pregnancy, breastfeeding, conditions and
@@ -46,7 +46,7 @@ class ConsultationItem(Patient):
     record: Literal["history", "medications"]
 
 
-def _validated(item: Patient) -> Any:
+def _validated(item: PatientItem) -> Any:
     kb = knowledge.load()
     try:
         return to_patient(item.patient, kb.screening, kb.ingredients)
@@ -101,14 +101,15 @@ def screening_question(item: ScreeningItem, title: str) -> Question:
     rules = tuple(r.id for r in kb.screening.rules)
     reasons, excluded = list(result.reasons), sorted(result.excluded_ingredients)
     fields = (
-        Field(f"{item.id}_decision", "decision", "choice", SCREENING_WEIGHTS["decision"],
-              allowed_help("decision: one of", decisions), result.decision, result.decision, decisions),
-        Field(f"{item.id}_reasons", "reasons", "id_set", SCREENING_WEIGHTS["reasons"],
-              allowed_help("reasons: a list of the rule IDs that apply, in any order ([] if none), from", rules),
-              tuple(reasons), reasons, rules),
-        Field(f"{item.id}_excluded", "excluded ingredients", "id_set", SCREENING_WEIGHTS["excluded"],
-              allowed_help("excluded: a list of the ingredient IDs this patient must not receive ([] if none), from", kb.ingredients),
-              tuple(excluded), excluded, tuple(kb.ingredients)),
+        AnswerField(f"{item.id}_decision", "decision", "choice", SCREENING_WEIGHTS["decision"],
+                    allowed_help("decision: one of", decisions), result.decision, result.decision, decisions),
+        AnswerField(f"{item.id}_reasons", "reasons", "id_set", SCREENING_WEIGHTS["reasons"],
+                    allowed_help("reasons: a list of the rule IDs that apply, in any order ([] if none), from", rules),
+                    tuple(reasons), reasons, rules),
+        AnswerField(f"{item.id}_excluded", "excluded ingredients", "id_set", SCREENING_WEIGHTS["excluded"],
+                    allowed_help("excluded: a list of the ingredient IDs this patient must not receive "
+                                 "([] if none), from", kb.ingredients),
+                    tuple(excluded), excluded, tuple(kb.ingredients)),
     )
     prompt = (f"### {title}\n{item.who}\n\n{patient_card(item)}\n\n"
               "Screen this patient for the planned session: give the decision, every reason "
@@ -119,7 +120,7 @@ def screening_question(item: ScreeningItem, title: str) -> Question:
 
 
 # --- consultation ------------------------------------------------------------
-def dialogue(item: Patient, name: str) -> str:
+def dialogue(item: PatientItem, name: str) -> str:
     """A consultation dialogue written from the patient's screening record."""
     patient = _validated(item)
     conditions, ingredients = names_of("condition"), names_of("ingredient")
@@ -152,26 +153,28 @@ def consultation_question(item: ConsultationItem, title: str) -> Question:
     conditions = tuple(c.id for c in kb.screening.conditions)
     meds = tuple(m.id for m in kb.screening.medications)
     if item.record == "history":
-        fields: tuple[Field, ...] = (
-            Field(f"{item.id}_pregnant", "pregnant", "choice", 1.0, "pregnant: True or False",
-                  patient.pregnant, patient.pregnant, (True, False)),
-            Field(f"{item.id}_breastfeeding", "breastfeeding", "choice", 1.0, "breastfeeding: True or False",
-                  patient.breastfeeding, patient.breastfeeding, (True, False)),
-            Field(f"{item.id}_conditions", "conditions", "id_set", 1.0,
-                  allowed_help("conditions: a list of condition IDs ([] if none), from", conditions),
-                  tuple(sorted(patient.conditions)), sorted(patient.conditions), conditions),
-            Field(f"{item.id}_allergies", "allergies", "id_set", 1.0,
-                  allowed_help("allergies: a list of ingredient IDs ([] if none), from", kb.ingredients),
-                  tuple(sorted(patient.allergies)), sorted(patient.allergies), tuple(kb.ingredients)),
+        fields: tuple[AnswerField, ...] = (
+            AnswerField(f"{item.id}_pregnant", "pregnant", "choice", 1.0, "pregnant: True or False",
+                        patient.pregnant, patient.pregnant, (True, False)),
+            AnswerField(f"{item.id}_breastfeeding", "breastfeeding", "choice", 1.0, "breastfeeding: True or False",
+                        patient.breastfeeding, patient.breastfeeding, (True, False)),
+            AnswerField(f"{item.id}_conditions", "conditions", "id_set", 1.0,
+                        allowed_help("conditions: a list of condition IDs ([] if none), from", conditions),
+                        tuple(sorted(patient.conditions)), sorted(patient.conditions), conditions),
+            AnswerField(f"{item.id}_allergies", "allergies", "id_set", 1.0,
+                        allowed_help("allergies: a list of ingredient IDs ([] if none), from", kb.ingredients),
+                        tuple(sorted(patient.allergies)), sorted(patient.allergies), tuple(kb.ingredients)),
         )
         ask = "Record the patient's pregnancy and breastfeeding status, conditions and allergies."
     else:
         taken = sorted({m.id for m in patient.medications})
         fields = (
-            Field(f"{item.id}_medications", "medications", "id_set", 2.0,
-                  allowed_help("medications: a list of medication IDs ([] if none), from", meds),
-                  tuple(taken), taken, meds),
+            AnswerField(f"{item.id}_medications", "medications", "id_set", 2.0,
+                        allowed_help("medications: a list of medication IDs ([] if none), from", meds),
+                        tuple(taken), taken, meds),
         )
-        ask = "Record every medication the patient mentions (IDs), including any the patient has stopped: screening needs them all."
+        ask = ("Record every medication the patient mentions (IDs), including any the patient has stopped: "
+               "screening needs them all.")
     prompt = f"### {title}\n{item.who}\n\n{dialogue(item, name)}\n\n{ask}"
-    return Question(item.id, title, prompt, fields, competencies(item, "consultation"), item.critical, dict(item.params))
+    return Question(item.id, title, prompt, fields, competencies(item, "consultation"), item.critical,
+                    dict(item.params))

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from course.certification.observation import observation_payload, record_observations
 from course.coursedir import Course
 
-from .cohort import Trainee
+from .synthetic_cohort import SyntheticTrainee
 
 # persona -> [(procedure, how many, entrustment level)]
 OBSERVED = {
@@ -26,7 +26,8 @@ OBSERVED = {
 ASSESSOR = "Dr A. Assessor (synthetic)"
 
 
-def observe_practice(course: Course, registry_url: str, trainees: list[Trainee], today: date | None = None) -> int:
+def observe_practice(course: Course, registry_url: str, trainees: list[SyntheticTrainee],
+                     today: date | None = None) -> int:
     """Record each trainee's synthetic observations in the course's registry (checkpoints
     signed with its issuer keys); return how many were recorded."""
     today = today or date.today()

@@ -31,23 +31,19 @@ from course.nbgrader_api import put_python_tools_on_path
 from .errors import GradingError
 from .grades import course_extensions, record_grades
 from .gradesheet import write_gradesheet
-from .intake import fingerprint_submission
 from .ledger import Ledger, Status, SubmissionResult
 from .limits import GradingLimits, default_workers
 from .pool import GradingPool
 from .sandbox import kernel_sandbox
 from .snapshot import AssignmentSnapshot, snapshot_assignment
 from .speedups import reuse_engines
+from .submission_staging import fingerprint_submission
 from .worker import GradingOutcome, GradingTask, WorkerSetup, discard, grading_preprocessors
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[SubmissionResult, int, int], None]  # (result, done, total)
 SCRATCH_PREFIX = "mesocourse-grading-"
-
-
-def gradesheet_path(course: Course, assignment: str) -> Path:
-    return course.reports / f"grading-{assignment}.csv"
 
 
 def _selected(course: Course, assignment: str, students: Iterable[str] | None) -> dict[str, Path]:
@@ -124,7 +120,7 @@ def _grade(course: Course, snapshot: AssignmentSnapshot, tasks: list[GradingTask
     log.info("grading %d submission(s) of %s with %d worker(s); kernel sandbox: %s",
              len(tasks), snapshot.name, min(workers, len(tasks)), why if sandbox else f"off ({why})")
     setup = WorkerSetup(course, snapshot, limits, scratch, sandbox)
-    log_path = course.state_folder / "grading" / f"{snapshot.name}.log"
+    log_path = course.grading_state / f"{snapshot.name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_bytes(b"")  # the workers' log of this run only
     results = []
@@ -158,7 +154,7 @@ def grade_cohort(course: Course, assignment: str, *, workers: int | None = None,
     grading_preprocessors(course)  # refuse a config we cannot honour before any work
     snapshot = snapshot_assignment(course, assignment)
     selected = _selected(course, assignment, students)
-    ledger = Ledger(course.state_folder / "grading" / f"{assignment}.json")
+    ledger = Ledger(course.grading_state / f"{assignment}.json")
     extensions = course_extensions(course, assignment)
     results: dict[str, SubmissionResult] = {}
     tasks = []
@@ -175,5 +171,5 @@ def grade_cohort(course: Course, assignment: str, *, workers: int | None = None,
                 results[result.student_id] = result
     finally:
         everyone = sorted(course.students_with("submitted", assignment))
-        write_gradesheet(gradesheet_path(course, assignment), ledger.results(everyone))
+        write_gradesheet(course.gradesheet(assignment), ledger.results(everyone))
     return [results[student] for student in sorted(selected)]

@@ -14,17 +14,17 @@ from datetime import date, timedelta
 from typing import Literal
 
 from course import knowledge
-from course.assignments.questions import Field, Question
+from course.assignments.questions import AnswerField, Question
 from course.knowledge import schema
 from course.scheduling import plan_course
 from course.screening import screen
 
-from .common import DataError, Item, allowed_help, competencies, names_of
+from .common import AssignmentItem, DataError, allowed_help, competencies, names_of
 
 PLANNING_WEIGHTS = {"protocol": 1.0, "sessions": 2.0, "pre_treatment": 1.0, "aftercare": 1.0}
 
 
-class PlanningItem(Item):
+class PlanningItem(AssignmentItem):
     """A synthetic patient to plan a course for.
 
     ``clinic_source`` is the source whose protocols the clinic follows; ``area`` the
@@ -44,7 +44,8 @@ def expected_protocol(item: PlanningItem) -> schema.Protocol:
     found = [p for p in knowledge.load().protocols.values()
              if item.clinic_source in p.sources and p.area == item.area]
     if len(found) != 1:
-        raise DataError(item, f"{len(found)} protocols of source '{item.clinic_source}' for area '{item.area}': need exactly one")
+        raise DataError(item, f"{len(found)} protocols of source '{item.clinic_source}' "
+                              f"for area '{item.area}': need exactly one")
     return found[0]
 
 
@@ -62,7 +63,8 @@ def first_session(item: PlanningItem) -> date:
 def phases(protocol: schema.Protocol) -> tuple[dict[str, object], ...]:
     """The protocol's phases as plain literals for the hidden test."""
     return tuple(
-        {"sessions": p.sessions, "interval_days": p.interval_days, "span_days": p.span_days, "period_months": p.period_months}
+        {"sessions": p.sessions, "interval_days": p.interval_days, "span_days": p.span_days,
+         "period_months": p.period_months}
         for p in protocol.phases
     )
 
@@ -82,17 +84,21 @@ def planning_question(item: PlanningItem, title: str) -> Question:
     care_ids = tuple(sorted(aftercare + [step.id for step in kb.care.pre_treatment]))
     name = f"{item.id}_sessions"
     fields = (
-        Field(f"{item.id}_protocol", "protocol", "choice", PLANNING_WEIGHTS["protocol"],
-              allowed_help("protocol: one protocol ID, from", kb.protocols), protocol.id, protocol.id, tuple(kb.protocols)),
-        Field(name, "session dates", "schedule", PLANNING_WEIGHTS["sessions"],
-              'sessions: a list of session dates in order, e.g. ["2025-03-03", "2025-03-17"]',
-              tuple(sessions), sessions, extra={"phases": phases(protocol), "first": first.isoformat()}),
-        Field(f"{item.id}_pre_treatment", "pre-treatment dates", "pre_treatment", PLANNING_WEIGHTS["pre_treatment"],
-              'pre_treatment: the date of each step, "YYYY-MM-DD"', pre_dates, pre_dates,
-              extra={"keys": tuple(days_before), "days_before": days_before, "first": first.isoformat(), "sessions_field": name}),
-        Field(f"{item.id}_aftercare", "aftercare", "id_set", PLANNING_WEIGHTS["aftercare"],
-              allowed_help("aftercare: a list of the aftercare advice IDs to give after each session, from", care_ids),
-              tuple(aftercare), aftercare, care_ids),
+        AnswerField(f"{item.id}_protocol", "protocol", "choice", PLANNING_WEIGHTS["protocol"],
+                    allowed_help("protocol: one protocol ID, from", kb.protocols), protocol.id, protocol.id,
+                    tuple(kb.protocols)),
+        AnswerField(name, "session dates", "schedule", PLANNING_WEIGHTS["sessions"],
+                    'sessions: a list of session dates in order, e.g. ["2025-03-03", "2025-03-17"]',
+                    tuple(sessions), sessions, extra={"phases": phases(protocol), "first": first.isoformat()}),
+        AnswerField(f"{item.id}_pre_treatment", "pre-treatment dates", "pre_treatment",
+                    PLANNING_WEIGHTS["pre_treatment"],
+                    'pre_treatment: the date of each step, "YYYY-MM-DD"', pre_dates, pre_dates,
+                    extra={"keys": tuple(days_before), "days_before": days_before, "first": first.isoformat(),
+                     "sessions_field": name}),
+        AnswerField(f"{item.id}_aftercare", "aftercare", "id_set", PLANNING_WEIGHTS["aftercare"],
+                    allowed_help("aftercare: a list of the aftercare advice IDs to give after each session, from",
+                                 care_ids),
+                    tuple(aftercare), aftercare, care_ids),
     )
     aspirin = (f" The patient took aspirin (not prescribed) on {item.last_aspirin.isoformat()}."
                if item.last_aspirin else "")

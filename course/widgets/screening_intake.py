@@ -125,7 +125,8 @@ def case_steps(case: cases.Case) -> list[tuple[str, str]]:
     for number, reason in enumerate(result.explanations, start=1):
         steps.append((f"Rule {number} of {len(result.explanations)}: {reason.rule}", reasons_table([reason])))
     steps.append(("Excluded ingredients", f"<p>{render.text(names(result.excluded_ingredients))}</p>"))
-    combined = "<p>The most severe decision of the rules that fired applies.</p>" if len(result.explanations) > 1 else ""
+    several = len(result.explanations) > 1
+    combined = "<p>The most severe decision of the rules that fired applies.</p>" if several else ""
     wait = f"<p>Wait {result.wait_days} more days before the session.</p>" if result.wait_days is not None else ""
     steps.append(("The decision", f"{combined}<p><b>{render.text(decision_text(result))}</b></p>{wait}"))
     return steps

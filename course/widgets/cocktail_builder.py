@@ -1,8 +1,8 @@
 """Module 03: the cocktail builder.
 
 Choose an indication and ingredients: roles covered and missing, cautions and
-regulatory flags come from ``course.ingredients.check_cocktail``. Add a patient:
-``course.ingredients.check_for_patient`` says which planned ingredients are
+regulatory flags come from ``course.cocktail.check_cocktail``. Add a patient:
+``course.cocktail.check_for_patient`` says which planned ingredients are
 excluded and what screening decides for this cocktail.
 """
 
@@ -12,19 +12,19 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from course import ingredients, knowledge
-from course.ingredients import CocktailCheck, Flag, PatientCocktailCheck
+from course import knowledge
+from course.cocktail import CocktailCheck, Flag, PatientCocktailCheck, check_cocktail, check_for_patient, roles_of
 from course.widgets import render
 from course.widgets.base import WIDE, View
-from course.widgets.intake import decision_text, names, reasons_table
 from course.widgets.patient import PatientForm, ingredient_options
+from course.widgets.screening_intake import decision_text, names, reasons_table
 
 
 def roles_html(check: CocktailCheck, cocktail: Sequence[str]) -> str:
     """The indication's roles, each covered (by which ingredients) or missing."""
     kb = knowledge.load()
     indication = kb.indications[check.indication]
-    covered_by = ingredients.roles_of(cocktail)
+    covered_by = roles_of(cocktail)
     rows = []
     for role_id in check.roles_needed:
         status = (f"covered by {render.text(names(covered_by[role_id]))}" if role_id in check.roles_covered
@@ -87,10 +87,10 @@ class CocktailBuilder(View):
         cocktail = list(self.ingredients.value)
         self.patient.root.layout.display = None if self.add_patient.value else "none"
         if self.add_patient.value:
-            self.check = ingredients.check_for_patient(self.indication.value, cocktail, self.patient.patient())
+            self.check = check_for_patient(self.indication.value, cocktail, self.patient.patient())
             basic, extra = self.check.cocktail, patient_html(self.check)
         else:
-            self.check = basic = ingredients.check_cocktail(self.indication.value, cocktail)
+            self.check = basic = check_cocktail(self.indication.value, cocktail)
             extra = ""
         hint = "" if cocktail else "<p><i>Choose ingredients (Ctrl- or Cmd-click for several).</i></p>"
         self.result.value = (

@@ -29,20 +29,21 @@ SHARES = {"strong": 0.25, "average": 0.40, "careless": 0.15, "format_errors": 0.
 HOSTILE_CODE = {
     "infinite_loop": "while True:\n    pass",
     "output_flood": "for _ in range(10**7):\n    print('flood' * 100)",
-    "reads_gradebook": "import glob\nfor path in glob.glob('/**/gradebook.db', recursive=True):\n    open(path, 'w').write('')",
+    "reads_gradebook": "import glob\nfor path in glob.glob('/**/gradebook.db', recursive=True):\n"
+                       "    open(path, 'w').write('')",
 }
 FAULTS = ("not_a_notebook", "duplicated_test_cell", "deleted_test_cell", *HOSTILE_CODE)
 
 
 @dataclass(frozen=True)
-class Trainee:
+class SyntheticTrainee:
     id: str
     persona: str
     fault: str = ""  # for the broken few: what is wrong with one of their notebooks
     faulty_assignment: str = ""
 
 
-def roster(size: int, seed: int = 0) -> list[Trainee]:
+def roster(size: int, seed: int = 0) -> list[SyntheticTrainee]:
     """``size`` trainees with personas in the fixed shares, in a seeded order."""
     broken = min(len(FAULTS), size // 4)
     personas = [name for name, share in SHARES.items() for _ in range(round(share * (size - broken)))]
@@ -50,14 +51,15 @@ def roster(size: int, seed: int = 0) -> list[Trainee]:
     rng = random.Random(seed)
     rng.shuffle(personas)
     width = len(str(size))
-    trainees = [Trainee(f"trainee{n:0{width}d}", persona) for n, persona in enumerate(personas, start=1)]
+    trainees = [SyntheticTrainee(f"trainee{n:0{width}d}", persona) for n, persona in enumerate(personas, start=1)]
     for k, fault in enumerate(FAULTS[:broken]):
         number = len(personas) + k + 1
-        trainees.append(Trainee(f"trainee{number:0{width}d}", "average", fault, ASSIGNMENTS[k % len(ASSIGNMENTS)]))
+        assignment = ASSIGNMENTS[k % len(ASSIGNMENTS)]
+        trainees.append(SyntheticTrainee(f"trainee{number:0{width}d}", "average", fault, assignment))
     return trainees
 
 
-def answers_for(trainee: Trainee, assignment: str, rng: random.Random, course: Course | None = None) -> dict:
+def answers_for(trainee: SyntheticTrainee, assignment: str, rng: random.Random, course: Course | None = None) -> dict:
     """The persona's answers to the trainee's own variant (in ``course``; the written items without one)."""
     persona = PERSONAS[trainee.persona]
     questions = load_assignment(assignment).questions
@@ -89,7 +91,7 @@ def break_notebook(nb: nbformat.NotebookNode, fault: str) -> nbformat.NotebookNo
 
 
 def write_cohort(course: Course, size: int, seed: int = 0,
-                 assignments: tuple[str, ...] = ASSIGNMENTS) -> list[Trainee]:
+                 assignments: tuple[str, ...] = ASSIGNMENTS) -> list[SyntheticTrainee]:
     """Write every trainee's submission of each of ``assignments``; return the roster."""
     trainees = roster(size, seed)
     for trainee in trainees:

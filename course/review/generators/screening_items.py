@@ -72,7 +72,8 @@ def build(spec: Spec, parameters: Mapping[str, Any]) -> Built:
     if spec.ask == "reasons":
         answer, options = set_or_none(result.reasons, [(r.id, r.id.replace("_", " ")) for r in kb.screening.rules],
                                       "no rule applies")
-        return choice_item(spec, f"{stem} Which screening rules apply? Tick every one.", options, answer, explanation, cited)
+        return choice_item(spec, f"{stem} Which screening rules apply? Tick every one.", options, answer,
+                           explanation, cited)
     excluded = result.excluded_ingredients
     candidates = dict.fromkeys([*parameters["cocktail"], *parameters["allergies"],
                                 *(e.ingredient for e in kb.screening.exclusions.ingredients)])

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from course import depth, knowledge
-from course.assignments.items.depth import TOLERANCE_MM
+from course.assignments.items.depth_problems import TOLERANCE_MM
 
 from .common import Ambiguous, Built, Spec, choice_item, numeric_item
 

@@ -1,4 +1,4 @@
-"""Cocktail items: an indication and a cocktail, answered by ``course.ingredients.check_cocktail``.
+"""Cocktail items: an indication and a cocktail, answered by ``course.cocktail.check_cocktail``.
 
 Parameters: ``indication`` and ``cocktail`` (ingredient IDs). Asks: ``roles_missing``
 (the roles the indication calls for that no ingredient covers) and ``red_flags``
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from course import knowledge
-from course.ingredients import check_cocktail
+from course.cocktail import check_cocktail
 
 from .common import Built, Spec, choice_item, set_or_none
 

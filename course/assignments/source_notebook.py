@@ -85,7 +85,8 @@ def _points(value: float) -> str:
 
 
 def test_source(question: Question, variants: tuple[Question, ...] = ()) -> str:
-    """The test cell: the visible filled-in test, then the hidden frozen grading (format: ``course.assignments.grader``)."""
+    """The test cell: the visible filled-in test, then the hidden frozen grading
+    (format: ``course.assignments.grader``)."""
     parts = ", ".join(f"{f.label} {_points(f.weight)}" for f in question.fields)
     shapes = tuple((f.name, f.shape) for f in question.fields)
     title = json.dumps(question.title, ensure_ascii=False)
@@ -104,16 +105,24 @@ def _pretty(value: Any) -> str:
     return pprint.pformat(value, width=110, sort_dicts=False)
 
 
-def split_variants(variants: tuple[Question, ...]) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[dict[str, Any], ...], ...]]:
+FieldSpecs = tuple[dict[str, Any], ...]
+
+
+def split_variants(variants: tuple[Question, ...]) -> tuple[FieldSpecs, tuple[FieldSpecs, ...]]:
     """The frozen fields' entries every variant shares (written once), and per variant, per field,
-    the entries that differ (the expected answers: ``expected``, a schedule's ``first``...).
+    the entries that differ (the expected answers: ``expected``, a schedule's ``first``...)."""
+    return split_specs([[f.spec() for f in variant.fields] for variant in variants])
+
+
+def split_specs(specs: list[list[dict[str, Any]]]) -> tuple[FieldSpecs, tuple[FieldSpecs, ...]]:
+    """:func:`split_variants` on the frozen field dicts themselves (one list per variant).
 
     Entries are compared as the literals the cell holds (``repr``), so ``1`` and ``True`` never merge."""
-    specs = [[f.spec() for f in variant.fields] for variant in variants]
     shared = tuple({key: value for key, value in spec.items()
                     if all(key in other[i] and repr(other[i][key]) == repr(value) for other in specs)}
                    for i, spec in enumerate(specs[0]))
-    own = tuple(tuple({key: value for key, value in spec.items() if key not in shared[i]} for i, spec in enumerate(fields))
+    own = tuple(tuple({key: value for key, value in spec.items() if key not in shared[i]}
+                      for i, spec in enumerate(fields))
                 for fields in specs)
     return shared, own
 
@@ -136,12 +145,14 @@ def _hidden(question: Question, variants: tuple[Question, ...]) -> str:
 def _question_cells(question: Question, variants: tuple[Question, ...] = ()) -> list[NotebookNode]:
     """Prompt, answer, check and test cells; a question that varies per trainee shows its
     prompt through a read-only ``show("<id>")`` cell (``course.assignments.variant_view``)."""
-    test_meta = {**_nbgrader(question.id, grade=True, locked=True, points=question.points), "mesocourse": question.tags()}
+    test_meta = {**_nbgrader(question.id, grade=True, locked=True, points=question.points),
+                 "mesocourse": question.tags()}
     prompt = [_markdown(f"{question.id}-prompt", question.prompt)]
     if variants:
         title = question.prompt.splitlines()[0]
         prompt = [_markdown(f"{question.id}-prompt", f"{title}\n{VARIES_NOTE}"),
-                  _code(f"{question.id}-patient", f'show("{question.id}")', _nbgrader(f"{question.id}_patient", locked=True))]
+                  _code(f"{question.id}-patient", f'show("{question.id}")',
+                        _nbgrader(f"{question.id}_patient", locked=True))]
     return [
         *prompt,
         _code(f"{question.id}-answer", answer_source(question), _nbgrader(f"{question.id}_answer", solution=True)),

@@ -24,9 +24,9 @@ from typing import Literal
 from pydantic import model_validator
 
 from course import depth, knowledge
-from course.assignments.questions import Field, Question
+from course.assignments.questions import AnswerField, Question
 
-from .common import DataError, Item, allowed_help, competencies, names_of
+from .common import AssignmentItem, DataError, allowed_help, competencies, names_of
 
 NO_FIGURE = "no_reliable_figure"
 TOLERANCE_MM = 0.05  # grading tolerance for a computed tip depth (rounding), not a clinical figure
@@ -45,7 +45,7 @@ NAMES_NOTE = ("A technique's name in the teaching scheme is a depth band, not a 
               "on thin skin the two can disagree (module 04).")
 
 
-class DepthItem(Item):
+class DepthItem(AssignmentItem):
     """A depth problem: a needle and angle, or a depth, and what to work out.
 
     ``needle_and_angle`` needs ``area``, ``target_layer``, ``needles_mm`` and
@@ -74,7 +74,8 @@ class DepthItem(Item):
             raise ValueError("tip_depth needs needle_mm and angle_deg")
         if "layer" in self.ask and not self.area:
             raise ValueError("layer needs area")
-        if "needle_and_angle" in self.ask and not (self.area and self.target_layer and self.needles_mm and self.angles_deg):
+        if "needle_and_angle" in self.ask and not (self.area and self.target_layer and self.needles_mm
+                                                   and self.angles_deg):
             raise ValueError("needle_and_angle needs area, target_layer, needles_mm and angles_deg")
         if self.accept_possible_layers and "layer" not in self.ask:
             raise ValueError("accept_possible_layers is for an item that asks for the layer")
@@ -132,7 +133,8 @@ def _refuse_band_edges(item: DepthItem, tip: float | None) -> None:
     checks = []
     if "technique" in item.ask and tip is not None:
         schemes = [t.scheme for t in knowledge.load().depth_techniques.values()]
-        checks.append(([tip], {e for s in schemes for e in (s.from_mm, s.up_to_mm) if e > 0}, "a teaching-scheme level"))
+        checks.append(([tip], {e for s in schemes for e in (s.from_mm, s.up_to_mm) if e > 0},
+                       "a teaching-scheme level"))
     if item.area and ({"layer", "needle_and_angle"} & set(item.ask)):
         checks.append((_tips(item, tip), set(_layer_edges(item.area)), f"a layer on '{item.area}'"))
     for tips, edges, what in checks:
@@ -162,15 +164,16 @@ def below_the_fat_warning(item: DepthItem, tip: float | None) -> str:
 def _situation(item: DepthItem) -> str:
     parts = [item.situation] if item.situation else []
     if item.needle_mm is not None and item.angle_deg is not None:
-        parts.append(f"A {_number(item.needle_mm)} mm needle is inserted fully at {_number(item.angle_deg)} degrees to the skin surface.")
+        parts.append(f"A {_number(item.needle_mm)} mm needle is inserted fully "
+                     f"at {_number(item.angle_deg)} degrees to the skin surface.")
     if item.depth_mm is not None:
         parts.append(f"You want to inject at {_number(item.depth_mm)} mm below the surface.")
     if item.area:
         parts.append(f"Area: {names_of('area')[item.area]} (`{item.area}`).")
     if item.target_layer:
         parts.append(f"Target: the tip in the {item.target_layer} (`{item.target_layer}`) of this area. "
-                     f"Needles available (mm): {', '.join(str(_number(n)) for n in item.needles_mm)}; angles (degrees): "
-                     f"{', '.join(str(_number(a)) for a in item.angles_deg)}.")
+                     f"Needles available (mm): {', '.join(str(_number(n)) for n in item.needles_mm)}; "
+                     f"angles (degrees): {', '.join(str(_number(a)) for a in item.angles_deg)}.")
     if item.accept_possible_layers:
         parts.append(RANGES_NOTE)
     if "layer" in item.ask and "technique" in item.ask:
@@ -190,30 +193,32 @@ def _tip(item: DepthItem) -> float | None:
     return item.depth_mm
 
 
-def _field(item: DepthItem, ask: str, tip: float | None) -> Field:
+def _field(item: DepthItem, ask: str, tip: float | None) -> AnswerField:
     kb = knowledge.load()
     name, weight = f"{item.id}_{ask}", WEIGHTS[ask]
     if ask == "tip_depth":
-        return Field(name, "tip depth", "number", weight, "tip_depth: the depth of the needle tip in mm, e.g. 1.25",
-                     round(tip, 3), round(tip, 2), extra={"tolerance": TOLERANCE_MM})  # type: ignore[arg-type]
+        return AnswerField(name, "tip depth", "number", weight,
+                           "tip_depth: the depth of the needle tip in mm, e.g. 1.25",
+                           round(tip, 3), round(tip, 2), extra={"tolerance": TOLERANCE_MM})  # type: ignore[arg-type]
     if ask == "layer":
         layers, right = (*depth.LAYERS, NO_FIGURE), layer_answers(item, tip)  # type: ignore[arg-type]
         extra = {"accepted": right} if len(right) > 1 else {}
-        return Field(name, "layer", "choice", weight, allowed_help("layer: one of", layers), right[-1], right[-1], layers,
-                     extra=extra)
+        return AnswerField(name, "layer", "choice", weight, allowed_help("layer: one of", layers), right[-1], right[-1],
+                           layers, extra=extra)
     if ask == "technique":
         try:
             technique = depth.technique_for_depth(tip)  # type: ignore[arg-type]
         except ValueError as error:
             raise DataError(item, str(error), "ask") from None
         techniques = tuple(kb.depth_techniques)
-        return Field(name, "technique", "choice", weight, allowed_help("technique: one of", techniques),
-                     technique, technique, techniques)
+        return AnswerField(name, "technique", "choice", weight, allowed_help("technique: one of", techniques),
+                           technique, technique, techniques)
     combinations = reaching_combinations(item)
-    allowed = {"needle_mm": tuple(_number(n) for n in item.needles_mm), "angle_deg": tuple(_number(a) for a in item.angles_deg)}
-    return Field(name, "needle and angle", "combination", weight,
-                 "needle_and_angle: a needle length (mm) and an angle (degrees) from the ones available",
-                 tuple(combinations), combinations[0], allowed, extra={"keys": ("needle_mm", "angle_deg")})
+    allowed = {"needle_mm": tuple(_number(n) for n in item.needles_mm),
+               "angle_deg": tuple(_number(a) for a in item.angles_deg)}
+    return AnswerField(name, "needle and angle", "combination", weight,
+                       "needle_and_angle: a needle length (mm) and an angle (degrees) from the ones available",
+                       tuple(combinations), combinations[0], allowed, extra={"keys": ("needle_mm", "angle_deg")})
 
 
 def depth_question(item: DepthItem, title: str) -> Question:

@@ -127,7 +127,8 @@ def draw_cross_section(ax: Any, area_name: str, area_id: str, length: float, ang
                 seen.add(name)
         certain = depth.certain_depths(area_id, target)
         if certain is not None:
-            certain_style: dict[str, Any] = {"facecolor": plotting.colour(CERTAIN_SHADE), "hatch": "..", "edgecolor": "white"}
+            certain_style: dict[str, Any] = {
+                "facecolor": plotting.colour(CERTAIN_SHADE), "hatch": "..", "edgecolor": "white"}
             ax.axhspan(certain[0], min(certain[1], bottom), xmin=0.93, xmax=0.965, **certain_style)
             handles.append(Patch(**certain_style, label=f"certainly {target}"))
     if technique is not None:
@@ -184,7 +185,8 @@ class DepthExplorer(View):
                              "(90° = perpendicular); the arrow keys step them.")
         self.root = widgets.VBox([
             widgets.HBox([self.needle_length, self.angle]), units, widgets.HBox([self.area, self.target]),
-            self.tip_readout, self.layer_readout, self.verdict, self.below_the_fat, self.scheme_readout, self.figure.widget, self.notes,
+            self.tip_readout, self.layer_readout, self.verdict, self.below_the_fat, self.scheme_readout,
+            self.figure.widget, self.notes,
         ])
         self.update()
 
@@ -238,7 +240,8 @@ class DepthExplorer(View):
         if target in self.layers:
             return render.box(f"⚠ Not certain: on the {place} the tip can be in {layer_words(self.layers)}, "
                               f"depending on the patient.", "#fff4d6")
-        return render.box(f"⚠ The tip is not in the {target}: on the {place} it can only be in {layer_words(self.layers)}.",
+        return render.box(f"⚠ The tip is not in the {target}: on the {place} it can only be in "
+                          f"{layer_words(self.layers)}.",
                           "#fdecea")
 
     def _never_a_target(self, area_id: str) -> str:

@@ -1,11 +1,11 @@
-"""course.ingredients: roles covered and missing, cautions, regulatory flags, patient exclusions."""
+"""course.cocktail: roles covered and missing, cautions, regulatory flags, patient exclusions."""
 
 from __future__ import annotations
 
 import pytest
 
 from course import knowledge
-from course.ingredients import check_cocktail, check_for_patient
+from course.cocktail import check_cocktail, check_for_patient
 
 
 def test_roles_covered_and_missing():

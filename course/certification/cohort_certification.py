@@ -58,7 +58,8 @@ class CertificationOutcome:
         who = f"{self.trainee.id} ({self.trainee.name})"
         if self.held is not None:
             return [f"{who}: {NOT_DUE}; holds {self.held.id}, expires {self.held.expires}"]
-        lines = [f"{who}: {self.outcome} [registry record {self.record}]", *(f"  - {line}" for line in self.explanation)]
+        lines = [f"{who}: {self.outcome} [registry record {self.record}]",
+                 *(f"  - {line}" for line in self.explanation)]
         if self.certificate_id:
             lines.append(f"  certificate {self.certificate_id} (record {self.certificate_record}): "
                          + ", ".join(str(path) for path in self.files))
@@ -110,7 +111,7 @@ def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | Non
     cohort = read_cohort(course, db)
     if not cohort.trainees:
         raise CertificationError(f"gradebook {cohort.gradebook} has no students")
-    folder = writable(out or course.certification / "certificates", "--out", folder=True)
+    folder = writable(out or course.certificates, "--out", folder=True)
     session = _Session(kb, course_items(course, kb.competencies), cohort, on, folder, course,
                        course_issuer(course))
     outcomes = []
