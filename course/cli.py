@@ -36,6 +36,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("course.certification.cli.verify", "verify a certificate, or every record of the registry"),
     "expiring": ("course.certification.cli.expiring", "list certificates due for recertification"),
     "revoke": ("course.certification.cli.revoke", "revoke a certificate, with a reason"),
+    "verifier": ("course.certification.cli.verifier",
+                 "write the static certificate verification page (HTML + JavaScript)"),
     "keys": ("course.certification.cli.keys",
              "create or rotate the issuer's signing keys for credentials and checkpoints"),
     "registry": ("course.certification.cli.registry_checkpoint", "print or export the registry's signed checkpoint"),

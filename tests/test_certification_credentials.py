@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 from course.certification.chain import verification_code
 from course.certification.keys import Issuer
-from course.certification.qr import qr_svg, verification_url
+from course.certification.qr import qr_svg, verification_page, verification_url
 from course.certification.registry import CERTIFICATE, Registry
 from course.certification.statuslist import MIN_BITS, bit, encode
 from course.cli import main
@@ -277,8 +277,8 @@ def test_status_list_bits_follow_the_specification() -> None:
 # --- QR codes ---------------------------------------------------------------------------
 def test_the_qr_code_on_the_pdf_decodes_to_the_verification_url(course: Path) -> None:
     record = certificate(course)
-    expected = verification_url(BASE_URL, record.certificate_id, verification_code(record.hash))
-    assert expected == f"{BASE_URL}/verify?id={record.certificate_id}&code={verification_code(record.hash)}"
+    expected = verification_url(verification_page(BASE_URL), record.certificate_id, verification_code(record.hash))
+    assert expected == f"{BASE_URL}/verify/?id={record.certificate_id}&code={verification_code(record.hash)}"
     pdf = PdfReader(course / "certification" / "certificates" / f"{record.certificate_id}.pdf")
     images = [image for page in pdf.pages for image in page.images]
     assert len(images) == 1
@@ -288,7 +288,7 @@ def test_the_qr_code_on_the_pdf_decodes_to_the_verification_url(course: Path) ->
 
 def test_the_html_certificate_carries_the_same_qr_code(course: Path) -> None:
     record = certificate(course)
-    expected = verification_url(BASE_URL, record.certificate_id, verification_code(record.hash))
+    expected = verification_url(verification_page(BASE_URL), record.certificate_id, verification_code(record.hash))
     page = (course / "certification" / "certificates" / f"{record.certificate_id}.html").read_text("utf-8")
     assert qr_svg(expected) in page  # segno draws the payload it was given
     assert f"Scan to verify: {expected.replace('&', '&amp;')}" in page

@@ -102,6 +102,8 @@ CASES = [
     ("keys-url-not-a-web-address", ["keys", "init", "--course", "{empty}", "--name", "Clinic", "--url", "clinic",
                                     "--email", "a@clinic.example"], 2, "err", "'clinic' is not a web address"),
     ("keys-rotate-without-keys", ["keys", "rotate", "--course", "{empty}"], 2, "err", "no issuer keys to rotate"),
+    ("verifier-without-keys", ["verifier", "--out", "{missing}", "--course", "{empty}"], 2, "err",
+     "no jwks.json, issuer.json, status-list.jwt yet"),
     ("registry-checkpoint-without-keys", ["registry", "checkpoint", "--registry", "{registry}", "--course", "{empty}"],
      2, "err", "no signed checkpoint at"),
     ("expiring-bad-period", ["expiring", "--within", "soon", "--registry", "{registry}"], 2, "err",

@@ -62,3 +62,36 @@ def test_an_empty_roster_and_an_unreadable_file_are_refused(tmp_path: Path):
     (tmp_path / "latin1.csv").write_bytes(b"id,name\nann,Ren\xe9\n")
     with pytest.raises(RosterError, match="cannot be read"):
         read_roster(tmp_path / "latin1.csv")
+
+
+def test_a_staff_roster_gives_roles_and_clinics(tmp_path: Path):
+    people = read_roster(roster(tmp_path, "id,name,email,role,clinic\nrita,Rita Assessor,,assessor,North\n"
+                                          "max,Max Manager,max@example.org,clinic_manager;Assessor,South\n"
+                                          "ina,Ina Both,,assessor clinic_manager,\n"), staff=True)
+    assert [(p.id, p.roles, p.clinic) for p in people] == [
+        ("rita", ("assessor",), "North"), ("max", ("assessor", "clinic_manager"), "South"),
+        ("ina", ("assessor", "clinic_manager"), "")]
+
+
+def test_every_bad_staff_row_is_reported_with_its_line(tmp_path: Path):
+    with pytest.raises(RosterError) as caught:
+        read_roster(roster(tmp_path, "id,name,email,role\nrita,Rita,,assessor\nsam,Sam,,surgeon\ntom,Tom,,\n"
+                                     "Uma,Uma,,clinic_manager\n"), staff=True)
+    assert caught.value.problems == [
+        "line 3: role 'surgeon' is not one of assessor, clinic_manager",
+        "line 4: empty role (one or more of assessor, clinic_manager)",
+        "line 5: id 'Uma' is not a valid account name (lower-case letters, digits, '_' or '-', starting with a letter, "
+        "at most 32 characters)",
+    ]
+
+
+@pytest.mark.parametrize("text", ["id,name,email\nrita,Rita,\n", "id,name,email,role,phone\nrita,Rita,,assessor,1\n"])
+def test_a_staff_roster_needs_its_role_column(tmp_path: Path, text: str):
+    with pytest.raises(RosterError) as caught:
+        read_roster(roster(tmp_path, text), staff=True)
+    assert caught.value.problems[0].startswith("line 1: the header must be id,name,email,role[,clinic]")
+
+
+def test_a_trainee_roster_has_no_role_column_but_may_name_a_clinic(tmp_path: Path):
+    assert read_roster(roster(tmp_path, "id,name,clinic\nann,Ann,North\n"))[0].clinic == "North"
+    assert problems(tmp_path, "id,name,role\nann,Ann,assessor\n")[0].startswith("line 1: the header must be")

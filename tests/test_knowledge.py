@@ -365,3 +365,23 @@ def test_a_role_sentence_may_continue_with_a_pronoun_after_naming_the_ingredient
                                      "The procedure hydrates. Its main role is hydration."])
     (problem,) = provenance.role_problems(silicon)
     assert "'The procedure hydrates.' does not name Organic silicon" in problem.message
+
+
+@pytest.mark.parametrize(("ref", "message"), [
+    ("techniques.session_steps.handwashing", "no entry 'handwashing' in techniques.yaml session_steps"),
+    ("techniques.no_such_section", "no section 'no_such_section' in techniques.yaml"),
+    ("nowhere.steps", "no section 'steps' in nowhere.yaml"),
+])
+def test_an_observation_form_cites_only_entries_that_exist(broken, ref: str, message: str):
+    directory = broken("certification.yaml", lambda d: find(d["observed_practice"], "facial_session")["checklist"][1]
+                       .update(cites=[ref]))
+    assert_error(directory, "certification.yaml", "facial_session", "checklist.hygiene.cites", message)
+
+
+def test_every_checklist_item_shows_the_text_of_what_it_cites():
+    kb = knowledge.load()
+    for procedure in kb.certification.observed_practice:
+        assert procedure.checklist, procedure.id
+        for item in procedure.checklist:
+            assert all(kb.entries(ref) for ref in item.cites), item.id
+    assert [e.id for e in kb.entries("care.aftercare.report_warning_signs")] == ["report_warning_signs"]

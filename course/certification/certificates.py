@@ -151,7 +151,7 @@ def write_html(record: Record, path: Path, qr: str) -> Path:
 
 def write_certificate(record: Record, directory: Path, verify_url: str | None = None) -> tuple[Path, Path]:
     """``CERT_ID.pdf`` and ``CERT_ID.html`` in ``directory``; their QR code carries the
-    verification URL under ``verify_url`` (the issuer's), else the verify command."""
+    verification URL on the page ``verify_url`` (see ``qr.verification_page``), else the verify command."""
     directory.mkdir(parents=True, exist_ok=True)
     stem = directory / str(record.certificate_id)
     qr = qr_payload(str(record.certificate_id), verification_code(record.hash), verify_url)

@@ -137,7 +137,8 @@ def _certify_one(registry: Registry, view: RegistryView, by: str, trainee: Train
             return CertificationOutcome(trainee, NOT_DUE, held=previous)
         marks = pass_marks({c.id: c.pass_mark for c in s.kb.competencies.values()}, view.latest_standard())
         names = {c.id: c.name for c in s.kb.competencies.values()}
-        decision = decide(trainee, s.items, s.cohort.scores[trainee.id], marks, names, observations(history),
+        keys = s.issuer.public_keys() if s.issuer else None
+        decision = decide(trainee, s.items, s.cohort.scores[trainee.id], marks, names, observations(history, keys),
                           framework, s.on, previous.fresh_since() if previous else None)
         certificate_id = new_certificate_id(s.on, view.certificate_ids) if decision.certified else None
         record = tx.append(DECISION, decision.payload(

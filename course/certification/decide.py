@@ -157,7 +157,7 @@ def _critical_failures(items: Mapping[ItemKey, CellTags], counted: Mapping[ItemK
 
 
 def _procedure_result(procedure: ObservedProcedure, observations: Sequence[Observation], on: date,
-                      max_age_months: int, fresh_since: date | None) -> ProcedureResult:
+                      max_age_months: int, fresh_since: date | None, authenticated_only: bool) -> ProcedureResult:
     """Which observations of one procedure count on day ``on``, and why the others do not."""
     oldest = add_months(on, -max_age_months)
     counted, excluded = [], []
@@ -170,6 +170,9 @@ def _procedure_result(procedure: ObservedProcedure, observations: Sequence[Obser
             excluded.append(f"record {o.seq} ({o.day}) is more than {max_age_months} months old")
         elif fresh_since is not None and o.day <= fresh_since:
             excluded.append(f"record {o.seq} ({o.day}) predates the previous certificate or revocation ({fresh_since})")
+        elif authenticated_only and not o.authenticated:
+            excluded.append(f"record {o.seq} ({o.day}) is self-reported or its signature does not verify; only "
+                            "observations an assessor signed on the course server count")
         else:
             counted.append(o)
     counted.sort(key=lambda o: (-o.level, o.day))
@@ -197,7 +200,8 @@ def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeS
     competencies = _competency_results(items, counted, names, marks)
     checked, critical_failures = _critical_failures(items, counted)
     max_age = framework.recertification.observations_max_age_months
-    procedures = tuple(_procedure_result(p, observations, on, max_age, fresh_since)
+    procedures = tuple(_procedure_result(p, observations, on, max_age, fresh_since,
+                                         framework.authenticated_observations_only)
                        for p in framework.observed_practice)
     reasons = [
         f"Competency '{c.id}' ({c.name}): {c.score:g} of {c.max_score:g} marks ({percent(c.share)}), "

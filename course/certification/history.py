@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import cast
+from typing import Any, cast
 
 from .chain import Record, verification_code
 from .registry import CERTIFICATE, OBSERVATION, REVOCATION
@@ -20,12 +20,15 @@ class Observation:
     level: int
     day: date
     assessor: str
+    authenticated: bool = False  # signed by the issuer with the assessor's hub identity (observation.is_authenticated)
 
     @classmethod
-    def from_record(cls, record: Record) -> "Observation":
+    def from_record(cls, record: Record, keys: Any = None) -> "Observation":
+        from .observation import is_authenticated
+
         data = record.data
         return cls(record.seq, data["procedure"], data["entrustment"], date.fromisoformat(data["date"]),
-                   data["assessor"])
+                   data["assessor"], is_authenticated(data, keys))
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,10 @@ class Certificate:
         return self.issued
 
 
-def observations(records: Iterable[Record]) -> list[Observation]:
-    """The observation records among ``records``."""
-    return [Observation.from_record(r) for r in records if r.kind == OBSERVATION]
+def observations(records: Iterable[Record], keys: Any = None) -> list[Observation]:
+    """The observation records among ``records``; ``keys``: the issuer's public keys, to tell
+    authenticated observations (None: none is)."""
+    return [Observation.from_record(r, keys) for r in records if r.kind == OBSERVATION]
 
 
 def certificates(records: Iterable[Record]) -> dict[str, Certificate]:

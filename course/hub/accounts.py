@@ -12,6 +12,9 @@ A person is, all at once:
   (instructors), in ``accounts.json`` (loaded by the hub as it starts) and, when
   the hub is running, through its REST API.
 
+Assessors and clinic managers (:mod:`.staff`) are only the password and the groups:
+they have no server, so no operating-system account, unless they are instructors too.
+
 Enrolment is all or nothing: every step registers how to undo itself, and a
 failure undoes what was done, so a failed roster leaves no half-made account.
 """
@@ -56,14 +59,17 @@ class FirstLogin:
 
 
 # --- accounts.json ------------------------------------------------------------------------
-def enrolled(state: HubState) -> dict[str, dict[str, dict[str, str]]]:
-    """``{"instructors": {id: {name, email}}, "trainees": {...}}``."""
-    if not state.accounts_file.is_file():
-        return {"instructors": {}, "trainees": {}}
-    return json.loads(state.accounts_file.read_text())
+KINDS = ("instructors", "trainees", "staff")
 
 
-def _save_enrolled(state: HubState, records: dict) -> None:
+def enrolled(state: HubState) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{"instructors": {id: {name, email}}, "trainees": {id: {name, email[, clinic]}},
+    "staff": {id: {name, email, roles, clinic}}}``."""
+    records = json.loads(state.accounts_file.read_text()) if state.accounts_file.is_file() else {}
+    return {kind: records.get(kind, {}) for kind in KINDS}
+
+
+def save_enrolled(state: HubState, records: dict) -> None:
     write_atomically(state.accounts_file, json.dumps(records, indent=2, sort_keys=True) + "\n", 0o644)
 
 
@@ -218,6 +224,8 @@ def enrol(state: HubState, people: list[Person], role: str) -> list[FirstLogin]:
     problems += [f"{person.where}{person.id!r} is already enrolled as {other[:-1]}"
                  for other in ("instructors", "trainees") if other != kind
                  for person in people if person.id in records[other]]
+    problems += [f"{person.where}{person.id!r} is already enrolled as staff (enrol instructors first, then add-staff)"
+                 for person in people if person.id in records["staff"] and person.id not in records[kind]]
     problems += [f"{person.where}{person.id!r} is the course's grader account" for person in people
                  if person.id == settings.grader_account]
     if problems:
@@ -245,8 +253,9 @@ def enrol(state: HubState, people: list[Person], role: str) -> list[FirstLogin]:
             undo.push(lambda: api.delete_users([person.id for person in new]))
             api.add_to_group(group, [person.id for person in new])
         for person in people:
-            records[kind][person.id] = {"name": person.name, "email": person.email}
-        _save_enrolled(state, records)
+            records[kind][person.id] = {"name": person.name, "email": person.email,
+                                        **({"clinic": person.clinic} if person.clinic else {})}
+        save_enrolled(state, records)
     except Exception as error:
         failures = undo.run()
         detail = f" (and undoing failed: {'; '.join(failures)})" if failures else ""
@@ -272,7 +281,9 @@ def remove_everyone(state: HubState) -> list[str]:
         remove_os_account(state, account)
         forget_one_time(state, account)
         removed.append(account)
-    _save_enrolled(state, {"instructors": {}, "trainees": {}})
+    for account in records["staff"]:
+        forget_one_time(state, account)  # no operating-system account: the hub database goes with the folder
+    save_enrolled(state, {kind: {} for kind in KINDS})
     if state.root.is_dir():
         give_to_root(state.root, {entry.pw_uid for entry in freed}, {entry.pw_gid for entry in freed})
     return removed

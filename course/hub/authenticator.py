@@ -4,7 +4,9 @@
 - a login with the one-time password goes to change-password (whatever page was asked
   for), the spawn page sends such a person there too, and no server starts (by any
   route) before the person has chosen their own password;
-- choosing one ends the one-time password.
+- choosing one ends the one-time password;
+- assessors and clinic managers who are not instructors have no server: the spawn page
+  (where a login lands) sends them to the course service's pages, and no server starts.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from nativeauthenticator.handlers import LoginHandler as NativeLoginHandler
 from tornado import web
 from traitlets import Unicode
 
+from .accounts import enrolled
 from .passwords import forget_one_time, one_time_status
 from .state import HubState
 
+STAFF_PAGES = "/services/course/"
 EXPIRED = "Your one-time password has expired: ask your course administrator for a new one."
 
 
@@ -46,6 +50,9 @@ class SpawnHandler(pages.SpawnHandler):
         current = self.current_user
         if current is not None and self.authenticator.must_change(current.name):
             self.redirect(self.hub.base_url + "change-password")
+            return
+        if current is not None and self.authenticator.server_less(current.name):
+            self.redirect(STAFF_PAGES)
             return
         result = page(*args)  # JupyterHub's get() hands back its coroutine (or None after a login redirect)
         if inspect.isawaitable(result):
@@ -85,10 +92,17 @@ class CourseAuthenticator(NativeAuthenticator):
             forget_one_time(self.hub_state, username)
         return changed
 
+    def server_less(self, username: str) -> bool:
+        """Staff (assessor, clinic manager) who are not instructors: no server, no account to run one."""
+        people = enrolled(self.hub_state)
+        return username in people["staff"] and username not in people["instructors"]
+
     async def pre_spawn_start(self, user: Any, spawner: Any) -> None:
         if self.must_change(user.name):
             raise web.HTTPError(403, "Choose your own password first (Change password, in the bar): "
                                      "no server starts on a one-time password.")
+        if self.server_less(user.name):
+            raise web.HTTPError(403, f"Assessors and clinic managers have no server: your pages are at {STAFF_PAGES}")
 
     def get_handlers(self, app: Any) -> list:
         """NativeAuthenticator's pages with the course's login, and the spawn page first

@@ -5,6 +5,7 @@
     mesocourse hub [start] [--ip IP] [--port PORT]     start JupyterHub (default 127.0.0.1:8000)
     mesocourse hub add-instructor ID --name NAME       an instructor account (formgrade group)
     mesocourse hub add-trainees roster.csv             a cohort: accounts, gradebook students, group
+    mesocourse hub add-staff roster.csv                assessors and clinic managers (id,name,email,role[,clinic])
     mesocourse hub remove-accounts                     remove every account this hub made (hub stopped),
                                                        after a backup; their files become root's
     mesocourse hub backup --out FILE.tar.gz            archive the course data (course, registry, keys, exchange)
@@ -31,10 +32,12 @@ from .state import HubSettings, HubState
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", metavar="DIR", help="the hub folder (default: $MESOCOURSE_HUB or hub-data/)")
     parser.add_argument("action", nargs="?", default="start",
-                        choices=("start", "add-instructor", "add-trainees", "remove-accounts", "backup", "restore"),
+                        choices=("start", "add-instructor", "add-trainees", "add-staff", "remove-accounts", "backup",
+                                 "restore"),
                         help="what to do (default: start)")
     parser.add_argument("target", nargs="?", metavar="ID|ROSTER",
-                        help="add-instructor: the account id; add-trainees: the roster CSV (id,name,email); "
+                        help="add-instructor: the account id; add-trainees: the roster CSV (id,name,email[,clinic]); "
+                             "add-staff: the staff roster CSV (id,name,email,role[,clinic]); "
                              "restore: the backup file")
     parser.add_argument("--ip", help="address the hub listens on (default 127.0.0.1; kept for later starts)")
     parser.add_argument("--port", type=int, help="port the hub listens on (default 8000; kept for later starts)")
@@ -81,7 +84,7 @@ def print_first_logins(state: HubState, logins: list, role: str) -> None:
     if not logins:
         print(f"no new {role}: everyone in the list was already enrolled")
         return
-    print(f"Enrolled {len(logins)} {role}(s) in {state.settings().course_id}. "
+    print(f"Enrolled {len(logins)} {role} in {state.settings().course_id}. "
           "Give each person their line (one-time passwords are shown only now):")
     width = max(len(login.person.id) for login in logins)
     for login in logins:
@@ -113,10 +116,10 @@ def people_to_enrol(args: argparse.Namespace) -> list:
     from .accounts import EnrolmentError
     from .roster import Person, RosterError, person_problems, read_roster
 
-    if args.action == "add-trainees":
+    if args.action in ("add-trainees", "add-staff"):
         if not args.target:
-            raise RosterError(Path("(none)"), ["give the roster: mesocourse hub add-trainees roster.csv"])
-        return read_roster(Path(args.target))
+            raise RosterError(Path("(none)"), [f"give the roster: mesocourse hub {args.action} roster.csv"])
+        return read_roster(Path(args.target), staff=args.action == "add-staff")
     person = Person(args.target or "", args.name or "", args.email)
     problems = person_problems(person)
     if problems:
@@ -173,6 +176,13 @@ def run(args: argparse.Namespace) -> int:
     state = open_state(args)
     if args.action == "start":
         return start(state)
+    if args.action == "add-staff":
+        from .staff import enrol_staff
+
+        print_first_logins(state, enrol_staff(state, people), "member(s) of staff")
+        for person in people:
+            print(f"  {person.id}: {', '.join(person.roles)}" + (f" at {person.clinic}" if person.clinic else ""))
+        return 0
     role = "trainee" if args.action == "add-trainees" else "instructor"
-    print_first_logins(state, enrol(state, people, role), role)
+    print_first_logins(state, enrol(state, people, role), f"{role}(s)")
     return 0

@@ -14,10 +14,14 @@ import os
 import sys
 from pathlib import Path
 
+from course.certification.keys import Issuer
+from course.coursedir import ISSUER_ENV, REGISTRY_ENV
 from course.hub.accounts import enrolled
 from course.hub.cli import free_port
 from course.hub.proxy import proxy_command
-from course.hub.state import HubState
+from course.hub.roster import STAFF_ROLES
+from course.hub.service.verify import ISSUER_FOLDER_ENV
+from course.hub.state import VERIFY_SERVICE, HubState
 
 c = get_config()  # noqa: F821  (provided by JupyterHub when it loads this file)
 
@@ -68,6 +72,9 @@ c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server",
 c.JupyterHub.load_groups = {
     settings.trainee_group: {"users": sorted(people["trainees"])},
     settings.formgrade_group: {"users": sorted([*people["instructors"], settings.grader_account])},
+    # the clinic's staff (mesocourse hub add-staff): no server of their own, the course service's pages
+    **{settings.staff_group(role): {"users": sorted(i for i, p in people["staff"].items() if role in p["roles"])}
+       for role in STAFF_ROLES},
 }
 
 # --- the grader: a hub user with no password, whose server (as the grader account, in the course
@@ -90,12 +97,16 @@ c.JupyterHub.services = [{"name": "mesocourse-cli", "api_token": state.token_fil
 c.JupyterHub.services.append({
     "name": "course", "url": f"http://127.0.0.1:{free_port()}", "user": grader, "cwd": str(state.course_dir),
     "command": [sys.executable, "-m", "course.hub.service"],
-    "environment": {"MESOCOURSE_HUB_STATE": str(state.root)},
+    # a registry or issuer elsewhere (a clinic group's shared PostgreSQL, MESOCOURSE_ISSUER) is the service's too
+    "environment": {"MESOCOURSE_HUB_STATE": str(state.root),
+                    **{name: os.environ[name] for name in (REGISTRY_ENV, ISSUER_ENV) if os.environ.get(name)}},
     "display": True, "oauth_no_confirm": True,  # the course's own pages: no "Authorize" step
 })
 c.JupyterHub.load_roles.append(
     {"name": f"course-pages-{course}", "description": "open the course service's pages (each checks the role)",
-     "groups": [settings.trainee_group, settings.formgrade_group], "scopes": ["access:services!service=course"]})
+     "groups": [settings.trainee_group, settings.formgrade_group, *map(settings.staff_group, STAFF_ROLES)],
+     "scopes": ["access:services!service=course"]})
+
 # Instructors open the grader's server by role: no "Authorize" page in front of formgrader either.
 # (This list replaces the one JupyterHub builds from oauth_no_confirm, so the service is named again.)
 c.JupyterHub.tornado_settings = {"oauth_no_confirm_list": {"service-course", f"jupyterhub-user-{grader}"}}
@@ -106,4 +117,15 @@ c.JupyterHub.template_vars = {
     "course_formgrade_group": settings.formgrade_group, "course_trainee_group": settings.trainee_group,
     "course_grader": grader, "course_service_url": "/services/course/",
     "course_formgrader_url": f"/user/{grader}/formgrader",
+    "course_manager_group": settings.staff_group("clinic_manager"),
+    "course_assessor_group": settings.staff_group("assessor"),
 }
+
+# --- the public certificate verification page (course/hub/service/verify.py) at /services/verify/:
+# no login (anyone who scans a certificate's QR code), a separate service so no page of the course
+# service is ever public. It serves the static verifier's page and the issuer's published files only.
+c.JupyterHub.services.append({
+    "name": VERIFY_SERVICE, "url": f"http://127.0.0.1:{free_port()}", "user": grader, "cwd": str(state.course_dir),
+    "command": [sys.executable, "-m", "course.hub.service.verify"],
+    "environment": {ISSUER_FOLDER_ENV: str(Issuer(state.course.issuer_folder).public_dir)},
+})

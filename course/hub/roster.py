@@ -1,4 +1,9 @@
-"""A cohort's roster: a CSV file with the columns ``id,name,email``, checked whole.
+"""A roster: a CSV file with the columns ``id,name,email[,clinic]``, checked whole.
+
+A staff roster (``hub add-staff``) has a ``role`` column too: ``assessor``,
+``clinic_manager``, or both in one cell (``assessor;clinic_manager``: a person may
+hold several roles). The optional ``clinic`` column says where a trainee or a
+member of staff works: a clinic manager then sees their own clinic's staff only.
 
 Every bad row is reported with its line number before anything is created, so a
 roster is either enrolled entirely or not at all. An ``id`` becomes an
@@ -19,7 +24,9 @@ from course.errors import MesocourseError
 
 ACCOUNT_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 EMAIL = re.compile(r"[A-Za-z0-9.+_-]+@[A-Za-z0-9._-]+\.[A-Za-z]+")  # what NativeAuthenticator stores
-COLUMNS = ("id", "name", "email")
+COLUMNS = ("id", "name", "email", "clinic")
+STAFF_ROLES = ("assessor", "clinic_manager")
+ROLE_SEPARATORS = re.compile(r"[;|\s]+")
 
 
 class RosterError(MesocourseError):
@@ -37,6 +44,8 @@ class Person:
     name: str
     email: str = ""
     line: int = field(default=0, compare=False)  # in the roster; 0 when not from a roster
+    clinic: str = ""
+    roles: tuple[str, ...] = ()  # staff only: a subset of STAFF_ROLES
 
     @property
     def where(self) -> str:
@@ -68,19 +77,34 @@ def person_problems(person: Person) -> list[str]:
         problems.append(f"name {person.name!r} has characters an account record cannot hold (',', ':', tabs)")
     if person.email and not EMAIL.fullmatch(person.email):
         problems.append(f"email {person.email!r} is not an email address")
+    if not person.clinic.isprintable():
+        problems.append(f"clinic {person.clinic!r} has characters that cannot be shown")
     return problems
 
 
-def read_roster(path: Path) -> list[Person]:
-    """Every person of the roster, or :class:`RosterError` naming each bad line."""
+def staff_roles(cell: str) -> tuple[tuple[str, ...], list[str]]:
+    """The roles a ``role`` cell names (``;``, ``|`` or spaces between them), and what is wrong with it."""
+    named = [role for role in ROLE_SEPARATORS.split(cell.strip().lower()) if role]
+    unknown = [role for role in named if role not in STAFF_ROLES]
+    problems = [f"role {role!r} is not one of {', '.join(STAFF_ROLES)}" for role in unknown]
+    if not named:
+        problems.append(f"empty role (one or more of {', '.join(STAFF_ROLES)})")
+    return tuple(role for role in STAFF_ROLES if role in named), problems
+
+
+def read_roster(path: Path, staff: bool = False) -> list[Person]:
+    """Every person of the roster (of staff: with their roles), or :class:`RosterError`
+    naming each bad line."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise RosterError(path, [f"cannot be read: {error}"]) from error
     rows = csv.reader(text.splitlines())
     header = [column.strip().lower() for column in next(rows, [])]
-    if header[:2] != ["id", "name"] or not set(header) <= set(COLUMNS):
-        raise RosterError(path, [f"line 1: the header must be id,name,email (found {','.join(header) or 'nothing'})"])
+    allowed, expected = (({*COLUMNS, "role"}, "id,name,email,role[,clinic]") if staff
+                         else (set(COLUMNS), "id,name,email[,clinic]"))
+    if header[:2] != ["id", "name"] or not set(header) <= allowed or (staff and "role" not in header):
+        raise RosterError(path, [f"line 1: the header must be {expected} (found {','.join(header) or 'nothing'})"])
     people: list[Person] = []
     problems: list[str] = []
     first_line: dict[str, int] = {}  # id -> the line it first appears on
@@ -91,8 +115,10 @@ def read_roster(path: Path) -> list[Person]:
             problems.append(f"line {line}: {len(row)} columns, the header has {len(header)}")
             continue
         fields = dict(zip(header, (cell.strip() for cell in row), strict=False))
-        person = Person(fields.get("id", ""), fields.get("name", ""), fields.get("email", ""), line)
-        problems += [f"line {line}: {problem}" for problem in person_problems(person)]
+        roles, role_problems = staff_roles(fields.get("role", "")) if staff else ((), [])
+        person = Person(fields.get("id", ""), fields.get("name", ""), fields.get("email", ""), line,
+                        fields.get("clinic", ""), roles)
+        problems += [f"line {line}: {problem}" for problem in [*person_problems(person), *role_problems]]
         if person.id in first_line:
             problems.append(f"line {line}: id {person.id!r} already on line {first_line[person.id]}")
         first_line.setdefault(person.id, line)
@@ -100,5 +126,5 @@ def read_roster(path: Path) -> list[Person]:
     if problems:
         raise RosterError(path, problems)
     if not people:
-        raise RosterError(path, ["no trainee in the roster"])
+        raise RosterError(path, [f"no {'member of staff' if staff else 'trainee'} in the roster"])
     return people

@@ -30,6 +30,8 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Unicode
 
+from course.certification.qr import VERIFY_URL_ENV
+
 from .state import HubState
 from .welcome import WELCOME
 
@@ -49,10 +51,13 @@ def course_environment(state: HubState, role: str) -> dict[str, str]:
 
     ``SHELL`` is the server's, not the account's: accounts keep no login shell
     (``nologin``), and a server inheriting it would open no Terminal and run no
-    ``!command`` ("This account is currently not available").
+    ``!command`` ("This account is currently not available"). Certificates issued on the
+    hub point their QR codes to the hub's own verification page (unless the hub was
+    started with ``$MESOCOURSE_VERIFY_URL``, e.g. behind a proxy with its own address).
     """
     tools = str(Path(sys.executable).parent)
     return {
+        VERIFY_URL_ENV: os.environ.get(VERIFY_URL_ENV) or state.settings().verify_page,
         "SHELL": SERVER_SHELL,
         "JUPYTER_CONFIG_PATH": str(state.config_dir(role)),
         "JUPYTER_PATH": str(state.share),

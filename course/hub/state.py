@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from course.coursedir import Course
 
 ROLES = ("trainee", "instructor", "grader")
+VERIFY_SERVICE = "verify"  # the public verification page's hub service
 DEFAULT_FOLDER = "hub-data"
 
 
@@ -48,6 +50,17 @@ class HubSettings:
     @property
     def trainee_group(self) -> str:
         return f"nbgrader-{self.course_id}"
+
+    def staff_group(self, role: str) -> str:
+        """The hub group of a staff role (``assessor``, ``clinic_manager``): ``assessors-COURSE``, ..."""
+        return {"assessor": "assessors", "clinic_manager": "clinic-managers"}[role] + f"-{self.course_id}"
+
+    @property
+    def verify_page(self) -> str:
+        """The hub's public certificate verification page (``course.hub.service.verify``), as a
+        scanner reaches it: the host's name when the hub listens on every interface."""
+        host = self.ip if self.ip not in ("", "0.0.0.0", "::") else socket.getfqdn()
+        return f"http://{host}:{self.port}/services/{VERIFY_SERVICE}/"
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,22 @@ class KnowledgeBase:
             parts.append(f"seed {source.file[:3]}" if source.kind == "seed" and source.file else source.title)
         return "; ".join(parts)
 
+    def entries(self, ref: str) -> list[Any]:
+        """The entries a citation ``FILE.SECTION`` (all of them) or ``FILE.SECTION.ID`` (one) names;
+        KeyError saying what is unknown."""
+        file, _, rest = ref.partition(".")
+        section, _, entry = rest.partition(".")
+        model = self.files.get(f"{file}.yaml")
+        found = getattr(model, section, None) if model is not None and section else None
+        if not isinstance(found, tuple):
+            raise KeyError(f"'{ref}': no section '{section}' in {file}.yaml (FILE.SECTION[.ID])")
+        if not entry:
+            return list(found)
+        chosen = [item for item in found if getattr(item, "id", None) == entry]
+        if not chosen:
+            raise KeyError(f"'{ref}': no entry '{entry}' in {file}.yaml {section}")
+        return chosen
+
     def sentence(self, fact: schema.Fact) -> str:
         """A fact as plain text with its evidence label and sources, where no HTML is shown
         (quiz feedback, graded prompts): "<text> (<label>: <sources>)"."""
@@ -239,6 +255,13 @@ def _check_certification(kb: KnowledgeBase) -> None:
         if procedure.min_level > top:
             raise KnowledgeError(file, procedure.id, "min_level",
                                  f"level {procedure.min_level} is not on the entrustment scale (1-{top})")
+        for item in procedure.checklist:
+            for ref in item.cites:
+                try:
+                    kb.entries(ref)
+                except KeyError as error:
+                    raise KnowledgeError(file, procedure.id, f"checklist.{item.id}.cites",
+                                         str(error).strip('"')) from None
     seen: set[int] = set()
     for position, rule in enumerate(c.restrictions):
         field = f"restrictions[{position}].level"

@@ -498,14 +498,25 @@ class EntrustmentLevel(Model):
     text: str
 
 
+class ChecklistItem(Model):
+    """One line of an observation form: what the assessor checks, citing the entries that teach it
+    (``FILE.SECTION`` or ``FILE.SECTION.ID``, e.g. ``techniques.session_steps.consent``)."""
+
+    id: str
+    prompt: str
+    cites: tuple[str, ...] = Field(min_length=1)
+
+
 class ObservedProcedure(Model):
-    """A procedure certification needs: ``count`` observations at ``min_level`` or higher."""
+    """A procedure certification needs: ``count`` observations at ``min_level`` or higher; the
+    assessor's form (DOPS-style) checks each ``checklist`` item, then rates on the entrustment scale."""
 
     id: str
     name: str
     competencies: tuple[str, ...] = Field(min_length=1)
     count: int = Field(ge=1)
     min_level: int = Field(ge=1)
+    checklist: tuple[ChecklistItem, ...] = Field(min_length=1)
 
 
 class LevelRestrictions(Model):
@@ -518,6 +529,7 @@ class CertificationFile(Model):
     recertification: Recertification
     entrustment_scale: tuple[EntrustmentLevel, ...] = Field(min_length=1)
     observed_practice: tuple[ObservedProcedure, ...] = Field(min_length=1)
+    authenticated_observations_only: bool = False  # count only observations signed on the course server
     restrictions: tuple[LevelRestrictions, ...] = ()
     basis: tuple[Fact, ...] = ()
     sources: Sources = Field(min_length=1)

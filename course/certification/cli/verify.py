@@ -23,6 +23,7 @@ from ..chain import Record
 from ..checkpoints import Checkpoint, checkpoint_problems, read_checkpoint
 from ..errors import CertificationError
 from ..history import VALID, certificates
+from ..issuing import normalised_code
 from ..keys import BadSignature, Issuer, load_jwks
 from ..registry import Registry
 from .common import add_course, add_day, course_of, day
@@ -52,10 +53,6 @@ def checkpoint_check(args: argparse.Namespace, records: list[Record], used: list
         return []
     used.append(read_checkpoint(path, load_jwks(args.issuer_keys or issuer.jwks_file)))
     return checkpoint_problems(used[0], records)
-
-
-def _normalised(code: str) -> str:
-    return code.upper().replace("-", "").replace(" ", "")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  revoked on {revocation.data['date']} by {revocation.recorded_by}: {revocation.data['reason']}")
     if certificate.superseded_by:
         print(f"  superseded by {certificate.superseded_by}")
-    if args.code is not None and _normalised(args.code) != _normalised(certificate.code):
+    if args.code is not None and normalised_code(args.code) != normalised_code(certificate.code):
         print(f"  the code {args.code} does NOT match this certificate's record: the document is not genuine")
         return SAID_NO
     return SUCCESS if status == VALID else SAID_NO

@@ -11,5 +11,6 @@ Modules: ``roles`` (who is asking, the page frame), ``jobs`` (course commands ru
 the background with their output and progress), ``console`` (the instructor console:
 release, collect, grade, feedback, report, certification), ``my_feedback`` (a
 trainee's released feedback, rendered, one click from the hub), ``app`` (routes and
-the process JupyterHub runs: ``python -m course.hub.service``).
+the process JupyterHub runs: ``python -m course.hub.service``). ``verify`` is a second,
+public service (no login) with the certificate verification page at ``/services/verify/``.
 """

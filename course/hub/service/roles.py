@@ -1,20 +1,23 @@
 """Who is asking, and the frame of every page of the course service.
 
 A page handler subclasses :class:`CoursePage` and names the course roles that may
-open it in ``roles``. A person's role comes from their hub groups, as the course
+open it in ``roles``. A person's roles come from their hub groups, as the course
 server gives them (:class:`course.hub.state.HubSettings`): ``formgrade-COURSE`` is an
-instructor, ``nbgrader-COURSE`` a trainee. Anyone else logged in to the hub gets
-403, and so does a person whose role the page does not name.
+instructor, ``nbgrader-COURSE`` a trainee, ``assessors-COURSE`` an assessor and
+``clinic-managers-COURSE`` a clinic manager; a person may hold several. Anyone else
+logged in to the hub gets 403, and so does a person holding none of the page's roles.
 """
 
 from __future__ import annotations
 
 import html
+import os
 from typing import Any, ClassVar
 
 from jupyterhub.services.auth import HubOAuthenticated
 from tornado import web
 
+from course.hub.roster import STAFF_ROLES
 from course.hub.state import HubState
 
 PAGE_STYLE = """
@@ -32,14 +35,18 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; paddi
 """
 
 
-def role_of(groups: list[str], state: HubState) -> str | None:
-    """The person's course role from their hub groups: "instructor", "trainee", or None."""
+PAGES_OF_ROLES = (("clinic_manager", "clinic", "Clinic staff"), ("assessor", "assess", "Observations to complete"),
+                  ("trainee", "observations", "Observed practice"), ("trainee", "my_feedback", "Your feedback"))
+ROLE_ORDER = ("instructor", "clinic_manager", "assessor", "trainee")  # a person's first page: the first they hold
+
+
+def roles_of(groups: list[str], state: HubState) -> tuple[str, ...]:
+    """The person's course roles from their hub groups, in ``ROLE_ORDER``."""
     settings = state.settings()
-    if settings.formgrade_group in groups:
-        return "instructor"
-    if settings.trainee_group in groups:
-        return "trainee"
-    return None
+    group_role = {settings.formgrade_group: "instructor", settings.trainee_group: "trainee",
+                  **{settings.staff_group(role): role for role in STAFF_ROLES}}
+    held = {group_role[group] for group in groups if group in group_role}
+    return tuple(role for role in ROLE_ORDER if role in held)
 
 
 class CoursePage(HubOAuthenticated, web.RequestHandler):
@@ -55,22 +62,41 @@ class CoursePage(HubOAuthenticated, web.RequestHandler):
         return self.current_user or {}
 
     @property
+    def held_roles(self) -> tuple[str, ...]:
+        return roles_of(list(self.person.get("groups", [])), self.state)
+
+    @property
     def role(self) -> str | None:
-        return role_of(list(self.person.get("groups", [])), self.state)
+        """The person's first role (``ROLE_ORDER``), or None."""
+        return next(iter(self.held_roles), None)
 
     def prepare(self) -> None:
-        """Log in through the hub, then check the person's role against the page's."""
+        """Log in through the hub, then check the person's roles against the page's."""
         if self.current_user is None:
             return  # @web.authenticated on the method sends them to the hub's login
-        if self.role not in self.roles:
+        if not self.roles.intersection(self.held_roles):
             raise web.HTTPError(403, f"{self.person.get('name')} may not open this page")
+
+    def registry_records(self) -> list[Any]:
+        """The certification registry's records (``$MESOCOURSE_REGISTRY``, else the course's), read only and
+        refused when tampered, as every command refuses it; none before anything was recorded."""
+        from course.certification.checkpoints import open_guarded
+        from course.coursedir import REGISTRY_ENV, registry_url
+
+        course = self.state.course
+        if not os.environ.get(REGISTRY_ENV) and not course.registry_file.exists():
+            return []
+        with open_guarded(registry_url(None, course), course, create=False, writer=False) as registry:
+            return registry.records()
 
     def page(self, title: str, body: str) -> None:
         """Write a whole page: the course's bar, the title, the body (already HTML)."""
         grader = self.state.settings().grader_account
         links = [(f"{self.hub_auth.hub_prefix}home", "Hub home"),
                  (f"{self.hub_auth.hub_prefix}change-password", "Change password")]
-        if self.role == "instructor":
+        held = self.held_roles
+        links = [*[(self.reverse_url(name), text) for role, name, text in PAGES_OF_ROLES if role in held], *links]
+        if "instructor" in held:
             links = [(self.reverse_url("console"), "Instructor console"),
                      (f"{self.hub_auth.hub_prefix}spawn/{grader}?next=/user/{grader}/formgrader", "Formgrader"),
                      *links]
@@ -79,6 +105,6 @@ class CoursePage(HubOAuthenticated, web.RequestHandler):
 <title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head><body>
 <header><nav aria-label="course">{bar}</nav></header>
 <main><h1>{html.escape(title)}</h1>
-<p>Logged in as {html.escape(str(self.person.get('name')))} ({html.escape(self.role or '')}).
+<p>Logged in as {html.escape(str(self.person.get('name')))} ({html.escape(', '.join(held).replace('_', ' '))}).
 Training material, not clinical guidance.</p>
 {body}</main></body></html>""")
