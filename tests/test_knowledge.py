@@ -385,3 +385,28 @@ def test_every_checklist_item_shows_the_text_of_what_it_cites():
         for item in procedure.checklist:
             assert all(kb.entries(ref) for ref in item.cites), item.id
     assert [e.id for e in kb.entries("care.aftercare.report_warning_signs")] == ["report_warning_signs"]
+
+
+def _claims(node: yaml.Node, where: str, found: dict[int, tuple[str, str]]) -> None:
+    """Every mapping with a ``text`` in a composed YAML document, by node: an alias (``*name``)
+    is the node it names, so a claim shown in two places through an anchor counts once."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "text" and isinstance(value, yaml.ScalarNode):
+                found.setdefault(id(node), (" ".join(value.value.split()), f"{where}:{node.start_mark.line + 1}"))
+            _claims(value, where, found)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _claims(item, where, found)
+
+
+def test_every_claim_is_written_once_in_the_knowledge_base() -> None:
+    """No fact typed twice: the same claim in two entries would drift apart; show it from its one
+    place (or through a YAML anchor) instead."""
+    found: dict[int, tuple[str, str]] = {}
+    for path in sorted(DATA_DIR.glob("*.yaml")):
+        _claims(yaml.compose(path.read_text(encoding="utf-8")), path.name, found)
+    places: dict[str, list[str]] = {}
+    for text, where in found.values():
+        places.setdefault(text, []).append(where)
+    assert {text: where for text, where in places.items() if len(where) > 1} == {}
