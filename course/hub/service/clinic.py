@@ -79,10 +79,16 @@ class ClinicCSV(ClinicPage):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
-        writer.writerows(row.row() for row in self.rows(self.within()))
+        writer.writerows(tuple(map(_inert, row.row())) for row in self.rows(self.within()))
         self.set_header("Content-Type", "text/csv; charset=utf-8")
         self.set_header("Content-Disposition", f'attachment; filename="clinic-staff-{date.today()}.csv"')
         self.finish(buffer.getvalue())
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula (``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return: a name typed into a roster, say) gets a leading apostrophe (OWASP's advice)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def _frame(rows: list[Standing]) -> Any:
