@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
-from course.hub.layout import ENABLED, LAB_PLUGINS, SERVER_EXTENSION, exam_server_config
+from course.hub.layout import ENABLED, LAB_PLUGINS, exam_server_config, server_extensions
 from course.paths import NBGRADER_CONFIG
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -66,9 +66,7 @@ def test_nbgrader_extensions_per_role_match_the_local_hub():
     for role in ("trainee", "grader"):
         folder = DEPLOY / "jupyter" / role
         server = json.loads((folder / "jupyter_server_config.json").read_text())["ServerApp"]["jpserver_extensions"]
-        expected = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
-                    for plugin, module in SERVER_EXTENSION.items()}
-        assert server == expected, role
+        assert server == server_extensions(role), role
         page = folder / "labconfig" / "page_config.json"
         disabled = set(json.loads(page.read_text())["disabledExtensions"]) if page.exists() else set()
         assert disabled == {f"@jupyter/nbgrader:{p}" for p in LAB_PLUGINS if p not in ENABLED[role]}, role

@@ -3,6 +3,7 @@
 ::
 
     mesocourse hub [start] [--ip IP] [--port PORT]     start JupyterHub (default 127.0.0.1:8000)
+                   [--cull-idle MINUTES]          stop servers idle this long (default 60; 0: never)
     mesocourse hub add-instructor ID --name NAME       an instructor account (formgrade group)
     mesocourse hub add-trainees roster.csv             a cohort: accounts, gradebook students, group
     mesocourse hub remove-accounts                     remove every account this hub made (hub stopped),
@@ -46,6 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE", help="backup: the archive to write (.tar.gz)")
     parser.add_argument("--password-days", type=int, metavar="DAYS",
                         help="days a one-time password stays valid (default 7; kept for later enrolments)")
+    parser.add_argument("--cull-idle", type=float, metavar="MINUTES",
+                        help="stop a server idle for this long (default 60, 0: never; kept for later starts)")
 
 
 def free_port() -> int:
@@ -62,8 +65,10 @@ def open_state(args: argparse.Namespace) -> HubState:
     state.root.mkdir(parents=True, exist_ok=True)
     settings = state.settings() if state.exists() else HubSettings(
         grader_account=args.grader_account or HubSettings.grader_account, db_url=args.db_url or "")
-    changes = {key: value for key, value in (("ip", args.ip), ("port", args.port),
-                                             ("password_days", args.password_days)) if value is not None}
+    if args.cull_idle is not None and args.cull_idle < 0:
+        raise HubError(f"--cull-idle {args.cull_idle:g}: minutes must be 0 (never) or more")
+    changes = {key: value for key, value in (("ip", args.ip), ("port", args.port), ("password_days", args.password_days),
+                                             ("cull_idle_minutes", args.cull_idle)) if value is not None}
     state.save_settings(replace(settings, **changes))
     prepare(state, Path(sys.executable).parent)
     return state

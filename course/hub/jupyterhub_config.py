@@ -16,6 +16,7 @@ from pathlib import Path
 
 from course.hub.accounts import enrolled
 from course.hub.cli import free_port
+from course.hub.culling import CULLER_ROLE, activity_interval, culler_service
 from course.hub.proxy import proxy_command
 from course.hub.state import HubState
 
@@ -99,6 +100,13 @@ c.JupyterHub.load_roles.append(
 # Instructors open the grader's server by role: no "Authorize" page in front of formgrader either.
 # (This list replaces the one JupyterHub builds from oauth_no_confirm, so the service is named again.)
 c.JupyterHub.tornado_settings = {"oauth_no_confirm_list": {"service-course", f"jupyterhub-user-{grader}"}}
+
+# --- giving memory back: jupyterhub-idle-culler stops servers idle for cull_idle_minutes (hub.json;
+# course/hub/culling.py: what counts as activity, and the hook that spares trainees in an exam session)
+c.JupyterHub.last_activity_interval = activity_interval(settings)
+if settings.cull_idle_minutes > 0:
+    c.JupyterHub.services.append(culler_service(state))
+    c.JupyterHub.load_roles.append(CULLER_ROLE)
 
 # --- the hub's pages: the course's bar (change password; console, formgrader or feedback by role)
 c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]

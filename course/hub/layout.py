@@ -146,10 +146,15 @@ def exam_server_config(course_id: str) -> dict:
             "ExamKernelManager": {"exam_folders": exam_folders(course_id)}}
 
 
+def server_extensions(role: str) -> dict[str, bool]:
+    """The Jupyter server extensions of a role's servers: its nbgrader ones, and busy kernels
+    counting as activity for the idle culler (:mod:`course.hub.kernel_activity`)."""
+    nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role] for plugin, module in SERVER_EXTENSION.items()}
+    return {**nbgrader, "course.hub.kernel_activity": True}
+
+
 def server_config(state: HubState, role: str) -> dict:
-    extensions = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
-                  for plugin, module in SERVER_EXTENSION.items()}
-    config: dict = {"ServerApp": {"jpserver_extensions": extensions}}
+    config: dict = {"ServerApp": {"jpserver_extensions": server_extensions(role)}}
     if role == "grader":
         config["ServerApp"]["root_dir"] = str(state.course_dir)
     if role == "trainee":

@@ -30,6 +30,7 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Unicode
 
+from .culling import activity_interval
 from .state import HubState
 from .welcome import WELCOME
 
@@ -58,6 +59,7 @@ def course_environment(state: HubState, role: str) -> dict[str, str]:
         "JUPYTER_PATH": str(state.share),
         "PATH": os.pathsep.join([tools, "/usr/local/bin", "/usr/bin", "/bin"]),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "JUPYTERHUB_ACTIVITY_INTERVAL": str(activity_interval(state.settings())),
     }
 
 
