@@ -21,8 +21,9 @@ import pytest
 import course
 from course.errors import ERRORS, MesocourseError
 
-# run as a program, or loaded as configuration by JupyterHub or nbgrader
-NOT_IMPORTABLE_ALONE = {"course.__main__", "course.hub.jupyterhub_config", "course.content.nbgrader_config"}
+# run as a program, or loaded as configuration by JupyterHub, its idle culler or nbgrader
+NOT_IMPORTABLE_ALONE = {"course.__main__", "course.hub.service.__main__", "course.hub.jupyterhub_config",
+                        "course.hub.idle_culler_config", "course.content.nbgrader_config"}
 
 
 @functools.cache
