@@ -72,10 +72,28 @@ def rows(page, listing: str, count: int, timeout: float | None = None):
 
 
 def open_lab(page, hub, who: str) -> None:
-    """Log in (the hub starts the person's server) and open the Assignments tab."""
+    """Log in (the hub starts the person's server), answer the welcome notebook's kernel prompt and
+    open the Assignments tab."""
     log_in(page, hub, who)
     page.wait_for_url("**/lab**")
+    answer_kernel_prompt(page)
     open_assignments(page)
+
+
+def answer_kernel_prompt(page) -> None:
+    """"No Kernel", as a trainee would, when JupyterLab asks which kernel the welcome notebook should
+    use (it names none). JupyterLab asks once it has the list of kernels, seconds after the page is
+    drawn: a modal that takes the focus from whatever tab is open, so a click that lands then (on
+    Fetch, on Submit) is lost. (Seen with the Assignments tab hidden behind it: issue 29, §5.)"""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    prompt = page.locator(".jp-Dialog:has-text('Select Kernel')")
+    try:
+        prompt.wait_for(timeout=60_000)
+    except PlaywrightTimeout:
+        return  # not asked (the notebook already has a kernel)
+    prompt.locator("button:has-text('No Kernel')").last.click()
+    prompt.wait_for(state="detached")
 
 
 def fetch_in_lab(page, hub, who: str) -> Path:

@@ -26,7 +26,6 @@ state = HubState.at(os.environ["MESOCOURSE_HUB_STATE"])
 settings = state.settings()
 people = enrolled(state)
 course = settings.course_id
-tools = Path(sys.executable).parent
 
 
 # --- where the hub listens and keeps its state ---------------------------------------------
@@ -58,7 +57,7 @@ c.Authenticator.allow_all = True
 # --- each person's server runs as their own operating-system account --------------------------
 c.JupyterHub.spawner_class = "course.hub.spawner.CourseSpawner"
 c.CourseSpawner.state_folder = str(state.root)
-c.Spawner.cmd = [str(tools / "jupyterhub-singleuser")]
+c.Spawner.cmd = [sys.executable, "-m", "course.hub.singleuser"]  # jupyterhub-singleuser, lean (see there)
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120  # then JupyterHub shows its error page: no endless wait
 c.Spawner.http_timeout = 120

@@ -14,6 +14,7 @@ the person has chosen their own password (:mod:`course.hub.authenticator`).
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -140,7 +141,7 @@ def measured_per_server_mb(running: list[str]) -> float:
     return statistics.median(sizes) if sizes else FIRST_GUESS_MB
 
 
-def warm(state: HubState, group: str | None = None, wave_size: int = 2) -> WarmResult:
+def warm(state: HubState, group: str | None = None) -> WarmResult:
     """Start the servers of ``group`` (default: every trainee), bounded by the machine's memory."""
     api = HubAPI.for_state(state)
     if not api.running():
@@ -157,7 +158,7 @@ def warm(state: HubState, group: str | None = None, wave_size: int = 2) -> WarmR
     show_progress(len(result.already), len(members))
     while queue:
         result.per_server_mb = measured_per_server_mb(result.already + result.warmed)
-        wave = queue[:min(wave_size, servers_that_fit(result.per_server_mb))]
+        wave = queue[:min(os.cpu_count() or 1, servers_that_fit(result.per_server_mb))]
         if not wave:
             result.no_memory = queue
             break
