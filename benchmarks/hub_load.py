@@ -65,14 +65,8 @@ def trainee_trip(hub, trainee: str, course_id: str, delay: float, timeout: float
         headers = {"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/")}
         api = f"{hub.url}/hub/api/users/{trainee}"
         session.post(f"{api}/server", headers=headers, timeout=120)  # 400 when warm: already running
-        while True:
-            server = session.get(api, headers=headers, timeout=60).json().get("servers", {}).get("", {})
-            if server.get("ready"):
-                trip.ready_s = time.monotonic() - started
-                break
-            if time.monotonic() - started > timeout:
-                raise RuntimeError(f"server not ready after {timeout:.0f} s")
-            time.sleep(0.1)
+        wait_until_ready(session, f"{api}/server/progress", headers, timeout)
+        trip.ready_s = time.monotonic() - started
         token = session.post(f"{api}/tokens", headers=headers, json={"note": "load test"}, timeout=60).json()["token"]
         auth = {"Authorization": f"token {token}"}
         body = {"course_id": course_id, "assignment_id": ASSIGNMENT}
@@ -85,6 +79,23 @@ def trainee_trip(hub, trainee: str, course_id: str, delay: float, timeout: float
     except Exception as error:  # a failed trip is a result, not a crash of the benchmark
         trip.error = str(error)
     return trip
+
+
+def wait_until_ready(session, progress_url: str, headers: dict, timeout: float) -> None:
+    """Follow the spawn's progress events, as the hub's spawn-pending page does (no polling of the
+    hub's API: twenty clients polling it would be load the browser does not make)."""
+    import json
+
+    with session.get(progress_url, headers=headers, stream=True, timeout=timeout) as events:
+        for line in events.iter_lines(decode_unicode=True):
+            if not line or not line.startswith("data:"):
+                continue
+            event = json.loads(line.removeprefix("data:"))
+            if event.get("ready"):
+                return
+            if event.get("failed"):
+                raise RuntimeError(f"spawn failed: {event.get('message', '')}")
+    raise RuntimeError("the progress stream ended before the server was ready")
 
 
 class MemorySampler(threading.Thread):
@@ -121,11 +132,13 @@ def print_profile(folded: Path, top: int = 12) -> None:
     total, packages = 0, Counter()
     for line in folded.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if "concurrent/futures/thread.py" in frames[-1]:
+            continue  # an idle worker thread waiting for work
         total += int(count)
-        files = {frame.rpartition("(")[2].split(":")[0] for frame in stack.split(";")}
-        packages.update(dict.fromkeys({path.split("site-packages/")[-1].split("/")[0] for path in files
-                                       if "site-packages/" in path}, int(count)))
-    print(f"hub profile ({total} samples at 100 Hz, {folded}): share of samples with each package on the stack")
+        packages.update(dict.fromkeys({frame.rpartition("(")[2].split("/")[0].split(":")[0] for frame in frames},
+                                      int(count)))
+    print(f"hub profile ({total} busy samples at 100 Hz, {folded}): share of them with each module on the stack")
     for package, count in packages.most_common(top):
         print(f"  {count / max(total, 1):6.1%}  {package}")
 

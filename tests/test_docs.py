@@ -101,9 +101,9 @@ def test_the_pages_load_nothing_from_the_internet(site):
 @pytest.mark.browser
 def test_every_page_passes_axe(site, request):
     """WCAG 2.1 A and AA (axe-core in Chromium): no critical or serious violation on any page of the site."""
-    from browser_support import require_chromium
+    from prerequisites import chromium_missing, require
 
-    require_chromium()
+    require(chromium_missing())
     from a11y_support import audit
 
     html, _ = site
