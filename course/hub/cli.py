@@ -52,8 +52,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--group", metavar="NAME", help="warm: the hub group whose servers to start "
                         "(default: every trainee, nbgrader-COURSE)")
     parser.add_argument("--at", metavar="HH:MM", help="warm: wait until this time of day first (e.g. 08:55)")
-    parser.add_argument("--cull-idle", type=float, metavar="MINUTES",
+    parser.add_argument("--cull-idle", type=idle_minutes, metavar="MINUTES",
                         help="stop a server idle for this long (default 60, 0: never; kept for later starts)")
+
+
+def idle_minutes(text: str) -> float:
+    """``--cull-idle``: minutes, 0 (never) or more."""
+    try:
+        minutes = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes") from None
+    if not minutes >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"minutes must be 0 (never) or more, got {text}")
+    return minutes
 
 
 def free_port() -> int:
@@ -70,8 +81,6 @@ def open_state(args: argparse.Namespace) -> HubState:
     state.root.mkdir(parents=True, exist_ok=True)
     settings = state.settings() if state.exists() else HubSettings(
         grader_account=args.grader_account or HubSettings.grader_account, db_url=args.db_url or "")
-    if args.cull_idle is not None and args.cull_idle < 0:
-        raise HubError(f"--cull-idle {args.cull_idle:g}: minutes must be 0 (never) or more")
     changes = {key: value for key, value in (("ip", args.ip), ("port", args.port), ("password_days", args.password_days),
                                              ("cull_idle_minutes", args.cull_idle)) if value is not None}
     state.save_settings(replace(settings, **changes))
