@@ -94,12 +94,14 @@ def write_roster(hub: CourseHub, path: Path, people: dict[str, str]) -> Path:
 
 
 @contextlib.contextmanager
-def course_hub(people: dict[str, str], enrol_while_running: tuple[str, ...] = ()) -> Iterator[CourseHub]:
+def course_hub(people: dict[str, str], enrol_while_running: tuple[str, ...] = (),
+               settings: tuple[str, ...] = ()) -> Iterator[CourseHub]:
     """A hub in a fresh folder with an instructor (role ``i``) and trainees (other roles).
 
     ``people`` maps a role to a full name; account ids are the role plus a
     random tag, so parallel or leftover runs never collide. The trainees in
     ``enrol_while_running`` are enrolled once the hub runs (through its API).
+    ``settings``: more options of ``mesocourse hub`` kept in hub.json (``--cull-idle 0.5``).
     """
     folder = Path(tempfile.mkdtemp(prefix="mesocourse-hub-"))
     os.chmod(folder, 0o755)  # people's accounts traverse it, as /srv would be
@@ -109,7 +111,7 @@ def course_hub(people: dict[str, str], enrol_while_running: tuple[str, ...] = ()
     common = ["--state", str(hub.state.root)]
     try:
         out = hub_command("add-instructor", hub.account("i"), "--name", people["i"], *common,
-                          "--port", str(port), "--grader-account", f"g{tag}").stdout
+                          "--port", str(port), "--grader-account", f"g{tag}", *settings).stdout
         hub.passwords.update(one_time_passwords(out))
         trainees = {role: name for role, name in people.items() if role != "i"}
         first = write_roster(hub, folder / "roster.csv",
@@ -182,6 +184,45 @@ def change_password(page, hub: CourseHub, account: str) -> None:
     page.click("#signup_submit")
     page.get_by_text("changed successfully").wait_for()
     hub.passwords[account] = chosen
+
+
+def log_in_over_http(hub: CourseHub, account: str):
+    """A ``requests`` session logged in through the hub's login form, as a browser would; at the first
+    login (one-time password) it chooses an own password on the change-password form first."""
+    import requests
+
+    session = requests.Session()
+    session.get(f"{hub.url}/hub/login", timeout=120)
+    form = {"username": account, "password": hub.passwords[account],
+            "_xsrf": session.cookies.get("_xsrf", path="/hub/")}
+    answer = session.post(f"{hub.url}/hub/login", data=form, allow_redirects=False, timeout=300)
+    if answer.status_code != 302:
+        raise RuntimeError(f"login of {account} answered {answer.status_code}")
+    if answer.headers["Location"].endswith("/hub/change-password"):
+        chosen = f"own-{secrets.token_urlsafe(12)}"
+        change = {"old_password": hub.passwords[account], "new_password": chosen,
+                  "new_password_confirmation": chosen, "_xsrf": session.cookies.get("_xsrf", path="/hub/")}
+        page = session.post(f"{hub.url}/hub/change-password", data=change, timeout=300)
+        if "changed successfully" not in page.text:
+            raise RuntimeError(f"{account}: the change-password form did not accept the new password")
+        hub.passwords[account] = chosen
+    return session
+
+
+def server_ready(hub: CourseHub, account: str) -> bool:
+    from course.hub.hub_api import HubAPI
+
+    return bool(HubAPI.for_state(hub.state).call("GET", f"/users/{account}")["servers"].get("", {}).get("ready"))
+
+
+def wait_until(condition, timeout: float, what: str, every: float = 0.5) -> float:
+    """Poll ``condition`` until it holds; returns the seconds waited, fails naming ``what``."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"{what}: not within {timeout:.0f} s")
+        time.sleep(every)
+    return time.monotonic() - started
 
 
 def require_hub_in_chromium() -> None:

@@ -137,6 +137,8 @@ CASES = [
     ("feedback-text-gradebook", ["feedback", "ps1", "--course", "{text_gradebook}"], 2, "err", "not a gradebook"),
     ("hub-port-not-a-number", ["hub", "--port", "http"], 2, "err", "invalid int value: 'http'"),
     ("hub-unknown-action", ["hub", "juggle"], 2, "err", "invalid choice: 'juggle'"),
+    ("hub-cull-idle-negative", ["hub", "--cull-idle", "-5"], 2, "err", "minutes must be 0 (never) or more"),
+    ("hub-cull-idle-not-a-number", ["hub", "--cull-idle", "an hour"], 2, "err", "'an hour' is not a number of minutes"),
 ]
 
 

@@ -21,8 +21,9 @@ import pytest
 import course
 from course.errors import ERRORS, MesocourseError
 
-# loaded as configuration by JupyterHub or nbgrader (and every ``__main__``: run as a program)
-NOT_IMPORTABLE_ALONE = {"course.hub.jupyterhub_config", "course.content.nbgrader_config"}
+# loaded as configuration by JupyterHub, its idle culler or nbgrader (and every ``__main__``: run as a program)
+NOT_IMPORTABLE_ALONE = {"course.hub.jupyterhub_config", "course.hub.idle_culler_config",
+                        "course.content.nbgrader_config"}
 
 
 @functools.cache

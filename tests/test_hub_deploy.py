@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
-from course.hub.layout import ENABLED, LAB_PLUGINS, SERVER_EXTENSION, exam_server_config
+from course.hub.layout import exam_server_config, page_config, server_extensions
 from course.paths import NBGRADER_CONFIG
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -45,9 +45,10 @@ def test_every_pod_uses_the_exchange_volume_the_chart_mounts():
 
 def test_the_groups_and_roles_are_named_after_the_course():
     hub = values()["hub"]
-    assert set(hub["loadGroups"]) == {f"nbgrader-{course_id()}", f"formgrade-{course_id()}"}
+    groups = hub["config"]["JupyterHub"]["load_groups"]
+    assert set(groups) == {f"nbgrader-{course_id()}", f"formgrade-{course_id()}"}
     grader = f"grader-{course_id()}"
-    assert grader in hub["loadGroups"][f"formgrade-{course_id()}"]["users"]
+    assert grader in groups[f"formgrade-{course_id()}"]["users"]
     assert f"access:servers!user={grader}" in hub["loadRoles"][f"formgrade-{course_id()}"]["scopes"]
     assert f'"{grader}"' in hub["extraConfig"]["mesocourse"]
 
@@ -65,12 +66,10 @@ def test_nbgrader_extensions_per_role_match_the_local_hub():
     for role in ("trainee", "grader"):
         folder = DEPLOY / "jupyter" / role
         server = json.loads((folder / "jupyter_server_config.json").read_text())["ServerApp"]["jpserver_extensions"]
-        expected = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
-                    for plugin, module in SERVER_EXTENSION.items()}
-        assert server == expected, role
+        assert server == server_extensions(role), role
         page = folder / "labconfig" / "page_config.json"
-        disabled = set(json.loads(page.read_text())["disabledExtensions"]) if page.exists() else set()
-        assert disabled == {f"@jupyter/nbgrader:{p}" for p in LAB_PLUGINS if p not in ENABLED[role]}, role
+        disabled = json.loads(page.read_text())["disabledExtensions"] if page.exists() else {}
+        assert disabled == page_config(role)["disabledExtensions"], role
 
 
 def test_the_hub_database_is_postgresql_and_no_secret_is_in_the_values():
@@ -96,3 +95,45 @@ def test_a_trainee_pod_runs_exam_notebooks_in_the_exam_kernel_as_the_local_hub_d
     assert server["ExamKernelManager"] == expected["ExamKernelManager"]
     # exam: true in its case data
     assert expected["ExamKernelManager"]["exam_folders"] == [f"{course_id()}/certification"]
+
+
+Z2JH = DEPLOY / "z2jh"  # the chart 4.4.0's schema and default values, vendored (z2jh/README.md)
+
+
+def helm_merge(defaults: dict, overrides: dict) -> dict:
+    """Helm's coalescing of a values file over the chart's defaults: maps merge key by key,
+    anything else replaces the default, and null removes the key."""
+    merged = dict(defaults)
+    for key, value in overrides.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = helm_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def schema_errors(chart_values: dict) -> list[str]:
+    import jsonschema
+
+    schema = json.loads((Z2JH / "values.schema.json").read_text())
+    validator = jsonschema.Draft7Validator(schema)
+    return [f"{'.'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}"
+            for error in validator.iter_errors(chart_values)]
+
+
+def test_values_yaml_passes_the_z2jh_charts_own_schema():
+    """What `helm install -f values.yaml` checks first: our values over the chart's defaults."""
+    defaults = yaml.safe_load((Z2JH / "values.yaml").read_text())
+    assert schema_errors(defaults) == []  # the vendored pair belongs together
+    assert schema_errors(helm_merge(defaults, values())) == []
+
+
+def test_the_schema_refuses_what_the_chart_would_refuse():
+    """The check can fail: a misspelt key and a wrong type are each reported with their path."""
+    defaults = yaml.safe_load((Z2JH / "values.yaml").read_text())
+    wrong = helm_merge(values(), {"singleuser": {"startTimout": 300}, "cull": {"timeout": "an hour"}})
+    errors = schema_errors(helm_merge(defaults, wrong))
+    assert any(error.startswith("singleuser:") and "startTimout" in error for error in errors), errors
+    assert any(error.startswith("cull.timeout:") for error in errors), errors

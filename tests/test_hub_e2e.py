@@ -60,6 +60,7 @@ def open_assignments(page) -> None:
     page.wait_for_selector("#jp-menu-panel div.lm-MenuBar-itemLabel:text('Nbgrader')")
     page.click("#jp-menu-panel div.lm-MenuBar-itemLabel:text('Nbgrader')")
     page.click("#jp-mainmenu-nbgrader li[data-command='nbgrader:open-assignment-list']")
+    page.locator(".lm-TabBar-tab:has-text('Assignments')").first.click()  # in front, also when restored behind another
     page.wait_for_selector("#released_assignments_list")
 
 

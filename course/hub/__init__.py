@@ -19,5 +19,7 @@ other accounts can run), ``preflight`` (what must hold before the hub starts),
 changed at first login), ``welcome`` (a trainee's welcome notebook), ``backup``
 (backup, restore, and no file left to a freed uid), ``service`` (the course's own
 pages: the instructor console, trainees' feedback; one JupyterHub service),
-``templates`` (the hub's bar) and ``cli``.
+``templates`` (the hub's bar), ``singleuser`` (each person's server, started lean),
+``kernel_activity`` (a busy kernel is activity), ``culling`` (the idle culler: what it
+stops and spares), ``warm`` (servers started before a class) and ``cli``.
 """

@@ -3,9 +3,12 @@
 ::
 
     mesocourse hub [start] [--ip IP] [--port PORT]     start JupyterHub (default 127.0.0.1:8000)
+                   [--cull-idle MINUTES]          stop servers idle this long (default 60; 0: never)
     mesocourse hub add-instructor ID --name NAME       an instructor account (formgrade group)
     mesocourse hub add-trainees roster.csv             a cohort: accounts, gradebook students, group
     mesocourse hub add-staff roster.csv                assessors and clinic managers (id,name,email,role[,clinic])
+    mesocourse hub warm [--group NAME] [--at HH:MM]    start a group's servers before a class (hub running;
+                                                       default: every trainee), as many as the memory holds
     mesocourse hub remove-accounts                     remove every account this hub made (hub stopped),
                                                        after a backup; their files become root's
     mesocourse hub backup --out FILE.tar.gz            archive the course data (course, registry, keys, exchange)
@@ -32,8 +35,8 @@ from .state import HubSettings, HubState
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", metavar="DIR", help="the hub folder (default: $MESOCOURSE_HUB or hub-data/)")
     parser.add_argument("action", nargs="?", default="start",
-                        choices=("start", "add-instructor", "add-trainees", "add-staff", "remove-accounts", "backup",
-                                 "restore"),
+                        choices=("start", "add-instructor", "add-trainees", "add-staff", "warm", "remove-accounts",
+                                 "backup", "restore"),
                         help="what to do (default: start)")
     parser.add_argument("target", nargs="?", metavar="ID|ROSTER",
                         help="add-instructor: the account id; add-trainees: the roster CSV (id,name,email[,clinic]); "
@@ -50,6 +53,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE", help="backup: the archive to write (.tar.gz)")
     parser.add_argument("--password-days", type=int, metavar="DAYS",
                         help="days a one-time password stays valid (default 7; kept for later enrolments)")
+    parser.add_argument("--group", metavar="NAME", help="warm: the hub group whose servers to start "
+                        "(default: every trainee, nbgrader-COURSE)")
+    parser.add_argument("--at", metavar="HH:MM", help="warm: wait until this time of day first (e.g. 08:55)")
+    parser.add_argument("--cull-idle", type=idle_minutes, metavar="MINUTES",
+                        help="stop a server idle for this long (default 60, 0: never; kept for later starts)")
+
+
+def idle_minutes(text: str) -> float:
+    """``--cull-idle``: minutes, 0 (never) or more."""
+    try:
+        minutes = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes") from None
+    if not minutes >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"minutes must be 0 (never) or more, got {text}")
+    return minutes
 
 
 def free_port() -> int:
@@ -66,8 +85,9 @@ def open_state(args: argparse.Namespace) -> HubState:
     state.root.mkdir(parents=True, exist_ok=True)
     settings = state.settings() if state.exists() else HubSettings(
         grader_account=args.grader_account or HubSettings.grader_account, db_url=args.db_url or "")
-    changes = {key: value for key, value in (("ip", args.ip), ("port", args.port),
-                                             ("password_days", args.password_days)) if value is not None}
+    given = (("ip", args.ip), ("port", args.port), ("password_days", args.password_days),
+             ("cull_idle_minutes", args.cull_idle))
+    changes = {key: value for key, value in given if value is not None}
     state.save_settings(replace(settings, **changes))
     prepare(state, Path(sys.executable).parent)
     return state
@@ -159,6 +179,19 @@ def backup_or_restore(state: HubState, args: argparse.Namespace) -> int:
     return 0
 
 
+def warm_servers(state: HubState, args: argparse.Namespace) -> int:
+    """``hub warm``: start the group's servers (see :mod:`.warm`); 1 when some failed to start."""
+    from .warm import WarmError, wait_until_clock, warm
+
+    if not state.exists():
+        raise WarmError(f"warm: {state.root} is not a hub folder (give --state DIR)")
+    if args.at:
+        wait_until_clock(args.at)
+    result = warm(state, args.group)
+    print(result.summary())
+    return 1 if result.failed else 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Refusals and errors (a bad roster row, a failed enrolment, a hub that cannot start here) are raised
     for ``course.cli`` to report in one line, with the error contract's exit status."""
@@ -172,6 +205,8 @@ def run(args: argparse.Namespace) -> int:
         return remove_accounts(HubState.at(args.state))
     if args.action in ("backup", "restore"):
         return backup_or_restore(HubState.at(args.state), args)
+    if args.action == "warm":
+        return warm_servers(HubState.at(args.state), args)
     people = [] if args.action == "start" else people_to_enrol(args)
     state = open_state(args)
     if args.action == "start":

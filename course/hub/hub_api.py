@@ -48,6 +48,13 @@ class HubAPI:
             raise HubAPIError(f"{method} {path}: the hub at {self.url} did not answer: {error}") from error
         return json.loads(text) if text else None
 
+    def model(self, path: str) -> dict:
+        """A GET answered with a JSON object (a user, a group): the hub's model of it."""
+        answer = self.call("GET", path)
+        if not isinstance(answer, dict):
+            raise HubAPIError(f"GET {path}: expected a JSON object, got {str(answer)[:200]}")
+        return answer
+
     def running(self) -> bool:
         """Whether a hub answers on this address (with our token or not)."""
         try:

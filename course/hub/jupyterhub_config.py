@@ -18,6 +18,7 @@ from course.certification.keys import Issuer
 from course.coursedir import ISSUER_ENV, REGISTRY_ENV
 from course.hub.accounts import enrolled
 from course.hub.cli import free_port
+from course.hub.culling import CULLER_ROLE, activity_interval, culler_service
 from course.hub.proxy import proxy_command
 from course.hub.roster import STAFF_ROLES
 from course.hub.service.verify import ISSUER_FOLDER_ENV
@@ -29,7 +30,6 @@ state = HubState.at(os.environ["MESOCOURSE_HUB_STATE"])
 settings = state.settings()
 people = enrolled(state)
 course = settings.course_id
-tools = Path(sys.executable).parent
 
 
 # --- where the hub listens and keeps its state ---------------------------------------------
@@ -61,7 +61,7 @@ c.Authenticator.allow_all = True
 # --- each person's server runs as their own operating-system account --------------------------
 c.JupyterHub.spawner_class = "course.hub.spawner.CourseSpawner"
 c.CourseSpawner.state_folder = str(state.root)
-c.Spawner.cmd = [str(tools / "jupyterhub-singleuser")]
+c.Spawner.cmd = [sys.executable, "-m", "course.hub.singleuser"]  # jupyterhub-singleuser, lean (see there)
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120  # then JupyterHub shows its error page: no endless wait
 c.Spawner.http_timeout = 120
@@ -110,6 +110,13 @@ c.JupyterHub.load_roles.append(
 # Instructors open the grader's server by role: no "Authorize" page in front of formgrader either.
 # (This list replaces the one JupyterHub builds from oauth_no_confirm, so the service is named again.)
 c.JupyterHub.tornado_settings = {"oauth_no_confirm_list": {"service-course", f"jupyterhub-user-{grader}"}}
+
+# --- giving memory back: jupyterhub-idle-culler stops servers idle for cull_idle_minutes (hub.json;
+# course/hub/culling.py: what counts as activity, and the hook that spares trainees in an exam session)
+c.JupyterHub.last_activity_interval = activity_interval(settings)
+if settings.cull_idle_minutes > 0:
+    c.JupyterHub.services.append(culler_service(state))
+    c.JupyterHub.load_roles.append(CULLER_ROLE)
 
 # --- the hub's pages: the course's bar (change password; console, formgrader or feedback by role)
 c.JupyterHub.template_paths = [str(Path(__file__).with_name("templates"))]

@@ -8,7 +8,8 @@ idempotent), as root. What each role's Jupyter server loads:
   ``JupyterHubAuthPlugin`` (courses come from the hub groups ``nbgrader-COURSE``
   and ``formgrade-COURSE``);
 * trainees: the Assignments tab and validation only (no formgrader, no course
-  list, no create-assignment toolbar); a notebook in an exam assignment's folder runs in
+  list, no create-assignment toolbar), and none of the Jupyter extensions the role does
+  not use (:data:`UNUSED_BY_TRAINEES`); a notebook in an exam assignment's folder runs in
   the exam kernel only (:mod:`course.hub.exam_kernels`);
 * instructors: the Assignments tab (their own server); they grade in the grader's;
 * the grader (a hub user without a password, whose server instructors open and
@@ -39,6 +40,11 @@ ENABLED = {
 }
 SERVER_EXTENSION = {"formgrader": "formgrader", "course-list": "course_list",
                     "assignment-list": "assignment_list", "validate-assignment": "validate_assignment"}
+# What a trainee's server leaves out (a lean server: docs/benchmarks.md): server extensions the role
+# does not use, each with its JupyterLab extension, if any, which would call it: the language-server
+# bridge, Notebook 7's own pages ("Open in Notebook"), the notebook_shim they need, Voila's preview.
+UNUSED_BY_TRAINEES = {"jupyter_lsp": None, "notebook": "@jupyter-notebook/lab-extension", "notebook_shim": None,
+                      "voila.server_extension": "@voila-dashboards/jupyterlab-preview"}
 
 
 def make_folders(state: HubState) -> None:
@@ -146,10 +152,17 @@ def exam_server_config(course_id: str) -> dict:
             "ExamKernelManager": {"exam_folders": exam_folders(course_id)}}
 
 
+def server_extensions(role: str) -> dict[str, bool]:
+    """The Jupyter server extensions of a role's servers: its nbgrader ones, and busy kernels
+    counting as activity for the idle culler (:mod:`course.hub.kernel_activity`)."""
+    nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
+                for plugin, module in SERVER_EXTENSION.items()}
+    unused = dict.fromkeys(UNUSED_BY_TRAINEES, False) if role == "trainee" else {}
+    return {**nbgrader, **unused, "course.hub.kernel_activity": True}
+
+
 def server_config(state: HubState, role: str) -> dict:
-    extensions = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
-                  for plugin, module in SERVER_EXTENSION.items()}
-    config: dict = {"ServerApp": {"jpserver_extensions": extensions}}
+    config: dict = {"ServerApp": {"jpserver_extensions": server_extensions(role)}}
     if role == "grader":
         config["ServerApp"]["root_dir"] = str(state.course_dir)
     if role == "trainee":
@@ -161,6 +174,8 @@ def server_config(state: HubState, role: str) -> dict:
 
 def page_config(role: str) -> dict:
     disabled = {f"@jupyter/nbgrader:{plugin}": True for plugin in LAB_PLUGINS if plugin not in ENABLED[role]}
+    if role == "trainee":
+        disabled.update({lab: True for lab in UNUSED_BY_TRAINEES.values() if lab})
     return {"disabledExtensions": disabled}
 
 

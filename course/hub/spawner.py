@@ -32,6 +32,7 @@ from traitlets import Unicode
 
 from course.certification.qr import VERIFY_URL_ENV
 
+from .culling import activity_interval
 from .state import HubState
 from .welcome import WELCOME
 
@@ -63,6 +64,7 @@ def course_environment(state: HubState, role: str) -> dict[str, str]:
         "JUPYTER_PATH": str(state.share),
         "PATH": os.pathsep.join([tools, "/usr/local/bin", "/usr/bin", "/bin"]),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "JUPYTERHUB_ACTIVITY_INTERVAL": str(activity_interval(state.settings())),
     }
 
 
@@ -87,10 +89,12 @@ class CourseSpawner(LocalProcessSpawner):
         """Start the server and return once it accepts connections; if it exits first, fail at once.
 
         JupyterHub would otherwise wait the whole ``http_timeout`` for a server
-        that already died before showing its error page ("Spawn failed").
+        that already died before showing its error page ("Spawn failed"). The port is
+        tried every 50 ms at first, then less often (a server takes a second or more):
+        no fixed half-second adds to every start.
         """
         ip, port = await super().start()
-        deadline = time.monotonic() + self.start_timeout
+        deadline, pause = time.monotonic() + self.start_timeout, 0.05
         while time.monotonic() < deadline:
             status = self.proc.poll()
             if status is not None:
@@ -100,7 +104,8 @@ class CourseSpawner(LocalProcessSpawner):
                 with socket.create_connection((ip or "127.0.0.1", port), timeout=1):
                     return ip, port
             except OSError:
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(pause)
+                pause = min(pause * 1.5, 0.5)
         return ip, port  # JupyterHub's own timeouts take over
 
     def make_preexec_fn(self, name: str) -> Callable[[], None]:

@@ -42,6 +42,7 @@ class HubSettings:
     port: int = 8000
     db_url: str = ""  # empty: SQLite in private/
     password_days: int = 7  # how long a one-time password stays valid (course.hub.passwords)
+    cull_idle_minutes: float = 60  # servers idle this long are stopped (course.hub.culling); 0: never
 
     @property
     def formgrade_group(self) -> str:
