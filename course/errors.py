@@ -82,4 +82,5 @@ ERRORS: dict[str, int] = {
     "course.hub.accounts.EnrolmentError": BAD_INPUT,
     "course.hub.hub_api.HubAPIError": BAD_INPUT,
     "course.hub.backup.BackupError": BAD_INPUT,
+    "course.hub.exams.ExamSessionError": BAD_INPUT,
 }
