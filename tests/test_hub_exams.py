@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from browser_support import free_port
 
 from course.hub.exams import ExamSessionError, close_session, in_open_exam, load_sessions, open_session, read_exam_log
 from course.hub.state import HubSettings, HubState
@@ -26,7 +27,7 @@ def state(tmp_path: Path) -> HubState:
     """A hub folder with three enrolled trainees (ann, bob, cy) and one instructor."""
     hub = HubState.at(tmp_path / "hub")
     hub.root.mkdir()
-    hub.save_settings(HubSettings(grader_account="nobody-grader-exams"))
+    hub.save_settings(HubSettings(grader_account="nobody-grader-exams", port=free_port()))  # no hub answers
     people = {"instructors": {"ines": {"name": "Ines", "email": ""}},
               "trainees": {who: {"name": who.title(), "email": ""} for who in ("ann", "bob", "cy")}}
     hub.accounts_file.write_text(json.dumps(people))

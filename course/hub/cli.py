@@ -182,13 +182,26 @@ def exam(state: HubState, args: argparse.Namespace) -> int:
     if args.target == "close":
         session = close_session(state, args.assignment)
         print(f"closed the exam session of {session.assignment} ({len(session.ends)} trainee(s))")
-        return 0
-    if args.minutes is None:
-        raise ExamSessionError("hub exam open: say how long it lasts with --minutes N")
-    session = open_session(state, args.assignment, args.minutes, args.group, args.extra_time, args.start)
-    print(f"opened an exam session of {session.assignment} for group {session.group}, start {session.start}")
-    print("\n".join(status_lines(state)[1:]))
+    else:
+        if args.minutes is None:
+            raise ExamSessionError("hub exam open: say how long it lasts with --minutes N")
+        session = open_session(state, args.assignment, args.minutes, args.group, args.extra_time, args.start)
+        print(f"opened an exam session of {session.assignment} for group {session.group}, start {session.start}")
+        print("\n".join(status_lines(state)[1:]))
+    restart_running_servers(state, sorted(session.ends))
     return 0
+
+
+def restart_running_servers(state: HubState, trainees: list[str]) -> None:
+    """Restart the running servers of ``trainees`` through the hub (if it runs), in their profile now."""
+    from .hub_api import HubAPI
+
+    api = HubAPI.for_state(state)
+    if not api.running():
+        return
+    restarted = [trainee for trainee in trainees if api.restart_server(trainee)]
+    if restarted:
+        print(f"restarted the running servers of {', '.join(restarted)}")
 
 
 def run(args: argparse.Namespace) -> int:
