@@ -9,6 +9,7 @@ browser's JupyterLab reaches it. Every account and process is removed at the end
 
 from __future__ import annotations
 
+import subprocess
 import time
 
 import pytest
@@ -16,10 +17,12 @@ from browser_support import jupyter_call
 from hub_support import course_hub_left_clean, hub_command
 
 from course.exam_kernel import KERNEL_NAME
+from course.hub.accounts import as_account
 from course.hub.exams import read_exam_log
 from course.hub.grader import run_as_grader
 from course.hub.hub_api import HubAPI
 from course.hub.passwords import forget_one_time
+from course.hub.spawner import course_environment
 from course.hub.welcome import WELCOME
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -98,4 +101,18 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     assert f"restarted the running servers of {trainee}" in closed.stdout
     server.wait_ready()
     assert server.terminal_opens(), "after close, the normal profile has terminals again"
-    assert [entry["event"] for entry in read_exam_log(hub.state)][-1] == "close"
+    assert [entry["event"] for entry in read_exam_log(hub.state)][-2:] == ["close", "hand-in"]
+    inbox = hub.state.exchange / hub.state.settings().course_id / "inbound"
+    handed = [entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+certification+")]
+    assert len(handed) == 1 and (handed[0] / "certification.ipynb").is_file()
+    assert (handed[0] / "timestamp.txt").is_file()
+    late = trainee_submits(hub, trainee, server.token)
+    assert late.returncode != 0 and "a later hand-in is refused" in late.stdout + late.stderr
+    assert len([entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+")]) == 1
+
+
+def trainee_submits(hub, trainee: str, token: str) -> subprocess.CompletedProcess:
+    """``nbgrader submit`` as the trainee runs it from her server (her account, her role's config)."""
+    env = {**course_environment(hub.state, "trainee"), "JUPYTERHUB_USER": trainee, "JUPYTERHUB_API_TOKEN": token,
+           "JUPYTERHUB_API_URL": f"{hub.url}/hub/api"}
+    return as_account(trainee, ["nbgrader", "submit", "certification"], env=env, capture_output=True, text=True)

@@ -113,3 +113,17 @@ def test_the_cli_opens_shows_and_closes_a_session(state: HubState):
     assert closed.returncode == 0 and "closed the exam session of certification" in closed.stdout
     assert exam_command(state, "status").stdout.strip() == "no exam session open"
     assert [entry["event"] for entry in read_exam_log(state)] == ["open", "close"]
+
+
+def test_a_hand_in_after_her_own_end_or_the_close_is_late(state: HubState):
+    from course.hub.exam_end import late_hand_in
+
+    open_session(state, "certification", 60, extra_time=["bob=30"], now=NINE)
+    after_ann = NINE + timedelta(minutes=61)
+    assert "ended for ann" in (late_hand_in(state, "ann", "certification", after_ann) or "")
+    assert late_hand_in(state, "bob", "certification", after_ann) is None  # her extra time runs
+    assert late_hand_in(state, "ann", "certification", NINE + timedelta(minutes=30)) is None
+    assert late_hand_in(state, "ann", "screening", after_ann) is None  # never sat as an exam session
+    close_session(state, "certification", now=NINE + timedelta(minutes=70))
+    assert "a later hand-in is refused" in (late_hand_in(state, "bob", "certification", NINE + timedelta(minutes=71))
+                                            or "")

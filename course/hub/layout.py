@@ -133,6 +133,9 @@ def nbgrader_config(state: HubState, role: str) -> str:
         lines.append(f"c.CourseDirectory.root = {str(state.course_dir)!r}")
     else:
         lines.append('c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"')
+    if role in ("trainee", "exam"):  # the hand-in of an exam that has ended is refused (course.hub.exam_end)
+        lines += ['c.ExchangeFactory.submit = "course.hub.exam_end.ExamSubmit"',
+                  f"c.ExamSubmit.state_folder = {str(state.root)!r}"]
     if role == "exam":  # the server's root is the exam's folder; the assignments stay in the home
         lines += ["import os", 'c.Exchange.assignment_dir = os.environ["HOME"]']
     return "\n".join(lines) + "\n"

@@ -38,6 +38,7 @@ from pathlib import Path
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Bool, Unicode
 
+from .exam_end import collect_exam
 from .exams import ExamSession, in_open_exam, log_event
 from .state import HubState
 from .welcome import WELCOME
@@ -93,6 +94,9 @@ class CourseSpawner(LocalProcessSpawner):
         env.update(course_environment(state, "exam" if self.exam_assignment else role))
         if self.exam_assignment:
             env["JUPYTERHUB_DEFAULT_URL"] = "/lab"
+            session = self.exam_now()
+            if session:  # for the exam notebook's clock
+                env["MESOCOURSE_EXAM_END"] = session.ends[self.user.name]
         elif role == "trainee" and (state.home(self.user.name) / WELCOME).exists():
             env["JUPYTERHUB_DEFAULT_URL"] = f"/lab/tree/{WELCOME}"
         return env
@@ -125,11 +129,14 @@ class CourseSpawner(LocalProcessSpawner):
         if status is None and not self.leaving_profile and self.profile_changed():
             self.log.info("%s: exam profile changes (%s), stopping the server", self.user.name,
                           self.exam_assignment or "exam begins")
+            ended = self.exam_assignment  # stop() clears it
             self.leaving_profile = True  # stop() polls too
             try:
                 await self.stop()
             finally:
                 self.leaving_profile = False
+            if ended:  # her exam ended or closed: the hub hands in her notebook as last saved
+                collect_exam(HubState.at(self.state_folder), self.user.name, ended)
             return 0
         return status
 
