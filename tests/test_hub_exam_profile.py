@@ -94,6 +94,8 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     assert "certification.ipynb" in names and WELCOME not in names, names
     assert server.call("GET", f"/contents/{WELCOME}")[0] == 404
     assert server.call("GET", f"/contents/%2E%2E/{WELCOME}")[0] == 404
+    during = trainee_submits(hub, trainee, server.token)
+    assert during.returncode == 0, during.stdout[-1500:] + during.stderr[-1500:]  # before her end: accepted
     events = [(entry["event"], entry.get("trainee")) for entry in read_exam_log(hub.state)]
     assert events[:2] == [("open", None), ("start", trainee)], events
 
@@ -104,11 +106,11 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     assert [entry["event"] for entry in read_exam_log(hub.state)][-2:] == ["close", "hand-in"]
     inbox = hub.state.exchange / hub.state.settings().course_id / "inbound"
     handed = [entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+certification+")]
-    assert len(handed) == 1 and (handed[0] / "certification.ipynb").is_file()
-    assert (handed[0] / "timestamp.txt").is_file()
+    assert len(handed) == 2, handed  # hers during the exam, and the hub's at the end
+    assert all((entry / "certification.ipynb").is_file() and (entry / "timestamp.txt").is_file() for entry in handed)
     late = trainee_submits(hub, trainee, server.token)
     assert late.returncode != 0 and "a later hand-in is refused" in late.stdout + late.stderr
-    assert len([entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+")]) == 1
+    assert len([entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+")]) == 2
 
 
 def trainee_submits(hub, trainee: str, token: str) -> subprocess.CompletedProcess:
