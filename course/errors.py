@@ -83,4 +83,5 @@ ERRORS: dict[str, int] = {
     "course.hub.hub_api.HubAPIError": BAD_INPUT,
     "course.hub.backup.BackupError": BAD_INPUT,
     "course.hub.warm.WarmError": BAD_INPUT,
+    "course.hub.exams.ExamSessionError": BAD_INPUT,
 }

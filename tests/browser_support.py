@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,6 +82,23 @@ def server(command: list[str], ready_url: str, home: Path) -> Iterator[None]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def jupyter_call(url: str, token: str, method: str, body: dict | None = None,
+                 timeout: float = 180) -> tuple[int, dict]:
+    """A Jupyter server's REST API as JupyterLab calls it: the HTTP status and the JSON answer (errors too)."""
+    request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            text = response.read()
+            return response.status, json.loads(text) if text else {}
+    except urllib.error.HTTPError as error:
+        text = error.read()
+        try:
+            return error.code, json.loads(text) if text else {}
+        except ValueError:
+            return error.code, {"text": text[:300].decode(errors="replace")}
 
 
 def _api(url: str, token: str, body: dict | None = None) -> dict:

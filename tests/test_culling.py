@@ -41,3 +41,24 @@ def test_the_account_of_a_server_comes_from_its_url(url, account):
 @pytest.mark.parametrize(("minutes", "seconds"), [(60, 300), (10, 150), (0.5, 7), (0.05, 5), (0, 300)])
 def test_servers_report_activity_four_times_per_timeout_at_most_every_five_minutes(minutes, seconds):
     assert activity_interval(HubSettings(cull_idle_minutes=minutes)) == seconds
+
+
+def test_a_trainee_sitting_an_exam_is_never_culled_until_the_session_closes(tmp_path, monkeypatch):
+    """`hub exam open` names who sits it now (course.hub.exams); the culler spares exactly them."""
+    import json
+
+    from course.hub.exams import close_session, open_session
+
+    state = HubState.at(tmp_path)
+    state.save_settings(HubSettings())
+    people = {"instructors": {}, "trainees": {who: {"name": who.title(), "email": ""} for who in ("ann", "bob")}}
+    state.accounts_file.write_text(json.dumps(people))
+    monkeypatch.setenv("MESOCOURSE_HUB_STATE", str(tmp_path))
+    idle = {"inactive": timedelta(minutes=61), "inactive_limit": 3600}
+    open_session(state, "certification", 90)
+    assert culling.in_open_exam_session(state) == {"ann", "bob"}
+    assert spare_exam_sessions(**idle, server={"name": "", "url": "/user/ann/"}) is False
+    assert spare_exam_sessions(**idle, server={"name": "", "url": "/user/ines/"}) is True  # not sitting it
+    close_session(state, "certification")
+    assert culling.in_open_exam_session(state) == frozenset()
+    assert spare_exam_sessions(**idle, server={"name": "", "url": "/user/ann/"}) is True

@@ -13,14 +13,12 @@ import json
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
-from browser_support import free_port, wait_for
+from browser_support import free_port, jupyter_call, wait_for
 
 from course.exam_kernel import KERNEL_NAME, write_kernelspec
 from course.hub.layout import exam_server_config
@@ -34,16 +32,7 @@ class Server:
         self.url = url
 
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         data=None if body is None else json.dumps(body).encode(),
-                                         headers={"Authorization": f"token {TOKEN}",
-                                                  "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:
-                text = response.read()
-                return response.status, json.loads(text) if text else {}
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
+        return jupyter_call(f"{self.url}{path}", TOKEN, method, body, timeout=120)
 
     def open_notebook(self, path: str, kernel: dict) -> tuple[int, dict]:
         """What JupyterLab sends when it opens a notebook with a kernel."""

@@ -13,6 +13,9 @@
                                                        after a backup; their files become root's
     mesocourse hub backup --out FILE.tar.gz            archive the course data (course, registry, keys, exchange)
     mesocourse hub restore FILE.tar.gz --state NEWDIR  bring a backup back into a new hub folder
+    mesocourse hub exam open ASSIGNMENT --minutes N [--group NAME] [--extra-time ID=MINUTES ...] [--start ISO]
+    mesocourse hub exam status                         exam sessions not closed, each trainee's end
+    mesocourse hub exam close ASSIGNMENT               end a session (see course.hub.exams)
 
 Every form takes ``--state DIR`` (default ``hub-data/``, or ``$MESOCOURSE_HUB``),
 the one folder holding the hub's database, secrets, course, exchange and homes.
@@ -36,12 +39,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", metavar="DIR", help="the hub folder (default: $MESOCOURSE_HUB or hub-data/)")
     parser.add_argument("action", nargs="?", default="start",
                         choices=("start", "add-instructor", "add-trainees", "add-staff", "warm", "remove-accounts",
-                                 "backup", "restore"),
+                                 "backup", "restore", "exam"),
                         help="what to do (default: start)")
     parser.add_argument("target", nargs="?", metavar="ID|ROSTER",
                         help="add-instructor: the account id; add-trainees: the roster CSV (id,name,email[,clinic]); "
                              "add-staff: the staff roster CSV (id,name,email,role[,clinic]); "
-                             "restore: the backup file")
+                             "restore: the backup file; exam: open, status or close")
+    parser.add_argument("assignment", nargs="?", metavar="ASSIGNMENT", help="exam open/close: the exam assignment")
+    parser.add_argument("--minutes", type=int, help="exam open: how long the exam lasts")
+    parser.add_argument("--extra-time", action="append", default=[], metavar="ID=MINUTES",
+                        help="exam open: extra minutes for one trainee (an accommodation); repeatable")
+    parser.add_argument("--start", metavar="ISO", help="exam open: when it starts, UTC (default: now)")
     parser.add_argument("--ip", help="address the hub listens on (default 127.0.0.1; kept for later starts)")
     parser.add_argument("--port", type=int, help="port the hub listens on (default 8000; kept for later starts)")
     parser.add_argument("--grader-account", help="operating-system account of the grader's server "
@@ -53,8 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE", help="backup: the archive to write (.tar.gz)")
     parser.add_argument("--password-days", type=int, metavar="DAYS",
                         help="days a one-time password stays valid (default 7; kept for later enrolments)")
-    parser.add_argument("--group", metavar="NAME", help="warm: the hub group whose servers to start "
-                        "(default: every trainee, nbgrader-COURSE)")
+    parser.add_argument("--group", metavar="NAME", help="warm: the hub group whose servers to start; exam open: "
+                        "the hub group sitting it (default: every trainee, nbgrader-COURSE)")
     parser.add_argument("--at", metavar="HH:MM", help="warm: wait until this time of day first (e.g. 08:55)")
     parser.add_argument("--cull-idle", type=idle_minutes, metavar="MINUTES",
                         help="stop a server idle for this long (default 60, 0: never; kept for later starts)")
@@ -192,6 +200,44 @@ def warm_servers(state: HubState, args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def exam(state: HubState, args: argparse.Namespace) -> int:
+    """``hub exam open|status|close`` (see :mod:`.exams`); a refusal raises ExamSessionError."""
+    from .exams import ExamSessionError, close_session, open_session, status_lines
+
+    if args.target not in ("open", "status", "close"):
+        raise ExamSessionError(f"hub exam {args.target or ''}: say open, status or close")
+    if not state.exists():
+        raise ExamSessionError(f"{state.root}: no hub folder here (hub.json missing); give --state DIR")
+    if args.target == "status":
+        print("\n".join(status_lines(state)))
+        return 0
+    if not args.assignment:
+        raise ExamSessionError(f"hub exam {args.target}: name the exam assignment (e.g. certification)")
+    if args.target == "close":
+        session = close_session(state, args.assignment)
+        print(f"closed the exam session of {session.assignment} ({len(session.ends)} trainee(s))")
+    else:
+        if args.minutes is None:
+            raise ExamSessionError("hub exam open: say how long it lasts with --minutes N")
+        session = open_session(state, args.assignment, args.minutes, args.group, args.extra_time, args.start)
+        print(f"opened an exam session of {session.assignment} for group {session.group}, start {session.start}")
+        print("\n".join(status_lines(state)[1:]))
+    restart_running_servers(state, sorted(session.ends))
+    return 0
+
+
+def restart_running_servers(state: HubState, trainees: list[str]) -> None:
+    """Restart the running servers of ``trainees`` through the hub (if it runs), in their profile now."""
+    from .hub_api import HubAPI
+
+    api = HubAPI.for_state(state)
+    if not api.running():
+        return
+    restarted = [trainee for trainee in trainees if api.restart_server(trainee)]
+    if restarted:
+        print(f"restarted the running servers of {', '.join(restarted)}")
+
+
 def run(args: argparse.Namespace) -> int:
     """Refusals and errors (a bad roster row, a failed enrolment, a hub that cannot start here) are raised
     for ``course.cli`` to report in one line, with the error contract's exit status."""
@@ -207,6 +253,8 @@ def run(args: argparse.Namespace) -> int:
         return backup_or_restore(HubState.at(args.state), args)
     if args.action == "warm":
         return warm_servers(HubState.at(args.state), args)
+    if args.action == "exam":
+        return exam(HubState.at(args.state), args)
     people = [] if args.action == "start" else people_to_enrol(args)
     state = open_state(args)
     if args.action == "start":

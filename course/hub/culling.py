@@ -10,10 +10,10 @@ requests, kernel messages, terminals, and (:mod:`course.hub.kernel_activity`) an
 still running a cell. Servers report it every :func:`activity_interval` seconds, so a
 short timeout is not undone by a report that comes too late.
 
-Exam sessions: a trainee's server must never be stopped while an exam session is open
-for them. Exam sessions are not built yet (another issue); :func:`in_open_exam_session`
-is the one place that will name those trainees, and :func:`spare_exam_sessions`, the
-culler's ``cull_arbiter_hook``, already spares whoever it names.
+Exam sessions: a trainee's server is never stopped while an exam session is open for them
+(``mesocourse hub exam open``): :func:`in_open_exam_session` names those trainees (from
+:mod:`course.hub.exams`), and :func:`spare_exam_sessions`, the culler's
+``cull_arbiter_hook``, spares whoever it names.
 """
 
 from __future__ import annotations
@@ -59,10 +59,13 @@ CULLER_ROLE = {"name": SERVICE, "description": "jupyterhub-idle-culler: stop ser
 
 
 def in_open_exam_session(state: HubState) -> frozenset[str]:
-    """The trainees with an exam session open now, whose servers must not be stopped.
+    """The trainees sitting an exam now (``mesocourse hub exam open``), whose servers must not be
+    stopped: :func:`course.hub.exams.in_open_exam`'s answer, for every trainee of a session."""
+    from .exams import in_open_exam, load_sessions, utc_now
 
-    Exam sessions do not exist yet (another issue): none. When they land, this reads them."""
-    return frozenset()
+    now = utc_now()
+    sitting = {trainee for session in load_sessions(state) for trainee in session.ends}
+    return frozenset(trainee for trainee in sitting if in_open_exam(state, trainee, now))
 
 
 def account_of(server: dict) -> str:

@@ -34,7 +34,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from jupyter_server.services.sessions.sessionmanager import SessionManager
 from jupyter_server.utils import ApiPath, to_os_path
 from tornado import web
-from traitlets import List, Unicode
+from traitlets import Bool, List, Unicode
 
 from course.exam_kernel import KERNEL_NAME
 
@@ -46,6 +46,8 @@ class ExamKernelManager(AsyncMappingKernelManager):
                         help="folders (API paths, relative to the server's root) "
                              "whose notebooks run in the exam kernel only")
     exam_kernel = Unicode(KERNEL_NAME, config=True, help="the exam kernel's kernelspec name")
+    exam_only = Bool(False, config=True,
+                     help="the exam profile of a trainee sitting an exam: every other kernel is refused (403)")
 
     def in_exam_folder(self, api_path: str | None) -> bool:
         """Whether ``api_path`` (a file or folder under the server's root) lies in an exam folder."""
@@ -65,6 +67,10 @@ class ExamKernelManager(AsyncMappingKernelManager):
             self.log.warning("'%s' is an exam assignment's folder: starting the %s kernel, not %s",
                              path, self.exam_kernel, asked)
             kwargs["kernel_name"] = self.exam_kernel
+        elif self.exam_only and (kernel_id is None or kernel_id not in self) and asked != self.exam_kernel:
+            self.log.warning("exam in progress: refused to start the %s kernel", asked)
+            raise web.HTTPError(403, f"an exam is in progress: only the exam kernel ({self.exam_kernel}) runs "
+                                     f"here, not {asked}")
         return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
 
     def kernel_name_of(self, kernel_id: str) -> str:

@@ -8,6 +8,7 @@ as it starts). Only the standard library: the CLI must not need more.
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -79,3 +80,21 @@ class HubAPI:
     def delete_users(self, users: list[str]) -> None:
         for user in users:
             self.call_tolerating(404, "DELETE", f"/users/{user}")
+
+    def server_running(self, user: str) -> bool:
+        answer = self.call("GET", f"/users/{user}")
+        return isinstance(answer, dict) and bool(answer.get("server"))
+
+    def restart_server(self, user: str, timeout: float = 120) -> bool:
+        """Stop ``user``'s default server and start it again (its spawner chooses the profile anew);
+        False when it was not running (nothing to do)."""
+        if not self.server_running(user):
+            return False
+        self.call_tolerating(204, "DELETE", f"/users/{user}/server")
+        deadline = time.monotonic() + timeout
+        while self.server_running(user):
+            if time.monotonic() > deadline:
+                raise HubAPIError(f"the server of {user} did not stop within {timeout:.0f} s")
+            time.sleep(0.5)
+        self.call_tolerating(400, "POST", f"/users/{user}/server")  # 400: already starting
+        return True

@@ -13,7 +13,11 @@ idempotent), as root. What each role's Jupyter server loads:
   the exam kernel only (:mod:`course.hub.exam_kernels`);
 * instructors: the Assignments tab (their own server); they grade in the grader's;
 * the grader (a hub user without a password, whose server instructors open and
-  start): formgrader and create-assignment, the course folder as its root.
+  start): formgrader and create-assignment, the course folder as its root;
+* ``exam``, a trainee sitting an exam (:mod:`course.hub.exams`): as a trainee, but no
+  terminals and no kernel but the exam kernel (any other refused with 403); the spawner
+  makes the exam's folder the server's root, and nbgrader's Assignments tab still finds
+  the exam in the trainee's home (``Exchange.assignment_dir``) to hand it in.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ ENABLED = {
     "trainee": {"assignment-list", "validate-assignment"},
     "instructor": {"assignment-list", "validate-assignment"},
     "grader": {"formgrader", "create-assignment", "validate-assignment"},
+    "exam": {"assignment-list", "validate-assignment"},
 }
 SERVER_EXTENSION = {"formgrader": "formgrader", "course-list": "course_list",
                     "assignment-list": "assignment_list", "validate-assignment": "validate_assignment"}
@@ -134,6 +139,11 @@ def nbgrader_config(state: HubState, role: str) -> str:
         lines.append(f"c.CourseDirectory.root = {str(state.course_dir)!r}")
     else:
         lines.append('c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"')
+    if role in ("trainee", "exam"):  # the hand-in of an exam that has ended is refused (course.hub.exam_end)
+        lines += ['c.ExchangeFactory.submit = "course.hub.exam_end.ExamSubmit"',
+                  f"c.ExamSubmit.state_folder = {str(state.root)!r}"]
+    if role == "exam":  # the server's root is the exam's folder; the assignments stay in the home
+        lines += ["import os", 'c.Exchange.assignment_dir = os.environ["HOME"]']
     return "\n".join(lines) + "\n"
 
 
@@ -165,10 +175,16 @@ def server_config(state: HubState, role: str) -> dict:
     config: dict = {"ServerApp": {"jpserver_extensions": server_extensions(role)}}
     if role == "grader":
         config["ServerApp"]["root_dir"] = str(state.course_dir)
-    if role == "trainee":
+    if role in ("trainee", "exam"):
         exam = exam_server_config(state.settings().course_id)
         config["ServerApp"].update(exam.pop("ServerApp"))
         config.update(exam)
+    if role == "exam":
+        from course.exam_kernel import KERNEL_NAME
+
+        config["ServerApp"]["terminals_enabled"] = False
+        config["ExamKernelManager"] = {"exam_folders": [], "exam_only": True, "default_kernel_name": KERNEL_NAME}
+        config["KernelSpecManager"] = {"allowed_kernelspecs": [KERNEL_NAME]}
     return config
 
 

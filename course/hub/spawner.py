@@ -13,14 +13,22 @@ The exam kernel (:mod:`course.exam_kernel`) is a kernelspec folder in
 server sees it, and an exam assignment's notebooks name it in their ``kernelspec``
 metadata. A trainee's server runs a notebook in an exam assignment's folder in that
 kernel only: its role's config names the kernel and session managers of
-:mod:`course.hub.exam_kernels` (written by :mod:`course.hub.layout`). Nothing here
-changes for it.
+:mod:`course.hub.exam_kernels` (written by :mod:`course.hub.layout`).
+
+A trainee in an open exam session (:func:`course.hub.exams.in_open_exam`) starts in the
+exam profile: the ``exam`` config (no terminals, no kernel but the exam kernel) and the
+exam's folder as the server's root, fetched from the exchange first when missing. The
+profile is chosen at each start and checked at each poll: a server whose profile is no
+longer the right one (the exam began, ended for this trainee, or was closed) is stopped,
+and its next start is in the right profile (``mesocourse hub exam`` restarts them at once).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import pwd
+import shutil
 import socket
 import sys
 import time
@@ -28,11 +36,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from course.certification.qr import VERIFY_URL_ENV
 
 from .culling import activity_interval
+from .exam_end import collect_exam
+from .exams import ExamSession, in_open_exam, log_event
 from .state import HubState
 from .welcome import WELCOME
 
@@ -72,18 +82,74 @@ class CourseSpawner(LocalProcessSpawner):
     """LocalProcessSpawner with the course environment of the person's role."""
 
     state_folder = Unicode(config=True, help="the hub folder (see course.hub.state)")
+    exam_assignment = Unicode("", help="the exam this server was started for ('' in the normal profile)")
+    leaving_profile = Bool(False, help="stopping a server whose profile changed")
 
     def role(self) -> str:
         return role_of(self.user.name, [group.name for group in self.user.groups], HubState.at(self.state_folder))
 
+    def exam_now(self) -> ExamSession | None:
+        """The exam session this person sits now (trainees only), or None."""
+        if self.role() != "trainee":
+            return None
+        return in_open_exam(HubState.at(self.state_folder), self.user.name)
+
     def get_env(self) -> dict[str, str]:
-        """The course environment of the role; a trainee starts on their welcome notebook."""
+        """The course environment of the role (or the exam profile); a trainee starts on their welcome notebook."""
         env = super().get_env()
         state, role = HubState.at(self.state_folder), self.role()
-        env.update(course_environment(state, role))
-        if role == "trainee" and (state.home(self.user.name) / WELCOME).exists():
+        env.update(course_environment(state, "exam" if self.exam_assignment else role))
+        if self.exam_assignment:
+            env["JUPYTERHUB_DEFAULT_URL"] = "/lab"
+            session = self.exam_now()
+            if session:  # for the exam notebook's clock
+                env["MESOCOURSE_EXAM_END"] = session.ends[self.user.name]
+        elif role == "trainee" and (state.home(self.user.name) / WELCOME).exists():
             env["JUPYTERHUB_DEFAULT_URL"] = f"/lab/tree/{WELCOME}"
         return env
+
+    def get_args(self) -> list[str]:
+        """In the exam profile, the server's root is the exam's folder: nothing outside it is listed."""
+        args = super().get_args()
+        if self.exam_assignment:
+            folder = exam_folder(HubState.at(self.state_folder), self.user.name, self.exam_assignment)
+            args.append(f"--ServerApp.root_dir={folder}")
+        return args
+
+    def get_state(self) -> dict:
+        state = super().get_state()
+        if self.exam_assignment:
+            state["exam_assignment"] = self.exam_assignment
+        return state
+
+    def load_state(self, state: dict) -> None:
+        super().load_state(state)
+        self.exam_assignment = state.get("exam_assignment", "")
+
+    def clear_state(self) -> None:
+        super().clear_state()
+        self.exam_assignment = ""
+
+    async def poll(self) -> int | None:
+        """The server's status; a server in the wrong profile now (an exam began, ended, or closed) is stopped."""
+        status = await super().poll()
+        if status is None and not self.leaving_profile and self.profile_changed():
+            self.log.info("%s: exam profile changes (%s), stopping the server", self.user.name,
+                          self.exam_assignment or "exam begins")
+            ended = self.exam_assignment  # stop() clears it
+            self.leaving_profile = True  # stop() polls too
+            try:
+                await self.stop()
+            finally:
+                self.leaving_profile = False
+            if ended:  # her exam ended or closed: the hub hands in her notebook as last saved
+                collect_exam(HubState.at(self.state_folder), self.user.name, ended)
+            return 0
+        return status
+
+    def profile_changed(self) -> bool:
+        session = self.exam_now()
+        return (session.assignment if session else "") != self.exam_assignment
 
     async def start(self) -> tuple[str, int]:
         """Start the server and return once it accepts connections; if it exits first, fail at once.
@@ -93,6 +159,13 @@ class CourseSpawner(LocalProcessSpawner):
         tried every 50 ms at first, then less often (a server takes a second or more):
         no fixed half-second adds to every start.
         """
+        session = self.exam_now()
+        self.exam_assignment = session.assignment if session else ""
+        if session:
+            state = HubState.at(self.state_folder)
+            ensure_exam_folder(state, self.user.name, session.assignment)
+            log_event(state, "start", trainee=self.user.name, assignment=session.assignment,
+                      end=session.ends[self.user.name])
         ip, port = await super().start()
         deadline, pause = time.monotonic() + self.start_timeout, 0.05
         while time.monotonic() < deadline:
@@ -120,3 +193,26 @@ class CourseSpawner(LocalProcessSpawner):
             os.chdir(folder)
 
         return preexec
+
+
+def exam_folder(state: HubState, trainee: str, assignment: str) -> Path:
+    """Where nbgrader's fetch puts an assignment for ``trainee`` (``path_includes_course``)."""
+    return state.home(trainee) / state.settings().course_id / assignment
+
+
+def ensure_exam_folder(state: HubState, trainee: str, assignment: str) -> None:
+    """The exam's folder in the trainee's home, fetched from the exchange as nbgrader's fetch would
+    (the released notebooks, owned by the trainee) when it is not there yet; empty if not released."""
+    folder = exam_folder(state, trainee, assignment)
+    if folder.is_dir():
+        return
+    released = state.exchange / state.settings().course_id / "outbound" / assignment
+    entry = pwd.getpwnam(trainee)
+    for made in (folder.parent, folder):
+        if not made.exists():
+            if made == folder and released.is_dir():
+                shutil.copytree(released, folder)
+            else:
+                made.mkdir(mode=0o755)
+    for path in [folder.parent, folder, *folder.rglob("*")]:
+        os.chown(path, entry.pw_uid, entry.pw_gid)

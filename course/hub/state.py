@@ -10,7 +10,9 @@
                                submitted/, autograded/, feedback/, certification registry
       exchange/                nbgrader's file-system exchange (1777); exchange/COURSE/ is the grader's
       home/ID/                 each person's home, 0700, owned by that person
-      config/ROLE/             Jupyter config per role (trainee, instructor, grader); no secrets
+      config/ROLE/             Jupyter config per role (trainee, instructor, grader; exam: a trainee
+                               sitting an exam, see course.hub.exams); no secrets
+      exams.json               exam sessions: each trainee's end, fixed at open (course.hub.exams)
       share/                   extra Jupyter data path: kernels/mesocourse-exam, the exam kernel
 
 The course folder is the only nbgrader-course path logic of the hub: when the
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from course.coursedir import Course
 
-ROLES = ("trainee", "instructor", "grader")
+ROLES = ("trainee", "instructor", "grader", "exam")  # exam: the profile of a trainee sitting an exam
 VERIFY_SERVICE = "verify"  # the public verification page's hub service
 DEFAULT_FOLDER = "hub-data"
 

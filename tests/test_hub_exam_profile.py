@@ -1,0 +1,120 @@
+"""The exam profile on a real hub: while her exam is open, a trainee's server has no terminal, no
+kernel but the exam kernel, and nothing outside the exam's folder; after close, a terminal again.
+
+A real JupyterHub (``mesocourse hub``) in a throwaway folder with real accounts; the session is
+opened and closed with the real ``mesocourse hub exam`` command, which restarts her running server
+through the hub. Her server is reached through the hub's proxy with a token of her own, as her
+browser's JupyterLab reaches it. Every account and process is removed at the end (checked).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+from browser_support import jupyter_call
+from hub_support import course_hub_left_clean, hub_command
+
+from course.exam_kernel import KERNEL_NAME
+from course.hub.accounts import as_account
+from course.hub.exams import read_exam_log
+from course.hub.grader import run_as_grader
+from course.hub.hub_api import HubAPI
+from course.hub.passwords import forget_one_time
+from course.hub.spawner import course_environment
+from course.hub.welcome import WELCOME
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow]
+PEOPLE = {"i": "Ines Tructor", "a": "Ann Examinee"}
+
+
+@pytest.fixture(scope="module")
+def hub():
+    from prerequisites import course_server_missing, require
+
+    require(course_server_missing(), module=True)
+    with course_hub_left_clean(PEOPLE) as running:
+        done = run_as_grader(running.state, ["nbgrader", "release_assignment", "certification"],
+                             capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        yield running
+
+
+class TraineeServer:
+    """Her Jupyter server's REST API, through the hub, with her own token."""
+
+    def __init__(self, hub, trainee: str) -> None:
+        self.api = HubAPI.for_state(hub.state)
+        self.trainee = trainee
+        self.base = f"{hub.url}/user/{trainee}/api"
+        self.token = self.api.call("POST", f"/users/{trainee}/tokens", {"note": "exam profile test"})["token"]
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        return jupyter_call(f"{self.base}{path}", self.token, method, body)
+
+    def wait_ready(self, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            user = self.api.call("GET", f"/users/{self.trainee}")
+            if isinstance(user, dict) and user.get("server") and not user.get("pending"):
+                if self.call("GET", "/status")[0] == 200:
+                    return
+            time.sleep(1)
+        raise AssertionError(f"the server of {self.trainee} did not come up within {timeout:.0f} s")
+
+    def terminal_opens(self) -> bool:
+        status, answer = self.call("POST", "/terminals")
+        if status == 200 and isinstance(answer, dict):
+            self.call("DELETE", f"/terminals/{answer['name']}")
+        return status == 200
+
+
+def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
+    trainee = hub.account("a")
+    forget_one_time(hub.state, trainee)  # she chose her own password (test_hub_passwords covers how)
+    server = TraineeServer(hub, trainee)
+    server.api.call("POST", f"/users/{trainee}/server")
+    server.wait_ready()
+    assert server.terminal_opens(), "the normal profile has terminals"
+    assert server.call("GET", f"/contents/{WELCOME}")[0] == 200, "her home is her server's root"
+
+    opened = hub_command("exam", "open", "certification", "--minutes", "60", "--state", str(hub.state.root))
+    assert f"restarted the running servers of {trainee}" in opened.stdout
+    server.wait_ready()
+    status, answer = server.call("POST", "/terminals")
+    assert status in (403, 404), f"a terminal in an exam: {status} {answer}"
+    status, answer = server.call("POST", "/kernels", {"name": "python3"})
+    assert status == 403 and "only the exam kernel" in str(answer), (status, answer)
+    status, specs = server.call("GET", "/kernelspecs")
+    assert status == 200 and isinstance(specs, dict) and set(specs["kernelspecs"]) == {KERNEL_NAME}
+    status, listing = server.call("GET", "/contents")
+    assert status == 200 and isinstance(listing, dict)
+    names = {entry["name"] for entry in listing["content"]}
+    assert "certification.ipynb" in names and WELCOME not in names, names
+    assert server.call("GET", f"/contents/{WELCOME}")[0] == 404
+    assert server.call("GET", f"/contents/%2E%2E/{WELCOME}")[0] == 404
+    during = trainee_submits(hub, trainee, server.token)
+    assert during.returncode == 0, during.stdout[-1500:] + during.stderr[-1500:]  # before her end: accepted
+    events = [(entry["event"], entry.get("trainee")) for entry in read_exam_log(hub.state)]
+    assert events[:2] == [("open", None), ("start", trainee)], events
+
+    closed = hub_command("exam", "close", "certification", "--state", str(hub.state.root))
+    assert f"restarted the running servers of {trainee}" in closed.stdout
+    server.wait_ready()
+    assert server.terminal_opens(), "after close, the normal profile has terminals again"
+    assert [entry["event"] for entry in read_exam_log(hub.state)][-2:] == ["close", "hand-in"]
+    inbox = hub.state.exchange / hub.state.settings().course_id / "inbound"
+    handed = [entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+certification+")]
+    assert len(handed) == 2, handed  # hers during the exam, and the hub's at the end
+    assert all((entry / "certification.ipynb").is_file() and (entry / "timestamp.txt").is_file() for entry in handed)
+    late = trainee_submits(hub, trainee, server.token)
+    assert late.returncode != 0 and "a later hand-in is refused" in late.stdout + late.stderr
+    assert len([entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+")]) == 2
+
+
+def trainee_submits(hub, trainee: str, token: str) -> subprocess.CompletedProcess:
+    """``nbgrader submit`` as the trainee runs it from her server (her account, her role's config)."""
+    env = {**course_environment(hub.state, "trainee"), "JUPYTERHUB_USER": trainee, "JUPYTERHUB_API_TOKEN": token,
+           "JUPYTERHUB_API_URL": f"{hub.url}/hub/api"}
+    return as_account(trainee, ["nbgrader", "submit", "certification"], env=env, capture_output=True, text=True)
