@@ -13,6 +13,7 @@ import asyncio
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hub_support import course_hub_left_clean, log_in_over_http, server_ready, wait_until
@@ -62,7 +63,9 @@ def start_cell(server: HubAPI, kernel_id: str, code: str) -> None:
         await asyncio.sleep(1)
         socket.close()
 
-    asyncio.run(send())
+    # in a thread of its own: a browser test's event loop may be running in this worker's thread
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, send()).result()
 
 
 def test_the_culler_stops_an_idle_server_and_spares_a_busy_one(hub):

@@ -324,12 +324,13 @@ def test_every_statement_carries_the_label_of_the_sources_it_cites():
 
 
 def test_a_statement_labelled_unlike_its_source_is_refused(broken):
-    directory = broken("consultation.yaml", lambda d: next(
-        e for e in d["expectations"] if e.get("sources") == ["has_2014"]).update(label="published_study"))
+    expectations = yaml.safe_load((DATA_DIR / "consultation.yaml").read_text(encoding="utf-8"))["expectations"]
+    index = next(i for i, e in enumerate(expectations) if e.get("sources") == ["has_2014"])
+    directory = broken("consultation.yaml", lambda d: d["expectations"][index].update(label="published_study"))
     with pytest.raises(KnowledgeError) as caught:
         load_from(directory)
     error = caught.value
-    assert (error.file, error.field) == ("consultation.yaml", "expectations[4].label"), str(error)
+    assert (error.file, error.field) == ("consultation.yaml", f"expectations[{index}].label"), str(error)
     assert "is `published_study` but cites has_2014 (regulatory): one label per source" in error.message
 
 
