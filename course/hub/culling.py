@@ -60,12 +60,12 @@ CULLER_ROLE = {"name": SERVICE, "description": "jupyterhub-idle-culler: stop ser
 
 def in_open_exam_session(state: HubState) -> frozenset[str]:
     """The trainees sitting an exam now (``mesocourse hub exam open``), whose servers must not be
-    stopped: :func:`course.hub.exams.in_open_exam`'s answer, for every trainee of a session."""
-    from .exams import in_open_exam, load_sessions, utc_now
+    stopped: those for whom :func:`course.hub.exams.in_open_exam` finds a session (the sessions read once)."""
+    from .exams import load_sessions, utc_now
 
     now = utc_now()
-    sitting = {trainee for session in load_sessions(state) for trainee in session.ends}
-    return frozenset(trainee for trainee in sitting if in_open_exam(state, trainee, now))
+    return frozenset(trainee for session in load_sessions(state) for trainee in session.ends
+                     if session.is_open_for(trainee, now))
 
 
 def account_of(server: dict) -> str:
