@@ -23,19 +23,23 @@ files); the hub copies it into ``STATE/share/kernels``. So ``nbgrader autograde`
 notebooks name it in their ``kernelspec`` metadata, so they are graded in it too (the
 grader and the hidden tests need nothing the guard refuses).
 
-**What exam mode does not prevent.** It is a guard against using the course's own
+**What exam mode does not prevent.** By itself it is a guard against using the course's own
 tools during the exam, not a sandbox: Python code can remove the guard from
 ``sys.meta_path``, or open the package's YAML files by their path on disk. Under the
 hub a trainee's server starts only this kernel for a notebook in an exam assignment's
-folder (:mod:`course.hub.exam_kernels`); elsewhere, and for a copy of the notebook
-outside that folder, a terminal or a browser tab, an invigilator is what enforces it.
-``check()`` warns, in an exam, when it is not running in this kernel.
+folder (:mod:`course.hub.exam_kernels`), and in an exam session it starts it inside the
+grading's Landlock sandbox, which lets it read only :func:`package_files` of this package
+(:mod:`course.hub.exam_guard`); a file it may not open is reported to the exam log
+(:func:`report_refused_files`). Elsewhere, and for a copy of the notebook outside that
+folder, a terminal or a browser tab, an invigilator is what enforces it. ``check()`` warns,
+in an exam, when it is not running in this kernel.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.abc
+import importlib.util
 import json
 import os
 import shutil
@@ -52,7 +56,9 @@ ALLOWED = frozenset({
     "course.assignments.grader", "course.assignments.variant_view", "course.assignments.allocation",
     "course.exam_kernel", "course.dates", "course.errors",
     "course.coursedir",  # the trainee's own nbgrader config, for their student id
+    "course.exam_refusals",  # reports a file it may not open (under the hub)
 })
+PACKAGE_DATA = ("assignments/formats", "exam_kernelspec")  # what check() reads: formats, this kernel's spec
 REFUSED_PACKAGES = ("ipywidgets", "yaml")
 
 
@@ -120,11 +126,39 @@ def installed_at() -> Path | None:
     return Path(found) if found else None
 
 
+def package_files() -> list[Path]:
+    """The files of the ``course`` package this kernel reads: the modules it may import (with
+    their compiled bytecode) and :data:`PACKAGE_DATA`. Under the hub's exam sandbox these are
+    all it may read of the package: not the knowledge base, not an engine's source."""
+    package = Path(__file__).resolve().parent
+    files = [package / folder for folder in PACKAGE_DATA]
+    for name in sorted(ALLOWED):
+        parts = name.split(".")[1:]
+        module = package.joinpath(*parts)
+        source = module / "__init__.py" if module.is_dir() else module.with_suffix(".py")
+        files += [source, Path(importlib.util.cache_from_source(str(source)))]
+    return [path for path in files if path.exists()]
+
+
+def report_refused_files(result: Any) -> None:
+    """After a cell (IPython's ``post_run_cell``): a file it was refused (PermissionError) goes to
+    the exam log, through the course service (:mod:`course.exam_refusals`)."""
+    error = getattr(result, "error_in_exec", None)
+    if isinstance(error, PermissionError):
+        from course.exam_refusals import report_in_background
+
+        report_in_background("file", f"{error.filename or ''}: {error.strerror or error}")
+
+
 def main() -> None:
     guard()
-    from ipykernel import kernelapp
+    from ipykernel.kernelapp import IPKernelApp
 
-    kernelapp.launch_new_instance()
+    app = IPKernelApp.instance()
+    app.initialize()
+    if app.shell is not None:
+        app.shell.events.register("post_run_cell", report_refused_files)
+    app.start()
 
 
 if __name__ == "__main__":

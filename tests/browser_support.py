@@ -68,20 +68,33 @@ def throwaway_env(home: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def server(command: list[str], ready_url: str, home: Path) -> Iterator[None]:
+def server(command: list[str], ready_url: str, home: Path, env: dict[str, str] | None = None,
+           cwd: Path | None = None, stop_timeout: float = 15) -> Iterator[None]:
+    """Run a server (its log in ``home/server.log``) until the block ends; ready when ``ready_url`` answers."""
     log = home / "server.log"
     with log.open("w") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=throwaway_env(home),
-                                   cwd=home, start_new_session=True)
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env or throwaway_env(home),
+                                   cwd=cwd or home, start_new_session=True)
     try:
         wait_for(ready_url, process, log)
         yield
     finally:
-        process.terminate()
+        process.terminate()  # jupyter_server shuts its kernels down on SIGTERM
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=stop_timeout)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def jupyter_server(base: Path, root: Path, env: dict[str, str], token: str) -> Iterator[str]:
+    """A real ``jupyter server`` with root ``root`` and token ``token``, its log in ``base``; its URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+               f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}", "--allow-root"]
+    with server(command, f"http://127.0.0.1:{port}/api/status?token={token}", base, env, root, stop_timeout=60):
+        yield f"http://127.0.0.1:{port}"
 
 
 def jupyter_call(url: str, token: str, method: str, body: dict | None = None,
@@ -126,3 +139,36 @@ def start_kernel_session(base_url: str, token: str, path: str, timeout: float = 
         if time.monotonic() > deadline:
             raise RuntimeError(f"the kernel for {path} sent no message within {timeout} s")
         time.sleep(0.3)
+
+
+def run_in_kernel(api_url: str, token: str, kernel_id: str, code: str) -> str:
+    """Run ``code`` in a kernel of a Jupyter server (its REST API at ``api_url``) through its
+    websocket, as JupyterLab does; returns the error's name and value, or "ok"."""
+    import asyncio
+    import concurrent.futures
+    import uuid
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def run() -> str:
+        url = api_url.replace("http", "ws", 1) + f"/kernels/{kernel_id}/channels"
+        socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"}))
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex,
+                  "version": "5.3", "date": ""}
+        content = {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False,
+                   "stop_on_error": False}  # an error does not abort the next run sent right after it
+        message = {"header": header, "parent_header": {}, "metadata": {}, "channel": "shell", "content": content}
+        await socket.write_message(json.dumps(message))
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.read_message(), 120))
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if message["msg_type"] == "error":
+                return f"{message['content']['ename']}: {message['content']['evalue']}"
+            if message["msg_type"] == "execute_reply":
+                return "ok" if message["content"]["status"] == "ok" else message["content"]["status"]
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's runs in this thread
+        return thread.submit(asyncio.run, run()).result()

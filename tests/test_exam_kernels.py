@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
-from browser_support import free_port, jupyter_call, wait_for
+from browser_support import jupyter_call, jupyter_server
 
 from course.exam_kernel import KERNEL_NAME, write_kernelspec
 from course.hub.layout import exam_server_config
@@ -54,26 +52,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     config = base / "config"
     config.mkdir()
     (config / "jupyter_server_config.json").write_text(json.dumps(exam))
-    port = free_port()
     env = {**os.environ, "JUPYTER_PATH": str(base / "share"), "JUPYTER_CONFIG_DIR": str(config),
            "JUPYTER_CONFIG_PATH": str(config), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
     env.pop("MESOCOURSE_EXAM", None)
-    log = base / "server.log"
-    with log.open("w") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
-                                    "--ip=127.0.0.1", f"--ServerApp.root_dir={root}",
-                                    f"--IdentityProvider.token={TOKEN}", "--allow-root"], env=env, cwd=root,
-                                   stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", process, log)
-        yield Server(f"http://127.0.0.1:{port}")
-    finally:
-        process.terminate()  # jupyter_server shuts its kernels down on SIGTERM
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with jupyter_server(base, root, env, TOKEN) as url:
+        yield Server(url)
 
 
 def test_a_notebook_in_an_exam_folder_gets_the_exam_kernel_and_others_keep_theirs(server: Server) -> None:

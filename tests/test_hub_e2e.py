@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
+from browser_support import run_in_kernel
 from hub_support import course_hub_left_clean, log_in, new_page, require_hub_in_chromium, shot
 
 from course.assignments.allocation import assignment_count, course_variant
@@ -322,38 +323,6 @@ def test_formgrader_opens_in_its_own_tab_for_instructors_only(hub, browser):
     page.context.close()
 
 
-def run_in_kernel(server_api: HubAPI, kernel_id: str, code: str) -> str:
-    """Run ``code`` in a kernel of a person's server through its websocket, as JupyterLab does;
-    returns the error's name and value, or "ok"."""
-    import asyncio
-    import concurrent.futures
-    import uuid
-
-    from tornado.httpclient import HTTPRequest
-    from tornado.websocket import websocket_connect
-
-    async def run() -> str:
-        url = server_api.url.replace("http", "ws", 1) + f"/kernels/{kernel_id}/channels"
-        socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {server_api.token}"}))
-        msg_id = uuid.uuid4().hex
-        header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex,
-                  "version": "5.3", "date": ""}
-        content = {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False}
-        message = {"header": header, "parent_header": {}, "metadata": {}, "channel": "shell", "content": content}
-        await socket.write_message(json.dumps(message))
-        while True:
-            message = json.loads(await asyncio.wait_for(socket.read_message(), 120))
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            if message["msg_type"] == "error":
-                return f"{message['content']['ename']}: {message['content']['evalue']}"
-            if message["msg_type"] == "execute_reply":
-                return "ok" if message["content"]["status"] == "ok" else message["content"]["status"]
-
-    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's runs in this thread
-        return thread.submit(asyncio.run, run()).result()
-
-
 def test_a_trainee_server_runs_the_certification_notebook_in_the_exam_kernel_only(hub):
     """A asks her own server for a Python 3 kernel on the fetched certification exam: she gets the
     exam kernel, where the course's engines cannot be imported; her other notebooks keep Python 3."""
@@ -377,9 +346,11 @@ def test_a_trainee_server_runs_the_certification_notebook_in_the_exam_kernel_onl
     session = server.call("POST", "/sessions", {"path": exam, "type": "notebook", "name": "certification.ipynb",
                                                  "kernel": {"name": "python3"}})
     assert session["kernel"]["name"] == KERNEL_NAME, session
-    assert run_in_kernel(server, session["kernel"]["id"], "import course.screening").startswith("ModuleNotFoundError")
+    refused = run_in_kernel(server.url, server.token, session["kernel"]["id"], "import course.screening")
+    assert refused.startswith("ModuleNotFoundError")
     other = server.call("POST", "/kernels", {"name": "python3", "path": ""})  # A's home: an ordinary kernel
-    assert other["name"] == "python3" and run_in_kernel(server, other["id"], "import course.screening") == "ok"
+    assert other["name"] == "python3"
+    assert run_in_kernel(server.url, server.token, other["id"], "import course.screening") == "ok"
     for path in (f"/sessions/{session['id']}", f"/kernels/{other['id']}"):
         server.call("DELETE", path)
 

@@ -90,10 +90,8 @@ class ExecutionSession:
                    "--file-mb", str(max(1, limits.max_file_bytes // 1_000_000))]
         if self.sandbox:
             kernel_prefix = Path(os.path.realpath(kernel[0])).parents[1]
-            options += ["--landlock", "--write", str(self.scratch), "--read", str(kernel_prefix),
+            options += [*self.sandbox.launcher_options(), "--write", str(self.scratch), "--read", str(kernel_prefix),
                         "--read", connection_file]
-            options += [arg for folder in self.sandbox.read for arg in ("--read", folder)]
-            options += [arg for folder in self.sandbox.write for arg in ("--write", folder)]
         return options
 
     def launcher_command(self, kernel: list[str], connection_file: str) -> list[str]:

@@ -10,10 +10,13 @@ process trainee code starts:
   memory hog gets ``MemoryError`` instead of starving the machine;
 - ``--cpu-seconds``: RLIMIT_CPU, a backstop that stops a loop that ignores interrupts;
 - ``--file-mb``: RLIMIT_FSIZE, the largest file trainee code may write;
-- ``--read``/``--write``: with ``--landlock``, the only folders the kernel may read
-  (and execute from) or also write, enforced by the Linux Landlock LSM; the
+- ``--read``/``--write``: with ``--landlock``, the only folders (or files) the kernel may
+  read (and execute from) or also write, enforced by the Linux Landlock LSM; the
   course folder and the other submissions are left out, so trainee code cannot
-  reach the gradebook or the instructor's notebooks even by absolute path.
+  reach the gradebook or the instructor's notebooks even by absolute path;
+- ``--list``: folders whose entries (names) may be listed, but whose files may not be
+  read unless a ``--read`` allows them: the exam kernel lists the course package to
+  import the few modules it may (:func:`course.grading.sandbox.exam_sandbox`).
 
 The kernel also dies with the worker that started it (``PR_SET_PDEATHSIG``), so a
 killed grading run leaves no kernel behind, and it starts with no Linux
@@ -87,9 +90,10 @@ def _check(result: int, what: str) -> int:
     return result
 
 
-def restrict_filesystem(read: list[str], write: list[str]) -> None:
+def restrict_filesystem(read: list[str], write: list[str], listed: tuple[str, ...] | list[str] = ()) -> None:
     """Allow this process and its children to read only under ``read`` and to
-    write only under ``write``; everything else on the filesystem is denied."""
+    write only under ``write`` (and to list the folders under ``listed``);
+    everything else on the filesystem is denied."""
     abi = landlock_abi()
     if abi < 1:
         raise OSError("landlock: this Linux kernel does not offer Landlock")
@@ -104,6 +108,7 @@ def restrict_filesystem(read: list[str], write: list[str]) -> None:
                      "landlock: create ruleset")
     rules = [(path, READ_RIGHTS) for path in read]
     rules += [(path, READ_RIGHTS | WRITE_RIGHTS) for path in write]
+    rules += [(path, READ_DIR) for path in listed]
     rules += [(path, READ_FILE | WRITE_FILE) for path in WRITABLE_DEVICES]
     for path, rights in rules:
         try:
@@ -112,6 +117,9 @@ def restrict_filesystem(read: list[str], write: list[str]) -> None:
             continue  # a folder this machine does not have
         if not os.path.isdir(path):
             rights &= FILE_RIGHTS
+        if not rights & handled:
+            os.close(fd)
+            continue  # a listing right on a file: nothing to allow
         beneath = LandlockPathBeneathAttr(rights & handled, fd)
         _check(_libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset),
                              ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH), ctypes.byref(beneath),
@@ -166,6 +174,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--landlock", action="store_true")
     parser.add_argument("--read", action="append", default=[])
     parser.add_argument("--write", action="append", default=[])
+    parser.add_argument("--list", action="append", default=[])
     parser.add_argument("kernel", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     args.kernel = args.kernel[1:] if args.kernel[:1] == ["--"] else args.kernel
@@ -185,7 +194,7 @@ def apply_limits(args: argparse.Namespace) -> None:
     if args.file_mb:
         set_limit(resource.RLIMIT_FSIZE, args.file_mb * 1024 * 1024)
     if args.landlock:
-        restrict_filesystem(args.read, args.write)
+        restrict_filesystem(args.read, args.write, args.list)
     drop_capabilities()
 
 

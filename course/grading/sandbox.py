@@ -11,6 +11,12 @@ other submissions being graded, not the user's home.
 A folder that holds the course (say the course sits inside the Python
 installation) cannot be allowed without exposing the gradebook; then the sandbox
 is not used and :func:`kernel_sandbox` says why.
+
+The exam kernel of a trainee sitting an exam on the hub (:func:`exam_sandbox`) runs in
+the same sandbox with two differences: it writes the exam's folder (not a scratch
+folder), and it cannot read this package, the knowledge base and engine sources
+included, but the few files the exam kernel imports (:func:`course.exam_kernel.package_files`);
+nor the trainee's home outside the exam's folder.
 """
 
 from __future__ import annotations
@@ -33,6 +39,13 @@ SYSTEM_FOLDERS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "
 class KernelSandbox:
     read: tuple[str, ...]
     write: tuple[str, ...]  # besides the submission's scratch folder
+    listed: tuple[str, ...] = ()  # folders whose entries may be listed, not read (the exam kernel's package)
+
+    def launcher_options(self) -> list[str]:
+        """``kernel_launcher.py``'s options that put a kernel in this sandbox."""
+        return ["--landlock", *[arg for folder in self.read for arg in ("--read", folder)],
+                *[arg for folder in self.write for arg in ("--write", folder)],
+                *[arg for folder in self.listed for arg in ("--list", folder)]]
 
 
 def _python_folders() -> list[Path]:
@@ -81,8 +94,53 @@ def kernel_sandbox(course: Course, scratch_root: Path, setting: str) -> tuple[Ke
         return None, f"the course or scratch folder lies inside {blocked[0]}, which kernels must read"
     others = [Path(folder) for folder in SYSTEM_FOLDERS] + _jupyter_folders() + _import_path()
     read = {str(folder) for folder in [*needed, *others] if folder.exists() and not _holds(folder, protected)}
+    return KernelSandbox(tuple(sorted(read)), tuple(_writable_caches(protected))), "Landlock"
+
+
+def _writable_caches(protected: list[Path]) -> list[str]:
+    """The caches kernels write (made if missing), and ``/dev/shm``."""
     writable = _cache_folders()
     for folder in writable:
         folder.mkdir(parents=True, exist_ok=True)
-    write = [str(folder) for folder in writable if not _holds(folder, protected)] + ["/dev/shm"]
-    return KernelSandbox(tuple(sorted(read)), tuple(write)), "Landlock"
+    return [str(folder) for folder in writable if not _holds(folder, protected)] + ["/dev/shm"]
+
+
+def _around(folder: Path, hidden: Path) -> list[Path]:
+    """Every entry of ``folder``, and of its subfolders on the way down to ``hidden``, but that way:
+    all a kernel may read of a folder that holds ``hidden``."""
+    entries: list[Path] = []
+    for entry in folder.iterdir():
+        if entry == hidden:
+            continue
+        entries += _around(entry, hidden) if hidden.is_relative_to(entry) else [entry]
+    return entries
+
+
+def exam_sandbox(exam_folder: Path, package_files: list[Path], scratch: Path) -> tuple[KernelSandbox | None, str]:
+    """The sandbox of an exam kernel, or None and the reason it is off.
+
+    It reads what a grading kernel reads, but not this package: a Python folder that holds
+    it (site-packages) is listed, and its other entries read; the package itself is listed
+    (so ``import course.assignments.check`` finds its files) and only ``package_files`` are
+    read. Nothing of the home but the exam's folder, the caches and ``scratch`` (the kernel's
+    IPython folder and temporary files), which it also writes."""
+    if landlock_abi() < 1:
+        return None, "this system does not offer Linux Landlock"
+    package = Path(__file__).resolve().parents[1]
+    home = Path.home().resolve()
+    if blocked := [str(folder) for folder in _python_folders() if _holds(folder, [home])]:
+        return None, f"the trainee's home lies inside {blocked[0]}, which kernels must read"
+    read: set[Path] = set(package_files)
+    listed = {package}
+    for folder in _python_folders():
+        if _holds(folder, [package]):
+            listed.add(folder)
+            read.update(_around(folder, package))
+        elif not folder.is_relative_to(package):
+            read.add(folder)
+    others = [Path(folder) for folder in SYSTEM_FOLDERS] + _jupyter_folders() + _import_path()
+    read.update(folder for folder in others if folder.exists() and not _holds(folder, [package, home])
+                and not folder.is_relative_to(package))
+    scratch.mkdir(parents=True, exist_ok=True)
+    write = [str(exam_folder.resolve()), str(scratch), *_writable_caches([])]
+    return KernelSandbox(tuple(sorted(map(str, read))), tuple(write), tuple(sorted(map(str, listed)))), "Landlock"

@@ -66,7 +66,9 @@ c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120  # then JupyterHub shows its error page: no endless wait
 c.Spawner.http_timeout = 120
 # nbgrader's JupyterHubAuthPlugin reads the person's own groups through the hub API
-c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", "read:users!user"]
+# (and an exam server reports what it refused to the course service, for the exam log: course.exam_refusals)
+c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", "read:users!user",
+                                 "access:services!service=course"]
 
 # --- groups: trainees and instructors, as nbgrader's JupyterHubAuthPlugin expects -------------
 c.JupyterHub.load_groups = {
@@ -94,8 +96,10 @@ c.JupyterHub.services = [{"name": "mesocourse-cli", "api_token": state.token_fil
 # --- the course service (course/hub/service): the course's own pages at /services/course/, run by
 # the hub as the grader account in the course folder; people log in through the hub, and each page
 # checks the person's course role (the instructor console now; the clinic's pages join it).
+course_service = f"http://127.0.0.1:{free_port()}"
+c.CourseSpawner.course_service_url = f"{course_service}/services/course/"
 c.JupyterHub.services.append({
-    "name": "course", "url": f"http://127.0.0.1:{free_port()}", "user": grader, "cwd": str(state.course_dir),
+    "name": "course", "url": course_service, "user": grader, "cwd": str(state.course_dir),
     "command": [sys.executable, "-m", "course.hub.service"],
     # a registry or issuer elsewhere (a clinic group's shared PostgreSQL, MESOCOURSE_ISSUER) is the service's too
     "environment": {"MESOCOURSE_HUB_STATE": str(state.root),

@@ -17,7 +17,10 @@ idempotent), as root. What each role's Jupyter server loads:
 * ``exam``, a trainee sitting an exam (:mod:`course.hub.exams`): as a trainee, but no
   terminals and no kernel but the exam kernel (any other refused with 403); the spawner
   makes the exam's folder the server's root, and nbgrader's Assignments tab still finds
-  the exam in the trainee's home (``Exchange.assignment_dir``) to hand it in.
+  the exam in the trainee's home (``Exchange.assignment_dir``) to hand it in. The exam
+  kernel runs in the grading's Landlock sandbox, the contents API keeps to the exam's
+  folder by real path and takes no upload, and every refusal is logged
+  (:mod:`course.hub.exam_guard`).
 """
 
 from __future__ import annotations
@@ -168,7 +171,10 @@ def server_extensions(role: str) -> dict[str, bool]:
     nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
                 for plugin, module in SERVER_EXTENSION.items()}
     unused = dict.fromkeys(UNUSED_BY_TRAINEES, False) if role == "trainee" else {}
-    return {**nbgrader, **unused, "course.hub.kernel_activity": True}
+    extensions = {**nbgrader, **unused, "course.hub.kernel_activity": True}
+    if role == "exam":  # terminals refused with 403, and every refusal logged (course.hub.exam_guard)
+        extensions["course.hub.exam_guard"] = True
+    return extensions
 
 
 def server_config(state: HubState, role: str) -> dict:
@@ -180,12 +186,22 @@ def server_config(state: HubState, role: str) -> dict:
         config["ServerApp"].update(exam.pop("ServerApp"))
         config.update(exam)
     if role == "exam":
-        from course.exam_kernel import KERNEL_NAME
-
-        config["ServerApp"]["terminals_enabled"] = False
-        config["ExamKernelManager"] = {"exam_folders": [], "exam_only": True, "default_kernel_name": KERNEL_NAME}
-        config["KernelSpecManager"] = {"allowed_kernelspecs": [KERNEL_NAME]}
+        exam = exam_profile_config()
+        config["ServerApp"].update(exam.pop("ServerApp"))
+        config.update(exam)
     return config
+
+
+def exam_profile_config() -> dict:
+    """What the exam profile adds to a trainee's server: no terminals, the exam kernel only (in its
+    sandbox), the contents of the exam's folder only and no uploads (:mod:`course.hub.exam_guard`)."""
+    from course.exam_kernel import KERNEL_NAME
+
+    return {"ServerApp": {"terminals_enabled": False,
+                          "contents_manager_class": "course.hub.exam_guard.ExamContentsManager"},
+            "ExamKernelManager": {"exam_folders": [], "exam_only": True, "default_kernel_name": KERNEL_NAME,
+                                  "kernel_manager_class": "course.hub.exam_guard.SandboxedExamKernel"},
+            "KernelSpecManager": {"allowed_kernelspecs": [KERNEL_NAME]}}
 
 
 def page_config(role: str) -> dict:

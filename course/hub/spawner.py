@@ -17,7 +17,8 @@ kernel only: its role's config names the kernel and session managers of
 
 A trainee in an open exam session (:func:`course.hub.exams.in_open_exam`) starts in the
 exam profile: the ``exam`` config (no terminals, no kernel but the exam kernel) and the
-exam's folder as the server's root, fetched from the exchange first when missing. The
+exam's folder as the server's root, fetched from the exchange first when missing, and
+where to report what it refuses (the course service, for the exam log). The
 profile is chosen at each start and checked at each poll: a server whose profile is no
 longer the right one (the exam began, ended for this trainee, or was closed) is stopped,
 and its next start is in the right profile (``mesocourse hub exam`` restarts them at once).
@@ -39,6 +40,7 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Bool, Unicode
 
 from course.certification.qr import VERIFY_URL_ENV
+from course.exam_refusals import REPORT_URL_ENV
 
 from .culling import activity_interval
 from .exam_end import collect_exam
@@ -83,6 +85,9 @@ class CourseSpawner(LocalProcessSpawner):
 
     state_folder = Unicode(config=True, help="the hub folder (see course.hub.state)")
     exam_assignment = Unicode("", help="the exam this server was started for ('' in the normal profile)")
+    course_service_url = Unicode("", config=True,
+                                 help="the course service's own address and prefix (where an exam server "
+                                      "reports what it refused, course.exam_refusals)")
     leaving_profile = Bool(False, help="stopping a server whose profile changed")
 
     def role(self) -> str:
@@ -104,6 +109,8 @@ class CourseSpawner(LocalProcessSpawner):
             session = self.exam_now()
             if session:  # for the exam notebook's clock
                 env["MESOCOURSE_EXAM_END"] = session.ends[self.user.name]
+            if self.course_service_url:  # where its refusals go, for the exam log
+                env[REPORT_URL_ENV] = f"{self.course_service_url}exam/refused"
         elif role == "trainee" and (state.home(self.user.name) / WELCOME).exists():
             env["JUPYTERHUB_DEFAULT_URL"] = f"/lab/tree/{WELCOME}"
         return env

@@ -1,0 +1,129 @@
+"""The exam profile's guard on a real Jupyter server: no terminal, no other kernel, nothing outside the
+exam's folder (symbolic links included), no upload; and the exam kernel in the Landlock sandbox.
+
+A real ``jupyter server`` configured as the hub configures a trainee's server in the exam profile
+(``course.hub.layout``: the trainee's config, then :func:`exam_profile_config` and the
+``course.hub.exam_guard`` extension), with a throwaway home whose exam folder is the server's root,
+as the spawner makes it. Kernels are real kernel processes started through ``kernel_launcher.py``.
+The reports to the course service, and the exam log, are tested on a real hub
+(``tests/test_hub_exam_profile.py``, ``tests/test_hub_exam_browser.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from browser_support import jupyter_call, jupyter_server, run_in_kernel
+
+import course
+from course.exam_kernel import KERNEL_NAME, write_kernelspec
+from course.grading.kernel_launcher import landlock_abi
+from course.hub.layout import exam_profile_config, exam_server_config
+
+pytestmark = [pytest.mark.slow]
+TOKEN = "exam-guard-test"
+PACKAGE = Path(course.__file__).resolve().parent
+
+
+class Server:
+    def __init__(self, url: str, home: Path) -> None:
+        self.url, self.home = url, home
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        return jupyter_call(f"{self.url}{path}", TOKEN, method, body, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    base = tmp_path_factory.mktemp("exam-guard")
+    home = base / "home"
+    exam = home / "mesocourse" / "certification"
+    exam.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(), exam / "certification.ipynb")
+    (home / "notes.txt").write_text("her own notes, outside the exam\n")
+    (exam / "home").symlink_to(home)  # as the exam kernel could make one
+    write_kernelspec(base / "share" / "kernels")
+    config = exam_server_config("mesocourse")
+    config["ServerApp"]["jpserver_extensions"] = {"course.hub.exam_guard": True}
+    profile = exam_profile_config()
+    config["ServerApp"].update(profile.pop("ServerApp"))
+    config.update(profile)
+    (base / "config").mkdir()
+    (base / "config" / "jupyter_server_config.json").write_text(json.dumps(config))
+    env = {**os.environ, "HOME": str(home), "JUPYTER_PATH": str(base / "share"),
+           "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_CONFIG_PATH": str(base / "config"),
+           "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
+    for name in ("MESOCOURSE_EXAM", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "MPLCONFIGDIR", "IPYTHONDIR"):
+        env.pop(name, None)
+    with jupyter_server(base, exam, env, TOKEN) as url:
+        yield Server(url, home)
+
+
+def test_terminals_and_other_kernels_are_refused_with_403(server: Server) -> None:
+    for method in ("POST", "GET"):
+        status, answer = server.call(method, "/api/terminals")
+        assert status == 403 and "no terminal during an exam" in answer.get("message", ""), (method, status, answer)
+    status, answer = server.call("POST", "/api/kernels", {"name": "python3"})
+    assert status == 403 and "only the exam kernel" in answer["message"], answer
+
+
+def test_nothing_outside_the_exam_folder_is_listed_or_served_even_through_a_link(server: Server) -> None:
+    status, listing = server.call("GET", "/api/contents")
+    assert status == 200 and {entry["name"] for entry in listing["content"]} == {"certification.ipynb"}
+    for path in ("/api/contents/%2E%2E", "/api/contents/home", "/api/contents/home/notes.txt",
+                 "/files/home/notes.txt", "/nbconvert/html/home/notes.txt", "/api/contents/%2E%2E/%2E%2E/notes.txt"):
+        status, answer = server.call("GET", path)
+        assert status == 403, (path, status, answer)
+        assert "her own notes" not in json.dumps(answer)
+
+
+def test_uploads_and_new_files_are_refused_and_saving_the_exam_notebook_is_not(server: Server) -> None:
+    upload = {"type": "file", "format": "base64", "content": base64.b64encode(b"crib sheet").decode()}
+    for method, path, body in (
+            ("PUT", "/api/contents/crib.txt", upload),
+            ("PUT", "/api/contents/certification.ipynb", {**upload, "name": "certification.ipynb"}),
+            ("PUT", "/api/contents/crib.txt", {"type": "file", "format": "text", "content": "crib"}),
+            ("POST", "/api/contents", {"type": "notebook"}),
+            ("POST", "/api/contents", {"copy_from": "certification.ipynb"}),
+            ("PUT", "/api/contents/home/crib.txt", {"type": "file", "format": "text", "content": "crib"})):
+        status, answer = server.call(method, path, body)
+        assert status == 403, (method, path, status, answer)
+    exam = server.home / "mesocourse" / "certification"
+    made = [path.name for path in exam.iterdir() if path.name.startswith(("crib", "Untitled", "certification-Copy"))]
+    assert made == [] and not (server.home / "crib.txt").exists()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("my answer")])
+    status, saved = server.call("PUT", "/api/contents/certification.ipynb",
+                                {"type": "notebook", "format": "json", "content": notebook})
+    assert status == 200, saved
+    assert "my answer" in (exam / "certification.ipynb").read_text()
+
+
+@pytest.mark.skipif(landlock_abi() < 1, reason="this Linux kernel has no Landlock: the exam kernel runs unconfined")
+def test_the_exam_kernel_reads_the_environment_and_its_folder_but_not_the_knowledge_base(server: Server) -> None:
+    status, session = server.call("POST", "/api/sessions", {"path": "certification.ipynb", "type": "notebook",
+                                                            "name": "certification.ipynb",
+                                                            "kernel": {"name": KERNEL_NAME}})
+    assert status == 201 and session["kernel"]["name"] == KERNEL_NAME, session
+    kernel = session["kernel"]["id"]
+
+    def run(code: str) -> str:
+        return run_in_kernel(f"{server.url}/api", TOKEN, kernel, code)
+
+    works = ("from course.assignments.check import checker\nfrom course.assignments.grader import visible_test\n"
+             "import matplotlib.pyplot as plt, pandas\nplt.plot([1, 2])\nopen('scratch.txt', 'w').write('x')")
+    assert run(works) == "ok"
+    for forbidden in (PACKAGE / "knowledge" / "data" / "screening.yaml", PACKAGE / "screening.py",
+                      PACKAGE / "depth.py", server.home / "notes.txt"):
+        outcome = run(f"open({str(forbidden)!r}).read()")
+        assert outcome.startswith("PermissionError"), (forbidden, outcome)
+    assert run(f"import os; os.listdir({str(server.home)!r})").startswith("PermissionError")
+    assert run(f"open({str(server.home / 'planted.txt')!r}, 'w')").startswith("PermissionError")
+    assert not (server.home / "planted.txt").exists()
+    assert (server.home / "mesocourse" / "certification" / "scratch.txt").read_text() == "x"
+    server.call("DELETE", f"/api/sessions/{session['id']}")
