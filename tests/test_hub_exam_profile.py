@@ -1,5 +1,7 @@
 """The exam profile on a real hub: while her exam is open, a trainee's server has no terminal, no
-kernel but the exam kernel, and nothing outside the exam's folder; after close, a terminal again.
+kernel but the exam kernel, nothing outside the exam's folder (a link to her home included) and no
+upload, each refused with 403 and logged as a ``refused`` event for her through the course service
+(which takes no report about another trainee, nor outside her exam); after close, a terminal again.
 
 A real JupyterHub (``mesocourse hub``) in a throwaway folder with real accounts; the session is
 opened and closed with the real ``mesocourse hub exam`` command, which restarts her running server
@@ -9,12 +11,13 @@ browser's JupyterLab reaches it. Every account and process is removed at the end
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import time
 
 import pytest
 from browser_support import jupyter_call
-from hub_support import course_hub_left_clean, hub_command
+from hub_support import course_hub_left_clean, hub_command, wait_until
 
 from course.exam_kernel import KERNEL_NAME
 from course.hub.accounts import as_account
@@ -22,7 +25,7 @@ from course.hub.exams import read_exam_log
 from course.hub.grader import run_as_grader
 from course.hub.hub_api import HubAPI
 from course.hub.passwords import forget_one_time
-from course.hub.spawner import course_environment
+from course.hub.spawner import course_environment, exam_folder
 from course.hub.welcome import WELCOME
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -83,7 +86,7 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     assert f"restarted the running servers of {trainee}" in opened.stdout
     server.wait_ready()
     status, answer = server.call("POST", "/terminals")
-    assert status in (403, 404), f"a terminal in an exam: {status} {answer}"
+    assert status == 403, f"a terminal in an exam: {status} {answer}"
     status, answer = server.call("POST", "/kernels", {"name": "python3"})
     assert status == 403 and "only the exam kernel" in str(answer), (status, answer)
     status, specs = server.call("GET", "/kernelspecs")
@@ -93,11 +96,24 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     names = {entry["name"] for entry in listing["content"]}
     assert "certification.ipynb" in names and WELCOME not in names, names
     assert server.call("GET", f"/contents/{WELCOME}")[0] == 404
-    assert server.call("GET", f"/contents/%2E%2E/{WELCOME}")[0] == 404
+    assert server.call("GET", f"/contents/%2E%2E%2F{WELCOME}")[0] == 403  # "../" (a plain .. is normalised away)
+    upload = {"type": "file", "format": "base64", "content": base64.b64encode(b"crib sheet").decode()}
+    assert server.call("PUT", "/contents/crib.txt", upload)[0] == 403
     during = trainee_submits(hub, trainee, server.token)
     assert during.returncode == 0, during.stdout[-1500:] + during.stderr[-1500:]  # before her end: accepted
+    home_link = exam_folder(hub.state, trainee, "certification") / "home"
+    home_link.symlink_to(hub.state.home(trainee))  # as code in her exam kernel could make one
+    assert server.call("GET", "/contents/home")[0] == 403
+    assert jupyter_call(f"{hub.url}/user/{trainee}/files/home/{WELCOME}", server.token, "GET")[0] == 403
     events = [(entry["event"], entry.get("trainee")) for entry in read_exam_log(hub.state)]
     assert events[:2] == [("open", None), ("start", trainee)], events
+    refused_logged = {"terminal", "kernel", "path", "upload"}
+    wait_until(lambda: refused_logged <= {entry["what"] for entry in refusals(hub, trainee)}, 60,
+               "her server's refusals in the exam log")
+    assert all(set(entry) == {"time", "event", "trainee", "what", "detail"} for entry in refusals(hub, trainee))
+    assert report(hub, server.token, {"what": "path", "detail": "x", "trainee": hub.account("i")})[0] == 403
+    assert report(hub, server.token, {"what": "hand-in", "detail": "forged"})[0] == 400
+    logged = len(read_exam_log(hub.state))
 
     closed = hub_command("exam", "close", "certification", "--state", str(hub.state.root))
     assert f"restarted the running servers of {trainee}" in closed.stdout
@@ -108,9 +124,21 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     handed = [entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+certification+")]
     assert len(handed) == 2, handed  # hers during the exam, and the hub's at the end
     assert all((entry / "certification.ipynb").is_file() and (entry / "timestamp.txt").is_file() for entry in handed)
+    assert not any((entry / "home").exists() for entry in handed), "the hub's hand-in followed a link out of the exam"
+    assert report(hub, server.token, {"what": "path", "detail": "after the exam"})[0] == 409
+    assert len(read_exam_log(hub.state)) == logged + 2  # the close and the hand-in only: no forged report
     late = trainee_submits(hub, trainee, server.token)
     assert late.returncode != 0 and "a later hand-in is refused" in late.stdout + late.stderr
     assert len([entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+")]) == 2
+
+
+def refusals(hub, trainee: str) -> list[dict]:
+    return [entry for entry in read_exam_log(hub.state) if entry["event"] == "refused" and entry["trainee"] == trainee]
+
+
+def report(hub, token: str, body: dict) -> tuple[int, dict]:
+    """A refusal report to the course service, as her server sends it (course.exam_refusals)."""
+    return jupyter_call(f"{hub.url}/services/course/exam/refused", token, "POST", body)
 
 
 def trainee_submits(hub, trainee: str, token: str) -> subprocess.CompletedProcess:

@@ -202,7 +202,7 @@ def warm_servers(state: HubState, args: argparse.Namespace) -> int:
 
 def exam(state: HubState, args: argparse.Namespace) -> int:
     """``hub exam open|status|close`` (see :mod:`.exams`); a refusal raises ExamSessionError."""
-    from .exams import ExamSessionError, close_session, open_session, status_lines
+    from .exams import ExamSessionError, close_session, open_session, status_lines, unenforced_here
 
     if args.target not in ("open", "status", "close"):
         raise ExamSessionError(f"hub exam {args.target or ''}: say open, status or close")
@@ -221,7 +221,7 @@ def exam(state: HubState, args: argparse.Namespace) -> int:
             raise ExamSessionError("hub exam open: say how long it lasts with --minutes N")
         session = open_session(state, args.assignment, args.minutes, args.group, args.extra_time, args.start)
         print(f"opened an exam session of {session.assignment} for group {session.group}, start {session.start}")
-        print("\n".join(status_lines(state)[1:]))
+        print("\n".join([*status_lines(state)[1:], *unenforced_here()]))
     restart_running_servers(state, sorted(session.ends))
     return 0
 

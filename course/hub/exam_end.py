@@ -61,8 +61,7 @@ def collect_exam(state: HubState, trainee: str, assignment: str, now: datetime |
     timestamp = moment.strftime(NBGRADER_TIMESTAMP)
     random = base64.urlsafe_b64encode(os.urandom(9)).decode("ascii")
     entry = state.exchange / course / "inbound" / f"{trainee}+{assignment}+{timestamp}+{random}"
-    shutil.copytree(folder, entry, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-                    symlinks=False)
+    shutil.copytree(folder, entry, ignore=_left_out, symlinks=False)
     (entry / "timestamp.txt").write_text(timestamp)
     owner = pwd.getpwnam(trainee)
     for path in [entry, *entry.rglob("*")]:
@@ -71,6 +70,13 @@ def collect_exam(state: HubState, trainee: str, assignment: str, now: datetime |
     os.chmod(entry, stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO)  # as nbgrader's submit: the grader removes it
     log_event(state, "hand-in", trainee=trainee, assignment=assignment, by="hub at end", timestamp=timestamp)
     return entry
+
+
+def _left_out(folder: str, names: list[str]) -> set[str]:
+    """What the hand-in leaves out of the exam's folder: checkpoints, bytecode, and every symbolic
+    link (the hub copies as root: a link to another folder would hand that folder in)."""
+    return {name for name in names if name in (".ipynb_checkpoints", "__pycache__")
+            or os.path.islink(os.path.join(folder, name))}
 
 
 class ExamSubmit(ExchangeSubmit):

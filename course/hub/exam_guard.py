@@ -135,15 +135,13 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     base = serverapp.web_app.settings["base_url"]
     serverapp.web_app.add_handlers(".*$", [(f"{base}api/terminals.*", RefusedTerminal),
                                            (f"{base}terminals/.*", RefusedTerminal)])
-    settings = serverapp.web_app.settings
-    log_request = settings.get("log_function")
+    log_request = serverapp.web_app.log_request  # which logs through settings["log_function"], whoever sets it
 
     def log_and_report(handler: web.RequestHandler) -> None:
-        if log_request:
-            log_request(handler)
+        log_request(handler)
         if handler.get_status() == 403:
             refused = refusal(handler.request.method or "", handler.request.path)
             if refused:
                 report_in_background(*refused)
 
-    settings["log_function"] = log_and_report
+    serverapp.web_app.log_request = log_and_report

@@ -194,6 +194,18 @@ def close_session(state: HubState, assignment: str, now: datetime | None = None)
     return sessions[index]
 
 
+def unenforced_here() -> list[str]:
+    """What the exam profile cannot enforce on this machine, said when an exam opens."""
+    from course.grading.kernel_launcher import landlock_abi
+
+    if landlock_abi() >= 1:
+        return []
+    return ["warning: this Linux kernel offers no Landlock, so the exam kernel runs without its filesystem "
+            "sandbox: code in it can read the course package's knowledge base and engines by their path "
+            "(terminals, other kernels, paths outside the exam's folder and uploads are still refused; "
+            "docs/instructors.md, Exam mode)"]
+
+
 # --- the exam log ------------------------------------------------------------------------------
 def exam_log(state: HubState) -> Path:
     return state.course_dir / "exam-log.jsonl"
