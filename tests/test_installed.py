@@ -94,3 +94,47 @@ def test_the_demo_runs_from_the_installed_package(installed: dict) -> None:
         assert sheet.startswith("student_id,status,score,max_score,notes\ntrainee1,"), sheet
         assert (out / "source" / assignment / f"{assignment}.ipynb").read_bytes() == \
             (REPO / "source" / assignment / f"{assignment}.ipynb").read_bytes()
+
+
+EXAM_SANDBOX_PROBE = """
+import os, subprocess, sys
+from pathlib import Path
+import course
+from course.exam_kernel import package_files
+from course.grading import kernel_launcher
+from course.grading.sandbox import exam_sandbox
+if kernel_launcher.landlock_abi() < 1:
+    print("no Landlock"); sys.exit(0)
+exam = Path.cwd() / "exam"
+exam.mkdir(exist_ok=True)
+sandbox, why = exam_sandbox(exam, package_files(), Path.cwd() / "scratch")
+package = Path(course.__file__).parent
+site = package.parent
+probe = ("import sys, course.assignments.check\\n"
+         "for path in sys.argv[1:]:\\n"
+         "    try: open(path, 'rb').read(1); print('read', path)\\n"
+         "    except PermissionError: print('refused', path)\\n")
+targets = [package / "knowledge" / "data" / "screening.yaml", package / "screening.py",
+           package / "assignments" / "check.py", *sorted(site.glob("mesocourse-*.dist-info/METADATA"))]
+done = subprocess.run([sys.executable, "-I", kernel_launcher.__file__, *sandbox.launcher_options(), "--",
+                       sys.executable, "-c", probe, *map(str, targets)], capture_output=True, text=True, cwd=exam)
+print(why, str(site) in sandbox.listed, str(package) in sandbox.read, done.returncode)
+print(done.stdout + done.stderr)
+"""
+
+
+def test_the_exam_sandbox_of_an_installed_package_hides_its_knowledge_base_but_not_site_packages(
+        installed: dict) -> None:
+    """Installed by pip, ``course`` lies in site-packages, which the exam kernel must read: site-packages is
+    listed, its other entries read, and of ``course`` only the exam kernel's own files
+    (``course.grading.sandbox.exam_sandbox``)."""
+    done = _run([str(installed["python"]), "-c", EXAM_SANDBOX_PROBE], installed["work"], installed["env"])
+    if done.stdout.startswith("no Landlock"):
+        pytest.skip("this Linux kernel has no Landlock")
+    summary, *lines = done.stdout.splitlines()
+    assert summary == "Landlock True False 0", done.stdout
+    outcome = dict(reversed(line.split(" ", 1)) for line in lines if line.startswith(("read ", "refused ")))
+    assert [outcome[path] for path in sorted(outcome) if "/knowledge/" in path or path.endswith("/screening.py")] == \
+        ["refused", "refused"], done.stdout
+    assert [value for path, value in outcome.items() if path.endswith(("check.py", "METADATA"))] == \
+        ["read", "read"], done.stdout

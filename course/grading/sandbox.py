@@ -107,10 +107,11 @@ def _writable_caches(protected: list[Path]) -> list[str]:
 
 def _around(folder: Path, hidden: Path) -> list[Path]:
     """Every entry of ``folder``, and of its subfolders on the way down to ``hidden``, but that way:
-    all a kernel may read of a folder that holds ``hidden``."""
+    all a kernel may read of a folder that holds ``hidden``. Entries are taken by their real path
+    (Landlock follows links): a link to a folder on the way (a venv's ``lib64``) is that way too."""
     entries: list[Path] = []
-    for entry in folder.iterdir():
-        if entry == hidden:
+    for entry in map(Path.resolve, folder.iterdir()):
+        if entry.is_relative_to(hidden) or folder.is_relative_to(entry):
             continue
         entries += _around(entry, hidden) if hidden.is_relative_to(entry) else [entry]
     return entries
@@ -138,7 +139,7 @@ def exam_sandbox(exam_folder: Path, package_files: list[Path], scratch: Path) ->
             read.update(_around(folder, package))
         elif not folder.is_relative_to(package):
             read.add(folder)
-    others = [Path(folder) for folder in SYSTEM_FOLDERS] + _jupyter_folders() + _import_path()
+    others = [Path(folder).resolve() for folder in [*SYSTEM_FOLDERS, *_jupyter_folders(), *_import_path()]]
     read.update(folder for folder in others if folder.exists() and not _holds(folder, [package, home])
                 and not folder.is_relative_to(package))
     scratch.mkdir(parents=True, exist_ok=True)
