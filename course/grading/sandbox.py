@@ -139,7 +139,8 @@ def exam_sandbox(exam_folder: Path, package_files: list[Path], scratch: Path) ->
             read.update(_around(folder, package))
         elif not folder.is_relative_to(package):
             read.add(folder)
-    others = [Path(folder).resolve() for folder in [*SYSTEM_FOLDERS, *_jupyter_folders(), *_import_path()]]
+    others = [Path(folder).resolve() for folder in SYSTEM_FOLDERS]
+    others += [folder.resolve() for folder in [*_jupyter_folders(), *_import_path()]]
     read.update(folder for folder in others if folder.exists() and not _holds(folder, [package, home])
                 and not folder.is_relative_to(package))
     scratch.mkdir(parents=True, exist_ok=True)
