@@ -165,10 +165,11 @@ def run_in_kernel(api_url: str, token: str, kernel_id: str, code: str) -> str:
             message = json.loads(await asyncio.wait_for(socket.read_message(), 120))
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
-            if message["msg_type"] == "error":
-                return f"{message['content']['ename']}: {message['content']['evalue']}"
+            reply = message["content"]
+            if message["msg_type"] == "error" or (message["msg_type"] == "execute_reply" and "ename" in reply):
+                return f"{reply['ename']}: {reply['evalue']}"  # the reply may come before the error message
             if message["msg_type"] == "execute_reply":
-                return "ok" if message["content"]["status"] == "ok" else message["content"]["status"]
+                return "ok" if reply["status"] == "ok" else reply["status"]
 
     with concurrent.futures.ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's runs in this thread
         return thread.submit(asyncio.run, run()).result()
