@@ -5,24 +5,30 @@ A real ``jupyter server`` configured as the hub configures a trainee's server in
 (``course.hub.layout``: the trainee's config, then :func:`exam_profile_config` and the
 ``course.hub.exam_guard`` extension), with a throwaway home whose exam folder is the server's root,
 as the spawner makes it. Kernels are real kernel processes started through ``kernel_launcher.py``.
-The reports to the course service, and the exam log, are tested on a real hub
+Each refusal is reported, with the server's token, to where the course service would be (a small
+receiver here); the service itself, and the exam log, are tested on a real hub
 (``tests/test_hub_exam_profile.py``, ``tests/test_hub_exam_browser.py``).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import http.server
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
 from browser_support import jupyter_call, jupyter_server, run_in_kernel
+from hub_support import wait_until
 
 import course
 from course.exam_kernel import KERNEL_NAME, write_kernelspec
+from course.exam_refusals import REPORT_URL_ENV
 from course.grading.kernel_launcher import landlock_abi
 from course.hub.layout import exam_profile_config, exam_server_config
 
@@ -32,11 +38,42 @@ PACKAGE = Path(course.__file__).resolve().parent
 
 
 class Server:
-    def __init__(self, url: str, home: Path) -> None:
-        self.url, self.home = url, home
+    def __init__(self, url: str, home: Path, reports: list[dict]) -> None:
+        self.url, self.home, self.reports = url, home, reports
+
+    def reported(self, what: str, detail: str) -> bool:
+        """Whether the server (or its exam kernel) reported a refused ``what`` whose detail holds ``detail``."""
+        wait_until(lambda: any(r["what"] == what and detail in r["detail"] for r in self.reports), 30,
+                   f"a report of the refused {what} {detail}", every=0.1)
+        return True
 
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         return jupyter_call(f"{self.url}{path}", TOKEN, method, body, timeout=120)
+
+
+@contextlib.contextmanager
+def report_receiver() -> Iterator[tuple[str, list[dict]]]:
+    """Where the server reports its refusals, standing in for the course service (tested on a real hub in
+    tests/test_hub_exam_profile.py): records each report's JSON body and the token it came with."""
+    reports: list[dict] = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            reports.append({**body, "token": self.headers["Authorization"]})
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{receiver.server_address[1]}/services/course/exam/refused", reports
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +98,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
            "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
     for name in ("MESOCOURSE_EXAM", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "MPLCONFIGDIR", "IPYTHONDIR"):
         env.pop(name, None)
-    with jupyter_server(base, exam, env, TOKEN) as url:
-        yield Server(url, home)
+    with report_receiver() as (report_url, reports):
+        env.update({REPORT_URL_ENV: report_url, "JUPYTERHUB_API_TOKEN": "her-server-token"})
+        with jupyter_server(base, exam, env, TOKEN) as url:
+            yield Server(url, home, reports)
 
 
 def test_terminals_and_other_kernels_are_refused_with_403(server: Server) -> None:
@@ -71,6 +110,8 @@ def test_terminals_and_other_kernels_are_refused_with_403(server: Server) -> Non
         assert status == 403 and "no terminal during an exam" in answer.get("message", ""), (method, status, answer)
     status, answer = server.call("POST", "/api/kernels", {"name": "python3"})
     assert status == 403 and "only the exam kernel" in answer["message"], answer
+    assert server.reported("terminal", "POST /api/terminals") and server.reported("kernel", "POST /api/kernels")
+    assert {report["token"] for report in server.reports} == {"token her-server-token"}
 
 
 def test_nothing_outside_the_exam_folder_is_listed_or_served_even_through_a_link(server: Server) -> None:
@@ -81,6 +122,7 @@ def test_nothing_outside_the_exam_folder_is_listed_or_served_even_through_a_link
         status, answer = server.call("GET", path)
         assert status == 403, (path, status, answer)
         assert "her own notes" not in json.dumps(answer)
+        assert server.reported("path", f"GET {path}")
 
 
 def test_uploads_and_new_files_are_refused_and_saving_the_exam_notebook_is_not(server: Server) -> None:
@@ -94,6 +136,7 @@ def test_uploads_and_new_files_are_refused_and_saving_the_exam_notebook_is_not(s
             ("PUT", "/api/contents/home/crib.txt", {"type": "file", "format": "text", "content": "crib"})):
         status, answer = server.call(method, path, body)
         assert status == 403, (method, path, status, answer)
+        assert server.reported("upload", f"{method} {path}")
     exam = server.home / "mesocourse" / "certification"
     made = [path.name for path in exam.iterdir() if path.name.startswith(("crib", "Untitled", "certification-Copy"))]
     assert made == [] and not (server.home / "crib.txt").exists()
@@ -122,6 +165,7 @@ def test_the_exam_kernel_reads_the_environment_and_its_folder_but_not_the_knowle
                       PACKAGE / "depth.py", server.home / "notes.txt"):
         outcome = run(f"open({str(forbidden)!r}).read()")
         assert outcome.startswith("PermissionError"), (forbidden, outcome)
+        assert server.reported("file", f"{forbidden}: Permission denied")
     assert run(f"import os; os.listdir({str(server.home)!r})").startswith("PermissionError")
     assert run(f"open({str(server.home / 'planted.txt')!r}, 'w')").startswith("PermissionError")
     assert not (server.home / "planted.txt").exists()
