@@ -104,13 +104,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             yield Server(url, home, reports)
 
 
-def test_terminals_and_other_kernels_are_refused_with_403(server: Server) -> None:
+def test_terminals_consoles_and_other_kernels_are_refused_with_403(server: Server) -> None:
     for method in ("POST", "GET"):
         status, answer = server.call(method, "/api/terminals")
         assert status == 403 and "no terminal during an exam" in answer.get("message", ""), (method, status, answer)
     status, answer = server.call("POST", "/api/kernels", {"name": "python3"})
     assert status == 403 and "only the exam kernel" in answer["message"], answer
-    assert server.reported("terminal", "POST /api/terminals") and server.reported("kernel", "POST /api/kernels")
+    status, answer = server.call("POST", "/api/sessions", {"path": "console-1", "type": "console", "name": "",
+                                                           "kernel": {"name": KERNEL_NAME}})
+    assert status == 403 and "no console here" in answer["message"], answer  # not even on the exam kernel
+    assert server.reported("terminal", "POST /api/terminals") and server.reported("kernel", "not python3")
+    assert server.reported("kernel", "no console here")
     assert {report["token"] for report in server.reports} == {"token her-server-token"}
 
 

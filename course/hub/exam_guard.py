@@ -15,9 +15,11 @@ The ``exam`` role's server config (:mod:`course.hub.layout`) names these:
   base64 (JupyterLab's upload) and any new file, folder or copy. Saving a file that is
   there (the exam notebook) is allowed.
 - This module is also a Jupyter server extension: terminals are refused with 403 (the
-  profile runs none), and every request the server answers with 403 (a terminal, another
-  kernel, a path outside the folder, an upload) is reported to the course service, which
-  writes a ``refused`` event to the exam log (:mod:`course.exam_refusals`).
+  profile runs none), a refused session (a console, another kernel) is answered with its
+  403, and every request the server answers with 403 (a terminal, a path outside the folder,
+  an upload) is reported to the course service, which writes a ``refused`` event to the
+  exam log (:mod:`course.exam_refusals`); a refused kernel is reported where it is decided
+  (:mod:`course.hub.exam_kernels`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.files.handlers import FilesHandler
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
-from jupyter_server.utils import ApiPath, to_os_path
+from jupyter_server.services.sessions.handlers import SessionRootHandler
+from jupyter_server.utils import ApiPath, ensure_async, to_os_path
 from tornado import web
 from traitlets import default
 
@@ -111,14 +114,26 @@ class RefusedTerminal(APIHandler):
     post = put = patch = delete = get
 
 
+class ExamSessionRoot(SessionRootHandler):
+    """``POST /api/sessions`` answering a refused session (a console, another kernel) with its 403,
+    where jupyter_server's handler turns every error of the session manager into a 500."""
+
+    async def post(self) -> None:
+        try:
+            await ensure_async(super().post())
+        except web.HTTPError as error:
+            if error.status_code == 500 and isinstance(error.__cause__, web.HTTPError):
+                raise error.__cause__ from None
+            raise
+
+
 def refusal(method: str, path: str) -> tuple[str, str] | None:
     """What a request answered 403 tried (the exam log's ``what``) and its detail, or None when it is
-    none of the exam profile's refusals."""
+    none of the exam profile's refusals logged here (a refused kernel is reported where it is
+    decided, :func:`course.hub.exam_kernels.refused_kernel`)."""
     detail = f"{method} {path}"
     if "/api/terminals" in path or "/terminals/" in path:
         return "terminal", detail
-    if "/api/kernels" in path or "/api/sessions" in path:
-        return "kernel", detail
     if "/api/contents" in path:
         return ("upload" if method in ("PUT", "POST") else "path"), detail
     if "/files/" in path or "/nbconvert/" in path:
@@ -134,7 +149,8 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     """Terminals refused; every refusal (403) reported to the course service for the exam log."""
     base = serverapp.web_app.settings["base_url"]
     serverapp.web_app.add_handlers(".*$", [(f"{base}api/terminals.*", RefusedTerminal),
-                                           (f"{base}terminals/.*", RefusedTerminal)])
+                                           (f"{base}terminals/.*", RefusedTerminal),
+                                           (f"{base}api/sessions", ExamSessionRoot)])
     log_request = serverapp.web_app.log_request  # which logs through settings["log_function"], whoever sets it
 
     def log_and_report(handler: web.RequestHandler) -> None:

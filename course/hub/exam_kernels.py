@@ -12,7 +12,8 @@ home, for the assignments whose case data says ``exam: true``):
   folder), changing its kernel in JupyterLab (``PATCH /api/sessions/ID`` with a kernel
   name: ``SessionManager.start_kernel_for_session``, the notebook's folder) and
   ``POST /api/kernels`` with a ``path``. Other notebooks keep the kernel they ask for.
-- :class:`ExamSessionManager` refuses (HTTP 403) to attach a notebook in an exam folder
+- :class:`ExamSessionManager` refuses (HTTP 403), in the exam profile, a session that is not a
+  notebook's (a console, even on the exam kernel); and it refuses to attach a notebook in an exam folder
   to a kernel already running that is not the exam kernel ("use the kernel of another
   session", by kernel id, which starts no kernel), to move such a session into an
   exam folder, and to change an exam notebook's kernel to another by name (Kernel >
@@ -37,6 +38,15 @@ from tornado import web
 from traitlets import Bool, List, Unicode
 
 from course.exam_kernel import KERNEL_NAME
+from course.exam_refusals import report_in_background
+
+
+def refused_kernel(message: str) -> web.HTTPError:
+    """The 403 refusing a kernel (or a console), reported for the exam log when the server is in the
+    exam profile (:mod:`course.exam_refusals`; elsewhere nothing is reported). Reported here, where it
+    is decided: jupyter_server answers some of these with 500 or 501 rather than the 403 raised."""
+    report_in_background("kernel", message)
+    return web.HTTPError(403, message)
 
 
 class ExamKernelManager(AsyncMappingKernelManager):
@@ -69,8 +79,8 @@ class ExamKernelManager(AsyncMappingKernelManager):
             kwargs["kernel_name"] = self.exam_kernel
         elif self.exam_only and (kernel_id is None or kernel_id not in self) and asked != self.exam_kernel:
             self.log.warning("exam in progress: refused to start the %s kernel", asked)
-            raise web.HTTPError(403, f"an exam is in progress: only the exam kernel ({self.exam_kernel}) runs "
-                                     f"here, not {asked}")
+            raise refused_kernel(f"an exam is in progress: only the exam kernel ({self.exam_kernel}) runs "
+                                 f"here, not {asked}")
         return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
 
     def kernel_name_of(self, kernel_id: str) -> str:
@@ -86,11 +96,14 @@ class ExamSessionManager(SessionManager):
             return
         name = manager.kernel_name_of(kernel_id)
         if manager.in_exam_folder(path) and name != manager.exam_kernel:
-            raise web.HTTPError(403, f"{path} belongs to an exam: it runs in the exam kernel ({manager.exam_kernel}) "
-                                     f"only, not in {name}")
+            raise refused_kernel(f"{path} belongs to an exam: it runs in the exam kernel ({manager.exam_kernel}) "
+                                 f"only, not in {name}")
 
     async def create_session(self, path: str | None = None, name: Any = None, type: str | None = None,
                              kernel_name: Any = None, kernel_id: str | None = None) -> dict[str, Any]:
+        manager = self.kernel_manager
+        if isinstance(manager, ExamKernelManager) and manager.exam_only and type not in (None, "notebook"):
+            raise refused_kernel(f"an exam is in progress: no {type} here, only the exam's notebooks")
         self._refuse_other_kernels(path, kernel_id)
         return await super().create_session(path=path, name=name, type=type, kernel_name=kernel_name,
                                             kernel_id=kernel_id)
@@ -103,8 +116,8 @@ class ExamSessionManager(SessionManager):
         changing = await self.session_exists_by_id(session_id)
         if (changing and isinstance(manager, ExamKernelManager) and manager.in_exam_folder(path)
                 and kernel_name not in (None, manager.exam_kernel)):
-            raise web.HTTPError(403, f"{path} belongs to an exam: it runs in the exam kernel "
-                                     f"({manager.exam_kernel}) only; its kernel cannot be changed to {kernel_name}")
+            raise refused_kernel(f"{path} belongs to an exam: it runs in the exam kernel "
+                                 f"({manager.exam_kernel}) only; its kernel cannot be changed to {kernel_name}")
         return await super().start_kernel_for_session(session_id, path, name, type, kernel_name, kernel_id)
 
     async def session_exists_by_id(self, session_id: str) -> bool:
