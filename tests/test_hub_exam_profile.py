@@ -96,6 +96,8 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     names = {entry["name"] for entry in listing["content"]}
     assert "certification.ipynb" in names and WELCOME not in names, names
     assert server.call("GET", f"/contents/{WELCOME}")[0] == 404
+    validate = f"{hub.url}/user/{trainee}/assignments/validate"  # nbgrader's validator: a kernel of its own
+    assert jupyter_call(validate, server.token, "POST", {"path": "certification.ipynb"})[0] == 404
     assert server.call("GET", f"/contents/%2E%2E%2F{WELCOME}")[0] == 403  # "../" (a plain .. is normalised away)
     upload = {"type": "file", "format": "base64", "content": base64.b64encode(b"crib sheet").decode()}
     assert server.call("PUT", "/contents/crib.txt", upload)[0] == 403

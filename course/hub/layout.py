@@ -44,7 +44,9 @@ ENABLED = {
     "trainee": {"assignment-list", "validate-assignment"},
     "instructor": {"assignment-list", "validate-assignment"},
     "grader": {"formgrader", "create-assignment", "validate-assignment"},
-    "exam": {"assignment-list", "validate-assignment"},
+    # no Validate in an exam: nbgrader's validator runs the notebook in a kernel of its own, the one its
+    # metadata names, which the exam profile's kernel manager and sandbox never see (course.hub.exam_guard)
+    "exam": {"assignment-list"},
 }
 SERVER_EXTENSION = {"formgrader": "formgrader", "course-list": "course_list",
                     "assignment-list": "assignment_list", "validate-assignment": "validate_assignment"}
@@ -170,7 +172,7 @@ def server_extensions(role: str) -> dict[str, bool]:
     counting as activity for the idle culler (:mod:`course.hub.kernel_activity`)."""
     nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
                 for plugin, module in SERVER_EXTENSION.items()}
-    unused = dict.fromkeys(UNUSED_BY_TRAINEES, False) if role == "trainee" else {}
+    unused = dict.fromkeys(UNUSED_BY_TRAINEES, False) if role in ("trainee", "exam") else {}
     extensions = {**nbgrader, **unused, "course.hub.kernel_activity": True}
     if role == "exam":  # terminals refused with 403, and every refusal logged (course.hub.exam_guard)
         extensions["course.hub.exam_guard"] = True
@@ -206,7 +208,7 @@ def exam_profile_config() -> dict:
 
 def page_config(role: str) -> dict:
     disabled = {f"@jupyter/nbgrader:{plugin}": True for plugin in LAB_PLUGINS if plugin not in ENABLED[role]}
-    if role == "trainee":
+    if role in ("trainee", "exam"):
         disabled.update({lab: True for lab in UNUSED_BY_TRAINEES.values() if lab})
     return {"disabledExtensions": disabled}
 
