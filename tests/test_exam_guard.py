@@ -35,6 +35,8 @@ from course.hub.layout import exam_profile_config, exam_server_config
 pytestmark = [pytest.mark.slow]
 TOKEN = "exam-guard-test"
 PACKAGE = Path(course.__file__).resolve().parent
+PLANTED = (".jupyter", ".local/share/jupyter", ".cache/matplotlib", ".config/matplotlib", ".cache/fontconfig",
+           ".cache/mesocourse-exam", ".ipython/profile_default")
 
 
 class Server:
@@ -84,6 +86,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     exam.mkdir(parents=True)
     nbformat.write(nbformat.v4.new_notebook(), exam / "certification.ipynb")
     (home / "notes.txt").write_text("her own notes, outside the exam\n")
+    for folder in PLANTED:  # where she could have put a crib sheet before the exam, which a kernel reads or writes
+        (home / folder).mkdir(parents=True)
+        (home / folder / "crib.txt").write_text("the knowledge base, copied before the exam\n")
     (exam / "home").symlink_to(home)  # as the exam kernel could make one
     write_kernelspec(base / "share" / "kernels")
     config = exam_server_config("mesocourse")
@@ -152,7 +157,8 @@ def test_uploads_and_new_files_are_refused_and_saving_the_exam_notebook_is_not(s
 
 
 @pytest.mark.skipif(landlock_abi() < 1, reason="this Linux kernel has no Landlock: the exam kernel runs unconfined")
-def test_the_exam_kernel_reads_the_environment_and_its_folder_but_not_the_knowledge_base(server: Server) -> None:
+def test_the_exam_kernel_reads_the_environment_and_its_folder_but_not_the_knowledge_base_nor_her_home(
+        server: Server) -> None:
     status, session = server.call("POST", "/api/sessions", {"path": "certification.ipynb", "type": "notebook",
                                                             "name": "certification.ipynb",
                                                             "kernel": {"name": KERNEL_NAME}})
@@ -165,8 +171,9 @@ def test_the_exam_kernel_reads_the_environment_and_its_folder_but_not_the_knowle
     works = ("from course.assignments.check import checker\nfrom course.assignments.grader import visible_test\n"
              "import matplotlib.pyplot as plt, pandas\nplt.plot([1, 2])\nopen('scratch.txt', 'w').write('x')")
     assert run(works) == "ok"
+    planted = [server.home / folder / "crib.txt" for folder in PLANTED]
     for forbidden in (PACKAGE / "knowledge" / "data" / "screening.yaml", PACKAGE / "screening.py",
-                      PACKAGE / "depth.py", server.home / "notes.txt"):
+                      PACKAGE / "depth.py", server.home / "notes.txt", *planted):
         outcome = run(f"open({str(forbidden)!r}).read()")
         assert outcome.startswith("PermissionError"), (forbidden, outcome)
         assert server.reported("file", f"{forbidden}: Permission denied")
@@ -174,4 +181,7 @@ def test_the_exam_kernel_reads_the_environment_and_its_folder_but_not_the_knowle
     assert run(f"open({str(server.home / 'planted.txt')!r}, 'w')").startswith("PermissionError")
     assert not (server.home / "planted.txt").exists()
     assert (server.home / "mesocourse" / "certification" / "scratch.txt").read_text() == "x"
+    scratch = list((server.home / ".cache" / "mesocourse-exam").glob("kernel-*"))
+    assert len(scratch) == 1 and (scratch[0] / "matplotlib").is_dir()  # the kernel's caches: its own folder
     server.call("DELETE", f"/api/sessions/{session['id']}")
+    wait_until(lambda: not scratch[0].exists(), 30, "the kernel's scratch folder removed when it ends")

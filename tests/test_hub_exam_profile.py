@@ -12,8 +12,10 @@ browser's JupyterLab reaches it. Every account and process is removed at the end
 from __future__ import annotations
 
 import base64
+import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from browser_support import jupyter_call
@@ -82,6 +84,12 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     assert server.terminal_opens(), "the normal profile has terminals"
     assert server.call("GET", f"/contents/{WELCOME}")[0] == 200, "her home is her server's root"
 
+    early = exam_folder(hub.state, trainee, "certification")  # as if fetched early, with a crib sheet in it
+    early.mkdir(parents=True)
+    (early / "crib.txt").write_text("answers worked out before the exam\n")
+    for path in (early.parent, early, early / "crib.txt"):
+        shutil.chown(path, trainee, trainee)
+
     opened = hub_command("exam", "open", "certification", "--minutes", "60", "--state", str(hub.state.root))
     assert f"restarted the running servers of {trainee}" in opened.stdout
     server.wait_ready()
@@ -94,7 +102,9 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     status, listing = server.call("GET", "/contents")
     assert status == 200 and isinstance(listing, dict)
     names = {entry["name"] for entry in listing["content"]}
-    assert "certification.ipynb" in names and WELCOME not in names, names
+    assert "certification.ipynb" in names and WELCOME not in names and "crib.txt" not in names, names
+    start = next(entry for entry in read_exam_log(hub.state) if entry["event"] == "start")
+    assert (Path(start["set_aside"]) / "crib.txt").is_file()  # set aside at her first start, out of the exam's reach
     assert server.call("GET", f"/contents/{WELCOME}")[0] == 404
     validate = f"{hub.url}/user/{trainee}/assignments/validate"  # nbgrader's validator: a kernel of its own
     assert jupyter_call(validate, server.token, "POST", {"path": "certification.ipynb"})[0] == 404

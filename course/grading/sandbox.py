@@ -123,8 +123,9 @@ def exam_sandbox(exam_folder: Path, package_files: list[Path], scratch: Path) ->
     It reads what a grading kernel reads, but not this package: a Python folder that holds
     it (site-packages) is listed, and its other entries read; the package itself is listed
     (so ``import course.assignments.check`` finds its files) and only ``package_files`` are
-    read. Nothing of the home but the exam's folder, the caches and ``scratch`` (the kernel's
-    IPython folder and temporary files), which it also writes."""
+    read. Of the trainee's home it reads and writes only the exam's folder and ``scratch``,
+    a fresh folder for the kernel's caches, IPython folder and temporary files: not her
+    Jupyter or cache folders, where she could have put anything before the exam."""
     if landlock_abi() < 1:
         return None, "this system does not offer Linux Landlock"
     package = Path(__file__).resolve().parents[1]
@@ -137,12 +138,11 @@ def exam_sandbox(exam_folder: Path, package_files: list[Path], scratch: Path) ->
         if _holds(folder, [package]):
             listed.add(folder)
             read.update(_around(folder, package))
-        elif not folder.is_relative_to(package):
+        elif not folder.is_relative_to(package) and not folder.is_relative_to(home):
             read.add(folder)
     others = [Path(folder).resolve() for folder in SYSTEM_FOLDERS]
     others += [folder.resolve() for folder in [*_jupyter_folders(), *_import_path()]]
     read.update(folder for folder in others if folder.exists() and not _holds(folder, [package, home])
-                and not folder.is_relative_to(package))
-    scratch.mkdir(parents=True, exist_ok=True)
-    write = [str(exam_folder.resolve()), str(scratch), *_writable_caches([])]
+                and not folder.is_relative_to(package) and not folder.is_relative_to(home))
+    write = [str(exam_folder.resolve()), str(scratch.resolve()), "/dev/shm"]
     return KernelSandbox(tuple(sorted(map(str, read))), tuple(write), tuple(sorted(map(str, listed)))), "Landlock"

@@ -25,7 +25,9 @@ The ``exam`` role's server config (:mod:`course.hub.layout`) names these:
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -44,20 +46,27 @@ from course.grading import kernel_launcher
 from course.grading.limits import GradingLimits
 from course.grading.sandbox import exam_sandbox
 
-EXAM_SCRATCH = "mesocourse-exam"  # under the cache folder: the exam kernel's IPython folder and temporary files
-
-
-def exam_scratch() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / EXAM_SCRATCH
+EXAM_SCRATCH = "mesocourse-exam"  # under the cache folder: one fresh folder per exam kernel
+# where the exam kernel keeps what it writes besides the exam (IPython, matplotlib's and fontconfig's caches,
+# temporary files), and reads Jupyter's folders from: all in its own scratch folder, none of her home's
+SCRATCH_ENV = {"IPYTHONDIR": "ipython", "MPLCONFIGDIR": "matplotlib", "XDG_CACHE_HOME": "cache",
+               "XDG_CONFIG_HOME": "config", "JUPYTER_CONFIG_DIR": "jupyter", "JUPYTER_DATA_DIR": "jupyter-data",
+               "TMPDIR": "tmp"}
 
 
 class SandboxedExamKernel(ServerKernelManager):
-    """jupyter_server's kernel manager, starting the kernel through ``kernel_launcher.py`` in the exam sandbox."""
+    """jupyter_server's kernel manager, starting the kernel through ``kernel_launcher.py`` in the exam sandbox,
+    with a scratch folder of its own (made fresh at each start, removed when the kernel ends)."""
+
+    scratch: Path | None = None
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         exam_folder = Path(getattr(self.parent, "root_dir", None) or os.getcwd())  # the server's root
-        scratch = exam_scratch()
-        sandbox, why = exam_sandbox(exam_folder, package_files(), scratch)
+        self.remove_scratch()
+        caches = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / EXAM_SCRATCH
+        caches.mkdir(parents=True, exist_ok=True)
+        self.scratch = Path(tempfile.mkdtemp(prefix="kernel-", dir=caches))
+        sandbox, why = exam_sandbox(exam_folder, package_files(), self.scratch)
         if sandbox is None:
             self.log.warning("exam kernel without the filesystem sandbox: %s", why)
             options = []
@@ -68,11 +77,21 @@ class SandboxedExamKernel(ServerKernelManager):
         kernel_cmd = [sys.executable, "-I", kernel_launcher.__file__, "--memory-mb", str(limits.memory_mb),
                       "--file-mb", str(max(1, limits.max_file_bytes // 1_000_000)), *options, "--", *kernel_cmd]
         env = dict(kw.get("env") or os.environ)
-        for name, folder in (("IPYTHONDIR", scratch / "ipython"), ("TMPDIR", scratch / "tmp")):
-            folder.mkdir(parents=True, exist_ok=True)
-            env[name] = str(folder)
+        for name, folder in SCRATCH_ENV.items():
+            (self.scratch / folder).mkdir()
+            env[name] = str(self.scratch / folder)
         kw["env"] = env
         await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    def remove_scratch(self) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            self.remove_scratch()
 
 
 class RefusedPath(web.HTTPError, PermissionError):

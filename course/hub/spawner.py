@@ -17,7 +17,8 @@ kernel only: its role's config names the kernel and session managers of
 
 A trainee in an open exam session (:func:`course.hub.exams.in_open_exam`) starts in the
 exam profile: the ``exam`` config (no terminals, no kernel but the exam kernel) and the
-exam's folder as the server's root, fetched from the exchange first when missing, and
+exam's folder as the server's root, fetched from the exchange first when missing (at her
+first start in the session, the folder she had is set aside: the exam starts from the release), and
 where to report what it refuses (the course service, for the exam log). The
 profile is chosen at each start and checked at each poll: a server whose profile is no
 longer the right one (the exam began, ended for this trainee, or was closed) is stopped,
@@ -44,7 +45,7 @@ from course.exam_refusals import REPORT_URL_ENV
 
 from .culling import activity_interval
 from .exam_end import collect_exam
-from .exams import ExamSession, in_open_exam, log_event
+from .exams import ExamSession, in_open_exam, log_event, read_exam_log
 from .state import HubState
 from .welcome import WELCOME
 
@@ -170,9 +171,10 @@ class CourseSpawner(LocalProcessSpawner):
         self.exam_assignment = session.assignment if session else ""
         if session:
             state = HubState.at(self.state_folder)
+            aside = set_aside_before_exam(state, self.user.name, session)
             ensure_exam_folder(state, self.user.name, session.assignment)
             log_event(state, "start", trainee=self.user.name, assignment=session.assignment,
-                      end=session.ends[self.user.name])
+                      end=session.ends[self.user.name], set_aside=str(aside) if aside else None)
         ip, port = await super().start()
         deadline, pause = time.monotonic() + self.start_timeout, 0.05
         while time.monotonic() < deadline:
@@ -205,6 +207,22 @@ class CourseSpawner(LocalProcessSpawner):
 def exam_folder(state: HubState, trainee: str, assignment: str) -> Path:
     """Where nbgrader's fetch puts an assignment for ``trainee`` (``path_includes_course``)."""
     return state.home(trainee) / state.settings().course_id / assignment
+
+
+def set_aside_before_exam(state: HubState, trainee: str, session: ExamSession) -> Path | None:
+    """At her first start in ``session``, the exam folder she had before (fetched early, with answers
+    worked out in an ordinary kernel or a crib sheet in it, perhaps) is renamed beside it, out of the
+    exam profile's reach, so her exam starts from the release; later starts (a restart, a hub
+    restarted mid-exam) keep her work. Where it went, or None."""
+    folder = exam_folder(state, trainee, session.assignment)
+    started = any(entry["event"] == "start" and entry.get("trainee") == trainee
+                  and entry.get("assignment") == session.assignment and entry["time"] >= session.opened_at
+                  for entry in read_exam_log(state))
+    if started or not (folder.exists() or folder.is_symlink()):
+        return None
+    aside = folder.with_name(f"{session.assignment}.before-exam-{session.opened_at[:19].replace(':', '')}")
+    folder.rename(aside)
+    return aside
 
 
 def ensure_exam_folder(state: HubState, trainee: str, assignment: str) -> None:
