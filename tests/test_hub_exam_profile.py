@@ -9,20 +9,12 @@ browser's JupyterLab reaches it. Every account and process is removed at the end
 
 from __future__ import annotations
 
-import subprocess
-import time
-
 import pytest
-from browser_support import jupyter_call
-from hub_support import course_hub_left_clean, hub_command
+from hub_support import TraineeServer, exam_hub, hub_command, trainee_submits
 
 from course.exam_kernel import KERNEL_NAME
-from course.hub.accounts import as_account
 from course.hub.exams import read_exam_log
-from course.hub.grader import run_as_grader
-from course.hub.hub_api import HubAPI
 from course.hub.passwords import forget_one_time
-from course.hub.spawner import course_environment
 from course.hub.welcome import WELCOME
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -31,43 +23,8 @@ PEOPLE = {"i": "Ines Tructor", "a": "Ann Examinee"}
 
 @pytest.fixture(scope="module")
 def hub():
-    from prerequisites import course_server_missing, require
-
-    require(course_server_missing(), module=True)
-    with course_hub_left_clean(PEOPLE) as running:
-        done = run_as_grader(running.state, ["nbgrader", "release_assignment", "certification"],
-                             capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    with exam_hub(PEOPLE) as running:
         yield running
-
-
-class TraineeServer:
-    """Her Jupyter server's REST API, through the hub, with her own token."""
-
-    def __init__(self, hub, trainee: str) -> None:
-        self.api = HubAPI.for_state(hub.state)
-        self.trainee = trainee
-        self.base = f"{hub.url}/user/{trainee}/api"
-        self.token = self.api.call("POST", f"/users/{trainee}/tokens", {"note": "exam profile test"})["token"]
-
-    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        return jupyter_call(f"{self.base}{path}", self.token, method, body)
-
-    def wait_ready(self, timeout: float = 240) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            user = self.api.call("GET", f"/users/{self.trainee}")
-            if isinstance(user, dict) and user.get("server") and not user.get("pending"):
-                if self.call("GET", "/status")[0] == 200:
-                    return
-            time.sleep(1)
-        raise AssertionError(f"the server of {self.trainee} did not come up within {timeout:.0f} s")
-
-    def terminal_opens(self) -> bool:
-        status, answer = self.call("POST", "/terminals")
-        if status == 200 and isinstance(answer, dict):
-            self.call("DELETE", f"/terminals/{answer['name']}")
-        return status == 200
 
 
 def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
@@ -111,10 +68,3 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     late = trainee_submits(hub, trainee, server.token)
     assert late.returncode != 0 and "a later hand-in is refused" in late.stdout + late.stderr
     assert len([entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+")]) == 2
-
-
-def trainee_submits(hub, trainee: str, token: str) -> subprocess.CompletedProcess:
-    """``nbgrader submit`` as the trainee runs it from her server (her account, her role's config)."""
-    env = {**course_environment(hub.state, "trainee"), "JUPYTERHUB_USER": trainee, "JUPYTERHUB_API_TOKEN": token,
-           "JUPYTERHUB_API_URL": f"{hub.url}/hub/api"}
-    return as_account(trainee, ["nbgrader", "submit", "certification"], env=env, capture_output=True, text=True)

@@ -1,0 +1,84 @@
+"""Faults during an exam on a real hub: the hub killed (SIGKILL) and restarted mid-exam keeps every end.
+
+A real JupyterHub (``mesocourse hub``) with two trainees: A sits the certification exam with the
+session's minutes, B with 30 minutes of extra time (``--extra-time``, an accessibility accommodation).
+Both servers run in the exam profile when the hub process is killed without warning and started again
+with ``mesocourse hub``, as an administrator would after a crash. After the restart B's end is the
+one fixed at open (``mesocourse hub exam status`` and ``exams.json``), her server is in the exam
+profile, and A's exam ends on time while B still sits: A's notebook is handed in by the hub and her
+later hand-in refused. Every account and process is removed at the end (checked by the fixture).
+"""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+from hub_support import TraineeServer, exam_hub, hub_command, trainee_submits, wait_until
+
+from course.hub.exams import read_exam_log, sessions_file
+from course.hub.passwords import forget_one_time
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.long]
+PEOPLE = {"i": "Ines Tructor", "a": "Ann Onschedule", "b": "Bea Extratime"}
+MINUTES = 3  # A's exam: short, so that her end passes while B (30 minutes more) still sits
+
+
+@pytest.fixture(scope="module")
+def hub():
+    with exam_hub(PEOPLE) as running:
+        yield running
+
+
+def exam_status(hub) -> dict[str, str]:
+    """``mesocourse hub exam status``: each trainee's line (her end, extra time and state), by trainee."""
+    lines = hub_command("exam", "status", "--state", str(hub.state.root)).stdout.splitlines()
+    return dict(line.strip().split(": ", 1) for line in lines if line.startswith("  "))
+
+
+def in_exam_profile(server: TraineeServer) -> bool:
+    """Her server refuses a Python 3 kernel (the exam profile's rule), where the normal profile starts one."""
+    status, answer = server.call("POST", "/kernels", {"name": "python3"})
+    if status == 201 and isinstance(answer, dict):
+        server.call("DELETE", f"/kernels/{answer['id']}")
+    return status == 403
+
+
+def test_a_hub_killed_mid_exam_keeps_every_end_and_the_profile(hub):
+    a, b = hub.account("a"), hub.account("b")
+    servers = {}
+    for trainee in (a, b):
+        forget_one_time(hub.state, trainee)
+        servers[trainee] = TraineeServer(hub, trainee)
+        servers[trainee].api.call("POST", f"/users/{trainee}/server")
+    opened = hub_command("exam", "open", "certification", "--minutes", str(MINUTES), "--extra-time", f"{b}=30",
+                         "--state", str(hub.state.root))
+    for server in servers.values():
+        server.wait_ready()
+        assert in_exam_profile(server), f"{server.trainee}: not in the exam profile after open ({opened.stdout})"
+    status, sessions = exam_status(hub), sessions_file(hub.state).read_text()
+    assert "(+30 min), sitting" in status[b] and status[a].endswith(", sitting"), status
+
+    assert hub.stop(signal.SIGKILL) == -signal.SIGKILL  # the hub process dies without cleaning up
+    hub.start()  # `mesocourse hub` again, on the same folder
+
+    assert sessions_file(hub.state).read_text() == sessions, "exams.json changed across the restart"
+    after = exam_status(hub)
+    assert after[b] == status[b], (status, after)
+    servers[b].wait_ready()
+    assert in_exam_profile(servers[b]), "B's server left the exam profile across the restart"
+
+    def handed_in_by_hub() -> bool:
+        return any(e["event"] == "hand-in" and e.get("trainee") == a for e in read_exam_log(hub.state))
+
+    wait_until(handed_in_by_hub, MINUTES * 60 + 180, f"the hub handing in {a}'s notebook at her end")
+    late = trainee_submits(hub, a, servers[a].token)
+    assert late.returncode != 0 and "a later hand-in is refused" in late.stdout + late.stderr
+    assert exam_status(hub)[b] == status[b], "B's exam did not go on after A's end"
+    assert in_exam_profile(servers[b]), "B's server left the exam profile at A's end"
+    inbox = hub.state.exchange / hub.state.settings().course_id / "inbound"
+    assert [entry.name for entry in inbox.iterdir() if entry.name.startswith(f"{b}+")] == []
+
+    hub_command("exam", "close", "certification", "--state", str(hub.state.root))
+    wait_until(lambda: any(e["event"] == "hand-in" and e.get("trainee") == b for e in read_exam_log(hub.state)),
+               240, f"the hub handing in {b}'s notebook at close")
