@@ -3,7 +3,9 @@
 Every export reads each trainee's latest decision and latest certificate.
 
 * HR: one row per trainee with certificate status, dates, entrustment level,
-  restrictions, verification code and the reasons of the latest decision.
+  restrictions, verification code and the reasons of the latest decision, and how its
+  exam results stood against exam sessions (an exam handed in outside one: refused, or
+  accepted by whom, when and why).
 * Canvas (gradebook import): columns ``Student`` ("Last, First"), ``ID`` (Canvas
   user ID, from nbgrader's ``lms_user_id``), ``SIS User ID`` (the trainee ID),
   ``SIS Login ID``, ``Section``, then one column per grade item; the second row is
@@ -32,13 +34,29 @@ FORMATS = ("hr", "canvas", "moodle")
 HR_COLUMNS = (
     "trainee_id", "name", "email", "certificate_status", "certificate_id", "issued", "expires",
     "entrustment_level", "entrustment_name", "restrictions", "verification_code",
-    "latest_decision", "latest_decision_date", "latest_decision_record", "decided_by", "reasons",
+    "latest_decision", "latest_decision_date", "latest_decision_record", "decided_by", "reasons", "exam_sessions",
 )
 CERTIFIED_ITEM = "mesocourse certified"
 
 
 def _latest_decisions(records: Iterable[Record]) -> dict[str, Record]:
     return {r.trainee: r for r in records if r.kind == DECISION and r.trainee}
+
+
+def exam_sessions_text(sessions: dict) -> str:
+    """The latest decision's exam results against exam sessions (:mod:`.exam_sessions`), in words."""
+    if not sessions:
+        return ""
+    if not sessions["required"]:
+        return "not required"
+    parts = []
+    for result in sessions["results"]:
+        accepted = result.get("accepted")
+        state = ("within a session" if result["session"] else
+                 f"outside a session, accepted by {accepted['by']} at {accepted['at']}: {accepted['reason']}"
+                 if accepted else "outside a session, refused")
+        parts.append(f"{result['assignment']} handed in {result['handed_in']}: {state}")
+    return " | ".join(parts) or "required; no exam handed in"
 
 
 def _hr_row(decision: Record, certificate: Certificate | None, on: date) -> list[object]:
@@ -51,6 +69,7 @@ def _hr_row(decision: Record, certificate: Certificate | None, on: date) -> list
         c.get("entrustment_level", ""), c.get("entrustment_name", ""), "; ".join(c.get("restrictions", [])),
         certificate.code if certificate else "",
         d["outcome"], d["date"], decision.seq, decision.recorded_by, " | ".join(d["reasons"]),
+        exam_sessions_text(d.get("exam_sessions", {})),
     ]
 
 

@@ -113,6 +113,17 @@ def make_course(state: HubState, python_bin: Path) -> bool:
     return True
 
 
+def require_exam_sessions(state: HubState) -> None:
+    """The course served here requires exam sessions (``COURSE/.mesocourse/exam-sessions.json``, owned by
+    the grader): certification refuses an exam result handed in outside one (:mod:`course.exam_record`)."""
+    from course.exam_record import require_exam_sessions as write_setting
+
+    entry = pwd.getpwnam(state.settings().grader_account)
+    setting = write_setting(state.course_dir, state.root)
+    for path in (setting.parent, setting):
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
 def make_exchange(state: HubState) -> None:
     """``exchange/COURSE`` belongs to the grader, so no trainee can create or replace it;
     nbgrader's ``release_assignment`` makes ``outbound``, ``inbound`` and ``feedback`` inside."""
@@ -212,4 +223,5 @@ def prepare(state: HubState, python_bin: Path) -> None:
     make_grader_account(state)
     write_role_configs(state)
     make_course(state, python_bin)
+    require_exam_sessions(state)
     make_exchange(state)
