@@ -112,10 +112,13 @@ def read_gradebook(url: str) -> GradebookRows:
 
 def submission_times(url: str) -> dict[tuple[str, str], datetime]:
     """When each submission was handed in, by (student, assignment): nbgrader's ``SubmittedAssignment.timestamp``
-    (the hand-in's ``timestamp.txt``, kept in UTC without a zone), as an aware UTC time."""
+    (the hand-in's ``timestamp.txt``, kept in UTC without a zone), as an aware UTC time; a submission
+    without one is left out."""
     (rows,) = _query_all(url, (SUBMISSION_TIMES,))
     times = {}
     for student_id, assignment, stamp in rows:
+        if stamp is None:  # a submission nbgrader recorded without a timestamp.txt
+            continue
         moment = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))
         times[(student_id, assignment)] = (moment.replace(tzinfo=UTC) if moment.tzinfo is None
                                            else moment.astimezone(UTC))

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"issuer key {issuer.init(**DEMO_ISSUER)} for {DEMO_ISSUER['name']} (keys in {issuer.keys_dir})")
     registry = f"sqlite:///{course.registry_file}"  # the demo's own registry, never $MESOCOURSE_REGISTRY's
     print(f"recorded {observe_practice(course, registry, trainees)} observations")
-    outcomes = certify_cohort(course, registry, by="mesocourse demo",
+    outcomes = certify_cohort(course, registry, by="mesocourse demo", notice=print,
                               progress=lambda outcome: print("\n".join(outcome.lines())))
     print(tally(outcomes))
     print(f"signed credentials, status list {issuer.status_list_file} and checkpoint {issuer.checkpoint_file}")
