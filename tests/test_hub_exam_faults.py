@@ -16,6 +16,7 @@ import signal
 import pytest
 from hub_support import TraineeServer, exam_hub, hub_command, trainee_submits, wait_until
 
+from course.exam_record import SESSIONS_SETTING, exam_sessions_required
 from course.hub.exams import read_exam_log, sessions_file
 from course.hub.passwords import forget_one_time
 
@@ -42,6 +43,13 @@ def in_exam_profile(server: TraineeServer) -> bool:
     if status == 201 and isinstance(answer, dict):
         server.call("DELETE", f"/kernels/{answer['id']}")
     return status == 403
+
+
+def test_the_course_the_hub_serves_requires_exam_sessions(hub):
+    """Certification refuses there an exam handed in outside a session (tests/test_certification_exam_sessions.py)."""
+    setting = hub.state.course_dir / SESSIONS_SETTING
+    assert exam_sessions_required(hub.state.course_dir)
+    assert setting.owner() == hub.state.settings().grader_account  # the grader keeps the course
 
 
 def test_a_hub_killed_mid_exam_keeps_every_end_and_the_profile(hub):
