@@ -7,12 +7,12 @@ says otherwise), expired, revoked, or in progress with what is missing; computed
 verify`` and ``expiring`` use. A manager whose staff roster row names a clinic sees
 only the trainees of that clinic (the trainees' roster's ``clinic`` column); a
 manager without one sees every trainee. The registry is read as every command reads it
-(``CoursePage.registry_records``).
+(``CoursePage.registry_records``). The CSV's cells are made inert for spreadsheets
+(:mod:`course.spreadsheet`).
 """
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from datetime import date
@@ -24,6 +24,7 @@ from course.certification.standing import COLUMNS, Standing, standings
 from course.hub.accounts import enrolled
 from course.knowledge import load
 from course.report.sortable import SCRIPT, STYLE, sortable_table
+from course.spreadsheet import InertWriter
 
 from .roles import CoursePage
 
@@ -77,18 +78,12 @@ class ClinicCSV(ClinicPage):
     @web.authenticated
     def get(self) -> None:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = InertWriter(buffer)
         writer.writerow(COLUMNS)
-        writer.writerows(tuple(map(_inert, row.row())) for row in self.rows(self.within()))
+        writer.writerows(row.row() for row in self.rows(self.within()))
         self.set_header("Content-Type", "text/csv; charset=utf-8")
         self.set_header("Content-Disposition", f'attachment; filename="clinic-staff-{date.today()}.csv"')
         self.finish(buffer.getvalue())
-
-
-def _inert(cell: str) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula (``=``, ``+``, ``-``, ``@``,
-    a tab or a carriage return: a name typed into a roster, say) gets a leading apostrophe (OWASP's advice)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def _frame(rows: list[Standing]) -> Any:
