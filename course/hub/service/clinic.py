@@ -33,6 +33,10 @@ from course.spreadsheet import InertWriter
 
 from .roles import CoursePage
 
+# At tablet width a wide table scrolls in its own box (a keyboard-focusable region), never the page,
+# and its headings wrap.
+TABLET = ".scroll{max-width:100%}.sortable th button{white-space:normal;text-align:left}"
+
 
 class ClinicPage(CoursePage):
     roles = frozenset({"clinic_manager"})
@@ -69,7 +73,7 @@ class ClinicStaff(ClinicPage):
         counts = ", ".join(f"{sum(row.status == s for row in rows)} {s}"
                            for s in ("certified", "expiring", "expired", "revoked", "in progress"))
         csv_url = self.reverse_url("clinic_csv") + f"?within={within}"
-        self.page(f"Clinic staff: {where}", f"""<style>{STYLE}</style>
+        self.page(f"Clinic staff: {where}", f"""<style>{STYLE}{TABLET}</style>
 <p>{len(rows)} trainee(s) on {date.today()}: {html.escape(counts)}.
 "Expiring" means the certificate ends within {within} days.</p>
 <form method="get" action=""><label for="within">Expiring within (days)</label>
@@ -142,7 +146,7 @@ def _member_score(refresh: Refresh) -> str:
 
 
 def _end(ends: str) -> str:
-    return "" if ends == NO_END else ends
+    return "no certificate" if ends == NO_END else ends
 
 
 def routes(prefix: str, context: dict) -> list[web.URLSpec]:
