@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from course.coursedir import sqlite_file
@@ -53,6 +54,11 @@ JOIN submitted_assignment s ON s.id = sn.assignment_id
 JOIN assignment a ON a.id = s.assignment_id
 JOIN notebook n ON n.id = sn.notebook_id
 JOIN base_cell c ON c.id = g.cell_id
+"""
+SUBMISSION_TIMES = """
+SELECT s.student_id, a.name, s.timestamp
+FROM submitted_assignment s
+JOIN assignment a ON a.id = s.assignment_id
 """
 STUDENT_COLUMNS = ("student_id", "first_name", "last_name", "email", "lms_user_id")
 CELL_COLUMNS = ("assignment", "notebook", "grade_id", "max_score")
@@ -102,3 +108,18 @@ def read_gradebook(url: str) -> GradebookRows:
     students, cells, submissions, grades = _query_all(url, (STUDENTS, CELLS, SUBMISSIONS, GRADES))
     grades = [(*row[:4], float(row[4]), bool(row[5])) for row in grades]
     return GradebookRows(students, [(*row[:3], float(row[3])) for row in cells], submissions, grades)
+
+
+def submission_times(url: str) -> dict[tuple[str, str], datetime]:
+    """When each submission was handed in, by (student, assignment): nbgrader's ``SubmittedAssignment.timestamp``
+    (the hand-in's ``timestamp.txt``, kept in UTC without a zone), as an aware UTC time; a submission
+    without one is left out."""
+    (rows,) = _query_all(url, (SUBMISSION_TIMES,))
+    times = {}
+    for student_id, assignment, stamp in rows:
+        if stamp is None:  # a submission nbgrader recorded without a timestamp.txt
+            continue
+        moment = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))
+        times[(student_id, assignment)] = (moment.replace(tzinfo=UTC) if moment.tzinfo is None
+                                           else moment.astimezone(UTC))
+    return times

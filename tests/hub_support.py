@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from browser_support import free_port
+from browser_support import free_port, jupyter_call
 
 from course.hub.state import HubState
 
@@ -241,3 +241,59 @@ def course_hub_left_clean(people: dict[str, str], **options) -> Iterator[CourseH
         yield running
     assert [name for name in made if account_exists(name)] == [], "accounts left behind"
     assert [name for name in made if processes_of(name)] == [], "processes left behind"
+
+
+@contextlib.contextmanager
+def exam_hub(people: dict[str, str]) -> Iterator[CourseHub]:
+    """:func:`course_hub_left_clean` with the certification exam released to its trainees (by the grader)."""
+    from prerequisites import course_server_missing, require
+
+    from course.hub.grader import run_as_grader
+
+    require(course_server_missing(), module=True)
+    with course_hub_left_clean(people) as running:
+        done = run_as_grader(running.state, ["nbgrader", "release_assignment", "certification"],
+                             capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        yield running
+
+
+class TraineeServer:
+    """Her Jupyter server's REST API, through the hub, with her own token."""
+
+    def __init__(self, hub, trainee: str) -> None:
+        from course.hub.hub_api import HubAPI
+
+        self.api = HubAPI.for_state(hub.state)
+        self.trainee = trainee
+        self.base = f"{hub.url}/user/{trainee}/api"
+        self.token = self.api.call("POST", f"/users/{trainee}/tokens", {"note": "exam profile test"})["token"]
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        return jupyter_call(f"{self.base}{path}", self.token, method, body)
+
+    def wait_ready(self, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            user = self.api.call("GET", f"/users/{self.trainee}")
+            if isinstance(user, dict) and user.get("server") and not user.get("pending"):
+                if self.call("GET", "/status")[0] == 200:
+                    return
+            time.sleep(1)
+        raise AssertionError(f"the server of {self.trainee} did not come up within {timeout:.0f} s")
+
+    def terminal_opens(self) -> bool:
+        status, answer = self.call("POST", "/terminals")
+        if status == 200 and isinstance(answer, dict):
+            self.call("DELETE", f"/terminals/{answer['name']}")
+        return status == 200
+
+
+def trainee_submits(hub, trainee: str, token: str) -> subprocess.CompletedProcess:
+    """``nbgrader submit`` as the trainee runs it from her server (her account, her role's config)."""
+    from course.hub.accounts import as_account
+    from course.hub.spawner import course_environment
+
+    env = {**course_environment(hub.state, "trainee"), "JUPYTERHUB_USER": trainee, "JUPYTERHUB_API_TOKEN": token,
+           "JUPYTERHUB_API_URL": f"{hub.url}/hub/api"}
+    return as_account(trainee, ["nbgrader", "submit", "certification"], env=env, capture_output=True, text=True)

@@ -47,6 +47,8 @@ def test_feedback_report_and_certification(demo):
     report = (out / "reports" / "cohort-report.html").read_text(encoding="utf-8")
     assert "Cronbach" in report and "not clinical guidance" in report
     assert "Where to look" in stdout and "certified" in stdout
+    assert "exam sessions: not required" in stdout  # a course run from the command line, not on the hub
+    assert "No exam was sat under an exam session" in report
     verify = subprocess.run([*MESOCOURSE, "verify", "--registry", "--course", str(out)],
                             capture_output=True, text=True, check=False)
     assert verify.returncode == 0, verify.stdout + verify.stderr

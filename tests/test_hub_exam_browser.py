@@ -16,12 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hub_support import course_hub_left_clean, hub_command, log_in, new_page, require_hub_in_chromium, shot, wait_until
+from hub_support import exam_hub, hub_command, log_in, new_page, require_hub_in_chromium, shot, wait_until
 
 import course
 from course.grading.kernel_launcher import landlock_abi
 from course.hub.exams import read_exam_log
-from course.hub.grader import run_as_grader
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 PEOPLE = {"i": "Ines Tructor", "a": "Ann Examinee"}
@@ -39,10 +38,7 @@ require_hub_in_chromium()
 
 @pytest.fixture(scope="module")
 def hub():
-    with course_hub_left_clean(PEOPLE) as running:
-        done = run_as_grader(running.state, ["nbgrader", "release_assignment", "certification"],
-                             capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    with exam_hub(PEOPLE) as running:
         yield running
 
 

@@ -13,21 +13,16 @@ from __future__ import annotations
 
 import base64
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from browser_support import jupyter_call
-from hub_support import course_hub_left_clean, hub_command, wait_until
+from hub_support import TraineeServer, exam_hub, hub_command, trainee_submits, wait_until
 
 from course.exam_kernel import KERNEL_NAME
-from course.hub.accounts import as_account
 from course.hub.exams import read_exam_log
-from course.hub.grader import run_as_grader
-from course.hub.hub_api import HubAPI
 from course.hub.passwords import forget_one_time
-from course.hub.spawner import course_environment, exam_folder
+from course.hub.spawner import exam_folder
 from course.hub.welcome import WELCOME
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -36,43 +31,8 @@ PEOPLE = {"i": "Ines Tructor", "a": "Ann Examinee"}
 
 @pytest.fixture(scope="module")
 def hub():
-    from prerequisites import course_server_missing, require
-
-    require(course_server_missing(), module=True)
-    with course_hub_left_clean(PEOPLE) as running:
-        done = run_as_grader(running.state, ["nbgrader", "release_assignment", "certification"],
-                             capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    with exam_hub(PEOPLE) as running:
         yield running
-
-
-class TraineeServer:
-    """Her Jupyter server's REST API, through the hub, with her own token."""
-
-    def __init__(self, hub, trainee: str) -> None:
-        self.api = HubAPI.for_state(hub.state)
-        self.trainee = trainee
-        self.base = f"{hub.url}/user/{trainee}/api"
-        self.token = self.api.call("POST", f"/users/{trainee}/tokens", {"note": "exam profile test"})["token"]
-
-    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        return jupyter_call(f"{self.base}{path}", self.token, method, body)
-
-    def wait_ready(self, timeout: float = 240) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            user = self.api.call("GET", f"/users/{self.trainee}")
-            if isinstance(user, dict) and user.get("server") and not user.get("pending"):
-                if self.call("GET", "/status")[0] == 200:
-                    return
-            time.sleep(1)
-        raise AssertionError(f"the server of {self.trainee} did not come up within {timeout:.0f} s")
-
-    def terminal_opens(self) -> bool:
-        status, answer = self.call("POST", "/terminals")
-        if status == 200 and isinstance(answer, dict):
-            self.call("DELETE", f"/terminals/{answer['name']}")
-        return status == 200
 
 
 def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
@@ -151,10 +111,3 @@ def refusals(hub, trainee: str) -> list[dict]:
 def report(hub, token: str, body: dict) -> tuple[int, dict]:
     """A refusal report to the course service, as her server sends it (course.exam_refusals)."""
     return jupyter_call(f"{hub.url}/services/course/exam/refused", token, "POST", body)
-
-
-def trainee_submits(hub, trainee: str, token: str) -> subprocess.CompletedProcess:
-    """``nbgrader submit`` as the trainee runs it from her server (her account, her role's config)."""
-    env = {**course_environment(hub.state, "trainee"), "JUPYTERHUB_USER": trainee, "JUPYTERHUB_API_TOKEN": token,
-           "JUPYTERHUB_API_URL": f"{hub.url}/hub/api"}
-    return as_account(trainee, ["nbgrader", "submit", "certification"], env=env, capture_output=True, text=True)

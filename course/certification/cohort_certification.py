@@ -14,7 +14,7 @@ recertification is left alone.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,13 +29,14 @@ from .certificates import certificate_payload, new_certificate_id
 from .checkpoints import open_guarded
 from .decide import decide
 from .errors import CertificationError
+from .exam_sessions import ExamSessionCheck
 from .gradebook import Cohort, ItemKey, Trainee, read_cohort
 from .history import Certificate, latest_per_trainee, observations
 from .issuing import course_issuer, publish_certificate, publish_revocations
 from .items import course_items
 from .keys import Issuer
-from .registry import CERTIFICATE, DECISION, Registry, require_actor
-from .standard_setting import pass_marks
+from .registry import CERTIFICATE, DECISION, EXAM_ACCEPTANCE, Registry, require_actor
+from .standard_setting import course_pass_marks
 
 NOT_DUE = "not due for recertification"
 
@@ -83,6 +84,8 @@ class _Session:
     out: Path
     course: Course
     issuer: Issuer | None  # signs credentials when the clinic has keys
+    exams: ExamSessionCheck  # exam results against exam sessions
+    accept: Mapping[str, str]  # trainee -> why their exam results outside a session are accepted
 
     @property
     def assessments(self) -> list[tuple[str, str]]:
@@ -91,14 +94,20 @@ class _Session:
 
 
 def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | None = None, db: str | None = None,
-                   out: Path | None = None,
-                   progress: Callable[[CertificationOutcome], None] | None = None) -> list[CertificationOutcome]:
+                   out: Path | None = None, progress: Callable[[CertificationOutcome], None] | None = None,
+                   accept_outside: Mapping[str, str] | None = None,
+                   notice: Callable[[str], None] | None = None) -> list[CertificationOutcome]:
     """Decide every trainee of the course's gradebook (or of the one at URL ``db``) on day ``on``
     (default today), record the decisions in the registry at ``registry_url`` (created if
     needed) as ``by``, and write certificates into ``out`` (default the course's
     ``certification/certificates``). ``progress(outcome)`` is called as each trainee is done.
     With issuer keys (``mesocourse keys init``) each certificate also gets a signed
     credential, the status list is re-signed and every transaction signs a checkpoint.
+
+    In a course that requires exam sessions (:mod:`.exam_sessions`) an exam result handed in
+    outside the trainee's sessions blocks certification, unless ``accept_outside[trainee]``
+    gives the reason to accept it (recorded in the registry); ``notice(line)`` is told first
+    whether sessions are required and how many results were handed in within one.
 
     Raises :class:`CertificationError` (or the course's errors) before writing anything
     when the input cannot be used.
@@ -111,9 +120,14 @@ def certify_cohort(course: Course, registry_url: str, *, by: str, on: date | Non
     cohort = read_cohort(course, db)
     if not cohort.trainees:
         raise CertificationError(f"gradebook {cohort.gradebook} has no students")
+    exams = ExamSessionCheck.read(course, cohort, db)
+    accept = dict(accept_outside or {})
+    exams.require_acceptable(accept, [t.id for t in cohort.trainees])
     folder = writable(out or course.certificates, "--out", folder=True)
     session = _Session(kb, course_items(course, kb.competencies), cohort, on, folder, course,
-                       course_issuer(course))
+                       course_issuer(course), exams, accept)
+    if notice:
+        notice(exams.line())
     outcomes = []
     with open_guarded(registry_url, course, create=True, writer=True) as registry:
         view = RegistryView.read(registry)
@@ -131,19 +145,24 @@ def _certify_one(registry: Registry, view: RegistryView, by: str, trainee: Train
     framework = s.kb.certification
     with registry.transaction(by) as tx:
         view.catch_up(tx)  # what another instructor appended meanwhile, read under the lock
+        if trainee.id in s.accept:
+            view.add([tx.append(EXAM_ACCEPTANCE, payload, trainee=trainee.id)
+                      for payload in s.exams.acceptance_payloads(trainee.id, s.accept[trainee.id])])
         history = view.history(trainee.id)
         previous = latest_per_trainee(history).get(trainee.id)
         if previous and not previous.due(s.on, framework.recertification.window_days):
             return CertificationOutcome(trainee, NOT_DUE, held=previous)
-        marks = pass_marks({c.id: c.pass_mark for c in s.kb.competencies.values()}, view.latest_standard())
+        marks = course_pass_marks(s.kb.competencies, view.latest_standard())
         names = {c.id: c.name for c in s.kb.competencies.values()}
         keys = s.issuer.public_keys() if s.issuer else None
+        exam = s.exams.judge(trainee.id, history)
         decision = decide(trainee, s.items, s.cohort.scores[trainee.id], marks, names, observations(history, keys),
-                          framework, s.on, previous.fresh_since() if previous else None)
+                          framework, s.on, previous.fresh_since() if previous else None, exam.reasons, exam.notes)
         certificate_id = new_certificate_id(s.on, view.certificate_ids) if decision.certified else None
         record = tx.append(DECISION, decision.payload(
             course=str(s.course.root), gradebook=s.cohort.gradebook, certificate_id=certificate_id,
             previous_certificate=previous.id if previous else None,
+            **({"exam_sessions": exam.payload} if exam.payload else {}),
         ), trainee=trainee.id, certificate_id=certificate_id)
         view.add([record])
         outcome = CertificationOutcome(trainee, decision.outcome, record.seq, decision.explanation)

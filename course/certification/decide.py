@@ -144,6 +144,14 @@ def _competency_results(items: Mapping[ItemKey, CellTags], counted: Mapping[Item
     )
 
 
+def competency_results(items: Mapping[ItemKey, CellTags], scores: TraineeScores, marks: Mapping[str, PassMark],
+                       names: Mapping[str, str]) -> tuple[CompetencyResult, ...]:
+    """One trainee's result per competency in their graded work, counted exactly as a decision counts it
+    (missing submissions and ungraded cells as 0): what the clinic's refresh list reads between decisions."""
+    counted, _ = _item_scores(items, scores)
+    return _competency_results(items, counted, names, marks)
+
+
 def _critical_failures(items: Mapping[ItemKey, CellTags], counted: Mapping[ItemKey, float]) -> tuple[int, list[str]]:
     """(number of critical items, one line per critical item without full marks)."""
     critical = [(key, tags) for key, tags in items.items() if tags.critical]
@@ -194,8 +202,11 @@ def _procedure_reason(result: ProcedureResult, framework: CertificationFile) -> 
 
 def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeScores,
            marks: Mapping[str, PassMark], names: Mapping[str, str], observations: Sequence[Observation],
-           framework: CertificationFile, on: date, fresh_since: date | None = None) -> Decision:
-    """Decide one trainee on day ``on``. ``fresh_since``: observations must postdate it (recertification)."""
+           framework: CertificationFile, on: date, fresh_since: date | None = None,
+           exam_refusals: Sequence[str] = (), exam_notes: Sequence[str] = ()) -> Decision:
+    """Decide one trainee on day ``on``. ``fresh_since``: observations must postdate it (recertification).
+    ``exam_refusals``: exam results refused (handed in outside an exam session, :mod:`.exam_sessions`),
+    each blocking; ``exam_notes``: how the other exam results were counted."""
     counted, notes = _item_scores(items, scores)
     competencies = _competency_results(items, counted, names, marks)
     checked, critical_failures = _critical_failures(items, counted)
@@ -210,12 +221,13 @@ def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeS
     ]
     reasons += critical_failures
     reasons += [_procedure_reason(p, framework) for p in procedures if not p.met]
+    reasons += exam_refusals
     level = None if reasons else min(p.level_reached or 0 for p in procedures)
     restrictions = framework.restrictions_for(level) if level else ()
     explanation = reasons if reasons else _certified_lines(  # no reason: every procedure met, so a level
         competencies, checked, procedures, cast(int, level), restrictions, framework)
     return Decision(trainee, on, competencies, checked, tuple(critical_failures), procedures,
-                    tuple(reasons), tuple(explanation + notes), level, restrictions)
+                    tuple(reasons), tuple([*explanation, *exam_notes, *notes]), level, restrictions)
 
 
 def _certified_lines(competencies: Sequence[CompetencyResult], checked: int, procedures: Sequence[ProcedureResult],

@@ -3,7 +3,9 @@
 Every export reads each trainee's latest decision and latest certificate.
 
 * HR: one row per trainee with certificate status, dates, entrustment level,
-  restrictions, verification code and the reasons of the latest decision.
+  restrictions, verification code and the reasons of the latest decision, and how its
+  exam results stood against exam sessions (an exam handed in outside one: refused, or
+  accepted by whom, when and why).
 * Canvas (gradebook import): columns ``Student`` ("Last, First"), ``ID`` (Canvas
   user ID, from nbgrader's ``lms_user_id``), ``SIS User ID`` (the trainee ID),
   ``SIS Login ID``, ``Section``, then one column per grade item; the second row is
@@ -19,10 +21,11 @@ Grade items: each competency's score as a percentage (out of 100) and
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO
+
+from course.spreadsheet import InertWriter
 
 from .chain import Record
 from .history import VALID, Certificate, latest_per_trainee
@@ -32,13 +35,29 @@ FORMATS = ("hr", "canvas", "moodle")
 HR_COLUMNS = (
     "trainee_id", "name", "email", "certificate_status", "certificate_id", "issued", "expires",
     "entrustment_level", "entrustment_name", "restrictions", "verification_code",
-    "latest_decision", "latest_decision_date", "latest_decision_record", "decided_by", "reasons",
+    "latest_decision", "latest_decision_date", "latest_decision_record", "decided_by", "reasons", "exam_sessions",
 )
 CERTIFIED_ITEM = "mesocourse certified"
 
 
 def _latest_decisions(records: Iterable[Record]) -> dict[str, Record]:
     return {r.trainee: r for r in records if r.kind == DECISION and r.trainee}
+
+
+def exam_sessions_text(sessions: dict) -> str:
+    """The latest decision's exam results against exam sessions (:mod:`.exam_sessions`), in words."""
+    if not sessions:
+        return ""
+    if not sessions["required"]:
+        return "not required"
+    parts = []
+    for result in sessions["results"]:
+        accepted = result.get("accepted")
+        state = ("within a session" if result["session"] else
+                 f"outside a session, accepted by {accepted['by']} at {accepted['at']}: {accepted['reason']}"
+                 if accepted else "outside a session, refused")
+        parts.append(f"{result['assignment']} handed in {result['handed_in']}: {state}")
+    return " | ".join(parts) or "required; no exam handed in"
 
 
 def _hr_row(decision: Record, certificate: Certificate | None, on: date) -> list[object]:
@@ -51,6 +70,7 @@ def _hr_row(decision: Record, certificate: Certificate | None, on: date) -> list
         c.get("entrustment_level", ""), c.get("entrustment_name", ""), "; ".join(c.get("restrictions", [])),
         certificate.code if certificate else "",
         d["outcome"], d["date"], decision.seq, decision.recorded_by, " | ".join(d["reasons"]),
+        exam_sessions_text(d.get("exam_sessions", {})),
     ]
 
 
@@ -73,7 +93,7 @@ def write_export(kind: str, records: Sequence[Record], on: date, out: IO[str]) -
     certificates = latest_per_trainee(records)
     competencies = _competency_columns(list(decisions.values()))
     items = [f"mesocourse competency: {c}" for c in competencies] + [CERTIFIED_ITEM]
-    writer = csv.writer(out)
+    writer = InertWriter(out)  # names, emails and reasons were typed by people: never formulas
     if kind == "hr":
         writer.writerow(HR_COLUMNS)
     elif kind == "canvas":

@@ -45,6 +45,7 @@ from .errors import CertificationError, RegistryTampered
 OBSERVATION, STANDARD_SET, DECISION, CERTIFICATE, REVOCATION = (
     "observation", "standard_set", "decision", "certificate", "revocation",
 )
+EXAM_ACCEPTANCE = "exam_outside_session_accepted"  # an exam result handed in outside a session, accepted (why)
 _LOCK_KEY = 0x6D65736F  # pg_advisory_xact_lock key ("meso")
 
 metadata = MetaData()

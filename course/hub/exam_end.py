@@ -23,6 +23,8 @@ from nbgrader.exchange.default.submit import ExchangeSubmit
 from nbgrader.utils import get_username
 from traitlets import Unicode
 
+from course.exam_record import HUB_HAND_IN
+
 from .exams import ExamSession, load_sessions, log_event, utc_now
 from .state import HubState
 
@@ -68,7 +70,7 @@ def collect_exam(state: HubState, trainee: str, assignment: str, now: datetime |
         os.chown(path, owner.pw_uid, owner.pw_gid)
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     os.chmod(entry, stat.S_IRWXU | stat.S_IRWXG | stat.S_IRWXO)  # as nbgrader's submit: the grader removes it
-    log_event(state, "hand-in", trainee=trainee, assignment=assignment, by="hub at end", timestamp=timestamp)
+    log_event(state, "hand-in", trainee=trainee, assignment=assignment, by=HUB_HAND_IN, timestamp=timestamp)
     return entry
 
 

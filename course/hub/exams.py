@@ -25,10 +25,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from course.errors import MesocourseError
+from course.exam_record import EVENTS, exam_log_file
+from course.exam_record import read_exam_log as read_log
 
 from .state import HubState, write_atomically
-
-EVENTS = ("open", "start", "refused", "hand-in", "close")
 
 
 class ExamSessionError(MesocourseError):
@@ -176,7 +176,7 @@ def open_session(state: HubState, assignment: str, minutes: int, group: str | No
             for trainee in members}
     session = ExamSession(assignment, chosen, moment.isoformat(), begins.isoformat(), minutes, ends, extra)
     save_sessions(state, [*load_sessions(state), session])
-    log_event(state, "open", assignment=assignment, group=chosen, start=session.start, ends=ends)
+    log_event(state, "open", assignment=assignment, group=chosen, start=session.start, ends=ends, now=moment)
     return session
 
 
@@ -190,7 +190,7 @@ def close_session(state: HubState, assignment: str, now: datetime | None = None)
         raise ExamSessionError(f"no open exam session of {assignment!r} (mesocourse hub exam status lists them)")
     sessions[index] = replace(sessions[index], closed_at=moment.isoformat())
     save_sessions(state, sessions)
-    log_event(state, "close", assignment=assignment, group=sessions[index].group)
+    log_event(state, "close", assignment=assignment, group=sessions[index].group, now=moment)
     return sessions[index]
 
 
@@ -208,7 +208,7 @@ def unenforced_here() -> list[str]:
 
 # --- the exam log ------------------------------------------------------------------------------
 def exam_log(state: HubState) -> Path:
-    return state.course_dir / "exam-log.jsonl"
+    return exam_log_file(state.course_dir)
 
 
 def log_event(state: HubState, event: str, *, trainee: str | None = None, now: datetime | None = None,
@@ -233,11 +233,8 @@ def log_event(state: HubState, event: str, *, trainee: str | None = None, now: d
 
 
 def read_exam_log(state: HubState) -> list[dict]:
-    """Every event of the exam log, oldest first."""
-    path = exam_log(state)
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """Every event of the exam log, oldest first (:func:`course.exam_record.read_exam_log`)."""
+    return read_log(exam_log(state))
 
 
 def status_lines(state: HubState, now: datetime | None = None) -> list[str]:

@@ -50,6 +50,8 @@ ENABLED = {
 }
 SERVER_EXTENSION = {"formgrader": "formgrader", "course-list": "course_list",
                     "assignment-list": "assignment_list", "validate-assignment": "validate_assignment"}
+# The Assignments tab's server extensions, which course.hub.assignments_tab loads when the tab first asks
+ON_DEMAND = {"assignment-list", "validate-assignment"}
 # What a trainee's server leaves out (a lean server: docs/benchmarks.md): server extensions the role
 # does not use, each with its JupyterLab extension, if any, which would call it: the language-server
 # bridge, Notebook 7's own pages ("Open in Notebook"), the notebook_shim they need, Voila's preview.
@@ -118,6 +120,17 @@ def make_course(state: HubState, python_bin: Path) -> bool:
     return True
 
 
+def require_exam_sessions(state: HubState) -> None:
+    """The course served here requires exam sessions (``COURSE/.mesocourse/exam-sessions.json``, owned by
+    the grader): certification refuses an exam result handed in outside one (:mod:`course.exam_record`)."""
+    from course.exam_record import require_exam_sessions as write_setting
+
+    entry = pwd.getpwnam(state.settings().grader_account)
+    setting = write_setting(state.course_dir, state.root)
+    for path in (setting.parent, setting):
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
 def make_exchange(state: HubState) -> None:
     """``exchange/COURSE`` belongs to the grader, so no trainee can create or replace it;
     nbgrader's ``release_assignment`` makes ``outbound``, ``inbound`` and ``feedback`` inside."""
@@ -168,12 +181,14 @@ def exam_server_config(course_id: str) -> dict:
 
 
 def server_extensions(role: str) -> dict[str, bool]:
-    """The Jupyter server extensions of a role's servers: its nbgrader ones, and busy kernels
+    """The Jupyter server extensions of a role's servers: its nbgrader ones (loaded on first use where
+    the role has only the Assignments tab's: :mod:`course.hub.assignments_tab`), and busy kernels
     counting as activity for the idle culler (:mod:`course.hub.kernel_activity`)."""
-    nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
+    on_demand = ENABLED[role] <= ON_DEMAND  # nothing else of nbgrader's: load it when the tab asks
+    nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role] and not on_demand
                 for plugin, module in SERVER_EXTENSION.items()}
     unused = dict.fromkeys(UNUSED_BY_TRAINEES, False) if role in ("trainee", "exam") else {}
-    extensions = {**nbgrader, **unused, "course.hub.kernel_activity": True}
+    extensions = {**nbgrader, **unused, "course.hub.assignments_tab": on_demand, "course.hub.kernel_activity": True}
     if role == "exam":  # terminals refused with 403, and every refusal logged (course.hub.exam_guard)
         extensions["course.hub.exam_guard"] = True
     return extensions
@@ -181,6 +196,11 @@ def server_extensions(role: str) -> dict[str, bool]:
 
 def server_config(state: HubState, role: str) -> dict:
     config: dict = {"ServerApp": {"jpserver_extensions": server_extensions(role)}}
+    if ENABLED[role] <= ON_DEMAND:  # the Assignments tab's extensions the role has, loaded when the tab asks
+        from .assignments_tab import SERVED
+
+        served = sorted(SERVER_EXTENSION[plugin] for plugin in ENABLED[role])
+        config["ServerApp"]["tornado_settings"] = {SERVED: served}
     if role == "grader":
         config["ServerApp"]["root_dir"] = str(state.course_dir)
     if role in ("trainee", "exam"):
@@ -230,4 +250,5 @@ def prepare(state: HubState, python_bin: Path) -> None:
     make_grader_account(state)
     write_role_configs(state)
     make_course(state, python_bin)
+    require_exam_sessions(state)
     make_exchange(state)

@@ -31,6 +31,9 @@ def run(args: argparse.Namespace) -> int:
     course = Course.open(args.course)
     course.gradebook(args.db)  # refused here, before the heavy imports, if it is not there
 
+    from course.exam_record import exam_log_file, read_exam_log
+
+    from .exam_log import exam_log_line, exam_log_table
     from .fairness import course_allocations
     from .gradesheets import grading_notes
     from .html import render
@@ -38,8 +41,10 @@ def run(args: argparse.Namespace) -> int:
 
     scores = load_scores(course, args.db)
     variants = course_allocations(course, scores.assignments, scores.students)
-    written = render(scores, course_tags(course), out, grading_notes(course), variants)
+    exam_log = exam_log_table(read_exam_log(exam_log_file(course.root)))
+    written = render(scores, course_tags(course), out, grading_notes(course), variants, exam_log)
     print(f"report: {written[0]} ({len(scores.students)} trainees); tables: {len(written) - 1} CSV files beside it")
+    print(exam_log_line(exam_log))
     if args.attempts:
         from .retention import report_retention
 

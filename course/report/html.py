@@ -17,6 +17,8 @@ from course import DISCLAIMER, knowledge
 from course.assignments.tags import CellTags
 
 from . import figures
+from .exam_log import HEADINGS as EXAM_HEADINGS
+from .exam_log import exam_log_table, exam_summary
 from .fairness import ALPHA, variant_facility
 from .gradesheets import COLUMNS as GRADING_COLUMNS
 from .item_analysis import POOR_DISCRIMINATION, item_statistics, reliability
@@ -186,16 +188,38 @@ def _fairness_section(table: pd.DataFrame, csv_name: str) -> str:
             f"{data_table(table, 'Facility of every variant of every item, with the test of each')}</details>")
 
 
+def _exam_section(log: pd.DataFrame, csv_name: str) -> str:
+    """Per trainee, the exam sessions' events (open, start, refused requests, hand-in, close); those
+    with refused requests first, counted."""
+    head = "<h2>Exam sessions</h2>"
+    if not len(log):
+        return head + ("<p>No exam was sat under an exam session: the course has no exam log (exam sessions are "
+                       "opened on the course server with <code>mesocourse hub exam open</code>).</p>")
+    summary = exam_summary(log)
+    refused = int((summary["Refused requests"] > 0).sum())
+    parts = [head, f"<p class='note'>From the course's exam log: {len(summary)} trainee(s) in exam sessions, "
+             f"{refused} with refused requests (listed first). Times are UTC. Also in {html.escape(csv_name)}.</p>",
+             data_table(summary, "Exam sessions per trainee, with the requests the exam refused")]
+    for trainee, count in zip(summary["Trainee"], summary["Refused requests"]):
+        events = log[log["trainee"] == trainee].drop(columns="trainee").rename(columns=EXAM_HEADINGS)
+        parts.append(f"<h3>Exam log of {html.escape(str(trainee))}</h3>"
+                     + data_table(events, f"Exam log of {trainee}, in time order ({count} refused request(s))"))
+    return "".join(parts)
+
+
 def render(scores: Scores, tags: dict[tuple[str, str, str], CellTags], out: Path,
-           notes: pd.DataFrame | None = None, variants: Mapping[str, Mapping[str, int]] | None = None) -> list[Path]:
+           notes: pd.DataFrame | None = None, variants: Mapping[str, Mapping[str, int]] | None = None,
+           exam_log: pd.DataFrame | None = None) -> list[Path]:
     """Write the HTML report to ``out`` and the CSVs beside it; return the files written.
 
     ``notes`` are the flagged and failed submissions of the grading sheets
     (:func:`.gradesheets.grading_notes`); ``variants`` each trainee's variant per assignment
-    (:func:`.fairness.course_allocations`). Everything is computed before the first file is written.
+    (:func:`.fairness.course_allocations`); ``exam_log`` each trainee's exam events
+    (:func:`.exam_log.exam_log_table`). Everything is computed before the first file is written.
     """
     tables = build_tables(scores, tags, variants)
     tables["grading_notes"] = notes if notes is not None else pd.DataFrame(columns=GRADING_COLUMNS)
+    tables["exam_log"] = exam_log if exam_log is not None else exam_log_table([])
     csv = {name: out.with_name(f"{out.stem}-{name.replace('_', '-')}.csv") for name in tables}
     page = _page(scores, tables, {name: path.name for name, path in csv.items()})
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -236,6 +260,7 @@ def _page(scores: Scores, tables: dict[str, pd.DataFrame], csv: dict[str, str]) 
         "the same) are flagged: poor_discrimination True, shaded. "
         "Small cohorts make these figures noisy: n is shown.</p>",
         _item_sections(tables),
+        _exam_section(tables["exam_log"], csv["exam_log"]),
         _fairness_section(tables["variant_facility"], csv["variant_facility"]),
         "<h2>Facility by scenario parameter</h2>",
         (_image(figures.facility_bars(facility), figures.facility_alt(facility))
