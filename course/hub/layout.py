@@ -17,7 +17,13 @@ idempotent), as root. What each role's Jupyter server loads:
 * ``exam``, a trainee sitting an exam (:mod:`course.hub.exams`): as a trainee, but no
   terminals and no kernel but the exam kernel (any other refused with 403); the spawner
   makes the exam's folder the server's root, and nbgrader's Assignments tab still finds
-  the exam in the trainee's home (``Exchange.assignment_dir``) to hand it in.
+  the exam in the trainee's home (``Exchange.assignment_dir``) to hand it in; the exam
+  clock's end time (:mod:`course.hub.exam_clock`).
+
+Every role's JupyterLab loads the course's own extension (:data:`LAB_EXTENSIONS`, built
+from ``course/hub/lab``): for trainees, "(view feedback)" opens the course service's
+rendered feedback page; in the exam profile, the exam clock. The page config tells each
+plugin where its server-side half is, so a plugin without one does nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from course.errors import HubError
 from course.paths import NBGRADER_CONFIG
 
 from .accounts import as_account, create_os_account
+from .authenticator import STAFF_PAGES
+from .exam_clock import ROUTE as EXAM_CLOCK_ROUTE
 from .state import HubState, write_atomically
 
 # nbgrader's JupyterLab plugins and server extensions, per role: True = enabled
@@ -50,6 +58,8 @@ SERVER_EXTENSION = {"formgrader": "formgrader", "course-list": "course_list",
 # bridge, Notebook 7's own pages ("Open in Notebook"), the notebook_shim they need, Voila's preview.
 UNUSED_BY_TRAINEES = {"jupyter_lsp": None, "notebook": "@jupyter-notebook/lab-extension", "notebook_shim": None,
                       "voila.server_extension": "@voila-dashboards/jupyterlab-preview"}
+# The course's prebuilt JupyterLab extension (committed; `make labextension` rebuilds it from course/hub/lab)
+LAB_EXTENSIONS = Path(__file__).with_name("labextension")
 
 
 def make_folders(state: HubState) -> None:
@@ -168,7 +178,8 @@ def server_extensions(role: str) -> dict[str, bool]:
     nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
                 for plugin, module in SERVER_EXTENSION.items()}
     unused = dict.fromkeys(UNUSED_BY_TRAINEES, False) if role == "trainee" else {}
-    return {**nbgrader, **unused, "course.hub.kernel_activity": True}
+    exam = {"course.hub.exam_clock": True} if role == "exam" else {}
+    return {**nbgrader, **unused, "course.hub.kernel_activity": True, **exam}
 
 
 def server_config(state: HubState, role: str) -> dict:
@@ -189,10 +200,22 @@ def server_config(state: HubState, role: str) -> dict:
 
 
 def page_config(role: str) -> dict:
+    """The role's JupyterLab plugins, and where the course extension's plugins find their server side:
+    a trainee's rendered feedback (the course service), an examinee's end time (:mod:`course.hub.exam_clock`)."""
     disabled = {f"@jupyter/nbgrader:{plugin}": True for plugin in LAB_PLUGINS if plugin not in ENABLED[role]}
+    config: dict = {"disabledExtensions": disabled}
     if role == "trainee":
         disabled.update({lab: True for lab in UNUSED_BY_TRAINEES.values() if lab})
-    return {"disabledExtensions": disabled}
+        config["mesocourseFeedbackUrl"] = f"{STAFF_PAGES}feedback/"
+    if role == "exam":
+        config["mesocourseExamClock"] = EXAM_CLOCK_ROUTE
+    return config
+
+
+def lab_config() -> dict:
+    """Every role's JupyterLab finds the course's extension in the package, also in an editable
+    install. In ``jupyter_lab_config.json``: the server reads it, and so does ``jupyter labextension list``."""
+    return {"LabServerApp": {"extra_labextensions_path": [str(LAB_EXTENSIONS)]}}
 
 
 def write_role_configs(state: HubState) -> None:
@@ -204,6 +227,7 @@ def write_role_configs(state: HubState) -> None:
         write_atomically(folder / "nbgrader_config.py", nbgrader_config(state, role), 0o644)
         write_atomically(folder / "jupyter_server_config.json", json.dumps(server_config(state, role), indent=2), 0o644)
         write_atomically(folder / "labconfig" / "page_config.json", json.dumps(page_config(role), indent=2), 0o644)
+        write_atomically(folder / "jupyter_lab_config.json", json.dumps(lab_config(), indent=2), 0o644)
 
 
 def prepare(state: HubState, python_bin: Path) -> None:

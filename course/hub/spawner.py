@@ -41,6 +41,7 @@ from traitlets import Bool, Unicode
 from course.certification.qr import VERIFY_URL_ENV
 
 from .culling import activity_interval
+from .exam_clock import ASSIGNMENT_ENV, END_ENV
 from .exam_end import collect_exam
 from .exams import ExamSession, in_open_exam, log_event
 from .state import HubState
@@ -102,8 +103,8 @@ class CourseSpawner(LocalProcessSpawner):
         if self.exam_assignment:
             env["JUPYTERHUB_DEFAULT_URL"] = "/lab"
             session = self.exam_now()
-            if session:  # for the exam notebook's clock
-                env["MESOCOURSE_EXAM_END"] = session.ends[self.user.name]
+            if session:  # for the exam notebook's clock (course.hub.exam_clock)
+                env.update({ASSIGNMENT_ENV: session.assignment, END_ENV: session.ends[self.user.name]})
         elif role == "trainee" and (state.home(self.user.name) / WELCOME).exists():
             env["JUPYTERHUB_DEFAULT_URL"] = f"/lab/tree/{WELCOME}"
         return env
