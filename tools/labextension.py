@@ -49,8 +49,8 @@ def check(sources: Path = SOURCES, built: Path = BUILT) -> str | None:
     if not (built / load).is_file():
         return f"{manifest}: its entry point {load!r} is missing"
     if recorded != sources_digest(sources):
-        names = ", ".join(str(path.relative_to(ROOT)) for path in source_files(sources))
-        return f"{built.relative_to(ROOT)} is not the build of the current sources ({names})"
+        names = ", ".join(path.relative_to(sources).as_posix() for path in source_files(sources))
+        return f"{built} is not the build of the current sources in {sources} ({names})"
     return None
 
 
