@@ -166,7 +166,7 @@ def test_an_instructor_runs_the_hand_in_loop_from_the_console_by_clicking(hub, b
 
 def view_feedback_from_the_assignments_tab(page, hub, trainee: str) -> None:
     """In her JupyterLab: Fetch Feedback, then one click on nbgrader's "(view feedback)" opens the rendered
-    page in a new tab (the course's JupyterLab extension), not a folder of untrusted HTML."""
+    page in a new tab (the course's JupyterLab extension), not a folder of untrusted HTML; so does Enter."""
     from a11y_support import audit
     from hub_support import open_assignments, rows
 
@@ -177,8 +177,7 @@ def view_feedback_from_the_assignments_tab(page, hub, trainee: str) -> None:
     page.locator(".jp-NotebookPanel-toolbar", has_text="Python 3 (ipykernel)").wait_for()
     open_assignments(page)
     rows(page, "submitted", 1).first.locator('button:text("Fetch Feedback")').click()
-    link = page.locator("a", has_text="(view feedback)").first
-    link.wait_for()
+    link = page.get_by_role("link", name="(view feedback)").first  # a link to assistive technology too
     with page.context.expect_page() as opened:
         link.click()
     feedback = opened.value
@@ -189,6 +188,13 @@ def view_feedback_from_the_assignments_tab(page, hub, trainee: str) -> None:
     assert "Result: not passed" in text and "Source: " in text and "of this assignment" in text
     assert "_mc_" not in feedback.content() and "visible_test" not in feedback.content()
     audit(feedback, "hub-trainee-view-feedback-from-lab").check()
+    feedback.close()
+    link.focus()  # reachable with the keyboard too (nbgrader's own link is not), and Enter follows it
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "(view feedback)"
+    with page.context.expect_page() as opened:
+        page.keyboard.press("Enter")
+    opened.value.wait_for_load_state()
+    assert opened.value.url == feedback.url
 
 
 def test_formgrader_is_one_click_from_the_bar_with_no_authorize_page(hub, browser):

@@ -9,7 +9,8 @@
  *
  * The visible clock is a `role="timer"` bar (screen readers do not announce its ticks);
  * one `aria-live="assertive"` region announces 10 minutes left, 2 minutes left, and the
- * end, when the hub hands her notebook in (course/hub/exam_end.py).
+ * end. At the end the clock saves her open notebooks: the hub hands in the exam folder as
+ * last saved (course/hub/exam_end.py), and JupyterLab's autosave may be minutes behind.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
@@ -70,7 +71,7 @@ async function examTimes(address: string): Promise<IExamTimes | null> {
 /** The countdown: one tick a second updates every clock bar and, at each warning, the live region. */
 class ExamCountdown {
   private readonly endMs: number;
-  private readonly bars = new Set<HTMLElement>();
+  private readonly bars = new Map<NotebookPanel, HTMLElement>();
   private readonly live: HTMLElement;
   private stage: number | null = null;
   private ticks = 0;
@@ -94,8 +95,8 @@ class ExamCountdown {
     bar.node.setAttribute('role', 'timer');
     bar.node.textContent = timeLeft(this.secondsLeft());
     panel.contentHeader.addWidget(bar);
-    this.bars.add(bar.node);
-    bar.disposed.connect(() => this.bars.delete(bar.node));
+    this.bars.set(panel, bar.node);
+    panel.disposed.connect(() => this.bars.delete(panel));
   }
 
   private secondsLeft(): number {
@@ -109,6 +110,9 @@ class ExamCountdown {
     if (due && due.stage !== this.stage) {
       this.stage = due.stage;
       this.live.textContent = due.text;
+      if (due.text === TIME_IS_UP) {
+        this.bars.forEach((_, panel) => panel.context.model.dirty && void panel.context.save().catch(() => undefined));
+      }
     }
   }
 }

@@ -17,6 +17,24 @@ const GO_TO_PATH = 'filebrowser:go-to-path';
 /** The folder nbgrader fetches feedback into: ASSIGNMENT/feedback/TIMESTAMP (after the course's folder). */
 const FEEDBACK_FOLDER = /(?:^|\/)([\w-]+)\/feedback\/[^/]+\/?$/;
 
+/** nbgrader's list of submitted assignments, where its "(view feedback)" links are. */
+const SUBMITTED_LIST = 'submitted_assignments_list';
+
+/**
+ * nbgrader's "(view feedback)" is an `<a>` without `href`: the Tab key never reaches it. Each
+ * one becomes a focusable link that Enter follows, as a click does (a key press may open a tab).
+ */
+function reachableByKeyboard(): void {
+  new MutationObserver(() => {
+    const list = document.getElementById(SUBMITTED_LIST); // cheap when the Assignments tab is closed
+    list?.querySelectorAll<HTMLAnchorElement>('a:not([href]):not([tabindex])').forEach(link => {
+      link.tabIndex = 0;
+      link.setAttribute('role', 'link');
+      link.addEventListener('keydown', event => event.key === 'Enter' && link.click());
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+}
+
 /** The assignment whose fetched feedback folder `path` is, or null for any other path. */
 export function feedbackAssignment(path: unknown): string | null {
   const match = typeof path === 'string' ? FEEDBACK_FOLDER.exec(path) : null;
@@ -32,6 +50,7 @@ export const feedbackPlugin: JupyterFrontEndPlugin<void> = {
     if (!feedbackUrl) {
       return; // not on the course server
     }
+    reachableByKeyboard();
     app.commands.commandExecuted.connect((_, executed) => {
       const assignment = executed.id === GO_TO_PATH ? feedbackAssignment(executed.args.path) : null;
       if (assignment) {
