@@ -201,6 +201,13 @@ def test_the_exam_notebook_shows_her_time_left_and_announces_the_last_minutes(hu
     assert clock.inner_text().strip() == "Time is up"
     notebook = hub.state.home(trainee) / hub.state.settings().course_id / "certification" / "certification.ipynb"
     wait_until(lambda: last_words in notebook.read_text(), 30, "her last words saved at the end, for the hand-in")
+    inbox = hub.state.exchange / hub.state.settings().course_id / "inbound"
+
+    def handed_in_with_her_last_words() -> bool:
+        return any(last_words in (entry / "certification.ipynb").read_text()
+                   for entry in inbox.glob(f"{trainee}+certification+*") if (entry / "certification.ipynb").is_file())
+
+    wait_until(handed_in_with_her_last_words, 120, "the hub's hand-in at her end, with what she typed last")
     shot(page, "exam-clock-time-is-up")
     hub_command("exam", "close", "certification", "--state", str(hub.state.root))
     page.context.close()
