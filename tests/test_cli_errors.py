@@ -120,7 +120,7 @@ CASES = [
     ("release-not-a-course", ["release", "--course", "{empty}"], 2, "err", "not an nbgrader course folder"),
     ("release-a-file", ["release", "--course", "{text}"], 2, "err", "not a folder"),
     ("release-unknown-assignment", ["release", "--only", "juggling"], 2, "err", "invalid choice: 'juggling'"),
-    ("release-zero-variants", ["release", "--variants", "0"], 2, "err", "0: give 1 to 1000 variants"),
+    ("release-zero-variants", ["release", "--variants", "0"], 2, "err", "--variants: must be 1 to 1000, got 0"),
     ("variants-missing-course", ["variants", "screening", "--course", "{missing}"], 2, "err", "no such course folder"),
     ("variants-no-source", ["variants", "screening", "--course", "{course}"], 2, "err",
      "source/screening/screening.ipynb: no source notebook"),
@@ -137,7 +137,7 @@ CASES = [
     ("feedback-text-gradebook", ["feedback", "ps1", "--course", "{text_gradebook}"], 2, "err", "not a gradebook"),
     ("hub-port-not-a-number", ["hub", "--port", "http"], 2, "err", "invalid int value: 'http'"),
     ("hub-unknown-action", ["hub", "juggle"], 2, "err", "invalid choice: 'juggle'"),
-    ("hub-cull-idle-negative", ["hub", "--cull-idle", "-5"], 2, "err", "minutes must be 0 (never) or more"),
+    ("hub-cull-idle-negative", ["hub", "--cull-idle", "-5"], 2, "err", "must be 0 (never) or more, got -5"),
     ("hub-cull-idle-not-a-number", ["hub", "--cull-idle", "an hour"], 2, "err", "'an hour' is not a number of minutes"),
 ]
 

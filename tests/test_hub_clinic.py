@@ -5,8 +5,10 @@ column (North, South); staff with ``mesocourse hub add-staff``: a manager per cl
 an assessor, and the instructor holding both staff roles (several roles, no clinic).
 Certification lives in a registry beside the hub (``MESOCOURSE_REGISTRY``, as a clinic
 group's shared registry would): Xena certified, Yuri certified then revoked, Zed in
-progress. Each manager sees only their clinic, with the statuses ``mesocourse
-verify`` and ``expiring`` give; staff get no account on the machine and no server.
+progress with gaps in his graded work, Wanda certified 400 days ago (``certify --date``)
+so that her certificate has really expired. Each manager sees only their clinic, with
+the statuses ``mesocourse verify`` and ``expiring`` give, and the competencies to refresh
+first; staff get no account on the machine and no server.
 Every account and process is removed (checked). Needs root; skips otherwise.
 """
 
@@ -21,11 +23,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from certification_builders import Trainee, build_course, observe_all
+from certification_builders import FULL, Trainee, build_course, observe_all
 from hub_support import (
     account_exists,
     course_hub_left_clean,
@@ -44,7 +46,10 @@ from course.cli import main
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 PEOPLE = {"i": "Ines Tructor", "a": "Ann Honest"}
-TRAINEES = {"x": ("Xena North", "North"), "y": ("Yuri South", "South"), "z": ("Zed North", "North")}
+TRAINEES = {"x": ("Xena North", "North"), "y": ("Yuri South", "South"), "z": ("Zed North", "North"),
+            "w": ("Wanda North", "North")}
+WEAK_AFTERCARE = {**FULL, "aftercare": 4.0}  # complications 80%: 10 points above its pass mark of 70%
+GAPS = {**FULL, "screen_a": 0.0, "screen_b": 5.0, "depth": 5.0}  # screening 50% (mark 80%), depth and technique 50%
 
 require_hub_in_chromium()
 
@@ -77,14 +82,21 @@ def clinic():
 
 
 def certify(hub, course: Path) -> None:
-    """Xena and Yuri observed and certified, Yuri revoked; Zed has grades but no observation.
+    """Wanda certified 400 days ago (her certificate has expired since), Xena and Yuri observed and
+    certified today, Yuri revoked; Zed has grades with gaps but no observation.
     The course folder becomes the grader's, as the hub's own course is."""
-    x, y, z = (hub.account(role) for role in TRAINEES)
-    build_course(course, [Trainee(x, "Xena", "North"), Trainee(y, "Yuri", "South"), Trainee(z, "Zed", "North")])
+    x, y, z, w = (hub.account(role) for role in TRAINEES)
+    build_course(course, [Trainee(x, "Xena", "North", scores=dict(WEAK_AFTERCARE)), Trainee(y, "Yuri", "South"),
+                          Trainee(z, "Zed", "North", scores=dict(GAPS)),
+                          Trainee(w, "Wanda", "North", scores=dict(WEAK_AFTERCARE))])
     assert main(["keys", "init", "--course", str(course), "--name", "Clinique Hub", "--url", "https://clinic.example",
                  "--email", "certificates@clinic.example"]) == 0
+    long_ago = date.today() - timedelta(days=400)
+    observe_all(os.environ["MESOCOURSE_REGISTRY"], w, day=str(long_ago - timedelta(days=10)), course=course)
+    assert main(["certify", "--course", str(course), "--by", "Ines", "--date", str(long_ago)]) == 0
     for trainee in (x, y):
-        observe_all(os.environ["MESOCOURSE_REGISTRY"], trainee, day="2026-01-05", course=course)
+        observe_all(os.environ["MESOCOURSE_REGISTRY"], trainee, day=str(date.today() - timedelta(days=30)),
+                    course=course)
     assert main(["certify", "--course", str(course), "--by", "Ines"]) == 0
     assert main(["revoke", latest(course)[y].id, "--reason", "withdrawn", "--course", str(course), "--by", "Ines"]) == 0
     grader = hub.state.settings().grader_account
@@ -150,11 +162,15 @@ def logged_in(browser, hub, account: str, path: str):
         page.context.close()
 
 
+def table_rows(page, table: str) -> list[list[str]]:
+    """The cells of each row shown (not filtered out by the search) of the table with ID ``table``, in order."""
+    rows = page.locator(f"#{table} tbody tr")
+    return [rows.nth(n).locator("td").all_inner_texts() for n in range(rows.count()) if rows.nth(n).is_visible()]
+
+
 def manager_table(page) -> dict[str, list[str]]:
     """The manager's table as trainee -> cells (the rows shown)."""
-    rows = page.locator("#staff tbody tr")
-    shown = [rows.nth(n).locator("td").all_inner_texts() for n in range(rows.count()) if rows.nth(n).is_visible()]
-    return {cells[0]: cells for cells in shown}
+    return {cells[0]: cells for cells in table_rows(page, "staff")}
 
 
 def test_a_manager_sees_their_clinic_with_the_statuses_of_verify_and_expiring(clinic, browser):
@@ -176,15 +192,18 @@ def manager_page_north(page, hub, course: Path, certificates: dict) -> None:
     shot(page, "clinic-manager-north")
     audit(page, "hub-clinic").check()
     table = manager_table(page)
-    assert set(table) == {a("x"), a("z")}  # North only: not Yuri (South)
+    assert set(table) == {a("x"), a("z"), a("w")}  # North only: not Yuri (South)
     assert table[a("x")][3] == "certified" and table[a("x")][4] == str(certificates[a("x")].expires)
     assert table[a("z")][3] == "in progress" and table[a("z")][6].startswith("missing: ")
-    said = subprocess.run([sys.executable, "-m", "course", "verify", certificates[a("x")].id], capture_output=True,
-                          text=True).stdout
-    assert f"{certificates[a('x')].id}: valid on" in said
-    expiring = subprocess.run([sys.executable, "-m", "course", "expiring", "--within", "400d"], capture_output=True,
-                              text=True).stdout
+    wanda = certificates[a("w")]
+    assert wanda.expires < date.today()  # really in the past: no ?date= needed
+    assert table[a("w")][3] == "expired" and table[a("w")][6].startswith(f"expired on {wanda.expires} (")
+    assert f"{certificates[a('x')].id}: valid on" in mesocourse("verify", certificates[a("x")].id)
+    assert f"{wanda.id}: expired on" in mesocourse("verify", wanda.id)
+    expiring = mesocourse("expiring", "--within", "400d")
     assert a("x") in expiring  # within 400 days Xena's certificate is due: the page says so too
+    assert f"expired {wanda.expires}" in expiring
+    refresh_first(page, hub)
     page.get_by_label("Expiring within (days)").fill("400")
     page.get_by_label("Expiring within (days)").press("Enter")
     page.wait_for_url("**within=400**")
@@ -196,16 +215,50 @@ def manager_page_north(page, hub, course: Path, certificates: dict) -> None:
     assert set(manager_table(page)) == {a("z")}
     page.keyboard.press("Control+a")
     page.keyboard.press("Backspace")
-    status = page.get_by_role("button", name="status")
+    status = page.get_by_role("region", name="Trainees and their certification").get_by_role("button", name="status")
     status.focus()
     page.keyboard.press("Enter")
-    assert page.locator("th", has=status).get_attribute("aria-sort") == "ascending"
-    assert [row[3] for row in manager_table(page).values()] == ["expiring", "in progress"]
+    assert status.locator("xpath=..").get_attribute("aria-sort") == "ascending"
+    assert [row[3] for row in manager_table(page).values()] == ["expired", "expiring", "in progress"]
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download this table as CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
-    assert {(row["trainee"], row["status"]) for row in rows} == {(a("x"), "expiring"), (a("z"), "in progress")}
+    assert {(row["trainee"], row["status"]) for row in rows} == {(a("x"), "expiring"), (a("z"), "in progress"),
+                                                               (a("w"), "expired")}
+
+
+def mesocourse(*command: str) -> str:
+    """What the real command prints."""
+    return subprocess.run([sys.executable, "-m", "course", *command], capture_output=True, text=True).stdout
+
+
+def refresh_first(page, hub) -> None:
+    """The competencies to refresh first, for clinic North and per member: furthest below the pass mark
+    first, then the soonest certificate end (Wanda's, expired, before Xena's); at tablet width too."""
+    from a11y_support import audit
+
+    a = hub.account
+    below, weakest = "points below its pass mark", "weakest: 10 points above its pass mark"
+    member = [(row[0], row[2].split(":")[0], row[5], row[8]) for row in table_rows(page, "refresh-staff")]
+    assert [row[:3] for row in member] == [
+        (a("z"), "screening", f"30 {below}"), (a("z"), "depth", f"20 {below}"), (a("z"), "technique", f"10 {below}"),
+        (a("w"), "complications", weakest), (a("x"), "complications", weakest)]
+    assert all(row[3].startswith("certification decision of ") for row in member)  # no graded work on this hub
+    whole = table_rows(page, "refresh-clinic")
+    assert [(row[0].split(":")[0], row[1]) for row in whole] == [
+        ("screening", "1"), ("depth", "1"), ("technique", "1"), ("complications", "0")]
+    assert whole[-1][2] == "Wanda North (80%); Xena North (80%)" and whole[0][4] == "no certificate"  # Zed's
+    assert "self-check attempts" in page.inner_text("main")  # the page says where its figures come from
+    page.get_by_placeholder("search staff and competencies").fill("complications")
+    assert [row[0] for row in table_rows(page, "refresh-staff")] == [a("w"), a("x")]
+    page.get_by_placeholder("search staff and competencies").fill("")
+    page.set_viewport_size({"width": 768, "height": 1024})  # a manager's tablet
+    page.get_by_role("heading", name="Competencies to refresh first").evaluate("e => e.scrollIntoView()")
+    shot(page, "clinic-manager-refresh-768")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768  # no sideways scrolling
+    audit(page, "hub-clinic-768").check()
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_the_other_clinics_manager_sees_only_theirs_and_trainees_see_none(clinic, browser):
@@ -217,7 +270,7 @@ def test_the_other_clinics_manager_sees_only_theirs_and_trainees_see_none(clinic
         assert set(table) == {a("y")} and table[a("y")][3] == "revoked" and "withdrawn" in table[a("y")][6]
     with logged_in(browser, hub, a("i"), "/services/course/clinic") as page:  # instructor and manager, no clinic
         page.wait_for_url("**/services/course/clinic")
-        assert set(manager_table(page)) == {a("a"), a("x"), a("y"), a("z")}
+        assert set(manager_table(page)) == {a("a"), a("x"), a("y"), a("z"), a("w")}
     with logged_in(browser, hub, a("a"), "/hub/home") as page:
         assert page.goto(f"{hub.url}/services/course/clinic").status == 403
 

@@ -18,7 +18,9 @@ registry read once per run, kept current under each trainee's lock); ``cohort_ce
 (the issuer's signing keys and published profile); ``checkpoints`` (signed registry
 heads); ``credentials`` (Open Badges 3.0 credentials); ``statuslist`` (signed
 revocation list); ``issuing`` (what ``certify_cohort`` and ``revoke`` publish);
-``offline`` (verifying a credential without the registry); ``cli`` (the
+``offline`` (verifying a credential without the registry); ``standing`` (where each
+trainee stands, for the clinic manager); ``refresh`` (the competencies to refresh
+first, per staff member and for the clinic); ``cli`` (the
 ``mesocourse`` sub-commands: options in, API called, outcomes printed)::
 
     mesocourse standard-set --angoff ratings.csv --course DIR

@@ -35,7 +35,7 @@ from .issuing import course_issuer, publish_certificate, publish_revocations
 from .items import course_items
 from .keys import Issuer
 from .registry import CERTIFICATE, DECISION, Registry, require_actor
-from .standard_setting import pass_marks
+from .standard_setting import course_pass_marks
 
 NOT_DUE = "not due for recertification"
 
@@ -135,7 +135,7 @@ def _certify_one(registry: Registry, view: RegistryView, by: str, trainee: Train
         previous = latest_per_trainee(history).get(trainee.id)
         if previous and not previous.due(s.on, framework.recertification.window_days):
             return CertificationOutcome(trainee, NOT_DUE, held=previous)
-        marks = pass_marks({c.id: c.pass_mark for c in s.kb.competencies.values()}, view.latest_standard())
+        marks = course_pass_marks(s.kb.competencies, view.latest_standard())
         names = {c.id: c.name for c in s.kb.competencies.values()}
         keys = s.issuer.public_keys() if s.issuer else None
         decision = decide(trainee, s.items, s.cohort.scores[trainee.id], marks, names, observations(history, keys),

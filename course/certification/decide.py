@@ -144,6 +144,14 @@ def _competency_results(items: Mapping[ItemKey, CellTags], counted: Mapping[Item
     )
 
 
+def competency_results(items: Mapping[ItemKey, CellTags], scores: TraineeScores, marks: Mapping[str, PassMark],
+                       names: Mapping[str, str]) -> tuple[CompetencyResult, ...]:
+    """One trainee's result per competency in their graded work, counted exactly as a decision counts it
+    (missing submissions and ungraded cells as 0): what the clinic's refresh list reads between decisions."""
+    counted, _ = _item_scores(items, scores)
+    return _competency_results(items, counted, names, marks)
+
+
 def _critical_failures(items: Mapping[ItemKey, CellTags], counted: Mapping[ItemKey, float]) -> tuple[int, list[str]]:
     """(number of critical items, one line per critical item without full marks)."""
     critical = [(key, tags) for key, tags in items.items() if tags.critical]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from course.assignments.tags import CellTags
+from course.knowledge.schema import Competency
 
 from .chain import Record
 from .errors import CertificationError
@@ -139,6 +140,12 @@ def angoff_payload(path: Path, items: Mapping[ItemKey, CellTags]) -> dict[str, A
         "item_cuts": {item_label(key): cut for key, cut in sorted(item_cuts.items())},
         "competency_cuts": {c: marks / total for c, (marks, total) in sorted(weighted.items()) if total > 0},
     }
+
+
+def course_pass_marks(competencies: Mapping[str, Competency], standard: Record | None) -> dict[str, PassMark]:
+    """Each knowledge-base competency's mark (``competencies``: the knowledge base's, by ID), as
+    :func:`pass_marks` settles it."""
+    return pass_marks({cid: competency.pass_mark for cid, competency in competencies.items()}, standard)
 
 
 def pass_marks(fixed: Mapping[str, float], standard: Record | None) -> dict[str, PassMark]:

@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from course.grading.cli.grade import positive_int
+from course.argument_types import whole_number
 from course.outputs import writable
 
 DEMO_ISSUER = {"name": "mesocourse demo clinic (synthetic)", "url": "https://clinic.example/mesocourse",
@@ -18,9 +18,9 @@ DEMO_ISSUER = {"name": "mesocourse demo clinic (synthetic)", "url": "https://cli
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("demo-course"), metavar="DIR",
                         help="an empty folder for the demo course (default: demo-course)")
-    parser.add_argument("--trainees", type=positive_int, default=24, metavar="N", help="cohort size (default 24)")
+    parser.add_argument("--trainees", type=whole_number(), default=24, metavar="N", help="cohort size (default 24)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic cohort (default 2026)")
-    parser.add_argument("--workers", type=positive_int, default=None, metavar="N",
+    parser.add_argument("--workers", type=whole_number(), default=None, metavar="N",
                         help="grading workers (default: one per CPU core)")
 
 

@@ -30,6 +30,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from course.argument_types import positive_number
 from course.errors import HubError
 
 from .state import HubSettings, HubState
@@ -64,19 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--group", metavar="NAME", help="warm: the hub group whose servers to start; exam open: "
                         "the hub group sitting it (default: every trainee, nbgrader-COURSE)")
     parser.add_argument("--at", metavar="HH:MM", help="warm: wait until this time of day first (e.g. 08:55)")
-    parser.add_argument("--cull-idle", type=idle_minutes, metavar="MINUTES",
+    parser.add_argument("--cull-idle", type=positive_number("minutes", zero_means="never"), metavar="MINUTES",
                         help="stop a server idle for this long (default 60, 0: never; kept for later starts)")
-
-
-def idle_minutes(text: str) -> float:
-    """``--cull-idle``: minutes, 0 (never) or more."""
-    try:
-        minutes = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes") from None
-    if not minutes >= 0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"minutes must be 0 (never) or more, got {text}")
-    return minutes
 
 
 def free_port() -> int:

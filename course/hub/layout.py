@@ -53,6 +53,8 @@ ENABLED = {
 }
 SERVER_EXTENSION = {"formgrader": "formgrader", "course-list": "course_list",
                     "assignment-list": "assignment_list", "validate-assignment": "validate_assignment"}
+# The Assignments tab's server extensions, which course.hub.assignments_tab loads when the tab first asks
+ON_DEMAND = {"assignment-list", "validate-assignment"}
 # What a trainee's server leaves out (a lean server: docs/benchmarks.md): server extensions the role
 # does not use, each with its JupyterLab extension, if any, which would call it: the language-server
 # bridge, Notebook 7's own pages ("Open in Notebook"), the notebook_shim they need, Voila's preview.
@@ -173,13 +175,17 @@ def exam_server_config(course_id: str) -> dict:
 
 
 def server_extensions(role: str) -> dict[str, bool]:
-    """The Jupyter server extensions of a role's servers: its nbgrader ones, and busy kernels
-    counting as activity for the idle culler (:mod:`course.hub.kernel_activity`)."""
-    nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role]
+    """The Jupyter server extensions of a role's servers: its nbgrader ones (loaded on first use where
+    the role has only the Assignments tab's: :mod:`course.hub.assignments_tab`), busy kernels
+    counting as activity for the idle culler (:mod:`course.hub.kernel_activity`), and in the exam
+    profile the exam clock's end time (:mod:`course.hub.exam_clock`)."""
+    on_demand = ENABLED[role] <= ON_DEMAND  # nothing else of nbgrader's: load it when the tab asks
+    nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role] and not on_demand
                 for plugin, module in SERVER_EXTENSION.items()}
     unused = dict.fromkeys(UNUSED_BY_TRAINEES, False) if role == "trainee" else {}
-    exam = {"course.hub.exam_clock": True} if role == "exam" else {}
-    return {**nbgrader, **unused, "course.hub.kernel_activity": True, **exam}
+    exam = {"course.hub.exam_clock": True} if role == "exam" else {}  # the exam clock's end time
+    return {**nbgrader, **unused, "course.hub.assignments_tab": on_demand, "course.hub.kernel_activity": True,
+            **exam}
 
 
 def server_config(state: HubState, role: str) -> dict:

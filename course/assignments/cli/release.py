@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from course.argument_types import whole_number
 from course.assignments.build import ASSIGNMENTS, load_assignment, write_formats, write_sources
 from course.assignments.release import generate_release, install_exam_kernel, prepare_variants, releasable
 from course.assignments.variant_report import release_lines
@@ -18,21 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", type=Path, default=Path("."), help="the nbgrader course directory (default: .)")
     parser.add_argument("--only", choices=ASSIGNMENTS, action="append", help="only this assignment (repeatable)")
     parser.add_argument("--skip-build", action="store_true", help="keep source/ as it is; only regenerate release/")
-    parser.add_argument("--variants", type=_count, default=DEFAULT_VARIANTS, metavar="K",
+    parser.add_argument("--variants", type=whole_number(1, 1000), default=DEFAULT_VARIANTS, metavar="K",
                         help="variants drawn per assignment, one per trainee by an HMAC of the course secret "
                              f"(default: {DEFAULT_VARIANTS})")
     parser.add_argument("--seed", default=DEFAULT_SEED,
                         help="the seed the variants are drawn from (default: %(default)s)")
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if not 1 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"{value}: give 1 to 1000 variants")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,46 +9,27 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from course.argument_types import positive_number, whole_number
 from course.grading.limits import GradingLimits
 
 if TYPE_CHECKING:
     from course.grading.ledger import SubmissionResult
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = GradingLimits()
     parser.add_argument("assignment", help="assignment name, as in source/ASSIGNMENT")
     parser.add_argument("--course", required=True, metavar="DIR", help="the nbgrader course folder")
-    parser.add_argument("--workers", type=positive_int, metavar="N",
+    parser.add_argument("--workers", type=whole_number(), metavar="N",
                         help="parallel workers (default: one per CPU core)")
     parser.add_argument("--student", dest="students", action="extend", nargs="+", metavar="ID",
                         help="grade only these students")
     parser.add_argument("--force", action="store_true", help="regrade submissions that did not change")
-    parser.add_argument("--time-budget", type=positive_float, default=defaults.time_budget_s, metavar="SECONDS",
+    parser.add_argument("--time-budget", type=positive_number(), default=defaults.time_budget_s, metavar="SECONDS",
                         help="time allowed per submission, all cells together (default: %(default)g)")
-    parser.add_argument("--memory-mb", type=positive_int, default=defaults.memory_mb, metavar="MB",
+    parser.add_argument("--memory-mb", type=whole_number(), default=defaults.memory_mb, metavar="MB",
                         help="memory limit of each kernel (default: %(default)s)")
-    parser.add_argument("--max-output-mb", type=positive_float, default=defaults.max_output_bytes / 1e6,
+    parser.add_argument("--max-output-mb", type=positive_number(), default=defaults.max_output_bytes / 1e6,
                         metavar="MB", help="outputs kept per graded notebook (default: %(default)g)")
     parser.add_argument("--sandbox", choices=("auto", "off", "require"), default=defaults.sandbox,
                         help="Linux Landlock sandbox for kernels (default: %(default)s)")
