@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader's generate_assignment runs `alembic`: the venv's bin/ must be on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup lint test test-fast demo lab app release bench hub docs clean
+.PHONY: setup lint test test-fast demo lab app release bench hub docs clean labextension
 
 # JupyterHub's proxy, from npm, into the environment (make hub needs it; never system-wide)
 CHP    := $(VENV)/node/node_modules/.bin/configurable-http-proxy
@@ -36,6 +36,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mesocourse build-notebooks --check
 	$(BIN)/python tools/conda_environment.py --check
+	$(BIN)/python tools/labextension.py --check
 	@# the documentation site: built with warnings as errors, every internal link resolved, axe on its pages
 	$(BIN)/python -m pytest tests/test_docs.py -q -p no:randomly
 
@@ -69,6 +70,11 @@ hub: $(STAMP) $(CHP)
 docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
 	@echo "docs: open docs/_build/html/index.html"
+
+# the course's JupyterLab extension (course/hub/lab, TypeScript) into its committed prebuilt folder
+# course/hub/labextension: needs Node.js and npm; make setup and the hub need neither
+labextension: $(STAMP)
+	$(BIN)/python tools/labextension.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

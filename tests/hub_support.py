@@ -175,6 +175,23 @@ def log_in(page, hub: CourseHub, account: str, next_path: str = "") -> None:
         page.goto(f"{hub.url}{next_path or '/hub/spawn'}")
 
 
+def open_assignments(page) -> None:
+    """JupyterLab's Nbgrader menu -> Assignment List: nbgrader's Assignments tab."""
+    page.wait_for_selector("#jp-menu-panel div.lm-MenuBar-itemLabel:text('Nbgrader')")
+    page.click("#jp-menu-panel div.lm-MenuBar-itemLabel:text('Nbgrader')")
+    page.click("#jp-mainmenu-nbgrader li[data-command='nbgrader:open-assignment-list']")
+    page.locator(".lm-TabBar-tab:has-text('Assignments')").first.click()  # in front, also when restored behind another
+    page.wait_for_selector("#released_assignments_list")
+
+
+def rows(page, listing: str, count: int, timeout: float | None = None):
+    """The rows of one of the tab's lists ("released", "fetched", "submitted"), once there are ``count``."""
+    page.click("#refresh_assignments_list")
+    items = page.locator(f"#{listing}_assignments_list > .list_item")
+    items.nth(count - 1).wait_for(timeout=timeout)
+    return items
+
+
 def change_password(page, hub: CourseHub, account: str) -> None:
     """Fill in the change-password page with a new password of the person's own."""
     chosen = f"own-{secrets.token_urlsafe(12)}"

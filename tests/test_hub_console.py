@@ -159,8 +159,42 @@ def test_an_instructor_runs_the_hand_in_loop_from_the_console_by_clicking(hub, b
     audit(mine, "hub-trainee-feedback").check()
     response = mine.goto(f"{hub.url}/services/course/console")
     assert response is not None and response.status == 403
+    view_feedback_from_the_assignments_tab(mine, hub, trainee)
     mine.context.close()
     page.context.close()
+
+
+def view_feedback_from_the_assignments_tab(page, hub, trainee: str) -> None:
+    """In her JupyterLab: Fetch Feedback, then one click on nbgrader's "(view feedback)" opens the rendered
+    page in a new tab (the course's JupyterLab extension), not a folder of untrusted HTML; so does Enter."""
+    from a11y_support import audit
+    from hub_support import open_assignments, rows
+
+    from course.hub.welcome import WELCOME
+
+    page.goto(f"{hub.url}/hub/spawn")
+    page.wait_for_url(f"**/lab/tree/{WELCOME}**")
+    page.locator(".jp-NotebookPanel-toolbar", has_text="Python 3 (ipykernel)").wait_for()
+    open_assignments(page)
+    rows(page, "submitted", 1).first.locator('button:text("Fetch Feedback")').click()
+    link = page.get_by_role("link", name="(view feedback)").first  # a link to assistive technology too
+    with page.context.expect_page() as opened:
+        link.click()
+    feedback = opened.value
+    feedback.wait_for_load_state()
+    assert feedback.url == f"{hub.url}/services/course/feedback/{ASSIGNMENT}", feedback.url
+    text = feedback.inner_text("body")
+    shot(feedback, "trainee-view-feedback-from-lab")
+    assert "Result: not passed" in text and "Source: " in text and "of this assignment" in text
+    assert "_mc_" not in feedback.content() and "visible_test" not in feedback.content()
+    audit(feedback, "hub-trainee-view-feedback-from-lab").check()
+    feedback.close()
+    link.focus()  # reachable with the keyboard too (nbgrader's own link is not), and Enter follows it
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "(view feedback)"
+    with page.context.expect_page() as opened:
+        page.keyboard.press("Enter")
+    opened.value.wait_for_load_state()
+    assert opened.value.url == feedback.url
 
 
 def test_formgrader_is_one_click_from_the_bar_with_no_authorize_page(hub, browser):

@@ -30,7 +30,7 @@ from urllib.parse import quote
 import nbformat
 import pytest
 from browser_support import run_in_kernel
-from hub_support import course_hub_left_clean, log_in, new_page, require_hub_in_chromium, shot
+from hub_support import course_hub_left_clean, log_in, new_page, open_assignments, require_hub_in_chromium, rows, shot
 
 from course.assignments.allocation import assignment_count, course_variant
 from course.assignments.catalog import load_assignment
@@ -54,23 +54,6 @@ require_hub_in_chromium()
 def hub():
     with course_hub_left_clean(PEOPLE, enrol_while_running=("c",)) as running:  # C joins a running hub
         yield running
-
-
-def open_assignments(page) -> None:
-    """JupyterLab's Nbgrader menu -> Assignment List: nbgrader's Assignments tab."""
-    page.wait_for_selector("#jp-menu-panel div.lm-MenuBar-itemLabel:text('Nbgrader')")
-    page.click("#jp-menu-panel div.lm-MenuBar-itemLabel:text('Nbgrader')")
-    page.click("#jp-mainmenu-nbgrader li[data-command='nbgrader:open-assignment-list']")
-    page.locator(".lm-TabBar-tab:has-text('Assignments')").first.click()  # in front, also when restored behind another
-    page.wait_for_selector("#released_assignments_list")
-
-
-def rows(page, listing: str, count: int, timeout: float | None = None):
-    """The rows of one of the tab's lists ("released", "fetched", "submitted"), once there are ``count``."""
-    page.click("#refresh_assignments_list")
-    items = page.locator(f"#{listing}_assignments_list > .list_item")
-    items.nth(count - 1).wait_for(timeout=timeout)
-    return items
 
 
 def open_lab(page, hub, who: str) -> None:

@@ -12,6 +12,7 @@ browser's JupyterLab reaches it. Every account and process is removed at the end
 from __future__ import annotations
 
 import base64
+import re
 import shutil
 from pathlib import Path
 
@@ -20,9 +21,10 @@ from browser_support import jupyter_call
 from hub_support import TraineeServer, exam_hub, hub_command, trainee_submits, wait_until
 
 from course.exam_kernel import KERNEL_NAME
+from course.hub.accounts import as_account
 from course.hub.exams import read_exam_log
 from course.hub.passwords import forget_one_time
-from course.hub.spawner import exam_folder
+from course.hub.spawner import course_environment, exam_folder
 from course.hub.welcome import WELCOME
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -111,3 +113,95 @@ def refusals(hub, trainee: str) -> list[dict]:
 def report(hub, token: str, body: dict) -> tuple[int, dict]:
     """A refusal report to the course service, as her server sends it (course.exam_refusals)."""
     return jupyter_call(f"{hub.url}/services/course/exam/refused", token, "POST", body)
+
+
+# what the exam notebook shows that is ours: the notebook's Markdown and outputs, the clock and its announcements
+OURS_IN_EXAM = ".jp-OutputArea-output, .jp-MarkdownOutput, .mc-ExamClock, #mesocourse-exam-announcement"
+
+
+# the clock is drawn above the notebook, with a height of its own, not hidden under the notebook's cells
+CLOCK_ABOVE_NOTEBOOK = """() => {
+  const clock = document.querySelector('[role=timer]').getBoundingClientRect();
+  const notebook = document.querySelector('.jp-NotebookPanel-notebook').getBoundingClientRect();
+  return clock.height >= 10 && clock.bottom <= notebook.top + 1;
+}"""
+
+
+def autosave_off(hub, trainee: str) -> None:
+    """Her JupyterLab setting "Autosave Documents" off, as she may tick it: what she typed last is then on disk
+    only if something saves it."""
+    folder = hub.state.home(trainee) / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "docmanager-extension"
+    as_account(trainee, ["mkdir", "-p", str(folder)], check=True)
+    as_account(trainee, ["sh", "-c", f"echo '{{\"autosave\": false}}' > {folder}/plugin.jupyterlab-settings"],
+               check=True)
+
+
+def open_exam_notebook(page, hub, trainee: str, minutes: int):
+    """Open an exam session of ``minutes`` for her (the hub restarts her server in the exam profile),
+    then her exam notebook in Chromium; returns the clock bar once it shows the time left."""
+    opened = hub_command("exam", "open", "certification", "--minutes", str(minutes), "--state", str(hub.state.root))
+    assert opened.returncode == 0
+    TraineeServer(hub, trainee).wait_ready()
+    page.goto(f"{hub.url}/user/{trainee}/lab/tree/certification.ipynb")
+    page.locator(".jp-MarkdownOutput h1", has_text="Certification exam").wait_for()  # the notebook, loaded
+    clock = page.get_by_role("timer")
+    clock.wait_for()
+    page.wait_for_function("() => /Time left: \\d+/.test(document.querySelector('[role=timer]').textContent)")
+    page.wait_for_function(CLOCK_ABOVE_NOTEBOOK, timeout=30_000)
+    return clock
+
+
+@pytest.mark.browser
+def test_the_exam_notebook_shows_her_time_left_and_announces_the_last_minutes(hub, browser):
+    """The clock above her exam notebook, from her own end on the server: the time left (a timer, not
+    announced each tick), and one assertive live region for the 10- and 2-minute warnings and the end."""
+    from a11y_support import audit
+    from hub_support import log_in, new_page, shot, wait_until
+    from prerequisites import chromium_missing, require
+
+    require(chromium_missing())
+    trainee = hub.account("a")
+    forget_one_time(hub.state, trainee)
+    autosave_off(hub, trainee)
+    listed = as_account(trainee, ["jupyter", "labextension", "list"], env=course_environment(hub.state, "exam"),
+                        capture_output=True, text=True, timeout=300)  # her account finds the course's extension
+    assert re.search(r"mesocourse-lab v\S+ .*enabled.*OK", listed.stdout + listed.stderr), listed
+    page = new_page(browser)
+    log_in(page, hub, trainee)
+    page.wait_for_url("**/lab**")
+    outside = page.request.get(f"{hub.url}/user/{trainee}/mesocourse/exam")
+    assert outside.status == 404, "no exam open: no end time, and no clock"
+
+    clock = open_exam_notebook(page, hub, trainee, minutes=9)
+    assert re.fullmatch(r"Time left: [89] min", clock.inner_text().strip()), clock.inner_text()
+    live = page.locator("#mesocourse-exam-announcement")
+    assert live.get_attribute("aria-live") == "assertive" and clock.get_attribute("aria-live") is None
+    page.wait_for_function("() => document.querySelector('#mesocourse-exam-announcement').textContent"
+                           " === 'Less than 10 minutes left'")
+    shot(page, "exam-clock-9-minutes")
+    audit(page, "hub-exam-notebook-with-clock", ours=OURS_IN_EXAM).check()
+    hub_command("exam", "close", "certification", "--state", str(hub.state.root))
+
+    clock = open_exam_notebook(page, hub, trainee, minutes=2)  # the last two minutes, then the end
+    page.wait_for_function("() => document.querySelector('#mesocourse-exam-announcement').textContent"
+                           " === 'Less than 2 minutes left'")
+    last_words = "# my last answer, typed after the last autosave"  # her autosave is off (above)
+    page.locator(".jp-CodeCell", has_text="Item 01: your answers").locator(".cm-content").click()  # an answer cell
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type(last_words)
+    page.wait_for_function("() => document.querySelector('#mesocourse-exam-announcement').textContent"
+                           " === 'Time is up: your notebook is handed in'", timeout=180_000)
+    assert clock.inner_text().strip() == "Time is up"
+    notebook = hub.state.home(trainee) / hub.state.settings().course_id / "certification" / "certification.ipynb"
+    wait_until(lambda: last_words in notebook.read_text(), 30, "her last words saved at the end, for the hand-in")
+    inbox = hub.state.exchange / hub.state.settings().course_id / "inbound"
+
+    def handed_in_with_her_last_words() -> bool:
+        return any(last_words in (entry / "certification.ipynb").read_text()
+                   for entry in inbox.glob(f"{trainee}+certification+*") if (entry / "certification.ipynb").is_file())
+
+    wait_until(handed_in_with_her_last_words, 120, "the hub's hand-in at her end, with what she typed last")
+    shot(page, "exam-clock-time-is-up")
+    hub_command("exam", "close", "certification", "--state", str(hub.state.root))
+    page.context.close()

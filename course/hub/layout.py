@@ -20,7 +20,12 @@ idempotent), as root. What each role's Jupyter server loads:
   the exam in the trainee's home (``Exchange.assignment_dir``) to hand it in. The exam
   kernel runs in the grading's Landlock sandbox, the contents API keeps to the exam's
   folder by real path and takes no upload, and every refusal is logged
-  (:mod:`course.hub.exam_guard`).
+  (:mod:`course.hub.exam_guard`); the exam clock's end time (:mod:`course.hub.exam_clock`).
+
+Every role's JupyterLab loads the course's own extension (:data:`LAB_EXTENSIONS`, built
+from ``course/hub/lab``): for trainees, "(view feedback)" opens the course service's
+rendered feedback page; in the exam profile, the exam clock. The page config tells each
+plugin where its server-side half is, so a plugin without one does nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ from course.errors import HubError
 from course.paths import NBGRADER_CONFIG
 
 from .accounts import as_account, create_os_account
+from .authenticator import STAFF_PAGES
+from .exam_clock import ROUTE as EXAM_CLOCK_ROUTE
 from .state import HubState, write_atomically
 
 # nbgrader's JupyterLab plugins and server extensions, per role: True = enabled
@@ -57,6 +64,8 @@ ON_DEMAND = {"assignment-list", "validate-assignment"}
 # bridge, Notebook 7's own pages ("Open in Notebook"), the notebook_shim they need, Voila's preview.
 UNUSED_BY_TRAINEES = {"jupyter_lsp": None, "notebook": "@jupyter-notebook/lab-extension", "notebook_shim": None,
                       "voila.server_extension": "@voila-dashboards/jupyterlab-preview"}
+# The course's prebuilt JupyterLab extension (committed; `make labextension` rebuilds it from course/hub/lab)
+LAB_EXTENSIONS = Path(__file__).with_name("labextension")
 
 
 def make_folders(state: HubState) -> None:
@@ -182,15 +191,16 @@ def exam_server_config(course_id: str) -> dict:
 
 def server_extensions(role: str) -> dict[str, bool]:
     """The Jupyter server extensions of a role's servers: its nbgrader ones (loaded on first use where
-    the role has only the Assignments tab's: :mod:`course.hub.assignments_tab`), and busy kernels
-    counting as activity for the idle culler (:mod:`course.hub.kernel_activity`)."""
+    the role has only the Assignments tab's: :mod:`course.hub.assignments_tab`), busy kernels
+    counting as activity for the idle culler (:mod:`course.hub.kernel_activity`), and in the exam
+    profile the exam clock's end time (:mod:`course.hub.exam_clock`)."""
     on_demand = ENABLED[role] <= ON_DEMAND  # nothing else of nbgrader's: load it when the tab asks
     nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role] and not on_demand
                 for plugin, module in SERVER_EXTENSION.items()}
     unused = dict.fromkeys(UNUSED_BY_TRAINEES, False) if role in ("trainee", "exam") else {}
     extensions = {**nbgrader, **unused, "course.hub.assignments_tab": on_demand, "course.hub.kernel_activity": True}
-    if role == "exam":  # terminals refused with 403, and every refusal logged (course.hub.exam_guard)
-        extensions["course.hub.exam_guard"] = True
+    if role == "exam":  # terminals refused with 403, every refusal logged; the exam clock's end time
+        extensions.update({"course.hub.exam_guard": True, "course.hub.exam_clock": True})
     return extensions
 
 
@@ -227,10 +237,24 @@ def exam_profile_config() -> dict:
 
 
 def page_config(role: str) -> dict:
+    """The role's JupyterLab plugins, and where the course extension's plugins find their server side:
+    a trainee's rendered feedback (the course service), an examinee's end time (:mod:`course.hub.exam_clock`)."""
     disabled = {f"@jupyter/nbgrader:{plugin}": True for plugin in LAB_PLUGINS if plugin not in ENABLED[role]}
+    config: dict = {"disabledExtensions": disabled}
     if role in ("trainee", "exam"):
         disabled.update({lab: True for lab in UNUSED_BY_TRAINEES.values() if lab})
-    return {"disabledExtensions": disabled}
+    if role == "trainee":
+        disabled.update({lab: True for lab in UNUSED_BY_TRAINEES.values() if lab})
+        config["mesocourseFeedbackUrl"] = f"{STAFF_PAGES}feedback/"
+    if role == "exam":
+        config["mesocourseExamClock"] = EXAM_CLOCK_ROUTE
+    return config
+
+
+def lab_config() -> dict:
+    """Every role's JupyterLab finds the course's extension in the package, also in an editable
+    install. In ``jupyter_lab_config.json``: the server reads it, and so does ``jupyter labextension list``."""
+    return {"LabServerApp": {"extra_labextensions_path": [str(LAB_EXTENSIONS)]}}
 
 
 def write_role_configs(state: HubState) -> None:
@@ -242,6 +266,7 @@ def write_role_configs(state: HubState) -> None:
         write_atomically(folder / "nbgrader_config.py", nbgrader_config(state, role), 0o644)
         write_atomically(folder / "jupyter_server_config.json", json.dumps(server_config(state, role), indent=2), 0o644)
         write_atomically(folder / "labconfig" / "page_config.json", json.dumps(page_config(role), indent=2), 0o644)
+        write_atomically(folder / "jupyter_lab_config.json", json.dumps(lab_config(), indent=2), 0o644)
 
 
 def prepare(state: HubState, python_bin: Path) -> None:

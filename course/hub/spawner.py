@@ -44,6 +44,7 @@ from course.certification.qr import VERIFY_URL_ENV
 from course.exam_refusals import REPORT_URL_ENV
 
 from .culling import activity_interval
+from .exam_clock import ASSIGNMENT_ENV, END_ENV
 from .exam_end import collect_exam
 from .exams import ExamSession, in_open_exam, log_event, read_exam_log
 from .state import HubState
@@ -108,8 +109,8 @@ class CourseSpawner(LocalProcessSpawner):
         if self.exam_assignment:
             env["JUPYTERHUB_DEFAULT_URL"] = "/lab"
             session = self.exam_now()
-            if session:  # for the exam notebook's clock
-                env["MESOCOURSE_EXAM_END"] = session.ends[self.user.name]
+            if session:  # for the exam notebook's clock (course.hub.exam_clock)
+                env.update({ASSIGNMENT_ENV: session.assignment, END_ENV: session.ends[self.user.name]})
             if self.course_service_url:  # where its refusals go, for the exam log
                 env[REPORT_URL_ENV] = f"{self.course_service_url}exam/refused"
         elif role == "trainee" and (state.home(self.user.name) / WELCOME).exists():

@@ -2,10 +2,12 @@
 
 nbgrader's Assignments tab opens a feedback folder, and JupyterLab then shows the
 page untrusted; here the trainee's own feedback pages are listed and open, rendered,
-in one click. A page is shown only once it is released: the very same file is in the
-exchange's feedback folder (``nbgrader release_feedback`` copies it there unchanged).
-The service (the grader's account) reads the course's ``feedback/TRAINEE/``; a trainee
-can ask only for their own.
+in one click. ``feedback/ASSIGNMENT`` is the address the course's JupyterLab extension
+opens from "(view feedback)" (``course/hub/lab/src/feedback.ts``): the assignment's page,
+or the list of its pages when it has several notebooks. A page is shown only once it is
+released: the very same file is in the exchange's feedback folder (``nbgrader
+release_feedback`` copies it there unchanged). The service (the grader's account) reads
+the course's ``feedback/TRAINEE/``; a trainee can ask only for their own.
 """
 
 from __future__ import annotations
@@ -40,7 +42,13 @@ class MyFeedback(CoursePage):
 
     @web.authenticated
     def get(self, wanted: str | None = None) -> None:
+        """The list of her pages (``wanted`` None), one page (``ASSIGNMENT/NOTEBOOK``), or an assignment's."""
         pages = self.pages()
+        if wanted is not None and "/" not in wanted:  # an assignment: its one page, or the list of its pages
+            pages = {key: path for key, path in pages.items() if key.startswith(f"{wanted}/")}
+            if not pages:
+                raise web.HTTPError(404, f"no released feedback for {wanted!r} for you")
+            wanted = next(iter(pages)) if len(pages) == 1 else None
         if wanted is None:
             items = "".join(f'<li><a href="{self.reverse_url("my_feedback_page", key)}">{html.escape(key)}</a></li>'
                             for key in pages)
@@ -56,4 +64,5 @@ class MyFeedback(CoursePage):
 
 def routes(prefix: str, context: dict) -> list[web.URLSpec]:
     return [web.url(prefix + "feedback", MyFeedback, context, name="my_feedback"),
-            web.url(prefix + r"feedback/([\w-]+/[\w-]+)", MyFeedback, context, name="my_feedback_page")]
+            web.url(prefix + r"feedback/([\w-]+/[\w-]+)", MyFeedback, context, name="my_feedback_page"),
+            web.url(prefix + r"feedback/([\w-]+)", MyFeedback, context, name="my_feedback_assignment")]
