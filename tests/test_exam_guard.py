@@ -72,7 +72,7 @@ def report_receiver() -> Iterator[tuple[str, list[dict]]]:
     receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{receiver.server_address[1]}/services/course/exam/refused", reports
+        yield f"http://127.0.0.1:{receiver.server_address[1]}/services/course/exam/", reports
     finally:
         receiver.shutdown()
         receiver.server_close()

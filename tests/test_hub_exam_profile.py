@@ -24,6 +24,7 @@ from course.exam_kernel import KERNEL_NAME
 from course.hub.accounts import as_account
 from course.hub.exams import read_exam_log
 from course.hub.passwords import forget_one_time
+from course.hub.service.exam_refusals import TRAINEE_HAND_IN
 from course.hub.spawner import course_environment, exam_folder
 from course.hub.welcome import WELCOME
 
@@ -73,8 +74,13 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     assert server.call("GET", f"/contents/%2E%2E%2F{WELCOME}")[0] == 403  # "../" (a plain .. is normalised away)
     upload = {"type": "file", "format": "base64", "content": base64.b64encode(b"crib sheet").decode()}
     assert server.call("PUT", "/contents/crib.txt", upload)[0] == 403
-    during = trainee_submits(hub, trainee, server.token)
-    assert during.returncode == 0, during.stdout[-1500:] + during.stderr[-1500:]  # before her end: accepted
+    submit = {"course_id": hub.state.settings().course_id, "assignment_id": "certification"}  # the tab's Submit
+    status, during = jupyter_call(f"{hub.url}/user/{trainee}/assignments/submit", server.token, "POST", submit)
+    assert status == 200 and during["success"], during  # before her end: accepted, and in the log as hers
+    wait_until(lambda: any(entry["event"] == "hand-in" and entry.get("by") == TRAINEE_HAND_IN
+                           for entry in read_exam_log(hub.state)), 60, "her own hand-in in the exam log")
+    forged = {"assignment": "certification", "submission": f"{trainee}+certification+2027-01-01 09:00:00 UTC+x"}
+    assert jupyter_call(f"{hub.url}/services/course/exam/handed-in", server.token, "POST", forged)[0] == 404
     home_link = exam_folder(hub.state, trainee, "certification") / "home"
     home_link.symlink_to(hub.state.home(trainee))  # as code in her exam kernel could make one
     assert server.call("GET", "/contents/home")[0] == 403
@@ -100,7 +106,7 @@ def test_an_open_exam_restricts_her_server_and_close_gives_it_back(hub):
     assert all((entry / "certification.ipynb").is_file() and (entry / "timestamp.txt").is_file() for entry in handed)
     assert not any((entry / "home").exists() for entry in handed), "the hub's hand-in followed a link out of the exam"
     assert report(hub, server.token, {"what": "path", "detail": "after the exam"})[0] == 409
-    assert len(read_exam_log(hub.state)) == logged + 2  # the close and the hand-in only: no forged report
+    assert len(read_exam_log(hub.state)) == logged + 2  # the close and the hub's hand-in only: nothing forged
     late = trainee_submits(hub, trainee, server.token)
     assert late.returncode != 0 and "a later hand-in is refused" in late.stdout + late.stderr
     assert len([entry for entry in inbox.iterdir() if entry.name.startswith(f"{trainee}+")]) == 2

@@ -24,6 +24,7 @@ from nbgrader.utils import get_username
 from traitlets import Unicode
 
 from course.exam_record import HUB_HAND_IN
+from course.exam_refusals import report_hand_in
 
 from .exams import ExamSession, load_sessions, log_event, utc_now
 from .state import HubState
@@ -82,7 +83,8 @@ def _left_out(folder: str, names: list[str]) -> set[str]:
 
 
 class ExamSubmit(ExchangeSubmit):
-    """nbgrader's submit; the hand-in of an exam that has ended for this trainee is refused."""
+    """nbgrader's submit; the hand-in of an exam that has ended for this trainee is refused, and one
+    during her exam is reported to the course service for the exam log (her server cannot write it)."""
 
     state_folder = Unicode("", config=True, help="the hub folder (see course.hub.state)")
 
@@ -93,3 +95,7 @@ class ExamSubmit(ExchangeSubmit):
             if late:
                 self.fail(late)
         super().init_dest()
+
+    def copy_files(self) -> None:
+        super().copy_files()
+        report_hand_in(self.coursedir.assignment_id, self.assignment_filename)  # a no-op outside an exam profile

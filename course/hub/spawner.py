@@ -112,7 +112,7 @@ class CourseSpawner(LocalProcessSpawner):
             if session:  # for the exam notebook's clock (course.hub.exam_clock)
                 env.update({ASSIGNMENT_ENV: session.assignment, END_ENV: session.ends[self.user.name]})
             if self.course_service_url:  # where its refusals go, for the exam log
-                env[REPORT_URL_ENV] = f"{self.course_service_url}exam/refused"
+                env[REPORT_URL_ENV] = f"{self.course_service_url}exam/"
         elif role == "trainee" and (state.home(self.user.name) / WELCOME).exists():
             env["JUPYTERHUB_DEFAULT_URL"] = f"/lab/tree/{WELCOME}"
         return env
