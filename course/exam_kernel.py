@@ -56,7 +56,7 @@ ALLOWED = frozenset({
     "course.assignments.grader", "course.assignments.variant_view", "course.assignments.allocation",
     "course.exam_kernel", "course.dates", "course.errors",
     "course.coursedir",  # the trainee's own nbgrader config, for their student id
-    "course.exam_refusals",  # reports a file it may not open (under the hub)
+    "course.exam_reports",  # reports a file it may not open (under the hub)
 })
 PACKAGE_DATA = ("assignments/formats", "exam_kernelspec")  # what check() reads: formats, this kernel's spec
 REFUSED_PACKAGES = ("ipywidgets", "yaml")
@@ -142,10 +142,10 @@ def package_files() -> list[Path]:
 
 def report_refused_files(result: Any) -> None:
     """After a cell (IPython's ``post_run_cell``): a file it was refused (PermissionError) goes to
-    the exam log, through the course service (:mod:`course.exam_refusals`)."""
+    the exam log, through the course service (:mod:`course.exam_reports`)."""
     error = getattr(result, "error_in_exec", None)
     if isinstance(error, PermissionError):
-        from course.exam_refusals import report_in_background
+        from course.exam_reports import report_in_background
 
         report_in_background("file", f"{error.filename or ''}: {error.strerror or error}")
 

@@ -28,7 +28,7 @@ from hub_support import wait_until
 
 import course
 from course.exam_kernel import KERNEL_NAME, write_kernelspec
-from course.exam_refusals import REPORT_URL_ENV
+from course.exam_reports import REPORT_URL_ENV
 from course.grading.kernel_launcher import landlock_abi
 from course.hub.layout import exam_profile_config, exam_server_config
 

@@ -24,7 +24,7 @@ from course.exam_kernel import KERNEL_NAME
 from course.hub.accounts import as_account
 from course.hub.exams import read_exam_log
 from course.hub.passwords import forget_one_time
-from course.hub.service.exam_refusals import TRAINEE_HAND_IN
+from course.hub.service.exam_reports import TRAINEE_HAND_IN
 from course.hub.spawner import course_environment, exam_folder
 from course.hub.welcome import WELCOME
 
@@ -117,7 +117,7 @@ def refusals(hub, trainee: str) -> list[dict]:
 
 
 def report(hub, token: str, body: dict) -> tuple[int, dict]:
-    """A refusal report to the course service, as her server sends it (course.exam_refusals)."""
+    """A refusal report to the course service, as her server sends it (course.exam_reports)."""
     return jupyter_call(f"{hub.url}/services/course/exam/refused", token, "POST", body)
 
 

@@ -24,7 +24,7 @@ from nbgrader.utils import get_username
 from traitlets import Unicode
 
 from course.exam_record import HUB_HAND_IN
-from course.exam_refusals import report_hand_in
+from course.exam_reports import report_hand_in
 
 from .exams import ExamSession, load_sessions, log_event, utc_now
 from .state import HubState

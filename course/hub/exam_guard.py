@@ -18,7 +18,7 @@ The ``exam`` role's server config (:mod:`course.hub.layout`) names these:
   profile runs none), a refused session (a console, another kernel) is answered with its
   403, and every request the server answers with 403 (a terminal, a path outside the folder,
   an upload) is reported to the course service, which writes a ``refused`` event to the
-  exam log (:mod:`course.exam_refusals`); a refused kernel is reported where it is decided
+  exam log (:mod:`course.exam_reports`); a refused kernel is reported where it is decided
   (:mod:`course.hub.exam_kernels`).
 """
 
@@ -41,7 +41,7 @@ from tornado import web
 from traitlets import default
 
 from course.exam_kernel import package_files
-from course.exam_refusals import report_in_background
+from course.exam_reports import report_in_background
 from course.grading import kernel_launcher
 from course.grading.limits import GradingLimits
 from course.grading.sandbox import exam_sandbox

@@ -38,12 +38,12 @@ from tornado import web
 from traitlets import Bool, List, Unicode
 
 from course.exam_kernel import KERNEL_NAME
-from course.exam_refusals import report_in_background
+from course.exam_reports import report_in_background
 
 
 def refused_kernel(message: str) -> web.HTTPError:
     """The 403 refusing a kernel (or a console), reported for the exam log when the server is in the
-    exam profile (:mod:`course.exam_refusals`; elsewhere nothing is reported). Reported here, where it
+    exam profile (:mod:`course.exam_reports`; elsewhere nothing is reported). Reported here, where it
     is decided: jupyter_server answers some of these with 500 or 501 rather than the 403 raised."""
     report_in_background("kernel", message)
     return web.HTTPError(403, message)

@@ -66,7 +66,7 @@ c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120  # then JupyterHub shows its error page: no endless wait
 c.Spawner.http_timeout = 120
 # nbgrader's JupyterHubAuthPlugin reads the person's own groups through the hub API
-# (and an exam server reports what it refused to the course service, for the exam log: course.exam_refusals)
+# (and an exam server reports what it refused to the course service, for the exam log: course.exam_reports)
 c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", "read:users!user",
                                  "access:services!service=course"]
 

@@ -41,7 +41,7 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Bool, Unicode
 
 from course.certification.qr import VERIFY_URL_ENV
-from course.exam_refusals import REPORT_URL_ENV
+from course.exam_reports import REPORT_URL_ENV
 
 from .culling import activity_interval
 from .exam_clock import ASSIGNMENT_ENV, END_ENV
@@ -89,7 +89,7 @@ class CourseSpawner(LocalProcessSpawner):
     exam_assignment = Unicode("", help="the exam this server was started for ('' in the normal profile)")
     course_service_url = Unicode("", config=True,
                                  help="the course service's own address and prefix (where an exam server "
-                                      "reports what it refused, course.exam_refusals)")
+                                      "reports what it refused, course.exam_reports)")
     leaving_profile = Bool(False, help="stopping a server whose profile changed")
 
     def role(self) -> str:

@@ -2,7 +2,7 @@
 
 A trainee's server in the exam profile runs as the trainee, who cannot write the course's
 exam log; it posts each refused request, and each hand-in of hers, here
-(:mod:`course.exam_refusals`) with its own hub token, so the service (the grader's account)
+(:mod:`course.exam_reports`) with its own hub token, so the service (the grader's account)
 knows who is asking. It logs only about the person asking, and only while she sits an
 exam: a report naming another trainee is refused (403), and so is one outside her exam
 (409). A hand-in is logged only once the service has found it in the exchange, under her
@@ -16,7 +16,7 @@ import re
 
 from tornado import web
 
-from course.exam_refusals import MAX_DETAIL, REFUSED
+from course.exam_reports import MAX_DETAIL, REFUSED
 from course.hub.exams import ExamSession, in_open_exam, log_event
 
 from .roles import CoursePage

@@ -4,7 +4,7 @@ A trainee's server in the exam profile (and the exam kernel it starts) runs as t
 who cannot write the course's exam log. So whatever is refused there (a terminal, another
 kernel, a path outside the exam's folder, an upload, a file the exam kernel may not open)
 is posted to the course service (``POST /services/course/exam/refused``,
-:mod:`course.hub.service.exam_refusals`) with the server's own hub token
+:mod:`course.hub.service.exam_reports`) with the server's own hub token
 (``JUPYTERHUB_API_TOKEN``): the service knows who is asking, checks she sits an exam, and
 appends a ``refused`` event for her to the exam log. Her own hand-in during the exam
 (nbgrader's submit, :class:`course.hub.exam_end.ExamSubmit`) is reported the same way
