@@ -203,9 +203,9 @@ def _procedure_reason(result: ProcedureResult, framework: CertificationFile) -> 
 def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeScores,
            marks: Mapping[str, PassMark], names: Mapping[str, str], observations: Sequence[Observation],
            framework: CertificationFile, on: date, fresh_since: date | None = None,
-           exam_reports: Sequence[str] = (), exam_notes: Sequence[str] = ()) -> Decision:
+           exam_refusals: Sequence[str] = (), exam_notes: Sequence[str] = ()) -> Decision:
     """Decide one trainee on day ``on``. ``fresh_since``: observations must postdate it (recertification).
-    ``exam_reports``: exam results refused (handed in outside an exam session, :mod:`.exam_sessions`),
+    ``exam_refusals``: exam results refused (handed in outside an exam session, :mod:`.exam_sessions`),
     each blocking; ``exam_notes``: how the other exam results were counted."""
     counted, notes = _item_scores(items, scores)
     competencies = _competency_results(items, counted, names, marks)
@@ -221,7 +221,7 @@ def decide(trainee: Trainee, items: Mapping[ItemKey, CellTags], scores: TraineeS
     ]
     reasons += critical_failures
     reasons += [_procedure_reason(p, framework) for p in procedures if not p.met]
-    reasons += exam_reports
+    reasons += exam_refusals
     level = None if reasons else min(p.level_reached or 0 for p in procedures)
     restrictions = framework.restrictions_for(level) if level else ()
     explanation = reasons if reasons else _certified_lines(  # no reason: every procedure met, so a level
