@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -87,3 +88,11 @@ def test_the_culler_stops_an_idle_server_and_spares_a_busy_one(hub):
 
     busy.call("POST", f"/kernels/{kernel['id']}/interrupt")  # the cell ends: B is idle from now on
     wait_until(lambda: not server_ready(hub, b), 180, f"the culler stopping {b} once idle", every=1)
+
+
+def test_the_hubs_own_database_commits_to_a_write_ahead_log(hub):
+    """The hub's SQLite database in WAL mode (course/hub/hub_database.py): a commit does not wait for
+    the disk, so twenty logins do not queue behind each other's fsync."""
+    with sqlite3.connect(hub.state.private / "jupyterhub.sqlite") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("SELECT count(*) FROM users").fetchone()[0] >= 2  # the hub's, in use

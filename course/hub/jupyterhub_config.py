@@ -19,6 +19,7 @@ from course.coursedir import ISSUER_ENV, REGISTRY_ENV
 from course.hub.accounts import enrolled
 from course.hub.cli import free_port
 from course.hub.culling import CULLER_ROLE, activity_interval, culler_service
+from course.hub.hub_database import use_write_ahead_log
 from course.hub.proxy import proxy_command
 from course.hub.roster import STAFF_ROLES
 from course.hub.service.verify import ISSUER_FOLDER_ENV
@@ -40,6 +41,7 @@ c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['MESOCOURSE_PRO
 c.ConfigurableHTTPProxy.command = proxy_command()
 c.ConfigurableHTTPProxy.pid_file = str(state.private / "jupyterhub-proxy.pid")
 c.JupyterHub.db_url = state.hub_db_url
+use_write_ahead_log()  # SQLite commits without an fsync each (course/hub/hub_database.py)
 c.JupyterHub.cookie_secret_file = str(state.cookie_secret)
 c.JupyterHub.pid_file = str(state.private / "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops people's servers; their files stay
