@@ -110,6 +110,12 @@ c.JupyterHub.load_roles.append(
     {"name": f"course-pages-{course}", "description": "open the course service's pages (each checks the role)",
      "groups": [settings.trainee_group, settings.formgrade_group, *map(settings.staff_group, STAFF_ROLES)],
      "scopes": ["access:services!service=course"]})
+# The console's exam sessions (course/hub/service/exam_sessions.py) read the hub's groups and restart the
+# running servers of the trainees sitting, as `mesocourse hub exam` does with its own token.
+c.JupyterHub.load_roles.append(
+    {"name": f"course-exams-{course}", "description": "open and close exam sessions from the instructor console",
+     "services": ["course"],
+     "scopes": ["list:groups", "read:groups", f"servers!group={settings.trainee_group}"]})
 
 # Instructors open the grader's server by role: no "Authorize" page in front of formgrader either.
 # (This list replaces the one JupyterHub builds from oauth_no_confirm, so the service is named again.)
