@@ -127,3 +127,21 @@ def test_a_hand_in_after_her_own_end_or_the_close_is_late(state: HubState):
     close_session(state, "certification", now=NINE + timedelta(minutes=70))
     assert "a later hand-in is refused" in (late_hand_in(state, "bob", "certification", NINE + timedelta(minutes=71))
                                             or "")
+
+
+def test_status_is_data_the_cli_and_the_console_both_show(state: HubState):
+    """``session_status``: scheduled, then each trainee sitting until her own end (extra time included)."""
+    from course.hub.exams import session_status, status_lines
+
+    open_session(state, "certification", 60, extra_time=["bob=30"], start="2027-01-12T09:00",
+                 now=NINE - timedelta(hours=1))
+    (before,) = session_status(state, NINE - timedelta(minutes=1))
+    assert before.scheduled and {t.state for t in before.trainees} == {"waiting"}
+    (during,) = session_status(state, NINE + timedelta(minutes=70))
+    assert not during.scheduled
+    assert {t.trainee: (t.state, t.extra_minutes) for t in during.trainees} == {
+        "ann": ("ended", 0), "bob": ("sitting", 30), "cy": ("ended", 0)}
+    lines = status_lines(state, NINE + timedelta(minutes=70))
+    assert lines[0] == during.heading == ("certification: open, group nbgrader-mesocourse, "
+                                          "start 2027-01-12T09:00:00+00:00, 60 minutes")
+    assert lines[2] == "  bob: ends 2027-01-12T10:30:00+00:00 (+30 min), sitting"

@@ -115,7 +115,9 @@ c.JupyterHub.load_roles.append(
 c.JupyterHub.load_roles.append(
     {"name": f"course-exams-{course}", "description": "open and close exam sessions from the instructor console",
      "services": ["course"],
-     "scopes": ["list:groups", "read:groups", f"servers!group={settings.trainee_group}"]})
+     # read:users for the user model's "server" (whether it runs), servers to stop and start it
+     "scopes": ["list:groups", "read:groups", *(f"{scope}!group={settings.trainee_group}"
+                                                for scope in ("read:users", "servers"))]})
 
 # Instructors open the grader's server by role: no "Authorize" page in front of formgrader either.
 # (This list replaces the one JupyterHub builds from oauth_no_confirm, so the service is named again.)
