@@ -66,6 +66,7 @@ def test_an_instructor_opens_sees_and_closes_an_exam_session_by_clicking(hub, br
     alert.wait_for()
     shot(page, "exam-sessions-refused")
     assert "--minutes 0: an exam lasts at least one minute" in alert.inner_text(), alert.inner_text()
+    assert page.evaluate("() => document.activeElement.id") == "exam-error", "the refusal is where the focus is"
     assert page.get_by_label("Minutes", exact=True).get_attribute("aria-invalid") == "true"
     assert load_sessions(hub.state) == [] and "open" not in events(hub)
     audit(page, "hub-exam-sessions-refused").check()

@@ -32,6 +32,15 @@ from .roles import CoursePage
 
 # the field each refusal names by its CLI option, marked invalid on the form
 FIELD_OF_OPTION = {"--minutes": "minutes", "--group": "group", "--extra-time": "extra_time", "--start": "start"}
+# the outcome, announced: focused once the page loads (a live region is read only when it changes)
+FOCUS_OUTCOME = "<script>document.querySelector('#exam-outcome, #exam-error')?.focus();</script>"
+
+
+def refusal_of(error: ExamSessionError | HubAPIError) -> str:
+    """A refusal (nothing written) or the hub's error (what was written is in the table), in words."""
+    if isinstance(error, ExamSessionError):
+        return f"Refused: {error}"
+    return f"The hub answered with an error (the sessions below are what was written): {error}"
 
 
 class ExamSessionsPage(CoursePage):
@@ -54,7 +63,7 @@ class ExamSessionsPage(CoursePage):
                                            asked["group"] or None, asked["extra_time"].split(), asked["start"] or None)
         except (ExamSessionError, HubAPIError) as error:
             self.set_status(400)
-            await self.show(refusal=str(error), asked=asked)
+            await self.show(refusal=refusal_of(error), asked=asked)
             return
         await self.show(done=done)
 
@@ -65,12 +74,14 @@ class ExamSessionsPage(CoursePage):
         try:
             groups = await asyncio.to_thread(exam_groups, self.state, hub)
         except HubAPIError as error:
-            groups, refusal = [self.state.settings().trainee_group], refusal or f"the hub's groups: {error}"
-        said = ('<div role="status" id="exam-outcome"><p>Done:</p><ul>'
+            groups = [self.state.settings().trainee_group]
+            refusal = refusal or f"The hub did not list its groups (only every trainee is offered): {error}"
+        said = ('<div role="status" id="exam-outcome" tabindex="-1"><p>Done:</p><ul>'
                 + "".join(f"<li>{html.escape(line)}</li>" for line in done.said) + "</ul></div>") if done else ""
         if refusal:
-            said = f'<p role="alert" id="exam-error" class="failed">Refused: {html.escape(refusal)}</p>'
-        invalid = next((field for option, field in FIELD_OF_OPTION.items() if refusal.startswith(option)), "")
+            said = f'<p role="alert" id="exam-error" class="failed" tabindex="-1">{html.escape(refusal)}</p>'
+        invalid = next((field for option, field in FIELD_OF_OPTION.items()
+                        if refusal.startswith(f"Refused: {option}")), "")
         statuses = session_status(self.state)
         self.page("Exam sessions", f"""{said}
 <p>Each action does what <code>mesocourse hub exam open</code>, <code>status</code> and <code>close</code> do:
@@ -79,7 +90,7 @@ exam log.</p>
 <h2>Sessions not closed</h2>
 {"".join(self._session(status) for status in statuses) or "<p id='no-session'>No exam session open.</p>"}
 <h2>Open an exam session</h2>
-{self._open_form(groups, asked, invalid)}""")
+{self._open_form(groups, asked, invalid)}{FOCUS_OUTCOME if said else ""}""")
 
     def _session(self, status: SessionStatus) -> str:
         rows = "".join(f'<tr><th scope="row">{html.escape(t.trainee)}</th><td>{html.escape(t.end)}</td>'
@@ -146,7 +157,7 @@ and a later hand-in is refused. It cannot be undone (a new session can be opened
             done = await asyncio.to_thread(close_exam, self.state, HubAPI.for_this_service(), assignment)
         except (ExamSessionError, HubAPIError) as error:
             self.set_status(400)
-            await self.show(refusal=str(error))
+            await self.show(refusal=refusal_of(error))
             return
         await self.show(done=done)
 
