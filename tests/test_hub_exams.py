@@ -145,3 +145,19 @@ def test_status_is_data_the_cli_and_the_console_both_show(state: HubState):
     assert lines[0] == during.heading == ("certification: open, group nbgrader-mesocourse, "
                                           "start 2027-01-12T09:00:00+00:00, 60 minutes")
     assert lines[2] == "  bob: ends 2027-01-12T10:30:00+00:00 (+30 min), sitting"
+
+
+def test_saving_sessions_never_writes_through_a_link_planted_in_the_folder(state: HubState, tmp_path: Path):
+    """``STATE/exams/`` is the grader's; root saving there writes only its own new file, never a planted
+    temp file's target (a link to /etc/passwd would otherwise be overwritten by root)."""
+    from course.hub.exams import sessions_file
+
+    target = tmp_path / "not-yours.txt"
+    target.write_text("kept\n")
+    folder = sessions_file(state).parent
+    folder.mkdir()
+    (folder / f".{sessions_file(state).name}.tmp").symlink_to(target)
+    open_session(state, "certification", 90, now=NINE)
+    assert target.read_text() == "kept\n"
+    assert [s.assignment for s in load_sessions(state)] == ["certification"]
+    assert not sessions_file(state).is_symlink() and oct(sessions_file(state).stat().st_mode & 0o777) == "0o644"
