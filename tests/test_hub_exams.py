@@ -161,3 +161,30 @@ def test_saving_sessions_never_writes_through_a_link_planted_in_the_folder(state
     assert target.read_text() == "kept\n"
     assert [s.assignment for s in load_sessions(state)] == ["certification"]
     assert not sessions_file(state).is_symlink() and oct(sessions_file(state).stat().st_mode & 0o777) == "0o644"
+
+
+def test_opening_waits_for_another_writer_of_the_sessions(state: HubState):
+    """The CLI (root) and the console (the grader) may act at once: open reads and writes the sessions
+    under their lock, so it waits while another writer holds it, then sees what that one wrote."""
+    import threading
+
+    from course.hub.exams import ExamSession, one_writer, save_sessions
+
+    outcome: list[object] = []
+
+    def open_now() -> None:
+        try:
+            outcome.append(open_session(state, "certification", 30))
+        except ExamSessionError as error:
+            outcome.append(error)
+
+    opener = threading.Thread(target=open_now)
+    with one_writer(state):  # another instructor's open, between its read and its write
+        opener.start()
+        opener.join(timeout=1.0)
+        assert opener.is_alive() and outcome == [], "open went ahead while another writer held the sessions"
+        save_sessions(state, [ExamSession("certification", "nbgrader-mesocourse", NINE.isoformat(), NINE.isoformat(),
+                                          90, {"ann": (NINE + timedelta(minutes=90)).isoformat()})])
+    opener.join(timeout=30)
+    assert len(outcome) == 1 and "already open" in str(outcome[0]), outcome
+    assert len(load_sessions(state)) == 1

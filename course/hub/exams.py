@@ -18,10 +18,13 @@ trainee in an open exam) asks: is this trainee in an open exam now, and which?
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import pwd
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -176,6 +179,22 @@ def save_sessions(state: HubState, sessions: list[ExamSession]) -> None:
     write_atomically(sessions_file(state), json.dumps([asdict(s) for s in sessions], indent=2) + "\n", 0o644)
 
 
+@contextlib.contextmanager
+def one_writer(state: HubState) -> Iterator[None]:
+    """Hold the sessions' lock (``exams/.lock``) from reading them to writing them: two instructors
+    (the CLI as root, the console as the grader) never open the same exam twice, nor lose a session."""
+    folder = sessions_folder(state)
+    folder.mkdir(mode=0o755, exist_ok=True)
+    descriptor = os.open(folder / ".lock", os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        if os.fstat(descriptor).st_uid == os.geteuid():  # readable by the other writer, whatever the umask
+            os.fchmod(descriptor, 0o644)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
 def current_session(state: HubState, assignment: str) -> ExamSession | None:
     """The session of ``assignment`` not yet closed (at most one), scheduled or running."""
     return next((s for s in load_sessions(state) if s.assignment == assignment and s.closed_at is None), None)
@@ -201,19 +220,20 @@ def open_session(state: HubState, assignment: str, minutes: int, group: str | No
         raise ExamSessionError(f"--minutes {minutes}: an exam lasts at least one minute")
     extra = parse_extra_time(extra_time or [])
     begins = parse_start(start, moment)
-    if current_session(state, assignment):
-        raise ExamSessionError(f"an exam session of {assignment!r} is already open: close it first "
-                               f"(mesocourse hub exam close {assignment}, or Close on the console's exam sessions)")
-    chosen = group or state.settings().trainee_group
-    members = group_members(state, chosen, hub)
-    strangers = sorted(set(extra) - set(members))
-    if strangers:
-        raise ExamSessionError(f"--extra-time: {', '.join(strangers)} is not a trainee of group {chosen!r}")
-    ends = {trainee: (begins + timedelta(minutes=minutes + extra.get(trainee, 0))).isoformat()
-            for trainee in members}
-    session = ExamSession(assignment, chosen, moment.isoformat(), begins.isoformat(), minutes, ends, extra)
-    save_sessions(state, [*load_sessions(state), session])
-    log_event(state, "open", assignment=assignment, group=chosen, start=session.start, ends=ends, now=moment)
+    with one_writer(state):
+        if current_session(state, assignment):
+            raise ExamSessionError(f"an exam session of {assignment!r} is already open: close it first "
+                                   f"(mesocourse hub exam close {assignment}, or Close on the console's exam sessions)")
+        chosen = group or state.settings().trainee_group
+        members = group_members(state, chosen, hub)
+        strangers = sorted(set(extra) - set(members))
+        if strangers:
+            raise ExamSessionError(f"--extra-time: {', '.join(strangers)} is not a trainee of group {chosen!r}")
+        ends = {trainee: (begins + timedelta(minutes=minutes + extra.get(trainee, 0))).isoformat()
+                for trainee in members}
+        session = ExamSession(assignment, chosen, moment.isoformat(), begins.isoformat(), minutes, ends, extra)
+        save_sessions(state, [*load_sessions(state), session])
+        log_event(state, "open", assignment=assignment, group=chosen, start=session.start, ends=ends, now=moment)
     return session
 
 
@@ -221,13 +241,14 @@ def close_session(state: HubState, assignment: str, now: datetime | None = None)
     """Close the open session of ``assignment``; its trainees return to the normal profile."""
     moment = now or utc_now()
     exam_assignment(assignment)
-    sessions = load_sessions(state)
-    index = next((i for i, s in enumerate(sessions) if s.assignment == assignment and s.closed_at is None), None)
-    if index is None:
-        raise ExamSessionError(f"no open exam session of {assignment!r} (mesocourse hub exam status lists them)")
-    sessions[index] = replace(sessions[index], closed_at=moment.isoformat())
-    save_sessions(state, sessions)
-    log_event(state, "close", assignment=assignment, group=sessions[index].group, now=moment)
+    with one_writer(state):
+        sessions = load_sessions(state)
+        index = next((i for i, s in enumerate(sessions) if s.assignment == assignment and s.closed_at is None), None)
+        if index is None:
+            raise ExamSessionError(f"no open exam session of {assignment!r} (mesocourse hub exam status lists them)")
+        sessions[index] = replace(sessions[index], closed_at=moment.isoformat())
+        save_sessions(state, sessions)
+        log_event(state, "close", assignment=assignment, group=sessions[index].group, now=moment)
     return sessions[index]
 
 
