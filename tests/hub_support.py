@@ -299,6 +299,13 @@ class TraineeServer:
             time.sleep(1)
         raise AssertionError(f"the server of {self.trainee} did not come up within {timeout:.0f} s")
 
+    def in_exam_profile(self) -> bool:
+        """Her server refuses a Python 3 kernel (the exam profile's rule), where the normal profile starts one."""
+        status, answer = self.call("POST", "/kernels", {"name": "python3"})
+        if status == 201 and isinstance(answer, dict):
+            self.call("DELETE", f"/kernels/{answer['id']}")
+        return status == 403
+
     def terminal_opens(self) -> bool:
         status, answer = self.call("POST", "/terminals")
         if status == 200 and isinstance(answer, dict):

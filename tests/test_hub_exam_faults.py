@@ -4,7 +4,7 @@ A real JupyterHub (``mesocourse hub``) with two trainees: A sits the certificati
 session's minutes, B with 30 minutes of extra time (``--extra-time``, an accessibility accommodation).
 Both servers run in the exam profile when the hub process is killed without warning and started again
 with ``mesocourse hub``, as an administrator would after a crash. After the restart B's end is the
-one fixed at open (``mesocourse hub exam status`` and ``exams.json``), her server is in the exam
+one fixed at open (``mesocourse hub exam status`` and ``exams/sessions.json``), her server is in the exam
 profile, and A's exam ends on time while B still sits, whether A's end comes after the restart or
 passes while the hub is down: A's notebook is handed in by the hub and her later hand-in refused.
 Every account and process is removed at the end (checked by the fixture).
@@ -39,14 +39,6 @@ def exam_status(hub) -> dict[str, str]:
     return dict(line.strip().split(": ", 1) for line in lines if line.startswith("  "))
 
 
-def in_exam_profile(server: TraineeServer) -> bool:
-    """Her server refuses a Python 3 kernel (the exam profile's rule), where the normal profile starts one."""
-    status, answer = server.call("POST", "/kernels", {"name": "python3"})
-    if status == 201 and isinstance(answer, dict):
-        server.call("DELETE", f"/kernels/{answer['id']}")
-    return status == 403
-
-
 def test_the_course_the_hub_serves_requires_exam_sessions(hub):
     """Certification refuses there an exam handed in outside a session (tests/test_certification_exam_sessions.py)."""
     setting = hub.state.course_dir / SESSIONS_SETTING
@@ -76,7 +68,7 @@ def test_a_hub_killed_mid_exam_keeps_every_end_and_the_profile(hub, a_ends: str)
                          "--state", str(hub.state.root))
     for server in servers.values():
         server.wait_ready()
-        assert in_exam_profile(server), f"{server.trainee}: not in the exam profile after open ({opened.stdout})"
+        assert server.in_exam_profile(), f"{server.trainee}: not in the exam profile after open ({opened.stdout})"
     status, sessions = exam_status(hub), sessions_file(hub.state).read_text()
     assert "(+30 min), sitting" in status[b] and status[a].endswith(", sitting"), status
 
@@ -89,17 +81,17 @@ def test_a_hub_killed_mid_exam_keeps_every_end_and_the_profile(hub, a_ends: str)
         time.sleep(max(0.0, (session.end_of(a) - utc_now()).total_seconds()) + 5)
     hub.start()  # `mesocourse hub` again, on the same folder
 
-    assert sessions_file(hub.state).read_text() == sessions, "exams.json changed across the restart"
+    assert sessions_file(hub.state).read_text() == sessions, "the sessions file changed across the restart"
     after = exam_status(hub)
     assert after[b] == status[b], (status, after)
     servers[b].wait_ready()
-    assert in_exam_profile(servers[b]), "B's server left the exam profile across the restart"
+    assert servers[b].in_exam_profile(), "B's server left the exam profile across the restart"
 
     wait_until(lambda: handed_in_by_hub(a), MINUTES * 60 + 180, f"the hub handing in {a}'s notebook at her end")
     late = trainee_submits(hub, a, servers[a].token)
     assert late.returncode != 0 and "a later hand-in is refused" in late.stdout + late.stderr
     assert exam_status(hub)[b] == status[b], "B's exam did not go on after A's end"
-    assert in_exam_profile(servers[b]), "B's server left the exam profile at A's end"
+    assert servers[b].in_exam_profile(), "B's server left the exam profile at A's end"
     assert {entry.name for entry in inbox.iterdir() if entry.name.startswith(f"{b}+")} == handed_by_b
 
     hub_command("exam", "close", "certification", "--state", str(hub.state.root))

@@ -127,3 +127,64 @@ def test_a_hand_in_after_her_own_end_or_the_close_is_late(state: HubState):
     close_session(state, "certification", now=NINE + timedelta(minutes=70))
     assert "a later hand-in is refused" in (late_hand_in(state, "bob", "certification", NINE + timedelta(minutes=71))
                                             or "")
+
+
+def test_status_is_data_the_cli_and_the_console_both_show(state: HubState):
+    """``session_status``: scheduled, then each trainee sitting until her own end (extra time included)."""
+    from course.hub.exams import session_status, status_lines
+
+    open_session(state, "certification", 60, extra_time=["bob=30"], start="2027-01-12T09:00",
+                 now=NINE - timedelta(hours=1))
+    (before,) = session_status(state, NINE - timedelta(minutes=1))
+    assert before.scheduled and {t.state for t in before.trainees} == {"waiting"}
+    (during,) = session_status(state, NINE + timedelta(minutes=70))
+    assert not during.scheduled
+    assert {t.trainee: (t.state, t.extra_minutes) for t in during.trainees} == {
+        "ann": ("ended", 0), "bob": ("sitting", 30), "cy": ("ended", 0)}
+    lines = status_lines(state, NINE + timedelta(minutes=70))
+    assert lines[0] == during.heading == ("certification: open, group nbgrader-mesocourse, "
+                                          "start 2027-01-12T09:00:00+00:00, 60 minutes")
+    assert lines[2] == "  bob: ends 2027-01-12T10:30:00+00:00 (+30 min), sitting"
+
+
+def test_saving_sessions_never_writes_through_a_link_planted_in_the_folder(state: HubState, tmp_path: Path):
+    """``STATE/exams/`` is the grader's; root saving there writes only its own new file, never a planted
+    temp file's target (a link to /etc/passwd would otherwise be overwritten by root)."""
+    from course.hub.exams import sessions_file
+
+    target = tmp_path / "not-yours.txt"
+    target.write_text("kept\n")
+    folder = sessions_file(state).parent
+    folder.mkdir()
+    (folder / f".{sessions_file(state).name}.tmp").symlink_to(target)
+    open_session(state, "certification", 90, now=NINE)
+    assert target.read_text() == "kept\n"
+    assert [s.assignment for s in load_sessions(state)] == ["certification"]
+    assert not sessions_file(state).is_symlink() and oct(sessions_file(state).stat().st_mode & 0o777) == "0o644"
+
+
+def test_opening_waits_for_another_writer_of_the_sessions(state: HubState):
+    """The CLI (root) and the console (the grader) may act at once: open reads and writes the sessions
+    under their lock, so it waits while another writer holds it, then sees what that one wrote."""
+    import threading
+
+    from course.hub.exams import ExamSession, one_writer, save_sessions
+
+    outcome: list[object] = []
+
+    def open_now() -> None:
+        try:
+            outcome.append(open_session(state, "certification", 30))
+        except ExamSessionError as error:
+            outcome.append(error)
+
+    opener = threading.Thread(target=open_now)
+    with one_writer(state):  # another instructor's open, between its read and its write
+        opener.start()
+        opener.join(timeout=1.0)
+        assert opener.is_alive() and outcome == [], "open went ahead while another writer held the sessions"
+        save_sessions(state, [ExamSession("certification", "nbgrader-mesocourse", NINE.isoformat(), NINE.isoformat(),
+                                          90, {"ann": (NINE + timedelta(minutes=90)).isoformat()})])
+    opener.join(timeout=30)
+    assert len(outcome) == 1 and "already open" in str(outcome[0]), outcome
+    assert len(load_sessions(state)) == 1

@@ -191,8 +191,10 @@ def warm_servers(state: HubState, args: argparse.Namespace) -> int:
 
 
 def exam(state: HubState, args: argparse.Namespace) -> int:
-    """``hub exam open|status|close`` (see :mod:`.exams`); a refusal raises ExamSessionError."""
-    from .exams import ExamSessionError, close_session, open_session, status_lines, unenforced_here
+    """``hub exam open|status|close`` (see :mod:`.exam_controls`); a refusal raises ExamSessionError."""
+    from .exam_controls import close_exam, open_exam
+    from .exams import ExamSessionError, status_lines
+    from .hub_api import HubAPI
 
     if args.target not in ("open", "status", "close"):
         raise ExamSessionError(f"hub exam {args.target or ''}: say open, status or close")
@@ -204,28 +206,14 @@ def exam(state: HubState, args: argparse.Namespace) -> int:
     if not args.assignment:
         raise ExamSessionError(f"hub exam {args.target}: name the exam assignment (e.g. certification)")
     if args.target == "close":
-        session = close_session(state, args.assignment)
-        print(f"closed the exam session of {session.assignment} ({len(session.ends)} trainee(s))")
+        done = close_exam(state, HubAPI.for_state(state), args.assignment)
     else:
         if args.minutes is None:
             raise ExamSessionError("hub exam open: say how long it lasts with --minutes N")
-        session = open_session(state, args.assignment, args.minutes, args.group, args.extra_time, args.start)
-        print(f"opened an exam session of {session.assignment} for group {session.group}, start {session.start}")
-        print("\n".join([*status_lines(state)[1:], *unenforced_here()]))
-    restart_running_servers(state, sorted(session.ends))
+        done = open_exam(state, HubAPI.for_state(state), args.assignment, args.minutes, args.group,
+                         args.extra_time, args.start)
+    print("\n".join(done.said))
     return 0
-
-
-def restart_running_servers(state: HubState, trainees: list[str]) -> None:
-    """Restart the running servers of ``trainees`` through the hub (if it runs), in their profile now."""
-    from .hub_api import HubAPI
-
-    api = HubAPI.for_state(state)
-    if not api.running():
-        return
-    restarted = [trainee for trainee in trainees if api.restart_server(trainee)]
-    if restarted:
-        print(f"restarted the running servers of {', '.join(restarted)}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ as it starts). Only the standard library: the CLI must not need more.
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +35,15 @@ class HubAPI:
         token_file = state.token_file("admin")
         token = token_file.read_text().strip() if token_file.is_file() else ""
         return cls(f"http://{host}:{settings.port}/hub/api", token)
+
+    @classmethod
+    def for_this_service(cls) -> HubAPI:
+        """The hub as a service it runs reaches it (the course service): the address and token JupyterHub
+        gives it (``JUPYTERHUB_API_URL``, ``JUPYTERHUB_API_TOKEN``), with its own role's scopes."""
+        try:
+            return cls(os.environ["JUPYTERHUB_API_URL"].rstrip("/"), os.environ["JUPYTERHUB_API_TOKEN"])
+        except KeyError as missing:
+            raise HubAPIError(f"{missing.args[0]} is not set: not a service the hub runs") from None
 
     def call(self, method: str, path: str, body: dict | None = None, timeout: float = 30) -> dict | list | None:
         request = urllib.request.Request(

@@ -112,6 +112,14 @@ c.JupyterHub.load_roles.append(
     {"name": f"course-pages-{course}", "description": "open the course service's pages (each checks the role)",
      "groups": [settings.trainee_group, settings.formgrade_group, *map(settings.staff_group, STAFF_ROLES)],
      "scopes": ["access:services!service=course"]})
+# The console's exam sessions (course/hub/service/exam_sessions.py) read the hub's groups and restart the
+# running servers of the trainees sitting, as `mesocourse hub exam` does with its own token.
+c.JupyterHub.load_roles.append(
+    {"name": f"course-exams-{course}", "description": "open and close exam sessions from the instructor console",
+     "services": ["course"],
+     # read:users for the user model's "server" (whether it runs), servers to stop and start it
+     "scopes": ["list:groups", "read:groups", *(f"{scope}!group={settings.trainee_group}"
+                                                for scope in ("read:users", "servers"))]})
 
 # Instructors open the grader's server by role: no "Authorize" page in front of formgrader either.
 # (This list replaces the one JupyterHub builds from oauth_no_confirm, so the service is named again.)

@@ -140,6 +140,23 @@ def require_exam_sessions(state: HubState) -> None:
         os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
+def make_exam_folder(state: HubState) -> None:
+    """``STATE/exams/`` (the exam sessions, :mod:`course.hub.exams`) belongs to the grader account, 0755:
+    the course service, run as the grader, opens and closes sessions from the instructor console;
+    the hub and each trainee read them. A session file of an earlier version (``STATE/exams.json``)
+    moves in."""
+    from .exams import sessions_file, sessions_folder
+
+    entry = pwd.getpwnam(state.settings().grader_account)
+    folder = sessions_folder(state)
+    folder.mkdir(exist_ok=True)
+    os.chown(folder, entry.pw_uid, entry.pw_gid)
+    os.chmod(folder, 0o755)
+    earlier = state.root / "exams.json"
+    if earlier.is_file() and not sessions_file(state).exists():
+        os.replace(earlier, sessions_file(state))
+
+
 def make_exchange(state: HubState) -> None:
     """``exchange/COURSE`` belongs to the grader, so no trainee can create or replace it;
     nbgrader's ``release_assignment`` makes ``outbound``, ``inbound`` and ``feedback`` inside."""
@@ -177,9 +194,9 @@ def nbgrader_config(state: HubState, role: str) -> str:
 def exam_folders(course_id: str) -> list[str]:
     """Where nbgrader's fetch puts each exam assignment (``exam: true`` in its case data), under
     the trainee's home (``path_includes_course``)."""
-    from course.assignments.catalog import ASSIGNMENTS, load_assignment
+    from .exams import exam_assignments
 
-    return [f"{course_id}/{name}" for name in ASSIGNMENTS if load_assignment(name).exam]
+    return [f"{course_id}/{name}" for name in exam_assignments()]
 
 
 def exam_server_config(course_id: str) -> dict:
@@ -276,4 +293,5 @@ def prepare(state: HubState, python_bin: Path) -> None:
     write_role_configs(state)
     make_course(state, python_bin)
     require_exam_sessions(state)
+    make_exam_folder(state)
     make_exchange(state)

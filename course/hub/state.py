@@ -12,7 +12,8 @@
       home/ID/                 each person's home, 0700, owned by that person
       config/ROLE/             Jupyter config per role (trainee, instructor, grader; exam: a trainee
                                sitting an exam, see course.hub.exams); no secrets
-      exams.json               exam sessions: each trainee's end, fixed at open (course.hub.exams)
+      exams/sessions.json      exam sessions: each trainee's end, fixed at open (course.hub.exams);
+                               exams/ is the grader's, who opens them from the instructor console
       share/                   extra Jupyter data path: kernels/mesocourse-exam, the exam kernel
 
 The course folder is the only nbgrader-course path logic of the hub: when the
@@ -148,8 +149,14 @@ class HubState:
 
 
 def write_atomically(path: Path, text: str, mode: int) -> None:
-    """Write a whole file or nothing: a temp file beside it, then rename."""
+    """Write a whole file or nothing: a temp file beside it, then rename.
+
+    The temp file is made new (never one already there, nor a symbolic link's target), so root
+    writing in a folder another account owns (the grader's ``exams/``) writes only its own file."""
     temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text)
-    os.chmod(temp, mode)
+    temp.unlink(missing_ok=True)
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), mode)
+        handle.write(text)
     os.replace(temp, path)

@@ -22,7 +22,7 @@ from tornado import web
 from course.hub.spawner import course_environment
 from course.hub.state import HubState
 
-from . import clinic, console, exam_reports, my_feedback, observations
+from . import clinic, console, exam_reports, exam_sessions, my_feedback, observations
 from .jobs import JobRunner
 from .roles import CoursePage
 
@@ -48,7 +48,8 @@ def make_app(state: HubState, prefix: str) -> web.Application:
                 *my_feedback.routes(prefix, context),
                 *clinic.routes(prefix, context),
                 *observations.routes(prefix, context),
-                *exam_reports.routes(prefix, context)]
+                *exam_reports.routes(prefix, context),
+                *exam_sessions.routes(prefix, context)]
     return web.Application(handlers, cookie_secret=secrets.token_bytes(32), xsrf_cookies=True)
 
 

@@ -68,6 +68,8 @@ class ConsolePage(InstructorPage):
 <th scope="col">release (due date, UTC, optional)</th><th scope="col">next steps</th></tr></thead>
 <tbody>{rows}</tbody></table>
 <h2>The whole course</h2><p>{course_wide}</p>
+<h2>Exams</h2><p><a href="{self.reverse_url("exam_sessions")}">Exam sessions</a>: open a timed exam for a group,
+see each trainee's end, close it.</p>
 <h2>Earlier actions</h2><ul>{self._history()}</ul>""")
 
     def _row(self, name: str) -> str:

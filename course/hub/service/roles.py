@@ -98,6 +98,7 @@ class CoursePage(HubOAuthenticated, web.RequestHandler):
         links = [*[(self.reverse_url(name), text) for role, name, text in PAGES_OF_ROLES if role in held], *links]
         if "instructor" in held:
             links = [(self.reverse_url("console"), "Instructor console"),
+                     (self.reverse_url("exam_sessions"), "Exam sessions"),
                      (f"{self.hub_auth.hub_prefix}spawn/{grader}?next=/user/{grader}/formgrader", "Formgrader"),
                      *links]
         bar = "".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in links)
