@@ -41,6 +41,8 @@ def test_warm_starts_the_named_groups_servers_only_and_a_login_finds_its_server_
     assert "warmed 1 of 2 in group morning" in warmed.stdout, warmed.stdout
     assert f"one-time password (no server before the first login): {b}" in warmed.stdout, warmed.stdout
     assert server_ready(hub, a)
+    # and its Assignments tab's server side loaded (course.hub.assignments_tab), before the class
+    assert hub.log.read_text().count("Loading the assignment_list nbgrader serverextension") == 1
     grader = hub.state.settings().grader_account
     assert not any(server_ready(hub, person) for person in (b, c, i, grader))  # the group's, and no others
 
