@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import timedelta
 
 import pytest
 from hub_support import TraineeServer, exam_hub, hub_command, trainee_submits, wait_until
@@ -25,6 +26,7 @@ from course.hub.passwords import forget_one_time
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.long]
 PEOPLE = {"i": "Ines Tructor", "a": "Ann Onschedule", "b": "Bea Extratime"}
 MINUTES = 3  # A's exam: short, so that her end passes while B (30 minutes more) still sits
+BEGAN_S = 90  # the session began this long before it is opened (--start): A's end comes 90 s after the open
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +66,9 @@ def test_a_hub_killed_mid_exam_keeps_every_end_and_the_profile(hub, a_ends: str)
     logged = len(read_exam_log(hub.state))
     inbox = hub.state.exchange / hub.state.settings().course_id / "inbound"
     handed_by_b = {entry.name for entry in inbox.iterdir() if entry.name.startswith(f"{b}+")}
+    began = (utc_now() - timedelta(seconds=BEGAN_S)).isoformat(timespec="seconds")
     opened = hub_command("exam", "open", "certification", "--minutes", str(MINUTES), "--extra-time", f"{b}=30",
-                         "--state", str(hub.state.root))
+                         "--start", began, "--state", str(hub.state.root))
     for server in servers.values():
         server.wait_ready()
         assert server.in_exam_profile(), f"{server.trainee}: not in the exam profile after open ({opened.stdout})"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from hub_support import TraineeServer, exam_hub, hub_command, trainee_submits, w
 
 from course.exam_kernel import KERNEL_NAME
 from course.hub.accounts import as_account
-from course.hub.exams import read_exam_log
+from course.hub.exams import read_exam_log, utc_now
 from course.hub.passwords import forget_one_time
 from course.hub.service.exam_reports import TRAINEE_HAND_IN
 from course.hub.spawner import course_environment, exam_folder
@@ -142,10 +143,13 @@ def autosave_off(hub, trainee: str) -> None:
                check=True)
 
 
-def open_exam_notebook(page, hub, trainee: str, minutes: int):
-    """Open an exam session of ``minutes`` for her (the hub restarts her server in the exam profile),
-    then her exam notebook in Chromium; returns the clock bar once it shows the time left."""
-    opened = hub_command("exam", "open", "certification", "--minutes", str(minutes), "--state", str(hub.state.root))
+def open_exam_notebook(page, hub, trainee: str, minutes: int, began_s: int = 0):
+    """Open an exam session of ``minutes`` for her, begun ``began_s`` seconds ago (the hub restarts her
+    server in the exam profile), then her exam notebook in Chromium; returns the clock bar once it shows
+    the time left."""
+    began = (utc_now() - timedelta(seconds=began_s)).isoformat(timespec="seconds")
+    opened = hub_command("exam", "open", "certification", "--minutes", str(minutes), "--start", began,
+                         "--state", str(hub.state.root))
     assert opened.returncode == 0
     TraineeServer(hub, trainee).wait_ready()
     page.goto(f"{hub.url}/user/{trainee}/lab/tree/certification.ipynb")
@@ -188,7 +192,7 @@ def test_the_exam_notebook_shows_her_time_left_and_announces_the_last_minutes(hu
     audit(page, "hub-exam-notebook-with-clock", ours=OURS_IN_EXAM).check()
     hub_command("exam", "close", "certification", "--state", str(hub.state.root))
 
-    clock = open_exam_notebook(page, hub, trainee, minutes=2)  # the last two minutes, then the end
+    clock = open_exam_notebook(page, hub, trainee, minutes=2, began_s=40)  # the last 80 s, then the end
     page.wait_for_function("() => document.querySelector('#mesocourse-exam-announcement').textContent"
                            " === 'Less than 2 minutes left'")
     last_words = "# my last answer, typed after the last autosave"  # her autosave is off (above)
