@@ -49,6 +49,16 @@ def test_a_wrong_answer_shows_the_expected_one_only_where_no_other_variant_expec
     assert all(fact.sources and fact.label for fact in case.facts)
 
 
+def test_a_variant_where_no_rule_fires_names_the_rules_its_family_tests():
+    """Her patient stays short of the rule's threshold (expected: proceed, no reason): the feedback still
+    names the rule behind the case, from the family's other variants."""
+    short = ({**DECISION, "expected": "proceed"}, {**REASONS, "expected": ()})
+    case = case_feedback(varying_test((short, (DECISION, REASONS))), {"c1_decision": "defer", "c1_reasons": []},
+                         allocation=0)
+    assert case is not None and case.variant == (1, 2)
+    assert [fact.id for fact in case.facts] == ["pregnancy"]
+
+
 def test_a_case_every_trainee_shares_withholds_every_expected_answer():
     case = case_feedback(fixed_test((DECISION, REASONS)), {"c1_decision": "defer", "c1_reasons": []}, allocation=None)
     assert case is not None and case.variant is None

@@ -133,7 +133,11 @@ def case_feedback(test_source: str, answers: dict[str, Any], allocation: int | N
                     for index, field in enumerate(fields))
     named = [[answers.get(field["name"]), *([field["expected"]] if varies or result.credit >= 1 else [])]
              for field, result in zip(fields, results, strict=True)]
-    return CaseFeedback(title, (chosen + 1, len(variants)) if varies else None, results, facts_behind(named))
+    # a variant where no rule fires (a threshold not crossed: "proceed") names the rules its family's other
+    # variants test: the rule this patient stays short of
+    others = [[field["expected"] for field in variant] for at, variant in enumerate(variants) if at != chosen]
+    behind = facts_behind(named) or (facts_behind(others) if varies else ())
+    return CaseFeedback(title, (chosen + 1, len(variants)) if varies else None, results, behind)
 
 
 def _variants(shared: tuple, own: Any) -> tuple:
