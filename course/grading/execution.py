@@ -32,12 +32,11 @@ import math
 import os
 import shutil
 import signal
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +48,10 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import default
 
-from . import kernel_launcher
 from .kernel_client import ReadyKernelClient
 from .kernel_zygote import Zygote, forkable
 from .limits import GradingLimits
-from .sandbox import KernelSandbox
+from .sandbox import KernelSandbox, kernel_options, launcher_command
 
 SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # No input-history database per kernel (a new SQLite file and a saving thread each time, about a third
@@ -83,20 +81,11 @@ class ExecutionSession:
         return self.deadline - time.monotonic()
 
     def limit_options(self, kernel: list[str], connection_file: str) -> list[str]:
-        """``kernel_launcher.py``'s options for a kernel of this session."""
-        limits = self.limits
-        options = ["--memory-mb", str(limits.memory_mb),
-                   "--cpu-seconds", str(math.ceil(limits.time_budget_s + limits.grace_s)),
-                   "--file-mb", str(max(1, limits.max_file_bytes // 1_000_000))]
-        if self.sandbox:
-            kernel_prefix = Path(os.path.realpath(kernel[0])).parents[1]
-            options += [*self.sandbox.launcher_options(), "--write", str(self.scratch), "--read", str(kernel_prefix),
-                        "--read", connection_file]
-        return options
-
-    def launcher_command(self, kernel: list[str], connection_file: str) -> list[str]:
-        return [sys.executable, "-I", kernel_launcher.__file__, *self.limit_options(kernel, connection_file),
-                "--", *kernel]
+        """``kernel_launcher.py``'s options for a kernel of this session: its limits, a CPU limit of its
+        time budget and grace, and the sandbox with the submission's scratch folder writable."""
+        sandbox = replace(self.sandbox, write=(*self.sandbox.write, str(self.scratch))) if self.sandbox else None
+        cpu_seconds = math.ceil(self.limits.time_budget_s + self.limits.grace_s)
+        return kernel_options(self.limits, sandbox, kernel, connection_file, cpu_seconds)
 
     def kernel_environment(self, env: dict[str, str], cwd: str | None) -> dict[str, str]:
         env = {key: value for key, value in env.items() if key != "OLDPWD"}
@@ -175,7 +164,8 @@ class LimitedKernelManager(AsyncKernelManager):
                 self.provisioner.cwd = cwd
                 self._reconcile_connection_info(self.provisioner.connection_info)
                 return
-        await super()._async_launch_kernel(session.launcher_command(kernel_cmd, self.connection_file), **kw)
+        await super()._async_launch_kernel(
+            launcher_command(kernel_cmd, session.limit_options(kernel_cmd, self.connection_file)), **kw)
 
 
 @contextmanager

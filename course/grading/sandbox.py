@@ -29,7 +29,9 @@ from pathlib import Path
 
 from course.coursedir import Course
 
+from . import kernel_launcher
 from .kernel_launcher import landlock_abi
+from .limits import GradingLimits
 
 SYSTEM_FOLDERS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/proc", "/sys", "/dev",
                   "/run", "/var/lib", "/var/cache/fontconfig", "/snap", "/nix/store")
@@ -46,6 +48,25 @@ class KernelSandbox:
         return ["--landlock", *[arg for folder in self.read for arg in ("--read", folder)],
                 *[arg for folder in self.write for arg in ("--write", folder)],
                 *[arg for folder in self.listed for arg in ("--list", folder)]]
+
+
+def kernel_options(limits: GradingLimits, sandbox: KernelSandbox | None, kernel: list[str], connection_file: str,
+                   cpu_seconds: int | None = None) -> list[str]:
+    """``kernel_launcher.py``'s options for ``kernel``: the memory and file size of ``limits`` (and a CPU
+    limit when given), and ``sandbox``, which then also reads the kernel's Python installation and its
+    connection file. Grading's kernels and the exam kernel are launched with these."""
+    options = ["--memory-mb", str(limits.memory_mb)]
+    options += ["--cpu-seconds", str(cpu_seconds)] if cpu_seconds else []
+    options += ["--file-mb", str(max(1, limits.max_file_bytes // 1_000_000))]
+    if sandbox:
+        kernel_prefix = Path(os.path.realpath(kernel[0])).parents[1]
+        options += [*sandbox.launcher_options(), "--read", str(kernel_prefix), "--read", connection_file]
+    return options
+
+
+def launcher_command(kernel: list[str], options: list[str]) -> list[str]:
+    """``kernel`` started by ``kernel_launcher.py`` with ``options`` (:func:`kernel_options`)."""
+    return [sys.executable, "-I", kernel_launcher.__file__, *options, "--", *kernel]
 
 
 def _python_folders() -> list[Path]:
@@ -79,6 +100,11 @@ def _cache_folders() -> list[Path]:
 
 def _holds(folder: Path, protected: list[Path]) -> bool:
     return any(path == folder or path.is_relative_to(folder) for path in protected)
+
+
+def _apart(folder: Path, others: list[Path]) -> bool:
+    """Whether ``folder`` neither holds nor lies inside any of ``others``."""
+    return not _holds(folder, others) and not any(folder.is_relative_to(other) for other in others)
 
 
 def kernel_sandbox(course: Course, scratch_root: Path, setting: str) -> tuple[KernelSandbox | None, str]:
@@ -138,11 +164,10 @@ def exam_sandbox(exam_folder: Path, package_files: list[Path], scratch: Path) ->
         if _holds(folder, [package]):
             listed.add(folder)
             read.update(_around(folder, package))
-        elif not folder.is_relative_to(package) and not folder.is_relative_to(home):
+        elif _apart(folder, [package, home]):
             read.add(folder)
     others = [Path(folder).resolve() for folder in SYSTEM_FOLDERS]
     others += [folder.resolve() for folder in [*_jupyter_folders(), *_import_path()]]
-    read.update(folder for folder in others if folder.exists() and not _holds(folder, [package, home])
-                and not folder.is_relative_to(package) and not folder.is_relative_to(home))
+    read.update(folder for folder in others if folder.exists() and _apart(folder, [package, home]))
     write = [str(exam_folder.resolve()), str(scratch.resolve()), "/dev/shm"]
     return KernelSandbox(tuple(sorted(map(str, read))), tuple(write), tuple(sorted(map(str, listed)))), "Landlock"

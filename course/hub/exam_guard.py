@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -42,9 +41,8 @@ from traitlets import default
 
 from course.exam_kernel import package_files
 from course.exam_reports import report_in_background
-from course.grading import kernel_launcher
 from course.grading.limits import GradingLimits
-from course.grading.sandbox import exam_sandbox
+from course.grading.sandbox import exam_sandbox, kernel_options, launcher_command
 
 EXAM_SCRATCH = "mesocourse-exam"  # under the cache folder: one fresh folder per exam kernel
 # where the exam kernel keeps what it writes besides the exam (IPython, matplotlib's and fontconfig's caches,
@@ -69,13 +67,9 @@ class SandboxedExamKernel(ServerKernelManager):
         sandbox, why = exam_sandbox(exam_folder, package_files(), self.scratch)
         if sandbox is None:
             self.log.warning("exam kernel without the filesystem sandbox: %s", why)
-            options = []
-        else:
-            options = [*sandbox.launcher_options(), "--read", self.connection_file,
-                       "--read", str(Path(os.path.realpath(kernel_cmd[0])).parents[1])]
-        limits = GradingLimits()  # memory and file size as grading; no CPU limit: an exam kernel idles for hours
-        kernel_cmd = [sys.executable, "-I", kernel_launcher.__file__, "--memory-mb", str(limits.memory_mb),
-                      "--file-mb", str(max(1, limits.max_file_bytes // 1_000_000)), *options, "--", *kernel_cmd]
+        # memory and file size as grading's; no CPU limit: an exam kernel idles for hours
+        kernel_cmd = launcher_command(kernel_cmd, kernel_options(GradingLimits(), sandbox, kernel_cmd,
+                                                                 self.connection_file))
         env = dict(kw.get("env") or os.environ)
         for name, folder in SCRATCH_ENV.items():
             (self.scratch / folder).mkdir()
