@@ -23,10 +23,10 @@ from hub_support import TraineeServer, exam_hub, hub_command, trainee_submits, w
 
 from course.exam_kernel import KERNEL_NAME
 from course.hub.accounts import as_account
-from course.hub.exams import read_exam_log, utc_now
+from course.hub.exams import exam_folder, read_exam_log, utc_now
 from course.hub.passwords import forget_one_time
 from course.hub.service.exam_reports import TRAINEE_HAND_IN
-from course.hub.spawner import course_environment, exam_folder
+from course.hub.spawner import course_environment
 from course.hub.welcome import WELCOME
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]

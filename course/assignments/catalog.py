@@ -10,6 +10,7 @@ trainee's kernel; ``course.assignments.build`` writes the notebooks.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,12 @@ def load_assignment(name: str, data_dir: Path = DATA_DIR) -> Assignment:
             raise KnowledgeError(f"{name}.yaml", item.id, error.field, error.message) from None
     _check_unique(name, questions)
     return Assignment(name, data.title, data.introduction, tuple(questions), data.exam)
+
+
+def exam_assignments(names: Iterable[str] = ASSIGNMENTS) -> list[str]:
+    """The exam assignments (``exam: true`` in their case data) among ``names``; a name that is no
+    assignment of the course is left out."""
+    return [name for name in names if name in ASSIGNMENTS and load_assignment(name).exam]
 
 
 def item_titles(name: str, data_dir: Path = DATA_DIR) -> tuple[str, ...]:

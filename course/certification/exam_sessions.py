@@ -38,14 +38,6 @@ from .gradebook import Cohort
 from .registry import EXAM_ACCEPTANCE
 
 
-def exam_assignments(names: Sequence[str]) -> list[str]:
-    """The course's exam assignments (``exam: true`` in their case data) among ``names``."""
-    from course.assignments import ASSIGNMENTS
-    from course.assignments.check import is_exam
-
-    return [name for name in names if name in ASSIGNMENTS and is_exam(name)]
-
-
 @dataclass(frozen=True)
 class ExamResult:
     """One exam a trainee handed in: when (nbgrader's timestamp), and within which of their sessions."""
@@ -87,6 +79,8 @@ class ExamSessionCheck:
         """The course's requirement, its exam log and the gradebook's hand-in times of exam assignments."""
         required = exam_sessions_required(course.root)
         submitted = {t.id: cohort.scores[t.id].submitted for t in cohort.trainees}
+        from course.assignments.catalog import exam_assignments
+
         exams = exam_assignments(sorted(set().union(*submitted.values()))) if submitted else []
         if not exams:
             return cls(required, {})

@@ -26,7 +26,7 @@ from traitlets import Unicode
 from course.exam_record import HUB_HAND_IN
 from course.exam_reports import report_hand_in
 
-from .exams import ExamSession, load_sessions, log_event, utc_now
+from .exams import ExamSession, exam_folder, load_sessions, log_event, utc_now
 from .state import HubState
 
 NBGRADER_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format default
@@ -58,7 +58,7 @@ def collect_exam(state: HubState, trainee: str, assignment: str, now: datetime |
     there is nothing to hand in (no exam folder in her home)."""
     moment = now or utc_now()
     course = state.settings().course_id
-    folder = state.home(trainee) / course / assignment
+    folder = exam_folder(state, trainee, assignment)
     if not folder.is_dir():
         return None
     timestamp = moment.strftime(NBGRADER_TIMESTAMP)

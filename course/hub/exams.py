@@ -97,22 +97,17 @@ def parse_extra_time(entries: list[str]) -> dict[str, int]:
     return extra
 
 
-def exam_assignments() -> list[str]:
-    """The course's exam assignments: those whose case data says ``exam: true``."""
-    from course.assignments.catalog import ASSIGNMENTS, load_assignment
-
-    return [name for name in ASSIGNMENTS if load_assignment(name).exam]
-
-
 def released_exams(state: HubState) -> list[str]:
     """The exam assignments released to trainees (in nbgrader's exchange): those an exam session can open."""
+    from course.assignments.catalog import exam_assignments
+
     outbound = state.exchange / state.settings().course_id / "outbound"
     return [name for name in exam_assignments() if (outbound / name).is_dir()]
 
 
 def exam_assignment(name: str) -> str:
     """``name`` if it is an exam assignment of the course; otherwise a refusal naming it."""
-    from course.assignments.catalog import ASSIGNMENTS
+    from course.assignments.catalog import ASSIGNMENTS, exam_assignments
 
     if name not in ASSIGNMENTS:
         raise ExamSessionError(f"unknown assignment {name!r} (assignments: {', '.join(ASSIGNMENTS)})")
@@ -151,6 +146,12 @@ def exam_groups(state: HubState, hub: HubAPI) -> list[str]:
     answer = hub.call("GET", "/groups")
     names = sorted(group["name"] for group in answer if isinstance(group, dict)) if isinstance(answer, list) else []
     return [settings.trainee_group, *(name for name in names if name not in staff | {settings.trainee_group})]
+
+
+def exam_folder(state: HubState, trainee: str, assignment: str) -> Path:
+    """Where nbgrader's fetch puts an assignment for ``trainee`` (``path_includes_course``): the exam's
+    folder, the exam profile's root, which the hub hands in at her end."""
+    return state.home(trainee) / state.settings().course_id / assignment
 
 
 # --- sessions on disk --------------------------------------------------------------------------

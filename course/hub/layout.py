@@ -194,7 +194,7 @@ def nbgrader_config(state: HubState, role: str) -> str:
 def exam_folders(course_id: str) -> list[str]:
     """Where nbgrader's fetch puts each exam assignment (``exam: true`` in its case data), under
     the trainee's home (``path_includes_course``)."""
-    from .exams import exam_assignments
+    from course.assignments.catalog import exam_assignments
 
     return [f"{course_id}/{name}" for name in exam_assignments()]
 
@@ -206,12 +206,17 @@ def exam_server_config(course_id: str) -> dict:
             "ExamKernelManager": {"exam_folders": exam_folders(course_id)}}
 
 
+def tab_on_demand(role: str) -> bool:
+    """Whether the role's nbgrader extensions are only the Assignments tab's, loaded when the tab first asks."""
+    return ENABLED[role] <= ON_DEMAND
+
+
 def server_extensions(role: str) -> dict[str, bool]:
     """The Jupyter server extensions of a role's servers: its nbgrader ones (loaded on first use where
     the role has only the Assignments tab's: :mod:`course.hub.assignments_tab`), busy kernels
     counting as activity for the idle culler (:mod:`course.hub.kernel_activity`), and in the exam
     profile the exam clock's end time (:mod:`course.hub.exam_clock`)."""
-    on_demand = ENABLED[role] <= ON_DEMAND  # nothing else of nbgrader's: load it when the tab asks
+    on_demand = tab_on_demand(role)
     nbgrader = {f"nbgrader.server_extensions.{module}": plugin in ENABLED[role] and not on_demand
                 for plugin, module in SERVER_EXTENSION.items()}
     unused = dict.fromkeys(UNUSED_BY_TRAINEES, False) if role in ("trainee", "exam") else {}
@@ -223,7 +228,7 @@ def server_extensions(role: str) -> dict[str, bool]:
 
 def server_config(state: HubState, role: str) -> dict:
     config: dict = {"ServerApp": {"jpserver_extensions": server_extensions(role)}}
-    if ENABLED[role] <= ON_DEMAND:  # the Assignments tab's extensions the role has, loaded when the tab asks
+    if tab_on_demand(role):  # the Assignments tab's extensions the role has, loaded when the tab asks
         from .assignments_tab import SERVED
 
         served = sorted(SERVER_EXTENSION[plugin] for plugin in ENABLED[role])
@@ -261,7 +266,6 @@ def page_config(role: str) -> dict:
     if role in ("trainee", "exam"):
         disabled.update({lab: True for lab in UNUSED_BY_TRAINEES.values() if lab})
     if role == "trainee":
-        disabled.update({lab: True for lab in UNUSED_BY_TRAINEES.values() if lab})
         config["mesocourseFeedbackUrl"] = f"{STAFF_PAGES}feedback/"
     if role == "exam":
         config["mesocourseExamClock"] = EXAM_CLOCK_ROUTE

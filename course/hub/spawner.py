@@ -46,7 +46,7 @@ from course.exam_reports import REPORT_URL_ENV
 from .culling import activity_interval
 from .exam_clock import ASSIGNMENT_ENV, END_ENV
 from .exam_end import collect_exam
-from .exams import ExamSession, in_open_exam, log_event, read_exam_log
+from .exams import ExamSession, exam_folder, in_open_exam, log_event, read_exam_log
 from .state import HubState
 from .welcome import WELCOME
 
@@ -203,11 +203,6 @@ class CourseSpawner(LocalProcessSpawner):
             os.chdir(folder)
 
         return preexec
-
-
-def exam_folder(state: HubState, trainee: str, assignment: str) -> Path:
-    """Where nbgrader's fetch puts an assignment for ``trainee`` (``path_includes_course``)."""
-    return state.home(trainee) / state.settings().course_id / assignment
 
 
 def set_aside_before_exam(state: HubState, trainee: str, session: ExamSession) -> Path | None:
