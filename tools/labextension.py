@@ -44,8 +44,8 @@ def check(sources: Path = SOURCES, built: Path = BUILT) -> str | None:
     manifest = built / "package.json"
     if not manifest.is_file():
         return f"{manifest}: the built extension is missing"
-    recorded = json.loads(manifest.read_text()).get(DIGEST_KEY)
-    load = json.loads(manifest.read_text()).get("jupyterlab", {}).get("_build", {}).get("load", "")
+    data = json.loads(manifest.read_text())
+    recorded, load = data.get(DIGEST_KEY), data.get("jupyterlab", {}).get("_build", {}).get("load", "")
     if not (built / load).is_file():
         return f"{manifest}: its entry point {load!r} is missing"
     if recorded != sources_digest(sources):
