@@ -17,13 +17,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-import bcrypt
 import pytest
 from hub_support import account_exists
 from prerequisites import course_server_missing, require
 
 from course.hub.accounts import EnrolmentError, enrol, enrolled, hub_database, remove_everyone
 from course.hub.layout import make_folders, make_grader_account
+from course.hub.password_hashes import outdated, password_matches
 from course.hub.roster import Person
 from course.hub.state import HubSettings, HubState
 
@@ -88,8 +88,9 @@ def test_enrolling_makes_locked_private_accounts_passwords_and_students(state: H
         for login in logins:
             record = UserInfo.find(db, login.person.id)
             assert record.is_authorized and record.email == login.person.email
-            assert bcrypt.checkpw(login.password.encode(), record.password)
-            assert not bcrypt.checkpw(b"not the password", record.password)
+            assert record.password.startswith(b"$argon2id$") and not outdated(record.password)
+            assert password_matches(login.password, record.password)
+            assert not password_matches("not the password", record.password)
     assert students(state) == {p.id: (p.first_last[0], p.first_last[1], p.email) for p in cohort}
     assert set(enrolled(state)["trainees"]) == {p.id for p in cohort}
     assert stat.S_IMODE(state.private.stat().st_mode) == 0o700  # the hub database is root's alone
@@ -102,7 +103,7 @@ def test_enrolling_again_keeps_accounts_and_passwords(state: HubState):
     from nativeauthenticator.orm import UserInfo
 
     with hub_database(state) as db:
-        assert bcrypt.checkpw(first[0].password.encode(), UserInfo.find(db, f"ann{tag(state)}").password)
+        assert password_matches(first[0].password, UserInfo.find(db, f"ann{tag(state)}").password)
 
 
 def test_an_id_taken_by_another_account_refuses_the_whole_roster(state: HubState):

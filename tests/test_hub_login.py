@@ -1,8 +1,9 @@
-"""The hub's password check (bcrypt, now off the event loop) still decides as NativeAuthenticator did.
+"""The hub's password check (Argon2id, off the event loop) still decides as NativeAuthenticator did.
 
 A real hub with real accounts: the right password logs in, a wrong one does not,
 and after five wrong attempts the account is blocked for a while even with the
-right password. Every account and process is removed at the end (checked). Needs root.
+right password; a bcrypt record from an older hub still logs in, and is stored as
+Argon2id from then on. Every account and process is removed at the end (checked). Needs root.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import requests
 from hub_support import course_hub_left_clean, log_in_over_http
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
-PEOPLE = {"i": "Ines Tructor", "a": "Ann Right", "b": "Bo Guesser"}
+PEOPLE = {"i": "Ines Tructor", "a": "Ann Right", "b": "Bo Guesser", "c": "Cy Older"}
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +46,31 @@ def test_five_wrong_attempts_block_the_account_even_for_the_right_password(hub):
     for _ in range(5):
         assert login_status(hub, b, "not-her-password") == 200
     assert login_status(hub, b, hub.passwords[b]) == 200  # blocked for seconds_before_next_try
+
+
+def test_a_bcrypt_record_from_an_older_hub_logs_in_and_is_stored_as_argon2id(hub):
+    """An older hub's database, as this hub finds it when it starts: Cy chose her password then."""
+    import bcrypt
+    from nativeauthenticator.orm import UserInfo
+
+    from course.hub.accounts import hub_database
+    from course.hub.passwords import forget_one_time
+
+    c, chosen = hub.account("c"), "own-older-hub-password"
+    hub.stop()
+    with hub_database(hub.state) as db:
+        UserInfo.find(db, c).password = bcrypt.hashpw(chosen.encode(), bcrypt.gensalt(12))
+        db.commit()
+    forget_one_time(hub.state, c)
+    hub.start()
+
+    def record() -> bytes:
+        with hub_database(hub.state) as db:
+            return UserInfo.find(db, c).password
+
+    assert login_status(hub, c, chosen + "x") == 200
+    assert record().startswith(b"$2b$12$")  # a wrong password changes nothing
+    assert login_status(hub, c, chosen) == 302
+    assert record().startswith(b"$argon2id$")
+    assert login_status(hub, c, chosen) == 302  # and the new record is checked as the old one was
+    assert login_status(hub, c, "own-another-password") == 200

@@ -5,7 +5,7 @@ A person is, all at once:
 * an operating-system account (locked password, no login shell, home
   ``STATE/home/ID`` with mode 0700), as which their Jupyter server runs, so
   nobody else's files, ``source/``, the gradebook or the registry are readable;
-* a NativeAuthenticator password record in the hub database (bcrypt), with a
+* a NativeAuthenticator password record in the hub database (Argon2id, :mod:`.password_hashes`), with a
   one-time password to change after the first login;
 * for a trainee, a student in the course gradebook;
 * a member of ``nbgrader-COURSE`` (trainees) or ``formgrade-COURSE``
@@ -54,7 +54,7 @@ class EnrolmentError(MesocourseError):
 @dataclass(frozen=True)
 class FirstLogin:
     person: Person
-    password: str  # one-time: printed once, stored only as a bcrypt hash
+    password: str  # one-time: printed once, stored only as an Argon2id hash
     expires: datetime  # after this, the one-time password is refused (course.hub.passwords)
 
 
@@ -139,12 +139,13 @@ def hub_database(state: HubState) -> Iterator:
 
 
 def set_password(state: HubState, person: Person, password: str) -> None:
-    import bcrypt
     from nativeauthenticator.orm import UserInfo
+
+    from .password_hashes import hash_password
 
     with hub_database(state) as db:
         record = UserInfo.find(db, person.id)
-        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt())
+        hashed = hash_password(password)
         if record is None:
             db.add(UserInfo(username=person.id, password=hashed, is_authorized=True, email=person.email or None))
         else:

@@ -7,7 +7,9 @@
 - choosing one ends the one-time password;
 - assessors and clinic managers who are not instructors have no server: the spawn page
   (where a login lands) sends them to the course service's pages, and no server starts.
-- the password check runs off the hub's event loop (:meth:`CourseAuthenticator.authenticate`).
+- passwords are stored as Argon2id and checked off the hub's event loop (:mod:`.password_hashes`,
+  :meth:`CourseAuthenticator.authenticate`); a bcrypt record from before is hashed again at its
+  next successful login.
 """
 
 from __future__ import annotations
@@ -16,18 +18,23 @@ import asyncio
 import inspect
 from typing import Any
 
-import bcrypt
 from jupyterhub.handlers import BaseHandler, pages
 from nativeauthenticator import NativeAuthenticator
 from nativeauthenticator.handlers import LoginHandler as NativeLoginHandler
+from nativeauthenticator.orm import UserInfo
 from tornado import web
 from traitlets import Unicode
 
 from .accounts import enrolled
+from .password_hashes import hash_password, outdated, password_matches
 from .passwords import forget_one_time, one_time_status
 from .state import HubState
 
 STAFF_PAGES = "/services/course/"
+
+# NativeAuthenticator's own pages (change-password asks for the current one) check a record with
+# bcrypt only: they check it as the login does, Argon2id or bcrypt.
+UserInfo.is_valid_password = lambda record, password: password_matches(password, record.password)
 EXPIRED = "Your one-time password has expired: ask your course administrator for a new one."
 
 
@@ -85,8 +92,9 @@ class CourseAuthenticator(NativeAuthenticator):
 
     async def authenticate(self, handler: BaseHandler, data: dict) -> Any:
         """NativeAuthenticator's check (authorized, password, 2FA, blocking after failed attempts), with
-        the bcrypt comparison in a thread: about 0.25 CPU-seconds each, which on the hub's event loop
-        made every other login, spawn and page wait (bcrypt releases the GIL while it hashes)."""
+        the password compared in a thread (:func:`.password_hashes.password_matches`: on the hub's
+        event loop a check made every other login, spawn and page wait; Argon2id and bcrypt release
+        the GIL while they hash). A bcrypt record is replaced by an Argon2id one once it has matched."""
         username = self.normalize_username(data.get("username", ""))
         if self.status(username) == "expired":
             self.log.warning("%s: one-time password expired, login refused", username)
@@ -94,22 +102,29 @@ class CourseAuthenticator(NativeAuthenticator):
         user = self.get_user(username)
         if user is None or (self.allowed_failed_logins and self.is_blocked(username)):
             return None
-        stored = user.password
-        checks = [user.is_authorized,
-                  await asyncio.to_thread(bcrypt.checkpw, data.get("password", "").encode(), stored)]
+        password, stored = data.get("password", ""), user.password
+        checks = [user.is_authorized, await asyncio.to_thread(password_matches, password, stored)]
         if user.has_2fa:
             checks.append(user.is_valid_token(data.get("2fa")))
         if all(checks):
+            if outdated(stored):
+                user.password = await asyncio.to_thread(hash_password, password)
+                self.db.commit()
             self.successful_login(username)
             return username
         self.add_login_attempt(username)
         return None
 
     def change_password(self, username: str, new_password: str) -> Any:
-        changed = super().change_password(username, new_password)
-        if changed:
-            forget_one_time(self.hub_state, username)
-        return changed
+        """NativeAuthenticator's change (a known person, a strong enough password), stored as Argon2id;
+        the one-time password ends."""
+        user = self.get_user(username)
+        if user is None or not self.is_password_strong(new_password):
+            return None
+        user.password = hash_password(new_password)
+        self.db.commit()
+        forget_one_time(self.hub_state, username)
+        return True
 
     def server_less(self, username: str) -> bool:
         """Staff (assessor, clinic manager) who are not instructors: no server, no account to run one."""

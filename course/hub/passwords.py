@@ -1,6 +1,6 @@
 """One-time passwords: each expires, and the first login must replace it.
 
-NativeAuthenticator keeps only a bcrypt hash; it has no expiry and no forced change.
+NativeAuthenticator keeps only a password hash; it has no expiry and no forced change.
 The course keeps, per account whose password is still the one-time one, its expiry
 in ``private/one-time-passwords.json`` (root only): written when an account is
 enrolled, removed when the person chooses their own password. The hub's
