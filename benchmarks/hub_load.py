@@ -14,7 +14,8 @@ submits through nbgrader's handlers on the server. Three ways a class arrives:
 ``--profile FILE`` records the hub process with py-spy while the trainees arrive (folded
 stacks, ``FILE``) and prints where its CPU time went, by package.
 
-Reports p50, p95 and max of login-to-server-ready, submissions accepted vs
+Reports p50, p95 and max of login-to-server-ready, where the machine's CPU went until the
+last server was ready (trainee servers, hub, proxy, the benchmark itself, the rest), submissions accepted vs
 attempted (the exchange's inbound is counted too), the peak memory (RSS of all of
 a trainee's processes, sampled every half second) per trainee server, the machine's
 peak memory in use, and the load average before and after (the figures depend on
@@ -51,9 +52,10 @@ class Trip:
     error: str = ""
 
 
-def trainee_trip(hub, trainee: str, course_id: str, delay: float, timeout: float) -> Trip:
+def trainee_trip(hub, trainee: str, course_id: str, delay: float, timeout: float,
+                 on_ready=lambda: None) -> Trip:
     """One trainee, ``delay`` seconds after the start, as the browser would: login form, spawn, wait,
-    then fetch and submit."""
+    (``on_ready``) then fetch and submit."""
     import requests
     from hub_support import log_in_over_http
 
@@ -67,6 +69,7 @@ def trainee_trip(hub, trainee: str, course_id: str, delay: float, timeout: float
         session.post(f"{api}/server", headers=headers, timeout=120)  # 400 when warm: already running
         wait_until_ready(session, f"{api}/server/progress", headers, timeout)
         trip.ready_s = time.monotonic() - started
+        on_ready()
         token = session.post(f"{api}/tokens", headers=headers, json={"note": "load test"}, timeout=60).json()["token"]
         auth = {"Authorization": f"token {token}"}
         body = {"course_id": course_id, "assignment_id": ASSIGNMENT}
@@ -143,6 +146,41 @@ def print_profile(folded: Path, top: int = 12) -> None:
         print(f"  {count / max(total, 1):6.1%}  {package}")
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_s() -> float:
+    """CPU-seconds the machine has been busy since boot (all cores; /proc/stat, idle and iowait left out)."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:9]]
+    return (sum(fields) - fields[3] - fields[4]) / TICKS
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU-seconds of one process and of its children it has waited for (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return sum(int(value) for value in fields[11:15]) / TICKS
+
+
+def cpu_by_account(accounts: list[str]) -> dict[str, float]:
+    """CPU-seconds of the processes each account runs now (a trainee's server and what it started)."""
+    import pwd
+
+    uids = {pwd.getpwnam(name).pw_uid: name for name in accounts}
+    totals = dict.fromkeys(accounts, 0.0)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            owner = uids.get(entry.stat().st_uid)
+            if owner is not None:
+                totals[owner] += process_cpu_s(int(entry.name))
+        except OSError:  # the process ended meanwhile
+            continue
+    return totals
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -192,11 +230,25 @@ def main() -> int:
         sampler = MemorySampler(trainees)
         sampler.start()
         spy = hub_profiler(hub.process.pid, args.profile) if args.profile else None
-        started = time.monotonic()
+        proxy_pid = int((hub.state.private / "jupyterhub-proxy.pid").read_text())
+
+        def cpu_now() -> dict[str, float]:
+            return {"machine": machine_busy_s(), "trainee servers": sum(cpu_by_account(trainees).values()),
+                    "hub": process_cpu_s(hub.process.pid), "proxy": process_cpu_s(proxy_pid),
+                    "benchmark": sum(os.times()[:2]), "wall": time.monotonic()}
+
+        before, at_ready, ready_lock = cpu_now(), {}, threading.Lock()
+
+        def one_more_ready() -> None:  # the CPU used until the last trainee's server was ready
+            with ready_lock:
+                at_ready["count"] = at_ready.get("count", 0) + 1
+                if at_ready["count"] == len(trainees):
+                    at_ready.update({name: value - before[name] for name, value in cpu_now().items()})
+
         with ThreadPoolExecutor(max_workers=len(trainees)) as pool:
-            trips = list(pool.map(lambda n: trainee_trip(hub, trainees[n], course_id, n * step, args.timeout),
-                                  range(len(trainees))))
-        wall = time.monotonic() - started
+            trips = list(pool.map(lambda n: trainee_trip(hub, trainees[n], course_id, n * step, args.timeout,
+                                                         one_more_ready), range(len(trainees))))
+        wall = time.monotonic() - before["wall"]
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             spy.wait(60)
@@ -205,9 +257,21 @@ def main() -> int:
         inbound = hub.state.exchange / course_id / "inbound"
         handed_in = {name.split("+")[0] for name in os.listdir(inbound)}
     report(args, trainees, trips, sampler, wall, load_before, handed_in)
+    if at_ready.pop("count", 0) == len(trainees):
+        print_cpu(at_ready, len(trainees))
     if args.profile:
         print_profile(Path(args.profile))
     return 0 if sum(trip.submitted for trip in trips) == len(trainees) else 1
+
+
+def print_cpu(used: dict[str, float], trainees: int) -> None:
+    """Where the machine's CPU went until the last trainee's server was ready (fetches and hand-ins of
+    those ready before included)."""
+    machine, wall = used.pop("machine"), used.pop("wall")
+    parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in used.items())
+    print(f"CPU until the last server was ready: {machine:.1f} CPU-seconds of {os.cpu_count() * wall:.1f} "
+          f"({os.cpu_count()} cores x {wall:.1f} s): {parts}, anything else {machine - sum(used.values()):.1f} s; "
+          f"per trainee server {used['trainee servers'] / trainees:.2f} s")
 
 
 def report(args, trainees: list[str], trips: list[Trip], sampler: MemorySampler, wall: float, load_before: str,

@@ -11,12 +11,14 @@ tests/test_hub_console.py ("view feedback") and tests/test_hub_exam_profile.py (
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
+import urllib.request
 from datetime import datetime
 from pathlib import Path
 
@@ -85,31 +87,56 @@ def test_exam_times_come_from_the_environment_and_a_bad_end_is_named() -> None:
         exam_times({END_ENV: "half past ten", ASSIGNMENT_ENV: "certification"})
 
 
-@pytest.mark.slow
-def test_the_exam_server_answers_her_end_to_her_only(tmp_path: Path) -> None:
-    """A real jupyter server with the exam clock's extension, as the exam profile starts it."""
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "jupyter_server_config.json").write_text(
-        json.dumps({"ServerApp": {"jpserver_extensions": {"course.hub.exam_clock": True}}}))
-    port, token, end = free_port(), "exam-clock-test", "2027-01-12T10:30:00+00:00"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_CONFIG_PATH": str(config),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), END_ENV: end, ASSIGNMENT_ENV: "certification"}
+@contextlib.contextmanager
+def jupyter_running(tmp_path: Path, app: str, config: dict[str, dict], env: dict[str, str] | None = None):
+    """A real Jupyter server (``app``: ``jupyter_server`` or ``jupyterlab``) with the given config files;
+    yields its address and token."""
+    folder = tmp_path / "config"
+    folder.mkdir()
+    for name, content in config.items():
+        (folder / name).write_text(json.dumps(content))
+    port, token = free_port(), "course-test-token"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder), "JUPYTER_CONFIG_PATH": str(folder),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), **(env or {})}
     log = tmp_path / "server.log"
     with log.open("w") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
+        process = subprocess.Popen([sys.executable, "-m", app, "--no-browser", f"--port={port}",
                                     "--ip=127.0.0.1", f"--ServerApp.root_dir={tmp_path}",
                                     f"--IdentityProvider.token={token}", "--allow-root"],
                                    env=env, cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT)
     try:
         wait_for(f"http://127.0.0.1:{port}/api/status?token={token}", process, log)
-        url = f"http://127.0.0.1:{port}/{ROUTE}"
+        yield f"http://127.0.0.1:{port}", token, log
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+@pytest.mark.slow
+def test_the_exam_server_answers_her_end_to_her_only(tmp_path: Path) -> None:
+    """A real jupyter server with the exam clock's extension, as the exam profile starts it."""
+    end = "2027-01-12T10:30:00+00:00"
+    config = {"jupyter_server_config.json": {"ServerApp": {"jpserver_extensions": {"course.hub.exam_clock": True}}}}
+    with jupyter_running(tmp_path, "jupyter_server", config, {END_ENV: end, ASSIGNMENT_ENV: "certification"}) as (
+            address, token, log):
+        url = f"{address}/{ROUTE}"
         status, answer = jupyter_call(url, token, "GET")
         assert status == 200, (status, answer, log.read_text()[-2000:])
         assert answer["assignment"] == "certification" and answer["end"] == end
         assert abs((datetime.fromisoformat(answer["now"]) - datetime.now(datetime.fromisoformat(end).tzinfo))
                    .total_seconds()) < 60
         assert jupyter_call(url, "not-her-token", "GET")[0] == 403
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+
+
+@pytest.mark.slow
+def test_jupyterlab_on_the_course_server_installs_no_extension(tmp_path: Path) -> None:
+    """JupyterLab with the config the hub writes: its extension manager is read-only, and an install is refused."""
+    with jupyter_running(tmp_path, "jupyterlab", {"jupyter_lab_config.json": lab_config()}) as (address, token, log):
+        page = urllib.request.urlopen(f"{address}/lab?token={token}", timeout=60).read().decode()
+        data = page.split('id="jupyter-config-data" type="application/json">', 1)[1]
+        settings = json.loads(data.split("</script>", 1)[0])
+        assert settings["extensionManager"]["name"] == "read-only", settings["extensionManager"]
+        assert "Extension Manager is 'readonly'" in log.read_text()
+        status, answer = jupyter_call(f"{address}/lab/api/extensions", token, "POST",
+                                      {"cmd": "install", "extension_name": "jupyterlab-spellchecker"})
+        assert status != 200 or answer.get("status") == "error", (status, answer)

@@ -274,8 +274,14 @@ def page_config(role: str) -> dict:
 
 def lab_config() -> dict:
     """Every role's JupyterLab finds the course's extension in the package, also in an editable
-    install. In ``jupyter_lab_config.json``: the server reads it, and so does ``jupyter labextension list``."""
-    return {"LabServerApp": {"extra_labextensions_path": [str(LAB_EXTENSIONS)]}}
+    install. In ``jupyter_lab_config.json``: the server reads it, and so does ``jupyter labextension list``.
+
+    JupyterLab's extension manager is read-only: the course server's extensions are the
+    administrator's environment, nobody installs one from PyPI in their own server (the PyPI
+    manager also built an HTTPS client at every server start, a tenth of a trainee server's CPU
+    to start: docs/benchmarks.md)."""
+    return {"LabServerApp": {"extra_labextensions_path": [str(LAB_EXTENSIONS)]},
+            "LabApp": {"extension_manager": "readonly"}}
 
 
 def write_role_configs(state: HubState) -> None:
