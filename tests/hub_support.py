@@ -299,6 +299,12 @@ class TraineeServer:
             time.sleep(1)
         raise AssertionError(f"the server of {self.trainee} did not come up within {timeout:.0f} s")
 
+    def kernels(self) -> list[dict]:
+        """The kernels running in her server."""
+        status, answer = self.call("GET", "/kernels")
+        assert status == 200, (status, answer)
+        return answer if isinstance(answer, list) else []
+
     def in_exam_profile(self) -> bool:
         """Her server refuses a Python 3 kernel (the exam profile's rule), where the normal profile starts one."""
         status, answer = self.call("POST", "/kernels", {"name": "python3"})

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from hub_support import change_password, course_hub_left_clean, log_in, new_page, require_hub_in_chromium, shot
+from hub_support import (
+    TraineeServer,
+    change_password,
+    course_hub_left_clean,
+    log_in,
+    new_page,
+    require_hub_in_chromium,
+    shot,
+)
 
 from course.hub.accounts import as_account
 from course.hub.grader import run_as_grader
@@ -174,7 +182,7 @@ def view_feedback_from_the_assignments_tab(page, hub, trainee: str) -> None:
 
     page.goto(f"{hub.url}/hub/spawn")
     page.wait_for_url(f"**/lab/tree/{WELCOME}**")
-    page.locator(".jp-NotebookPanel-toolbar", has_text="Python 3 (ipykernel)").wait_for()
+    page.locator(".jp-RenderedMarkdown", has_text="that is expected").first.wait_for()
     open_assignments(page)
     rows(page, "submitted", 1).first.locator('button:text("Fetch Feedback")').click()
     link = page.get_by_role("link", name="(view feedback)").first  # a link to assistive technology too
@@ -231,11 +239,12 @@ def test_a_first_login_chooses_a_password_before_any_server_starts(hub, browser)
     assert not HubAPI.for_state(hub.state).call("GET", f"/users/{trainee}")["servers"]
     change_password(page, hub, trainee)
     page.goto(f"{hub.url}/hub/spawn")
-    page.wait_for_url("**/lab/tree/Welcome.ipynb**")  # the welcome notebook says what to expect
-    page.locator(".jp-MarkdownOutput", has_text="that is expected").first.wait_for()  # rendered, not its source
+    page.wait_for_url("**/lab/tree/Welcome.md**")  # the welcome page says what to expect
+    page.locator(".jp-RenderedMarkdown", has_text="that is expected").first.wait_for()  # rendered, not its source
     shot(page, "trainee-welcome")
-    page.locator(".jp-NotebookPanel-toolbar", has_text="Python 3 (ipykernel)").wait_for()  # its kernel chosen,
-    assert page.get_by_text("Select Kernel").count() == 0  # with no "Select Kernel" dialog first
+    assert page.get_by_text("Select Kernel").count() == 0  # no "Select Kernel" dialog
+    assert page.get_by_text("Jupyter news").count() == 0  # nor a prompt to fetch news from the internet
+    assert not TraineeServer(hub, trainee).kernels()  # and no kernel started for a page that runs no code
     page.context.close()
 
 

@@ -58,36 +58,27 @@ def hub():
 
 def open_lab(page, hub, who: str) -> None:
     """Log in (the hub starts the person's server) and open the Assignments tab; a trainee's
-    JupyterLab first opens their welcome notebook, so that tab is waited for (as a person would)
+    JupyterLab first opens their welcome page, so that tab is waited for (as a person would)
     rather than raised over the Assignments tab once opened."""
     from course.hub.welcome import WELCOME
 
     log_in(page, hub, who)
     page.wait_for_url("**/lab**")
     if (hub.state.home(who) / WELCOME).exists():
-        page.locator(".jp-NotebookPanel-toolbar", has_text="Python 3 (ipykernel)").wait_for()
+        page.locator(".jp-RenderedMarkdown", has_text="that is expected").first.wait_for()
     open_assignments(page)
 
 
 def fetch_in_lab(page, hub, who: str) -> Path:
-    """Log in, open the Assignments tab, fetch the assignment; returns the fetched notebook.
+    """Log in, open the Assignments tab, click Fetch once (as a trainee would); returns the fetched notebook.
 
-    A click on Fetch that lands while the tab redraws its list reaches no server (seen once under
-    load: the hub's log had no fetch request), so a Fetch that brought nothing after a while is
-    clicked again; the notebook on disk says whether the server fetched it."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    A click on Fetch was once lost under load: the welcome notebook's "Select Kernel" dialog took
+    the front of the page as the click landed (docs/benchmarks.md, the lost Fetch click). The
+    welcome page asks for no kernel now, so one click must do, on a loaded machine too."""
     open_lab(page, hub, who)
     notebook = hub.state.home(who) / hub.state.settings().course_id / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    for _ in range(3):
-        rows(page, "released", 1).first.locator(".item_status button").click()
-        try:
-            rows(page, "fetched", 1, timeout=30_000)
-            break
-        except PlaywrightTimeout:
-            if notebook.is_file():  # fetched; the tab was only slow to show it
-                rows(page, "fetched", 1)
-                break
+    rows(page, "released", 1).first.locator(".item_status button").click()
+    rows(page, "fetched", 1, timeout=120_000)
     assert notebook.is_file()
     assert notebook.stat().st_uid == pwd_uid(who)  # fetched by the trainee's own server, as them
     return notebook

@@ -16,7 +16,7 @@ run in the exam kernel only, on a trainee's server), ``jupyterhub_config`` (what
 running hub), ``proxy`` (JupyterHub's Node.js proxy), ``shared_python`` (a Python
 other accounts can run), ``preflight`` (what must hold before the hub starts),
 ``passwords`` and ``authenticator`` (one-time passwords that expire and must be
-changed at first login), ``welcome`` (a trainee's welcome notebook), ``backup``
+changed at first login), ``welcome`` (a trainee's welcome page), ``backup``
 (backup, restore, and no file left to a freed uid), ``service`` (the course's own
 pages: the instructor console, trainees' feedback; one JupyterHub service),
 ``templates`` (the hub's bar), ``singleuser`` (each person's server, started lean),

@@ -284,6 +284,17 @@ def lab_config() -> dict:
             "LabApp": {"extension_manager": "readonly"}}
 
 
+def setting_overrides(role: str) -> dict:
+    """JupyterLab settings of the role's servers (``labconfig/default_setting_overrides.json``; a person's
+    own settings still win): nobody is asked whether to fetch Jupyter's news from the internet (a
+    prompt over a trainee's page at her first login, and over an exam); a trainee's JupyterLab
+    opens Markdown rendered, her welcome page first."""
+    overrides: dict = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+    if role == "trainee":
+        overrides["@jupyterlab/docmanager-extension:plugin"] = {"defaultViewers": {"markdown": "Markdown Preview"}}
+    return overrides
+
+
 def write_role_configs(state: HubState) -> None:
     for role in ENABLED:
         folder = state.config_dir(role)
@@ -293,6 +304,8 @@ def write_role_configs(state: HubState) -> None:
         write_atomically(folder / "nbgrader_config.py", nbgrader_config(state, role), 0o644)
         write_atomically(folder / "jupyter_server_config.json", json.dumps(server_config(state, role), indent=2), 0o644)
         write_atomically(folder / "labconfig" / "page_config.json", json.dumps(page_config(role), indent=2), 0o644)
+        write_atomically(folder / "labconfig" / "default_setting_overrides.json",
+                         json.dumps(setting_overrides(role), indent=2), 0o644)
         write_atomically(folder / "jupyter_lab_config.json", json.dumps(lab_config(), indent=2), 0o644)
 
 

@@ -102,7 +102,7 @@ class CourseSpawner(LocalProcessSpawner):
         return in_open_exam(HubState.at(self.state_folder), self.user.name)
 
     def get_env(self) -> dict[str, str]:
-        """The course environment of the role (or the exam profile); a trainee starts on their welcome notebook."""
+        """The course environment of the role (or the exam profile); a trainee starts on their welcome page."""
         env = super().get_env()
         state, role = HubState.at(self.state_folder), self.role()
         env.update(course_environment(state, "exam" if self.exam_assignment else role))

@@ -1,8 +1,15 @@
-"""The welcome notebook a trainee finds (and JupyterLab opens) at their first login.
+"""The welcome page a trainee finds (and JupyterLab opens) at their first login.
 
 Before the first release, nbgrader's Assignments tab says "No courses found." with no
-hint that this is expected; the welcome notebook says what will happen and where
+hint that this is expected; the welcome page says what will happen and where
 things are. It is written into the trainee's home, as theirs, when they are enrolled.
+
+It is a Markdown file, which a trainee's JupyterLab opens rendered (Markdown Preview:
+:func:`course.hub.layout.setting_overrides`), not a notebook: a notebook would start a
+kernel for every trainee who logs in (about 0.5 CPU-seconds and 60-100 MB each, for a
+page that runs no code), or, naming no kernel, ask "Select Kernel" in a dialog that took
+the front of the page while she clicked in the Assignments tab (docs/benchmarks.md, the
+lost Fetch click).
 """
 
 from __future__ import annotations
@@ -10,13 +17,9 @@ from __future__ import annotations
 import os
 import pwd
 
-import nbformat
-
-from course.narrative.build import KERNEL
-
 from .state import HubState
 
-WELCOME = "Welcome.ipynb"
+WELCOME = "Welcome.md"
 TEXT = """# Welcome to the course server
 
 *Training material built from cited sources, not clinical guidance.*
@@ -41,7 +44,7 @@ Your files are yours alone: other trainees cannot open them, and you cannot open
 
 
 def write_welcome(state: HubState, account: str) -> bool:
-    """Put the welcome notebook in ``account``'s home, theirs alone (0600); returns whether it did.
+    """Put the welcome page in ``account``'s home, theirs alone (0600); returns whether it did.
 
     Created exclusively, so a file (or link) already there, the trainee's own, is never
     overwritten nor followed: this runs as root in a home the trainee controls."""
@@ -53,6 +56,5 @@ def write_welcome(state: HubState, account: str) -> bool:
     entry = pwd.getpwnam(account)
     os.fchown(descriptor, entry.pw_uid, entry.pw_gid)
     with open(descriptor, "w", encoding="utf-8") as sink:
-        metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}}  # no "Select Kernel" dialog
-        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(TEXT)], metadata=metadata), sink)
+        sink.write(TEXT)
     return True
