@@ -1,10 +1,12 @@
 """What one trainee server costs to start: CPU seconds and resident memory until it has served /lab once.
 
-A Jupyter server with the trainee role's extensions and page config (course.hub.layout), started
-as the hub starts one (rfc3987_syntax looking absent, course.hub.singleuser), in a throwaway
-folder; measured from /proc when its first /lab page is served. Two configurations: nbgrader's
-Assignments tab extensions loaded at start (``eager``, before issue 29) and loaded when the tab
-first asks (``on demand``, course.hub.assignments_tab). The median of --rounds starts is reported.
+A Jupyter server with the trainee role's extensions and page config (course.hub.layout), with
+rfc3987_syntax looking absent as in course.hub.singleuser (but jupyter_server's own entry point,
+not jupyterhub-singleuser's: ``hub_load.py --trainees 1`` measures that, through a real hub), in a
+throwaway folder; measured from /proc when its first /lab page is served. Three configurations:
+nbgrader's Assignments tab extensions loaded at start (``eager``, before issue 29), loaded when the
+tab first asks (``on demand``, course.hub.assignments_tab), and that with JupyterLab's extension
+manager read-only (course.hub.layout.lab_config). The median of --rounds starts is reported.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from course.hub.layout import page_config, server_extensions
+from course.hub.layout import lab_config, page_config, server_extensions
 
 START = ("from course.startup import skip_unused_imports; skip_unused_imports(); "
          "from jupyter_server.serverapp import main; main()")
@@ -36,7 +38,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def one_start(extensions: dict[str, bool]) -> tuple[float, float]:
+def one_start(extensions: dict[str, bool], lab: dict) -> tuple[float, float]:
     """CPU seconds and resident MB of one server, read when it has served /lab once."""
     with tempfile.TemporaryDirectory(prefix="server-start-") as folder:
         base = Path(folder)
@@ -45,6 +47,7 @@ def one_start(extensions: dict[str, bool]) -> tuple[float, float]:
         (base / "config" / "jupyter_server_config.json").write_text(
             json.dumps({"ServerApp": {"jpserver_extensions": extensions}}))
         (base / "config" / "labconfig" / "page_config.json").write_text(json.dumps(page_config("trainee")))
+        (base / "config" / "jupyter_lab_config.json").write_text(json.dumps(lab))
         port = free_port()
         env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_CONFIG_PATH": str(base / "config"),
                "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
@@ -78,9 +81,12 @@ def main() -> None:
     trainee = server_extensions("trainee")
     print(f"load average before: {os.getloadavg()[0]:.1f}")
     print("| trainee server | CPU to first /lab | resident memory |\n| --- | --- | --- |")
-    for name, extensions in (("nbgrader loaded at start", {**trainee, **EAGER}),
-                             ("nbgrader loaded when the Assignments tab asks", trainee)):
-        runs = [one_start(extensions) for _ in range(args.rounds)]
+    pypi = {"LabApp": {"extension_manager": "pypi"}}  # JupyterLab's default
+    for name, extensions, lab in (("nbgrader loaded at start", {**trainee, **EAGER}, pypi),
+                                  ("nbgrader loaded when the Assignments tab asks", trainee, pypi),
+                                  ("and JupyterLab's extension manager read-only (the hub's lab_config)", trainee,
+                                   lab_config())):
+        runs = [one_start(extensions, lab) for _ in range(args.rounds)]
         cpu, rss = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
         print(f"| {name} | {cpu:.2f} s | {rss:.0f} MB |", flush=True)
 
