@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from traitlets.config.loader import PyFileConfigLoader
 
-from course.hub.layout import exam_server_config, page_config, server_extensions
+from course.hub.layout import exam_server_config, lab_config, page_config, server_extensions, setting_overrides
 from course.paths import NBGRADER_CONFIG
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +70,17 @@ def test_nbgrader_extensions_per_role_match_the_local_hub():
         page = folder / "labconfig" / "page_config.json"
         disabled = json.loads(page.read_text())["disabledExtensions"] if page.exists() else {}
         assert disabled == page_config(role)["disabledExtensions"], role
+
+
+def test_jupyterlab_settings_per_role_match_the_local_hub():
+    """The extension manager read-only, no news fetched, a trainee's Markdown opened rendered: as on one machine
+    (the course's own JupyterLab extension is not in the image's config: docs/administrators.md)."""
+    for role in ("trainee", "grader"):
+        folder = DEPLOY / "jupyter" / role
+        lab = json.loads((folder / "jupyter_lab_config.json").read_text())
+        assert lab == {"LabApp": lab_config()["LabApp"]}, role
+        overrides = json.loads((folder / "labconfig" / "default_setting_overrides.json").read_text())
+        assert overrides == setting_overrides(role), role
 
 
 def test_the_hub_database_is_postgresql_and_no_secret_is_in_the_values():
