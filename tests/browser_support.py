@@ -88,10 +88,12 @@ def server(command: list[str], ready_url: str, home: Path, env: dict[str, str] |
 
 
 @contextlib.contextmanager
-def jupyter_server(base: Path, root: Path, env: dict[str, str], token: str) -> Iterator[str]:
-    """A real ``jupyter server`` with root ``root`` and token ``token``, its log in ``base``; its URL."""
+def jupyter_server(base: Path, root: Path, env: dict[str, str], token: str,
+                   app: str = "jupyter_server") -> Iterator[str]:
+    """A real ``jupyter server`` (or another Jupyter ``app``: ``jupyterlab``) with root ``root`` and token
+    ``token``, its log in ``base/server.log``; its URL."""
     port = free_port()
-    command = [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+    command = [sys.executable, "-m", app, "--no-browser", f"--port={port}", "--ip=127.0.0.1",
                f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}", "--allow-root"]
     with server(command, f"http://127.0.0.1:{port}/api/status?token={token}", base, env, root, stop_timeout=60):
         yield f"http://127.0.0.1:{port}"

@@ -11,7 +11,6 @@ tests/test_hub_console.py ("view feedback") and tests/test_hub_exam_profile.py (
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import os
@@ -23,13 +22,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from browser_support import free_port, jupyter_call, wait_for
+from browser_support import jupyter_call, jupyter_server
 
 from course.hub.exam_clock import ASSIGNMENT_ENV, END_ENV, ROUTE, exam_times
 from course.hub.layout import LAB_EXTENSIONS, lab_config, page_config, server_extensions
 
 ROOT = Path(__file__).resolve().parents[1]
 JUPYTER = str(Path(sys.executable).parent / "jupyter")
+TOKEN = "course-test-token"
 
 
 def labextension_tool():
@@ -87,29 +87,14 @@ def test_exam_times_come_from_the_environment_and_a_bad_end_is_named() -> None:
         exam_times({END_ENV: "half past ten", ASSIGNMENT_ENV: "certification"})
 
 
-@contextlib.contextmanager
-def jupyter_running(tmp_path: Path, app: str, config: dict[str, dict], env: dict[str, str] | None = None):
-    """A real Jupyter server (``app``: ``jupyter_server`` or ``jupyterlab``) with the given config files;
-    yields its address and token."""
+def config_env(tmp_path: Path, config: dict[str, dict], env: dict[str, str] | None = None) -> dict[str, str]:
+    """An environment whose only Jupyter config is ``config`` (file name to content), written in ``tmp_path``."""
     folder = tmp_path / "config"
     folder.mkdir()
     for name, content in config.items():
         (folder / name).write_text(json.dumps(content))
-    port, token = free_port(), "course-test-token"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder), "JUPYTER_CONFIG_PATH": str(folder),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), **(env or {})}
-    log = tmp_path / "server.log"
-    with log.open("w") as sink:
-        process = subprocess.Popen([sys.executable, "-m", app, "--no-browser", f"--port={port}",
-                                    "--ip=127.0.0.1", f"--ServerApp.root_dir={tmp_path}",
-                                    f"--IdentityProvider.token={token}", "--allow-root"],
-                                   env=env, cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/api/status?token={token}", process, log)
-        yield f"http://127.0.0.1:{port}", token, log
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    return {**os.environ, "JUPYTER_CONFIG_DIR": str(folder), "JUPYTER_CONFIG_PATH": str(folder),
+            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), **(env or {})}
 
 
 @pytest.mark.slow
@@ -117,11 +102,11 @@ def test_the_exam_server_answers_her_end_to_her_only(tmp_path: Path) -> None:
     """A real jupyter server with the exam clock's extension, as the exam profile starts it."""
     end = "2027-01-12T10:30:00+00:00"
     config = {"jupyter_server_config.json": {"ServerApp": {"jpserver_extensions": {"course.hub.exam_clock": True}}}}
-    with jupyter_running(tmp_path, "jupyter_server", config, {END_ENV: end, ASSIGNMENT_ENV: "certification"}) as (
-            address, token, log):
+    env = config_env(tmp_path, config, {END_ENV: end, ASSIGNMENT_ENV: "certification"})
+    with jupyter_server(tmp_path, tmp_path, env, TOKEN) as address:
         url = f"{address}/{ROUTE}"
-        status, answer = jupyter_call(url, token, "GET")
-        assert status == 200, (status, answer, log.read_text()[-2000:])
+        status, answer = jupyter_call(url, TOKEN, "GET")
+        assert status == 200, (status, answer, (tmp_path / "server.log").read_text()[-2000:])
         assert answer["assignment"] == "certification" and answer["end"] == end
         assert abs((datetime.fromisoformat(answer["now"]) - datetime.now(datetime.fromisoformat(end).tzinfo))
                    .total_seconds()) < 60
@@ -131,12 +116,13 @@ def test_the_exam_server_answers_her_end_to_her_only(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_jupyterlab_on_the_course_server_installs_no_extension(tmp_path: Path) -> None:
     """JupyterLab with the config the hub writes: its extension manager is read-only, and an install is refused."""
-    with jupyter_running(tmp_path, "jupyterlab", {"jupyter_lab_config.json": lab_config()}) as (address, token, log):
-        page = urllib.request.urlopen(f"{address}/lab?token={token}", timeout=60).read().decode()
+    env = config_env(tmp_path, {"jupyter_lab_config.json": lab_config()})
+    with jupyter_server(tmp_path, tmp_path, env, TOKEN, app="jupyterlab") as address:
+        page = urllib.request.urlopen(f"{address}/lab?token={TOKEN}", timeout=60).read().decode()
         data = page.split('id="jupyter-config-data" type="application/json">', 1)[1]
         settings = json.loads(data.split("</script>", 1)[0])
         assert settings["extensionManager"]["name"] == "read-only", settings["extensionManager"]
-        assert "Extension Manager is 'readonly'" in log.read_text()
-        status, answer = jupyter_call(f"{address}/lab/api/extensions", token, "POST",
+        assert "Extension Manager is 'readonly'" in (tmp_path / "server.log").read_text()
+        status, answer = jupyter_call(f"{address}/lab/api/extensions", TOKEN, "POST",
                                       {"cmd": "install", "extension_name": "jupyterlab-spellchecker"})
         assert status != 200 or answer.get("status") == "error", (status, answer)
